@@ -1,0 +1,137 @@
+"""The `vapor-tui` command. Heavy imports (sqlmodel, numpy, textual) happen inside commands so
+that `--help` and the first frame of the app are quick."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from vapor_tui import __version__
+
+EXIT_USAGE = 2
+
+
+class UserError(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+def db_option(f: Callable) -> Callable:
+    return click.option(
+        "--db",
+        "db",
+        metavar="PATH|URL",
+        default=None,
+        help="Database file or SQLAlchemy URL (default: $VAPOR_TUI_DB, else the data directory).",
+    )(f)
+
+
+def _db(ctx: click.Context, db: str | None) -> str | None:
+    return db if db is not None else ctx.find_root().params.get("db")
+
+
+def open_db(ctx: click.Context, db: str | None, catch_up: bool = True):
+    """Open the database and bring running jobs up to now, as every command does first."""
+    from vapor_tui.store.catchup import catch_up as do_catch_up
+    from vapor_tui.store.engine import open_store
+
+    store = open_store(_db(ctx, db))
+    ctx.call_on_close(store.close)
+    if catch_up:
+        do_catch_up(store)
+    return store
+
+
+def parse_job_id(value: str) -> int:
+    text = value.strip()
+    if not text.isdigit() or len(text) > 18:
+        raise UserError(f"job id must be a positive whole number, not {value!r}")
+    return int(text)
+
+
+def _run_app(ctx: click.Context, db: str | None, refresh: float, **kwargs: Any) -> None:
+    from vapor_tui.ui.launch import run_app
+
+    code = run_app(_db(ctx, db), refresh=refresh, **kwargs)
+    ctx.exit(code or 0)
+
+
+refresh_option = click.option(
+    "--refresh",
+    type=click.FloatRange(0.05, 3600),
+    default=1.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How often the screens update.",
+)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="vapor-tui")
+@db_option
+@refresh_option
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, refresh: float) -> None:
+    """Launch, control and watch model fine-tuning jobs from the terminal.
+
+    With no command, opens the app on the database.
+    """
+    if ctx.invoked_subcommand is None:
+        _run_app(ctx, db, refresh)
+
+
+def _register() -> None:
+    # Subcommands live in their own modules; importing them attaches them to `cli`.
+    from vapor_tui import cli_commands  # noqa: F401
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: every error the user can cause is one line on stderr and exit status 2."""
+    _register()
+    try:
+        rv = cli.main(args=argv, prog_name="vapor-tui", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("vapor-tui: aborted", err=True)
+        return 130
+    except click.UsageError as exc:
+        message = exc.format_message().splitlines()[0] if exc.format_message() else str(exc)
+        click.echo(f"vapor-tui: error: {message}", err=True)
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        click.echo(f"vapor-tui: error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - translate the domain's errors, re-raise the rest
+        message = user_message(exc)
+        if message is None:
+            raise
+        click.echo(f"vapor-tui: error: {message}", err=True)
+        return EXIT_USAGE
+    return rv if isinstance(rv, int) else 0
+
+
+def user_message(exc: BaseException) -> str | None:
+    """The one line a user sees for an error they can act on, or None for a bug."""
+    from vapor_tui.core.config import ConfigError
+    from vapor_tui.core.status import TransitionError
+    from vapor_tui.store.engine import StoreError
+    from vapor_tui.store.jobs import JobNotFound
+
+    if isinstance(exc, ConfigError):
+        option = {"learning_rate": "lr"}.get(exc.field, exc.field.replace("_", "-"))
+        return f"--{option}: {exc.message}"
+    if isinstance(exc, (TransitionError, StoreError, JobNotFound)):
+        return str(exc)
+    return None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

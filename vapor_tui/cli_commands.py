@@ -1,0 +1,203 @@
+"""The subcommands of `vapor-tui`: everything the app does, scriptable without a screen."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from vapor_tui.cli import (
+    UserError,
+    _db,
+    _run_app,
+    cli,
+    db_option,
+    open_db,
+    parse_job_id,
+    refresh_option,
+)
+
+job_id_argument = click.argument("job_id", metavar="ID")
+
+
+@cli.command("jobs")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+@db_option
+@click.pass_context
+def jobs_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
+    """List jobs, newest first."""
+    from vapor_tui.store.jobs import list_jobs
+
+    store = open_db(ctx, db)
+    jobs = list_jobs(store)
+    if as_json:
+        click.echo(json.dumps([j.summary() for j in jobs], indent=2))
+        return
+    from vapor_tui.text_table import jobs_table_text
+
+    if not jobs:
+        click.echo("No jobs yet. Create one with `vapor-tui new --name NAME`, or try `vapor-tui demo`.")
+        return
+    click.echo(jobs_table_text(jobs, store.clock.now()))
+
+
+@cli.command("new")
+@click.option("--name", required=True, help="A name for the job.")
+@click.option("--model", default="LFM2-350M", show_default=True, help="Base model (any text).")
+@click.option("--epochs", default="3", show_default=True)
+@click.option("--steps-per-epoch", default="100", show_default=True)
+@click.option("--lr", "learning_rate", default="2e-4", show_default=True, help="Learning rate.")
+@click.option("--batch-size", default="8", show_default=True)
+@click.option("--schedule", default="cosine", show_default=True, help="constant or cosine.")
+@click.option("--curve", default="exponential", show_default=True, help="exponential or power-law.")
+@click.option("--seed", default=None, help="Random seed (default: a random one).")
+@click.option("--step-seconds", default="0.5", show_default=True, help="Simulated seconds per step.")
+@click.option("--start", is_flag=True, help="Start the job at once.")
+@db_option
+@click.pass_context
+def new_cmd(ctx: click.Context, db: str | None, start: bool, seed: str | None, **fields: str) -> None:
+    """Create a job and print its id."""
+    from vapor_tui.core.config import JobConfig, new_seed
+    from vapor_tui.store.jobs import create_job
+
+    config = JobConfig(seed=new_seed() if seed is None else seed, **fields)  # type: ignore[arg-type]
+    store = open_db(ctx, db)
+    job = create_job(store, config, start=start)
+    click.echo(job.id)
+
+
+def _action_command(name: str, help_text: str) -> None:
+    @cli.command(name, help=help_text)
+    @job_id_argument
+    @db_option
+    @click.pass_context
+    def command(ctx: click.Context, job_id: str, db: str | None) -> None:
+        from vapor_tui.core.status import Action
+        from vapor_tui.store.jobs import apply_action
+
+        store = open_db(ctx, db)
+        job = apply_action(store, parse_job_id(job_id), Action(name))
+        click.echo(f"job {job.id} ({job.name}): {job.status}")
+
+
+_action_command("start", "Start a queued job.")
+_action_command(
+    "stop",
+    "Stop a job: a running job finishes its epoch first; a second stop, or a queued job, stops at once.",
+)
+_action_command("fail", "Mark a job failed.")
+
+
+@cli.command("clone")
+@job_id_argument
+@db_option
+@click.pass_context
+def clone_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
+    """Create a queued copy of a job's configuration and print its id."""
+    from vapor_tui.store.jobs import clone_job
+
+    store = open_db(ctx, db)
+    click.echo(clone_job(store, parse_job_id(job_id)).id)
+
+
+@cli.command("delete")
+@job_id_argument
+@db_option
+@click.pass_context
+def delete_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
+    """Delete a job and all its points."""
+    from vapor_tui.store.jobs import delete_job
+
+    store = open_db(ctx, db)
+    number = parse_job_id(job_id)
+    delete_job(store, number)
+    click.echo(f"deleted job {number}")
+
+
+@cli.command("show")
+@job_id_argument
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@db_option
+@click.pass_context
+def show_cmd(ctx: click.Context, job_id: str, as_json: bool, db: str | None) -> None:
+    """Show one job: progress, configuration and status reason."""
+    from vapor_tui.store.jobs import get_job
+
+    store = open_db(ctx, db)
+    job = get_job(store, parse_job_id(job_id))
+    if as_json:
+        click.echo(json.dumps(job.details(), indent=2))
+        return
+    from vapor_tui.text_table import job_details_text
+
+    click.echo(job_details_text(job, store.clock.now()))
+
+
+@cli.command("export")
+@job_id_argument
+@click.option("--format", "fmt", default="csv", show_default=True, help="csv or json.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to FILE instead of standard output.")
+@db_option
+@click.pass_context
+def export_cmd(ctx: click.Context, job_id: str, fmt: str, output: str | None, db: str | None) -> None:
+    """Export a job's points (step, epoch, loss, accuracy, learning_rate, val_loss, timestamp)."""
+    from vapor_tui.export import write_export
+
+    fmt = fmt.lower()
+    if fmt not in ("csv", "json"):
+        raise UserError(f"unknown export format {fmt!r}: use csv or json")
+    number = parse_job_id(job_id)
+    store = open_db(ctx, db)
+    from vapor_tui.store.jobs import get_job
+
+    get_job(store, number)  # unknown id: say so before creating an output file
+    if output is None:
+        write_export(store, number, fmt, sys.stdout)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            write_export(store, number, fmt, fh)
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror}") from exc
+
+
+@cli.command("demo")
+@db_option
+@click.option("--no-tui", is_flag=True, help="Only fill the database and print its path.")
+@refresh_option
+@click.pass_context
+def demo_cmd(ctx: click.Context, db: str | None, no_tui: bool, refresh: float) -> None:
+    """Fill a database (a fresh temporary one by default) with demo jobs and open the app on it."""
+    from vapor_tui.demo import fill_demo
+    from vapor_tui.store.engine import open_store
+
+    target = _db(ctx, db)
+    if target is None:
+        target = str(Path(tempfile.mkdtemp(prefix="vapor-demo-")) / "demo.db")
+    store = open_store(target)
+    fill_demo(store)
+    store.close()
+    if no_tui:
+        click.echo(target)
+        return
+    _run_app(ctx, target, refresh)
+
+
+@cli.command("watch")
+@job_id_argument
+@db_option
+@refresh_option
+@click.pass_context
+def watch_cmd(ctx: click.Context, job_id: str, db: str | None, refresh: float) -> None:
+    """Open the app straight on one job's detail screen."""
+    from vapor_tui.store.jobs import get_job
+
+    number = parse_job_id(job_id)
+    store = open_db(ctx, db)
+    get_job(store, number)
+    store.close()
+    _run_app(ctx, db, refresh, watch=number)

@@ -1,0 +1,187 @@
+"""A job's configuration and the validators shared by the command line and the new-job form.
+
+Every parser takes text (or a value) and returns the checked value, or raises
+`ConfigError` naming the field and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import TypeVar
+
+
+class Schedule(StrEnum):
+    CONSTANT = "constant"
+    COSINE = "cosine"
+
+
+class Curve(StrEnum):
+    EXPONENTIAL = "exponential"
+    POWER_LAW = "power-law"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+KNOWN_MODELS = ("LFM2-350M", "LFM2-700M", "LFM2-1.2B")
+
+MAX_EPOCHS = 100_000
+MAX_STEPS_PER_EPOCH = 100_000_000
+MAX_TOTAL_STEPS = 100_000_000
+MAX_BATCH_SIZE = 1_048_576
+MAX_SEED = 2**63 - 1
+MIN_STEP_SECONDS = 1e-6
+MAX_STEP_SECONDS = 86_400.0
+MAX_LEARNING_RATE = 10.0
+MAX_NAME_LENGTH = 200
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class ConfigError(ValueError):
+    def __init__(self, field_name: str, message: str):
+        self.field = field_name
+        self.message = message
+        super().__init__(f"{field_name}: {message}")
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+@dataclass(frozen=True, slots=True)
+class JobConfig:
+    name: str
+    model: str = "LFM2-350M"
+    epochs: int = 3
+    steps_per_epoch: int = 100
+    learning_rate: float = 2e-4
+    batch_size: int = 8
+    schedule: Schedule = Schedule.COSINE
+    curve: Curve = Curve.EXPONENTIAL
+    seed: int = field(default_factory=new_seed)
+    step_seconds: float = 0.5
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    @property
+    def total_steps(self) -> int:
+        return self.epochs * self.steps_per_epoch
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["schedule"] = str(self.schedule)
+        d["curve"] = str(self.curve)
+        return d
+
+
+def validate(cfg: JobConfig) -> None:
+    """Check a whole configuration; parsers below check one field each."""
+    checked = {
+        "name": parse_name(cfg.name),
+        "model": parse_model(cfg.model),
+        "epochs": parse_int("epochs", cfg.epochs, 1, MAX_EPOCHS),
+        "steps_per_epoch": parse_int("steps_per_epoch", cfg.steps_per_epoch, 1, MAX_STEPS_PER_EPOCH),
+        "learning_rate": parse_learning_rate(cfg.learning_rate),
+        "batch_size": parse_int("batch_size", cfg.batch_size, 1, MAX_BATCH_SIZE),
+        "schedule": parse_choice("schedule", cfg.schedule, Schedule),
+        "curve": parse_choice("curve", cfg.curve, Curve),
+        "seed": parse_int("seed", cfg.seed, 0, MAX_SEED),
+        "step_seconds": parse_step_seconds(cfg.step_seconds),
+    }
+    if checked["epochs"] * checked["steps_per_epoch"] > MAX_TOTAL_STEPS:
+        raise ConfigError(
+            "steps_per_epoch", f"epochs x steps per epoch must be at most {MAX_TOTAL_STEPS:,}"
+        )
+    for key, value in checked.items():
+        object.__setattr__(cfg, key, value)
+
+
+def parse_name(value: object) -> str:
+    text = str(value).strip()
+    if not text:
+        raise ConfigError("name", "must not be empty")
+    if len(text) > MAX_NAME_LENGTH:
+        raise ConfigError("name", f"must be at most {MAX_NAME_LENGTH} characters")
+    if _CONTROL_CHARS.search(text):
+        raise ConfigError("name", "must not contain control characters")
+    return text
+
+
+def parse_model(value: object) -> str:
+    text = str(value).strip()
+    if not text:
+        raise ConfigError("model", "must not be empty")
+    if len(text) > 100 or _CONTROL_CHARS.search(text):
+        raise ConfigError("model", "must be at most 100 printable characters")
+    return text
+
+
+def parse_int(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        raise ConfigError(name, f"must be a whole number, not {value!r}")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        text = str(value).strip().replace("_", "")
+        if not re.fullmatch(r"[+-]?\d{1,30}", text):
+            shown = text if len(text) <= 20 else text[:20] + "..."
+            raise ConfigError(name, f"must be a whole number, not {shown!r}")
+        number = int(text)
+    if number < low:
+        raise ConfigError(name, f"must be at least {low:,}")
+    if number > high:
+        raise ConfigError(name, f"must be at most {high:,}")
+    return number
+
+
+def parse_float(name: str, value: object, low_exclusive: float, high: float) -> float:
+    if isinstance(value, bool):
+        raise ConfigError(name, f"must be a number, not {value!r}")
+    try:
+        number = float(str(value).strip()) if not isinstance(value, (int, float)) else float(value)
+    except (ValueError, OverflowError):
+        shown = str(value).strip()
+        shown = shown if len(shown) <= 20 else shown[:20] + "..."
+        raise ConfigError(name, f"must be a number, not {shown!r}") from None
+    if not math.isfinite(number):
+        raise ConfigError(name, "must be a finite number")
+    if number <= low_exclusive:
+        raise ConfigError(name, f"must be greater than {low_exclusive:g}")
+    if number > high:
+        raise ConfigError(name, f"must be at most {high:g}")
+    return number
+
+
+def parse_learning_rate(value: object) -> float:
+    return parse_float("learning_rate", value, 0.0, MAX_LEARNING_RATE)
+
+
+def parse_step_seconds(value: object) -> float:
+    number = parse_float("step_seconds", value, 0.0, MAX_STEP_SECONDS)
+    if number < MIN_STEP_SECONDS:
+        raise ConfigError("step_seconds", f"must be at least {MIN_STEP_SECONDS:g}")
+    return number
+
+
+def parse_choice(name: str, value: object, enum: type[E]) -> E:
+    try:
+        return enum(str(value).strip().lower())
+    except ValueError:
+        options = ", ".join(e.value for e in enum)
+        raise ConfigError(name, f"must be one of {options}") from None
+
+
+def model_size_billions(model: str) -> float:
+    """Parameters in billions read from names like LFM2-350M or LFM2-1.2B; 0.35 when unknown."""
+    match = re.search(r"(\d+(?:\.\d+)?)\s*([MB])\b", model.upper())
+    if not match:
+        return 0.35
+    size = float(match.group(1))
+    return size / 1000.0 if match.group(2) == "M" else size

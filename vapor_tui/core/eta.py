@@ -1,0 +1,71 @@
+"""Time left, estimated from an exponential moving average of recent step durations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import humanize
+import numpy as np
+
+ALPHA = 0.1  # weight of the newest step duration
+MIN_SAMPLES = 5  # no estimate before this many steps have been timed
+# Older samples weigh less than 1e-9 past this many steps, so a batch needs only its tail.
+_HORIZON = 200
+
+
+def update_ema(previous: float | None, durations: np.ndarray, alpha: float = ALPHA) -> float | None:
+    """Fold step durations (oldest first) into an EMA; None stays None for no durations."""
+    d = np.asarray(durations, dtype=np.float64)[-_HORIZON:]
+    if len(d) == 0:
+        return previous
+    start = 0
+    ema = previous
+    if ema is None:
+        ema, start = float(d[0]), 1
+    rest = d[start:]
+    n = len(rest)
+    if n:
+        weights = alpha * (1.0 - alpha) ** np.arange(n - 1, -1, -1)
+        ema = (1.0 - alpha) ** n * ema + float(np.dot(weights, rest))
+    return ema
+
+
+def durations_from_timestamps(timestamps: np.ndarray, previous: float | None) -> np.ndarray:
+    """Step durations from finish times; `previous` is the finish time of the step before."""
+    t = np.asarray(timestamps, dtype=np.float64)
+    if previous is None:
+        return np.diff(t)
+    return np.diff(t, prepend=previous)
+
+
+def eta_seconds(ema: float | None, samples: int, remaining_steps: int) -> float | None:
+    if ema is None or samples < MIN_SAMPLES or remaining_steps < 0:
+        return None
+    return ema * remaining_steps
+
+
+def steps_per_second(ema: float | None) -> float | None:
+    return 1.0 / ema if ema and ema > 0 else None
+
+
+def format_duration(seconds: float | None) -> str:
+    """'2 minutes', 'a moment' for under a second, '-' for unknown."""
+    if seconds is None:
+        return "-"
+    if seconds < 1:
+        return "a moment"
+    return humanize.naturaldelta(timedelta(seconds=seconds))
+
+
+def format_eta(seconds: float | None) -> str:
+    return format_duration(seconds)
+
+
+def format_clock(seconds: float | None) -> str:
+    """Compact h:mm:ss, as htop shows times."""
+    if seconds is None:
+        return "-"
+    s = int(round(seconds))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

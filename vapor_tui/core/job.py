@@ -1,0 +1,128 @@
+"""A job as the screens and the command line see it: an immutable snapshot."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from .config import JobConfig
+from .eta import MIN_SAMPLES, eta_seconds
+from .simulator import Simulator
+from .status import JobStatus
+
+SOURCE_SIMULATOR = "simulator"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    config: JobConfig
+    status: JobStatus
+    reason: str
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    steps_done: int = 0
+    last_loss: float | None = None
+    best_loss: float | None = None
+    last_val_loss: float | None = None
+    ema_step_seconds: float | None = None
+    last_timestamp: float | None = None
+    stop_at_step: int | None = None
+    # Bumped on every change to the row: equal versions mean nothing to redraw.
+    version: int = 0
+    # Who produces the points: the simulator today, a logging API later.
+    source: str = SOURCE_SIMULATOR
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def model(self) -> str:
+        return self.config.model
+
+    @property
+    def total_steps(self) -> int:
+        return self.config.total_steps
+
+    @property
+    def progress(self) -> float:
+        return min(1.0, self.steps_done / self.total_steps) if self.total_steps else 0.0
+
+    @property
+    def epoch(self) -> int:
+        """The epoch being trained (or the last one trained); 0 before the first step."""
+        if self.steps_done == 0:
+            return 1 if self.status.is_active else 0
+        spe = self.config.steps_per_epoch
+        current = math.ceil(self.steps_done / spe)
+        if self.status.is_active and self.steps_done % spe == 0:
+            current += 1
+        return min(current, self.config.epochs)
+
+    @property
+    def target_step(self) -> int:
+        """Where the job will end if nothing else happens."""
+        if self.status is JobStatus.STOPPING and self.stop_at_step is not None:
+            return self.stop_at_step
+        return self.total_steps
+
+    @property
+    def eta_seconds(self) -> float | None:
+        if not self.status.is_active:
+            return None
+        return eta_seconds(
+            self.ema_step_seconds, self.steps_done, self.target_step - self.steps_done
+        )
+
+    @property
+    def has_eta_samples(self) -> bool:
+        return self.steps_done >= MIN_SAMPLES
+
+    def elapsed_seconds(self, now: datetime) -> float | None:
+        if self.started_at is None:
+            return None
+        end = self.finished_at or now
+        return max(0.0, (end - self.started_at).total_seconds())
+
+    def simulator(self) -> Simulator:
+        return Simulator(self.config)
+
+    def summary(self) -> dict:
+        """The fields `vapor-tui jobs --json` prints."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "model": self.model,
+            "status": str(self.status),
+            "step": self.steps_done,
+            "total_steps": self.total_steps,
+            "progress": round(self.progress, 6),
+            "epoch": self.epoch,
+            "epochs": self.config.epochs,
+            "loss": self.last_loss,
+            "eta_seconds": None if self.eta_seconds is None else round(self.eta_seconds, 3),
+            "created_at": self.created_at.isoformat(),
+        }
+
+    def details(self) -> dict:
+        """Everything `vapor-tui show --json` prints."""
+        d = self.summary()
+        d.update(
+            {
+                "reason": self.reason,
+                "source": self.source,
+                "config": self.config.as_dict(),
+                "started_at": self.started_at.isoformat() if self.started_at else None,
+                "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+                "best_loss": self.best_loss,
+                "val_loss": self.last_val_loss,
+                "steps_per_second": (
+                    round(1.0 / self.ema_step_seconds, 6) if self.ema_step_seconds else None
+                ),
+                "stop_at_step": self.stop_at_step,
+            }
+        )
+        return d

@@ -1,0 +1,128 @@
+"""Metric points as read-only numpy columns, and the reductions the chart needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+COLUMNS = ("step", "epoch", "loss", "accuracy", "learning_rate", "val_loss", "timestamp")
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Points:
+    """A run of consecutive metric points. `val_loss` is NaN on steps without a validation pass.
+
+    `timestamp` is simulated (or reported) time in seconds since the Unix epoch.
+    """
+
+    step: np.ndarray
+    epoch: np.ndarray
+    loss: np.ndarray
+    accuracy: np.ndarray
+    learning_rate: np.ndarray
+    val_loss: np.ndarray
+    timestamp: np.ndarray
+
+    def __post_init__(self) -> None:
+        n = len(self.step)
+        for f in fields(self):
+            column = getattr(self, f.name)
+            if len(column) != n:
+                raise ValueError(f"column {f.name} has {len(column)} values, step has {n}")
+            _frozen(column)
+
+    def __len__(self) -> int:
+        return len(self.step)
+
+    @classmethod
+    def empty(cls) -> Points:
+        ints = np.empty(0, dtype=np.int64)
+        floats = np.empty(0, dtype=np.float64)
+        return cls(ints, ints.copy(), *(floats.copy() for _ in range(5)))
+
+    @classmethod
+    def from_columns(cls, columns: dict[str, np.ndarray]) -> Points:
+        return cls(**{name: np.asarray(columns[name]) for name in COLUMNS})
+
+    @property
+    def last_step(self) -> int:
+        return int(self.step[-1]) if len(self) else 0
+
+    def rows(self):
+        """Plain tuples in COLUMNS order, ready for an executemany."""
+        val = np.where(np.isnan(self.val_loss), None, self.val_loss).tolist()
+        return zip(
+            self.step.tolist(),
+            self.epoch.tolist(),
+            self.loss.tolist(),
+            self.accuracy.tolist(),
+            self.learning_rate.tolist(),
+            val,
+            self.timestamp.tolist(),
+            strict=True,
+        )
+
+    def concat(self, other: Points) -> Points:
+        if not len(other):
+            return self
+        if not len(self):
+            return other
+        return Points(
+            *(np.concatenate([getattr(self, n), getattr(other, n)]) for n in COLUMNS)
+        )
+
+    def slice(self, start: int, stop: int | None = None) -> Points:
+        return Points(*(getattr(self, n)[start:stop] for n in COLUMNS))
+
+    def validation(self) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, val_loss) of the points that carry a validation loss."""
+        mask = ~np.isnan(self.val_loss)
+        return self.step[mask], self.val_loss[mask]
+
+
+def reduce_minmax(x: np.ndarray, y: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the first, min and max point of each of `buckets` equal slices, in x order.
+
+    A chart drawn from the result looks like one drawn from every point (spikes survive),
+    and its cost no longer grows with the length of the history.
+    """
+    n = len(x)
+    if buckets <= 0 or n <= 3 * buckets:
+        return x, y
+    edges = np.linspace(0, n, buckets + 1).astype(np.int64)
+    starts = edges[:-1]
+    arg_min = np.empty(buckets, dtype=np.int64)
+    arg_max = np.empty(buckets, dtype=np.int64)
+    # reduceat gives the extreme values; positions come from comparing within each slice.
+    mins = np.minimum.reduceat(y, starts)
+    maxs = np.maximum.reduceat(y, starts)
+    bucket_of = np.repeat(np.arange(buckets), np.diff(edges))
+    idx = np.arange(n)
+    is_min = y == mins[bucket_of]
+    is_max = y == maxs[bucket_of]
+    # First index in each bucket that hits the min / max.
+    arg_min[:] = np.minimum.reduceat(np.where(is_min, idx, n), starts)
+    arg_max[:] = np.minimum.reduceat(np.where(is_max, idx, n), starts)
+    keep = np.unique(np.concatenate([starts, arg_min, arg_max, [n - 1]]))
+    return x[keep], y[keep]
+
+
+def ema_debiased(y: np.ndarray, weight: float) -> np.ndarray:
+    """TensorBoard's smoothing: an exponential moving average with its start-up bias removed.
+
+    `weight` in [0, 1): 0 returns the input, 0.9 smooths strongly.
+    """
+    if weight <= 0 or len(y) == 0:
+        return np.asarray(y, dtype=np.float64)
+    out = np.empty(len(y), dtype=np.float64)
+    last = 0.0
+    for i, value in enumerate(np.asarray(y, dtype=np.float64)):
+        last = last * weight + (1 - weight) * value
+        out[i] = last / (1 - weight ** (i + 1))
+    return out

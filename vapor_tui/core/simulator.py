@@ -1,0 +1,167 @@
+"""A deterministic training-curve simulator.
+
+Every value of step k (loss, accuracy, learning rate, validation loss and when the step
+finished) is a pure function of the configuration, the seed and k: random numbers come from
+a counter-based hash of (seed, stream, k), never from a stateful generator. Regenerating any
+range of steps gives identical numbers, which is what makes catch-up after a crash, and two
+processes catching up one job, safe.
+
+Step durations jitter around `step_seconds` in a telescoping way (d_k = s + s*J*(e_k - e_{k-1})),
+so the finish time of step k has a closed form and "how many steps are done after T seconds"
+is a binary search, not a sum over the whole history.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .config import Curve, JobConfig, Schedule, model_size_billions
+from .points import Points
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_STREAM_LOSS, _STREAM_ACC, _STREAM_VAL, _STREAM_DUR = 1, 3, 4, 5
+
+OPTIMAL_LR = 2e-4
+DURATION_JITTER = 0.3  # each step takes between 0.4x and 1.6x step_seconds
+VALIDATION_PAUSE = 0.05  # validation at an epoch's end costs 5% of an epoch's time
+WARMUP_FRACTION = 0.05
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser on uint64 arrays (wrapping arithmetic is intended)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def _uniform(seed: int, stream: int, k: np.ndarray) -> np.ndarray:
+    """Uniform numbers in (0, 1), one per step in k."""
+    with np.errstate(over="ignore"):
+        key = _mix(np.array([seed * 8 + stream], dtype=np.uint64) * _GOLDEN)
+        h = _mix(key + k.astype(np.uint64) * _GOLDEN)
+    return ((h >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 9007199254740992.0)
+
+
+def _normal(seed: int, stream: int, k: np.ndarray) -> np.ndarray:
+    u1 = _uniform(seed, stream, k)
+    u2 = _uniform(seed, stream + 16, k)
+    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * math.pi * u2)
+
+
+class Simulator:
+    def __init__(self, config: JobConfig):
+        self.config = config
+        self.total = config.total_steps
+        self.spe = config.steps_per_epoch
+        self.seed = config.seed
+        size = min(max(model_size_billions(config.model), 0.02), 200.0)
+        size_gain = math.log2(size / 0.35)
+        lr_ratio = min(max(config.learning_rate / OPTIMAL_LR, 0.01), 100.0)
+        lr_off = math.log10(lr_ratio)
+        # A per-seed nudge so two runs of one configuration are not the same curve.
+        nudge = float(_uniform(self.seed, 9, np.array([0]))[0]) - 0.5
+
+        self.loss_init = 2.5 + 0.12 * nudge - 0.05 * size_gain
+        self.loss_final = max(0.05, 0.34 - 0.05 * size_gain + 0.12 * lr_off**2 + 0.03 * nudge)
+        speed = math.sqrt(lr_ratio) * (1.0 + 0.08 * size_gain)
+        self.rate = min(max(5.0 * speed, 0.3), 40.0)
+        self.power = min(max(0.55 * speed, 0.12), 1.5)
+        batch = min(max(math.sqrt(8.0 / config.batch_size), 0.3), 3.0)
+        self.noise = 0.07 * batch * (1.0 + 0.6 * max(0.0, lr_off))
+        self.warmup = max(1, round(WARMUP_FRACTION * self.total))
+
+    # --- time ---------------------------------------------------------------------------
+
+    def time_at(self, k: np.ndarray | int) -> np.ndarray | float:
+        """Seconds from the job's start until step k finished (0 for k = 0)."""
+        arr = np.atleast_1d(np.asarray(k, dtype=np.int64))
+        s = self.config.step_seconds
+        jitter = self._duration_noise(arr) - self._duration_noise(np.zeros(1, dtype=np.int64))
+        pause = VALIDATION_PAUSE * self.spe * s
+        t = s * arr + s * DURATION_JITTER * jitter + pause * (arr // self.spe)
+        t = np.where(arr <= 0, 0.0, t)
+        return t if np.ndim(k) else float(t[0])
+
+    def _duration_noise(self, k: np.ndarray) -> np.ndarray:
+        return 2.0 * _uniform(self.seed, _STREAM_DUR, k) - 1.0
+
+    def steps_done_by(self, elapsed: float) -> int:
+        """The number of steps finished `elapsed` seconds after the start (0..total)."""
+        if elapsed <= 0:
+            return 0
+        if self.time_at(self.total) <= elapsed:
+            return self.total
+        lo, hi = 0, self.total  # time_at(lo) <= elapsed < time_at(hi)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if self.time_at(mid) <= elapsed:
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
+    # --- metrics -----------------------------------------------------------------------
+
+    def learning_rate(self, k: np.ndarray) -> np.ndarray:
+        lr = self.config.learning_rate
+        kf = k.astype(np.float64)
+        if self.config.schedule is Schedule.CONSTANT:
+            return np.full(len(k), lr)
+        w, span = self.warmup, max(self.total - self.warmup, 1)
+        warm = lr * np.minimum(kf, w) / w
+        cosine = lr * 0.5 * (1.0 + np.cos(math.pi * np.clip(kf - w, 0, span) / span))
+        return np.where(kf <= w, warm, cosine)
+
+    def progress(self, k: np.ndarray) -> np.ndarray:
+        """Training done by step k, in [0, 1]: the integral of the schedule so far."""
+        kf = k.astype(np.float64)
+        if self.config.schedule is Schedule.CONSTANT:
+            return kf / self.total
+        w, span = float(self.warmup), float(max(self.total - self.warmup, 1))
+        j = np.clip(kf - w, 0.0, span)
+        warm = np.minimum(kf, w) ** 2 / (2.0 * w)
+        cos_part = 0.5 * (j + span / math.pi * np.sin(math.pi * j / span))
+        return (warm + cos_part) / (w / 2.0 + span / 2.0)
+
+    def base_loss(self, k: np.ndarray) -> np.ndarray:
+        """The noise-free curve."""
+        u = self.progress(k)
+        li, lf = self.loss_init, self.loss_final
+        if self.config.curve is Curve.EXPONENTIAL:
+            return lf + (li - lf) * np.exp(-self.rate * u)
+        n0 = 200.0
+        q = (1.0 + n0) ** -self.power
+        floor = max((lf - li * q) / (1.0 - q), 0.02)
+        return floor + (li - floor) * (1.0 + n0 * u) ** -self.power
+
+    def points(self, first: int, last: int, start_time: float = 0.0) -> Points:
+        """Steps first..last (inclusive, 1-based), timestamped from `start_time`."""
+        first = max(first, 1)
+        last = min(last, self.total)
+        if last < first:
+            return Points.empty()
+        k = np.arange(first, last + 1, dtype=np.int64)
+        frac = k / self.total
+        base = self.base_loss(k)
+        sigma = self.noise * (0.3 + 0.7 * (1.0 - frac))
+        loss = base * np.exp(sigma * _normal(self.seed, _STREAM_LOSS, k) - 0.5 * sigma**2)
+        acc_noise = (0.004 + 0.012 * (1.0 - frac)) * _normal(self.seed, _STREAM_ACC, k)
+        accuracy = np.clip(0.97 * np.exp(-0.6 * loss) + acc_noise, 0.0, 1.0)
+        is_epoch_end = k % self.spe == 0
+        val_noise = np.exp(0.015 * _normal(self.seed, _STREAM_VAL, k))
+        val = base * (1.04 + 0.08 * frac) * val_noise
+        return Points(
+            step=k,
+            epoch=(k - 1) // self.spe + 1,
+            loss=loss,
+            accuracy=accuracy,
+            learning_rate=self.learning_rate(k),
+            val_loss=np.where(is_epoch_end, val, np.nan),
+            timestamp=start_time + self.time_at(k),
+        )

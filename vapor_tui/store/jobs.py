@@ -1,0 +1,125 @@
+"""Job repository: create, read, act on (compare-and-set), clone and delete jobs."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from vapor_tui.core.catchup import stop_step
+from vapor_tui.core.config import JobConfig
+from vapor_tui.core.job import Job
+from vapor_tui.core.status import Action, JobStatus, TransitionError, next_status, reason_for
+
+from .catchup import catch_up
+from .convert import config_values, job_from_row
+from .engine import Store
+from .tables import jobs_table
+
+
+class JobNotFound(LookupError):
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        super().__init__(f"no job with id {job_id}")
+
+
+def create_job(store: Store, config: JobConfig, *, start: bool = False) -> Job:
+    now = store.clock.now().timestamp()
+    with store.write() as conn:
+        job_id = conn.execute(
+            jobs_table.insert().values(
+                **config_values(config),
+                source="simulator",
+                status=JobStatus.QUEUED.value,
+                reason="",
+                created_at=now,
+                steps_done=0,
+                version=0,
+            )
+        ).inserted_primary_key[0]
+    if start:
+        return apply_action(store, job_id, Action.START)
+    return get_job(store, job_id)
+
+
+def get_job(store: Store, job_id: int) -> Job:
+    with store.read() as conn:
+        row = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)).first()
+    if row is None:
+        raise JobNotFound(job_id)
+    return job_from_row(row)
+
+
+def list_jobs(store: Store) -> list[Job]:
+    """Every job, newest first."""
+    with store.read() as conn:
+        rows = conn.execute(select(jobs_table).order_by(jobs_table.c.id.desc())).all()
+    return [job_from_row(r) for r in rows]
+
+
+def jobs_version(store: Store) -> tuple[int, int, int]:
+    """(count, max id, sum of versions): changes whenever any job changes, is added or removed."""
+    with store.read() as conn:
+        row = conn.execute(
+            select(
+                func.count(),
+                func.coalesce(func.max(jobs_table.c.id), 0),
+                func.coalesce(func.sum(jobs_table.c.version), 0),
+            )
+        ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def apply_action(store: Store, job_id: int, action: Action, reason: str | None = None) -> Job:
+    """Take a user action. Compare-and-set on the status: of two processes acting on one job
+    at once exactly one wins; the other gets a TransitionError and nothing changes."""
+    action = Action(action)
+    now = store.clock.now()
+    # Stop and fail act on the job as it is now: write the points that are due first.
+    catch_up(store, now, [job_id])
+    job = get_job(store, job_id)
+    new_status = next_status(job.status, action)
+    if new_status is None or action is Action.COMPLETE:
+        raise TransitionError(job.id, job.name, job.status, action)
+    values: dict = {
+        "status": new_status.value,
+        "reason": reason if reason is not None else reason_for(job.status, action),
+        "version": jobs_table.c.version + 1,
+    }
+    now_s = now.timestamp()
+    if action is Action.START:
+        values["started_at"] = now_s
+    elif new_status is JobStatus.STOPPING:
+        values["stop_at_step"] = stop_step(job.steps_done, job.config.steps_per_epoch, job.total_steps)
+    if new_status.is_final:
+        values["finished_at"] = now_s
+    with store.write() as conn:
+        result = conn.execute(
+            jobs_table.update()
+            .where(jobs_table.c.id == job_id, jobs_table.c.status == job.status.value)
+            .values(**values)
+        )
+        won = result.rowcount == 1
+    if not won:
+        current = get_job(store, job_id)
+        raise TransitionError(
+            current.id,
+            current.name,
+            current.status,
+            action,
+            f"another process changed it from {job.status} to {current.status} first",
+        )
+    if new_status is JobStatus.STOPPING:
+        # The epoch may already be over (a stop right at its end): settle it now.
+        catch_up(store, now, [job_id])
+    return get_job(store, job_id)
+
+
+def clone_job(store: Store, job_id: int) -> Job:
+    """A new queued job with the same configuration: how a finished job is run again."""
+    return create_job(store, get_job(store, job_id).config)
+
+
+def delete_job(store: Store, job_id: int) -> None:
+    with store.write() as conn:
+        result = conn.execute(jobs_table.delete().where(jobs_table.c.id == job_id))
+        if result.rowcount == 0:
+            raise JobNotFound(job_id)

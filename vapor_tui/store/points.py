@@ -1,0 +1,94 @@
+"""Metric points in and out: batched inserts through SQLAlchemy Core, reads into numpy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+from sqlalchemy import Connection
+
+from vapor_tui.core.points import COLUMNS, Points
+
+from .engine import Store
+
+_INSERT_COLUMNS = ("job_id", *COLUMNS)
+_READ_DTYPE = np.dtype(
+    [
+        ("step", np.int64),
+        ("epoch", np.int64),
+        ("loss", np.float64),
+        ("accuracy", np.float64),
+        ("learning_rate", np.float64),
+        ("val_loss", np.float64),
+        ("timestamp", np.float64),
+    ]
+)
+# Loss is never negative, so -1 can stand for "no validation on this step" inside a read.
+_NO_VAL = -1.0
+_SELECT = (
+    "SELECT step, epoch, loss, accuracy, learning_rate, COALESCE(val_loss, -1.0), timestamp "
+    "FROM points WHERE job_id = {p} AND step > {p} ORDER BY step"
+)
+
+
+def _placeholder(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def insert_points(conn: Connection, job_id: int, points: Points) -> int:
+    """Write a batch in the caller's transaction as one executemany of plain tuples."""
+    if not len(points):
+        return 0
+    p = _placeholder(conn)
+    sql = (
+        f"INSERT INTO points ({', '.join(_INSERT_COLUMNS)}) "
+        f"VALUES ({', '.join([p] * len(_INSERT_COLUMNS))})"
+    )
+    rows = [(job_id, *row) for row in points.rows()]
+    conn.exec_driver_sql(sql, rows)
+    return len(rows)
+
+
+def read_points_conn(
+    conn: Connection, job_id: int, after_step: int = 0, limit: int | None = None
+) -> Points:
+    p = _placeholder(conn)
+    sql = _SELECT.format(p=p)
+    params: tuple = (job_id, after_step)
+    if limit is not None:
+        sql += f" LIMIT {p}"
+        params = (*params, int(limit))
+    cursor = conn.exec_driver_sql(sql, params)
+    records = np.fromiter((tuple(r) for r in cursor), dtype=_READ_DTYPE)
+    val = records["val_loss"]
+    val[val == _NO_VAL] = np.nan
+    return Points.from_columns({name: np.ascontiguousarray(records[name]) for name in COLUMNS})
+
+
+def read_points(store: Store, job_id: int, after_step: int = 0, limit: int | None = None) -> Points:
+    """Points of one job with step > after_step, in step order."""
+    with store.read() as conn:
+        return read_points_conn(conn, job_id, after_step, limit)
+
+
+def read_tail(store: Store, job_id: int, count: int) -> Points:
+    """The newest `count` points, oldest first."""
+    with store.read() as conn:
+        p = _placeholder(conn)
+        row = conn.exec_driver_sql(
+            f"SELECT MAX(step) FROM points WHERE job_id = {p}", (job_id,)
+        ).scalar()
+        if row is None:
+            return Points.empty()
+        return read_points_conn(conn, job_id, max(0, int(row) - count))
+
+
+def iter_point_chunks(store: Store, job_id: int, chunk: int = 50_000) -> Iterator[Points]:
+    """All points of a job, a chunk at a time, for export without holding them all."""
+    after = 0
+    while True:
+        part = read_points(store, job_id, after, chunk)
+        if not len(part):
+            return
+        yield part
+        after = part.last_step

@@ -1,0 +1,74 @@
+"""The database schema. Times are stored as seconds since the Unix epoch (UTC) in REAL columns:
+unambiguous on every backend, and converted to aware datetimes at the repository boundary."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+# SQLite's header field for "which program wrote this file" (PRAGMA application_id).
+APPLICATION_ID = 0x56415052  # "VAPR"
+
+
+class JobRow(SQLModel, table=True):
+    __tablename__ = "jobs"
+    # Never reuse the id of a deleted job: a `watch ID` must not wake up on another job.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    model: str
+    epochs: int
+    steps_per_epoch: int
+    learning_rate: float
+    batch_size: int
+    schedule: str
+    curve: str
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    step_seconds: float
+    source: str = "simulator"
+    status: str = Field(index=True)
+    reason: str = ""
+    created_at: float
+    started_at: float | None = None
+    finished_at: float | None = None
+    steps_done: int = 0
+    last_loss: float | None = None
+    best_loss: float | None = None
+    last_val_loss: float | None = None
+    ema_step_seconds: float | None = None
+    last_timestamp: float | None = None
+    stop_at_step: int | None = None
+    version: int = 0
+
+
+class PointRow(SQLModel, table=True):
+    """One metric point. The primary key (job_id, step) is the unique key and, in a
+    WITHOUT ROWID table, the storage order: one job's points sit together in step order."""
+
+    __tablename__ = "points"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    job_id: int = Field(foreign_key="jobs.id", primary_key=True, ondelete="CASCADE")
+    step: int = Field(primary_key=True)
+    epoch: int
+    loss: float
+    accuracy: float
+    learning_rate: float
+    val_loss: float | None = None
+    timestamp: float
+
+
+class MetaRow(SQLModel, table=True):
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+jobs_table = JobRow.__table__
+points_table = PointRow.__table__
+meta_table = MetaRow.__table__
+
+Index("ix_jobs_created", jobs_table.c.created_at)
