@@ -78,8 +78,9 @@ def _action_command(name: str, help_text: str) -> None:
         from vapor_tui.core.status import Action
         from vapor_tui.store.jobs import apply_action
 
+        number = parse_job_id(job_id)  # before opening: bad input writes nothing
         store = open_db(ctx, db)
-        job = apply_action(store, parse_job_id(job_id), Action(name))
+        job = apply_action(store, number, Action(name))
         click.echo(f"job {job.id} ({job.name}): {job.status}")
 
 
@@ -99,8 +100,9 @@ def clone_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
     """Create a queued copy of a job's configuration and print its id."""
     from vapor_tui.store.jobs import clone_job
 
+    number = parse_job_id(job_id)
     store = open_db(ctx, db)
-    click.echo(clone_job(store, parse_job_id(job_id)).id)
+    click.echo(clone_job(store, number).id)
 
 
 @cli.command("delete")
@@ -111,8 +113,8 @@ def delete_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
     """Delete a job and all its points."""
     from vapor_tui.store.jobs import delete_job
 
-    store = open_db(ctx, db)
     number = parse_job_id(job_id)
+    store = open_db(ctx, db)
     delete_job(store, number)
     click.echo(f"deleted job {number}")
 
@@ -126,8 +128,9 @@ def show_cmd(ctx: click.Context, job_id: str, as_json: bool, db: str | None) -> 
     """Show one job: progress, configuration and status reason."""
     from vapor_tui.store.jobs import get_job
 
+    number = parse_job_id(job_id)
     store = open_db(ctx, db)
-    job = get_job(store, parse_job_id(job_id))
+    job = get_job(store, number)
     if as_json:
         click.echo(json.dumps(job.details(), indent=2))
         return

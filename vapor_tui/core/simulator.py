@@ -23,6 +23,7 @@ from .points import Points
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
+_MASK64 = 0xFFFF_FFFF_FFFF_FFFF
 _STREAM_LOSS, _STREAM_ACC, _STREAM_VAL, _STREAM_DUR = 1, 3, 4, 5
 
 OPTIMAL_LR = 2e-4
@@ -43,7 +44,8 @@ def _mix(x: np.ndarray) -> np.ndarray:
 def _uniform(seed: int, stream: int, k: np.ndarray) -> np.ndarray:
     """Uniform numbers in (0, 1), one per step in k."""
     with np.errstate(over="ignore"):
-        key = _mix(np.array([seed * 8 + stream], dtype=np.uint64) * _GOLDEN)
+        # Wrapped to 64 bits: seeds up to 2**63 - 1 are valid and seed * 8 would overflow.
+        key = _mix(np.array([(seed * 8 + stream) & _MASK64], dtype=np.uint64) * _GOLDEN)
         h = _mix(key + k.astype(np.uint64) * _GOLDEN)
     return ((h >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 9007199254740992.0)
 

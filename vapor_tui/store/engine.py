@@ -215,6 +215,13 @@ def _create_file(path: Path) -> None:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # the parent is a file, not a directory
+        raise StoreError(
+            f"cannot create the database {path}: {path.parent} is not a directory"
+        ) from exc
+    except OSError as exc:
+        raise StoreError(f"cannot create the database {path}: {exc.strerror}") from exc
+    try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except FileExistsError:

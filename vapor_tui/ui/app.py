@@ -1,0 +1,245 @@
+"""The App: one timer, database work on worker threads, snapshots back to the screens."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from vapor_tui.core.clock import Clock
+from vapor_tui.core.config import JobConfig
+from vapor_tui.ui import notices
+from vapor_tui.ui.glyphs import Glyphs
+from vapor_tui.ui.messages import (
+    ActionDone,
+    Snapshot,
+    StoreFailed,
+    StoreOpened,
+    TickDone,
+    TickFailed,
+)
+from vapor_tui.ui.worker_ops import run_action, run_tick
+
+if TYPE_CHECKING:
+    from vapor_tui.store.engine import Store
+
+MIN_WIDTH, MIN_HEIGHT = 60, 16
+QUIT_TEXT = "Quit the app and return to the command prompt."
+
+
+class VaporApp(App[int]):
+    CSS_PATH = "vapor.tcss"
+    TITLE = "vapor-tui"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", tooltip=QUIT_TEXT, id="app.quit"),
+        Binding("ctrl+c", "quit", "Quit", tooltip=QUIT_TEXT, show=False, priority=True,
+                id="app.quit.ctrl_c"),
+        Binding("question_mark", "help", "Help", tooltip="This list of keys", id="app.help"),
+    ]
+
+    def __init__(
+        self,
+        db: str | None = None,
+        *,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        refresh: float = 1.0,
+        watch: int | None = None,
+        ascii_only: bool = False,
+        timer: bool = True,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.store = store
+        self.clock = clock
+        self.refresh_seconds = refresh
+        self.watch_id = watch
+        self.glyphs = Glyphs(ascii_only)
+        self.use_timer = timer
+        self.snapshot: Snapshot | None = None
+        self._jobs_version: tuple[int, int, int] | None = None
+        self._tick_running = False
+        self._tick_again = False
+        self._follow_token = 0
+        self._followed: dict[int, tuple[int, int]] = {}  # job id -> (token, last step held)
+        self.ticks_applied = 0
+        self._last_tick_error: str | None = None
+
+    # --- start-up -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from vapor_tui.ui.screens.jobs import JobsScreen
+
+        self._install_signal_handlers()
+        self.push_screen(JobsScreen())
+        if self.store is None:
+            self._open_store()
+        else:
+            self._store_ready()
+
+    def _install_signal_handlers(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, self.exit)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread (tests), or a platform without these signals
+
+    @work(thread=True, name="open-store", exit_on_error=False)
+    def _open_store(self) -> None:
+        from vapor_tui.store.engine import StoreError, open_store
+
+        try:
+            store = open_store(self.db, clock=self.clock)
+        except StoreError as exc:
+            self.post_message(StoreFailed(str(exc)))
+        else:
+            self.post_message(StoreOpened(store))
+
+    def on_store_opened(self, message: StoreOpened) -> None:
+        self.store = message.store
+        self._store_ready()
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.exit(return_code=2, message=f"vapor-tui: error: {message.error}")
+
+    def _store_ready(self) -> None:
+        if self.use_timer:
+            self.set_interval(self.refresh_seconds, self.request_tick, name="tick")
+        self.request_tick()
+        if self.watch_id is not None:
+            self.open_detail(self.watch_id)
+
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    # --- the tick -------------------------------------------------------------------------
+
+    def request_tick(self) -> None:
+        """Bring running jobs up to now off the UI thread; never two ticks at once."""
+        if self.store is None:
+            return
+        if self._tick_running:
+            self._tick_again = True
+            return
+        self._tick_running = True
+        self._tick_worker(dict(self._followed), self._jobs_version)
+
+    @work(thread=True, name="tick", group="tick", exit_on_error=False)
+    def _tick_worker(self, followed: dict[int, tuple[int, int]], version) -> None:
+        self.post_message(run_tick(self.store, followed, version, self.snapshot))
+
+    def on_tick_done(self, message: TickDone) -> None:
+        self._tick_running = False
+        snap = message.snapshot
+        self._jobs_version = message.version
+        kept = {}
+        for job_id, points in snap.points.items():
+            current = self._followed.get(job_id)
+            if current is None or message.tokens.get(job_id) != current[0]:
+                continue  # the screen that asked for these is gone
+            kept[job_id] = points
+            if len(points):
+                self._followed[job_id] = (current[0], points.last_step)
+        snap = Snapshot(snap.jobs, snap.now, kept, snap.jobs_changed)
+        if snap.jobs_changed and self.snapshot is not None:
+            for note in notices.lifecycle(self.snapshot.jobs, snap.jobs, self.glyphs):
+                self.notify(note.text, title=note.title, severity=note.severity)
+        self.snapshot = snap
+        self._last_tick_error = None
+        self.ticks_applied += 1
+        for screen in self.screen_stack:
+            apply = getattr(screen, "apply_snapshot", None)
+            if apply is not None:
+                apply(snap)
+        if self._tick_again:
+            self._tick_again = False
+            self.request_tick()
+
+    def on_tick_failed(self, message: TickFailed) -> None:
+        self._tick_running = False
+        if message.error != self._last_tick_error:
+            self.notify(message.error, title="Database", severity="error", timeout=10)
+        self._last_tick_error = message.error
+
+    # --- following a job's points --------------------------------------------------------
+
+    def follow(self, job_id: int) -> None:
+        self._follow_token += 1
+        self._followed[job_id] = (self._follow_token, 0)
+        self.request_tick()
+
+    def unfollow(self, job_id: int) -> None:
+        self._followed.pop(job_id, None)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def act(self, kind: str, job_id: int | None = None, config: JobConfig | None = None,
+            start: bool = False) -> None:
+        """Run a user action on a worker thread; the result comes back as ActionDone."""
+        if self.store is None:
+            self.notify("The database is still opening.", severity="warning")
+            return
+        self._action_worker(kind, job_id, config, start)
+
+    @work(thread=True, group="actions", exit_on_error=False)
+    def _action_worker(self, kind: str, job_id: int | None, config, start: bool) -> None:
+        self.post_message(run_action(self.store, kind, job_id, config, start))
+
+    def on_action_done(self, message: ActionDone) -> None:
+        if message.error:
+            self.notify(message.error, title="Refused", severity="warning", timeout=6)
+        elif message.message:
+            self.notify(message.message)
+        self.request_tick()
+
+    def open_detail(self, job_id: int) -> None:
+        from vapor_tui.ui.screens.detail import JobDetailScreen
+
+        self.push_screen(JobDetailScreen(job_id))
+
+    def action_help(self) -> None:
+        from vapor_tui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        self.exit(return_code=0)
+
+    # --- command palette and size --------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not active.enabled or not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            node, action = active.node, binding.action
+            yield SystemCommand(
+                binding.description or action,
+                f"key: {self.get_key_display(binding)}",
+                lambda node=node, action=action: self.call_later(node.run_action, action),
+            )
+        yield from super().get_system_commands(screen)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._check_size)
+
+    def _check_size(self) -> None:
+        from vapor_tui.ui.screens.too_small import TooSmallScreen
+
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif not small and showing:
+            self.pop_screen()

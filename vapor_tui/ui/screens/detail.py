@@ -1,0 +1,168 @@
+"""One job, live: configuration, status, progress, speed, ETA, and the metric chart."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from vapor_tui.core.eta import format_clock, format_eta
+from vapor_tui.core.job import Job
+from vapor_tui.ui.messages import Snapshot
+from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
+from vapor_tui.ui.widgets.chart import MetricChart
+
+
+def _loss(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+class JobDetailScreen(JobActions, Screen[None]):
+    HELP_TITLE = "Job detail: keys"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="detail.back"),
+        *JOB_ACTION_BINDINGS,
+        Binding("l", "log", "Log y", id="detail.log"),
+        Binding("m", "smooth", "Smooth", id="detail.smooth"),
+        Binding("a", "metric", "Metric", id="detail.metric"),
+    ]
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.job: Job | None = None
+        self._texts: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Job #{self.job_id}", id="detail-title")
+        yield Static("", id="detail-config")
+        yield Static("", id="detail-bar")
+        yield Static("", id="detail-stats")
+        yield Static("", id="chart-caption")
+        yield Static("Loading points…", id="chart-placeholder")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.app.follow(self.job_id)
+        snap = self.app.snapshot
+        if snap is not None:
+            self.apply_snapshot(Snapshot(snap.jobs, snap.now, {}, True))
+
+    def on_unmount(self) -> None:
+        self.app.unfollow(self.job_id)
+
+    def on_resize(self) -> None:
+        if self.job is not None:
+            self._render_job(self.job, self.app.snapshot)
+
+    # --- data -----------------------------------------------------------------------------
+
+    def apply_snapshot(self, snap: Snapshot) -> None:
+        job = snap.job(self.job_id)
+        if job is None:
+            if self.job is not None or snap.jobs_changed:
+                self._set("detail-title", f"Job #{self.job_id} no longer exists.")
+            return
+        first = self.job is None
+        status_changed = self.job is None or self.job.status is not job.status
+        self.job = job
+        if first:
+            self._mount_chart(job)
+        points = snap.points.get(self.job_id)
+        if points is not None:
+            chart = self.query_one(MetricChart)
+            chart.add_points(points)
+            placeholder = self.query_one("#chart-placeholder")
+            if placeholder.display:
+                placeholder.display = False
+                chart.display = True
+        self._render_job(job, snap)
+        if status_changed:
+            self.refresh_bindings()
+
+    def _mount_chart(self, job: Job) -> None:
+        chart = MetricChart(job.total_steps, ascii_only=self.app.glyphs.ascii, id="chart")
+        chart.display = False
+        self.mount(chart, after=self.query_one("#chart-placeholder"))
+
+    def _render_job(self, job: Job, snap: Snapshot | None) -> None:
+        g = self.app.glyphs
+        c = job.config
+        badge = g.badge(job.status).markup
+        reason = f"  [dim]{job.reason}[/dim]" if job.reason else ""
+        self._set("detail-title", f"[b]#{job.id} {job.name}[/b]  {badge}{reason}")
+        sep = f" {g.sep} "
+        self._set(
+            "detail-config",
+            sep.join(
+                [
+                    f"[b]{c.model}[/b]",
+                    f"{c.epochs} epochs x {c.steps_per_epoch:,} steps",
+                    f"lr {c.learning_rate:g}",
+                    f"batch {c.batch_size}",
+                    f"{c.schedule}",
+                    f"{c.curve}",
+                    f"seed {c.seed}",
+                    f"{c.step_seconds:g} s/step",
+                ]
+            ),
+        )
+        width = max(10, self.size.width - 10)
+        self._set("detail-bar", f"{g.bar(job.progress, width)} {job.progress * 100:5.1f}%")
+        now = snap.now if snap is not None else None
+        elapsed = job.elapsed_seconds(now) if now is not None else None
+        sps = f"{1 / job.ema_step_seconds:,.2f} steps/s" if job.ema_step_seconds else "- steps/s"
+        stats = [
+            f"Epoch {job.epoch}/{c.epochs} - step {job.steps_done:,}/{job.total_steps:,}",
+            sps if job.status.is_active else f"[dim]{sps}[/dim]",
+            f"elapsed {format_clock(elapsed)}",
+            f"ETA {format_eta(job.eta_seconds)}",
+            f"loss {_loss(job.last_loss)}",
+            f"best {_loss(job.best_loss)}",
+            f"val {_loss(job.last_val_loss)}",
+        ]
+        self._set("detail-stats", "   ".join(stats))
+        self._update_caption()
+
+    def _update_caption(self) -> None:
+        chart = self._chart()
+        if chart is None:
+            return
+        g = self.app.glyphs
+        legend = "raw faint, smoothed bold" if chart.smoothing else "train"
+        if chart.series.metric == "loss":
+            legend += f", {'o' if g.ascii else '◆'} validation"
+        self._set("chart-caption", f"[b]{chart.description}[/b]  ({legend})")
+
+    def _set(self, widget_id: str, text: str) -> None:
+        if self._texts.get(widget_id) != text:
+            self._texts[widget_id] = text
+            self.query_one(f"#{widget_id}", Static).update(text)
+
+    def selected_job(self) -> Job | None:
+        return self.job
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def _chart(self) -> MetricChart | None:
+        charts = self.query(MetricChart)
+        return charts.first() if charts else None
+
+    def action_log(self) -> None:
+        if chart := self._chart():
+            chart.toggle_log()
+            self._update_caption()
+
+    def action_smooth(self) -> None:
+        if chart := self._chart():
+            chart.toggle_smoothing()
+            self._update_caption()
+
+    def action_metric(self) -> None:
+        if chart := self._chart():
+            chart.cycle_metric()
+            self._update_caption()

@@ -1,0 +1,86 @@
+"""`?`: every key of the screen underneath, made from its bindings so it cannot drift."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+NAVIGATION = [
+    ("up/down, k/j", "move the cursor"),
+    ("pgup/pgdn, home/end", "move by a page, to the ends"),
+    ("ctrl+p", "command palette: every action by name"),
+]
+
+
+def _key_name(binding: Binding, app) -> str:
+    names = [app.get_key_display(Binding(k.strip(), "")) for k in binding.key.split(",")]
+    return ", ".join(names)
+
+
+def screen_keys(screen: Screen) -> list[tuple[str, str]]:
+    """(keys, what they do) for the bindings that answer on this screen, one row per action.
+
+    A key is listed only under the layer that wins it: the app's priority bindings, then the
+    screen's (with the keys of its main widget, HELP_EXTRA), then the app's other bindings."""
+    app = screen.app
+    app_bindings = [b for g in app._bindings.key_to_bindings.values() for b in g]
+    screen_bindings = [b for g in screen._bindings.key_to_bindings.values() for b in g]
+    generic = ("app.focus_next", "app.focus_previous", "screen.copy_text")
+    layers = [
+        [b for b in app_bindings if b.priority],
+        [b for b in screen_bindings if b.action not in generic],
+        [b for b in app_bindings if not b.priority] + [b for b in screen_bindings
+                                                      if b.action in generic],
+    ]
+    rows: list[dict[str, list[str]]] = [{}, {}, {}]
+    taken: set[str] = set()
+    for layer, bindings in enumerate(layers):
+        layer_keys = set()
+        for binding in bindings:
+            if binding.key in taken or binding.action.startswith("refused"):
+                continue
+            layer_keys.add(binding.key)
+            if not binding.description:
+                continue
+            label = binding.tooltip or binding.description
+            keys = rows[layer].setdefault(label, [])
+            name = _key_name(binding, app)
+            if name not in keys:
+                keys.append(name)
+        taken |= layer_keys
+    for keys, label in getattr(screen, "HELP_EXTRA", ()):
+        rows[1].setdefault(label, []).append(keys)
+    # The screen's own keys first, then the app's.
+    ordered = [*rows[1].items(), *rows[0].items(), *rows[2].items()]
+    return [(", ".join(keys), label) for label, keys in ordered]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        title = getattr(self.under, "HELP_TITLE", "Keys")
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for keys, label in screen_keys(self.under):
+            table.add_row(keys, label)
+        table.add_row("", "")
+        for keys, label in NAVIGATION:
+            table.add_row(Text(keys, style="bold"), label)
+        with VerticalScroll(id="help-box", classes="dialog"):
+            yield Static(f"[b]{title}[/b]", id="help-title")
+            yield Static(table, id="help-keys")
+            yield Static("[dim]esc or ? closes[/dim]", id="help-foot")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

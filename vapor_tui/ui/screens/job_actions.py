@@ -1,0 +1,86 @@
+"""Start / stop / fail / clone on the selected job, shared by the jobs and detail screens.
+
+Each key has two bindings: the action itself, shown in the footer only when the job's state
+allows it, and a hidden fallback on the same key that says why it is not possible. Textual
+tries a key's bindings in order and skips one whose `check_action` is False.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from vapor_tui.core.job import Job
+from vapor_tui.core.status import Action, JobStatus, TransitionError, next_status
+
+JOB_ACTION_BINDINGS = [
+    Binding("s", "job('start')", "Start", tooltip="Start a queued job", id="job.start"),
+    Binding("s", "refused('start')", "Start", show=False, id="job.start.refused"),
+    Binding("x", "job('stop')", "Stop", tooltip="Stop after the current epoch", id="job.stop"),
+    Binding("x", "job('stop_now')", "Stop now", tooltip="Stop a stopping job at once",
+            id="job.stop_now"),
+    Binding("x", "refused('stop')", "Stop", show=False, id="job.stop.refused"),
+    Binding("f", "fail", "Fail", tooltip="Mark the job failed (asks first)", id="job.fail"),
+    Binding("f", "refused('fail')", "Fail", show=False, id="job.fail.refused"),
+    Binding("c", "clone", "Clone", tooltip="A new queued job with the same configuration",
+            id="job.clone"),
+]
+
+
+def _allowed(job: Job, action: str) -> bool:
+    if action == "stop_now":
+        return job.status is JobStatus.STOPPING
+    if action == "stop" and job.status is JobStatus.STOPPING:
+        return False  # shown as "Stop now" instead
+    return next_status(job.status, Action(action)) is not None
+
+
+class JobActions:
+    """Mixin for a Screen that has a current job."""
+
+    def selected_job(self) -> Job | None:
+        raise NotImplementedError
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        job = self.selected_job()
+        if action == "job":
+            return job is not None and _allowed(job, str(parameters[0]))
+        if action == "fail":
+            return job is not None and _allowed(job, "fail")
+        if action in ("clone", "delete", "open"):
+            return job is not None
+        return True
+
+    def action_job(self, name: str) -> None:
+        job = self.selected_job()
+        if job is not None:
+            action = "stop" if name == "stop_now" else name
+            self.app.act(action, job.id)
+
+    def action_refused(self, name: str) -> None:
+        job = self.selected_job()
+        if job is None:
+            self.notify("No job selected.", severity="warning")
+            return
+        error = TransitionError(job.id, job.name, job.status, Action(name))
+        self.notify(str(error).capitalize(), title="Not possible", severity="warning")
+
+    def action_fail(self) -> None:
+        from vapor_tui.ui.screens.confirm import ConfirmScreen
+
+        job = self.selected_job()
+        if job is None:
+            return
+        job_id = job.id
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.app.act("fail", job_id)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Mark #{job.id} {job.name} as failed?", "Its points are kept."), done
+        )
+
+    def action_clone(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.app.act("clone", job.id)

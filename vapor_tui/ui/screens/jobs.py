@@ -1,0 +1,185 @@
+"""The jobs screen: every job, live, with the keys to create and control them."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from vapor_tui.core.job import Job
+from vapor_tui.core.status import JobStatus
+from vapor_tui.ui.messages import Snapshot
+from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
+from vapor_tui.ui.widgets.job_table import JobTable
+
+EMPTY_TEXT = (
+    "No jobs yet.\n\nPress [b]n[/b] to create one, or run [b]vapor-tui demo[/b] "
+    "to try the app with demo jobs."
+)
+
+
+def matches(job: Job, text: str) -> bool:
+    text = text.strip().lower()
+    if not text:
+        return True
+    return text in job.name.lower() or job.status.value.startswith(text) or text == str(job.id)
+
+
+class JobsScreen(JobActions, Screen[None]):
+    HELP_TITLE = "Jobs: keys"
+    AUTO_FOCUS = "#jobs"
+    HELP_EXTRA = (("enter", "Open the job's detail screen"),)
+    BINDINGS = [
+        Binding("n", "new", "New", id="jobs.new"),
+        *JOB_ACTION_BINDINGS,
+        Binding("d", "delete", "Delete", id="jobs.delete"),
+        Binding("slash", "filter", "Filter", id="jobs.filter"),
+        Binding("escape", "clear_filter", "Clear the filter", show=False, id="jobs.clear_filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter_text = ""
+        self._jobs: tuple[Job, ...] = ()
+        self._summary = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("vapor-tui", id="topbar")
+        yield Input(placeholder="filter by name or status; enter keeps it, esc clears",
+                    id="filter", compact=True)
+        yield JobTable(self.app.glyphs, id="jobs")
+        yield Static("Opening the database…", id="empty")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(JobTable)
+        table.setup_columns(self.app.size.width)
+        if self.app.snapshot is not None:
+            self.apply_snapshot(self.app.snapshot)
+
+    def on_resize(self) -> None:
+        table = self.query_one(JobTable)
+        if table.setup_columns(self.app.size.width) and self.app.snapshot is not None:
+            self._show(self.app.snapshot)
+
+    # --- data -----------------------------------------------------------------------------
+
+    def apply_snapshot(self, snap: Snapshot) -> None:
+        self._jobs = snap.jobs
+        self._show(snap)
+
+    def _show(self, snap: Snapshot) -> None:
+        table = self.query_one(JobTable)
+        visible = [j for j in snap.jobs if matches(j, self.filter_text)]
+        before = table.selected_id, self._status_of(table.selected_id)
+        table.sync(visible, snap.now)
+        empty = self.query_one("#empty", Static)
+        if not snap.jobs:
+            empty.update(EMPTY_TEXT)
+        elif not visible:
+            empty.update(f"No job matches “{self.filter_text}”. Press esc to clear the filter.")
+        empty.display = not visible
+        table.display = bool(visible)
+        self._update_topbar(snap)
+        if (table.selected_id, self._status_of(table.selected_id)) != before:
+            self.refresh_bindings()
+
+    def _status_of(self, job_id: int | None) -> JobStatus | None:
+        for job in self._jobs:
+            if job.id == job_id:
+                return job.status
+        return None
+
+    def _update_topbar(self, snap: Snapshot) -> None:
+        counts = {s: 0 for s in JobStatus}
+        for job in snap.jobs:
+            counts[job.status] += 1
+        g = self.app.glyphs
+        parts = [f"{len(snap.jobs)} jobs"]
+        parts += [f"{counts[s]} {s}" for s in JobStatus if counts[s]]
+        where = getattr(self.app.store, "target", "") if self.app.store else ""
+        text = f"[b]vapor-tui[/b]  {f' {g.sep} '.join(parts)}"
+        if self.filter_text:
+            text += f"  {g.sep}  filter: “{self.filter_text}”"
+        text += f"  [dim]{where}[/dim]"
+        if text != self._summary:
+            self._summary = text
+            self.query_one("#topbar", Static).update(text)
+
+    def selected_job(self) -> Job | None:
+        job_id = self.query_one(JobTable).selected_id
+        for job in self._jobs:
+            if job.id == job_id:
+                return job
+        return None
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.app.open_detail(job.id)
+
+    def action_new(self) -> None:
+        from vapor_tui.ui.screens.new_job import NewJobScreen
+
+        def created(result) -> None:
+            if result is not None:
+                config, start = result
+                self.app.act("create", config=config, start=start)
+
+        self.app.push_screen(NewJobScreen(), created)
+
+    def action_delete(self) -> None:
+        from vapor_tui.ui.screens.confirm import ConfirmScreen
+
+        job = self.selected_job()
+        if job is None:
+            return
+        job_id = job.id
+        detail = f"{job.steps_done:,} points will be deleted with it."
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.app.act("delete", job_id)
+
+        self.app.push_screen(ConfirmScreen(f"Delete #{job.id} {job.name}?", detail), done)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if not box.display and not self.filter_text:
+            return
+        box.value = ""
+        box.display = False
+        self.filter_text = ""
+        self.query_one(JobTable).focus()
+        if self.app.snapshot is not None:
+            self._show(self.app.snapshot)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        if self.app.snapshot is not None:
+            self._show(self.app.snapshot)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        box = self.query_one("#filter", Input)
+        if not self.filter_text:
+            box.display = False
+        self.query_one(JobTable).focus()

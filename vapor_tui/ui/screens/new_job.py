@@ -1,0 +1,134 @@
+"""The new-job form: `n`, a name, enter. Every other field starts with a sensible default."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from vapor_tui.core.config import (
+    KNOWN_MODELS,
+    ConfigError,
+    Curve,
+    JobConfig,
+    Schedule,
+    new_seed,
+)
+
+# (field, label, default text) for the text inputs, in form order.
+TEXT_FIELDS = (
+    ("name", "Name", ""),
+    ("epochs", "Epochs", "3"),
+    ("steps_per_epoch", "Steps per epoch", "100"),
+    ("learning_rate", "Learning rate", "2e-4"),
+    ("batch_size", "Batch size", "8"),
+    ("seed", "Seed", None),
+    ("step_seconds", "Seconds per step", "0.5"),
+)
+SELECT_FIELDS = (
+    ("model", "Model", KNOWN_MODELS, KNOWN_MODELS[0]),
+    ("schedule", "Schedule", tuple(s.value for s in Schedule), Schedule.COSINE.value),
+    ("curve", "Curve", tuple(c.value for c in Curve), Curve.EXPONENTIAL.value),
+)
+ORDER = ("name", "model", "epochs", "steps_per_epoch", "learning_rate", "batch_size",
+         "schedule", "curve", "seed", "step_seconds")
+
+
+def build_config(values: dict[str, str]) -> tuple[JobConfig | None, dict[str, str]]:
+    """A JobConfig from the form's text, or the message for each field that is wrong."""
+    errors: dict[str, str] = {}
+    checked: dict[str, object] = {}
+    probe = JobConfig(name="probe", seed=0)
+    for field in ORDER:
+        try:
+            # Validate one field at a time so every wrong field gets its own message.
+            JobConfig(**{**probe.as_dict(), field: values.get(field, "")})
+            checked[field] = values.get(field, "")
+        except ConfigError as exc:
+            if exc.field == field:
+                errors[field] = exc.message
+            else:  # a combination (epochs x steps) that is too large
+                errors[exc.field] = exc.message
+    if errors:
+        return None, errors
+    try:
+        return JobConfig(**checked), {}  # type: ignore[arg-type]
+    except ConfigError as exc:
+        return None, {exc.field: exc.message}
+
+
+class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
+    HELP_TITLE = "New job: keys"
+    AUTO_FOCUS = "#field-name"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "submit", "Create", id="form.submit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        selects = {f: (label, options, default) for f, label, options, default in SELECT_FIELDS}
+        texts = {f: (label, default) for f, label, default in TEXT_FIELDS}
+        with Vertical(id="form-box", classes="dialog"):
+            yield Static("[b]New job[/b]", id="form-title")
+            with Grid(id="form-grid"):
+                for field in ORDER:
+                    if field in selects:
+                        label, options, default = selects[field]
+                        yield Label(label, classes="form-label")
+                        yield Select([(o, o) for o in options], value=default, allow_blank=False,
+                                     id=f"field-{field}", compact=True)
+                    else:
+                        label, default = texts[field]
+                        value = str(new_seed()) if default is None else default
+                        yield Label(label, classes="form-label")
+                        yield Input(value=value, id=f"field-{field}", compact=True,
+                                    placeholder="required" if field == "name" else "")
+                    yield Label("", classes="form-error", id=f"error-{field}")
+                yield Label("Start now", classes="form-label")
+                yield Checkbox("start as soon as it is created", value=False, id="field-start", compact=True)
+            with Horizontal(id="form-buttons"):
+                yield Button("Create", variant="primary", id="create", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+            yield Static("[dim]enter creates · esc cancels · tab moves[/dim]", id="form-keys")
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for field in ORDER:
+            widget = self.query_one(f"#field-{field}")
+            out[field] = str(widget.value) if widget.value is not None else ""
+        return out
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for field in ORDER:
+            label = self.query_one(f"#error-{field}", Label)
+            message = errors.get(field, "")
+            label.update(message)
+            label.display = bool(message)
+            self.query_one(f"#field-{field}").set_class(bool(message), "-invalid")
+
+    def action_submit(self) -> None:
+        config, errors = build_config(self.values())
+        self.show_errors(errors)
+        if config is None:
+            first = next(f for f in ORDER if f in errors)
+            self.query_one(f"#field-{first}").focus()
+            return
+        self.dismiss((config, self.query_one("#field-start", Checkbox).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _enter(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#create")
+    def _create(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()

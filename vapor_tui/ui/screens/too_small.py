@@ -1,0 +1,30 @@
+"""Shown instead of a broken layout when the terminal is smaller than the app needs."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+
+class TooSmallScreen(Screen[None]):
+    BINDINGS = [Binding("q", "app.quit", "Quit", id="small.quit")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="too-small")
+
+    def on_mount(self) -> None:
+        self._describe()
+
+    def on_resize(self) -> None:
+        self._describe()
+
+    def _describe(self) -> None:
+        from vapor_tui.ui.app import MIN_HEIGHT, MIN_WIDTH
+
+        w, h = self.app.size
+        self.query_one("#too-small", Static).update(
+            f"Terminal too small ({w}x{h}).\nvapor-tui needs at least {MIN_WIDTH}x{MIN_HEIGHT}."
+            "\nEnlarge the window, or press q to quit."
+        )

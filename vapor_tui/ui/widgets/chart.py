@@ -1,0 +1,163 @@
+"""The metric chart: plotext through textual-plotext, repainted one changed line at a time.
+
+textual-plotext's own widget rebuilds and resends the whole plot on every refresh (about 14 KB
+a frame at 120x40). This one keeps the lines of the last build and, after a rebuild, refreshes
+only the lines whose text changed: with fixed axes a new point changes a column or two, so a
+tick sends a few hundred bytes instead of the whole chart.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual_plotext import PlotextPlot
+
+from vapor_tui.core.points import Points
+from vapor_tui.ui.chart_data import METRIC_LABELS, ChartSeries
+
+SMOOTHING_WEIGHT = 0.7
+RAW_BRIGHT = (95, 175, 255)
+RAW_FAINT = (88, 100, 128)
+SMOOTH = (255, 175, 0)
+VALIDATION = (255, 95, 135)
+_ASCII_FRAME = str.maketrans("│─┌┐└┘├┤┬┴┼╭╮╰╯", "|-+++++++++++++")
+
+
+class MetricChart(PlotextPlot):
+    DEFAULT_CSS = """
+    MetricChart { width: 1fr; height: 1fr; min-height: 6; }
+    """
+
+    def __init__(self, total_steps: int, *, ascii_only: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.series = ChartSeries(total_steps)
+        self.ascii_only = ascii_only
+        self.log_y = False
+        self.smoothing = False
+        self._lines: list[str] = []
+        self._strips: list[Strip] = []
+        self._built_size = Size(0, 0)
+        self.frames_built = 0  # how many times plotext built a frame (tests and benchmark read it)
+        self.lines_sent = 0  # how many lines were marked for repaint
+
+    # --- data and options -----------------------------------------------------------------
+
+    def add_points(self, points: Points) -> int:
+        """Append points; redraw only if any were new. Returns how many were new."""
+        added = self.series.append(points)
+        if added:
+            self.redraw()
+        return added
+
+    def toggle_log(self) -> None:
+        self.log_y = not self.log_y
+        self.redraw()
+
+    def toggle_smoothing(self) -> None:
+        self.smoothing = not self.smoothing
+        self.redraw()
+
+    def cycle_metric(self) -> str:
+        names = list(METRIC_LABELS)
+        metric = names[(names.index(self.series.metric) + 1) % len(names)]
+        self.series.set_metric(metric)
+        self.redraw()
+        return metric
+
+    @property
+    def description(self) -> str:
+        parts = [METRIC_LABELS[self.series.metric]]
+        if self.smoothing:
+            parts.append(f"smoothed {SMOOTHING_WEIGHT:g}")
+        if self.log_y:
+            parts.append("log y")
+        return " · ".join(parts) if not self.ascii_only else " - ".join(parts)
+
+    # --- drawing --------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._built_size = Size(0, 0)
+        self.redraw()
+
+    def redraw(self) -> None:
+        width, height = self.size
+        if width <= 0 or height <= 0 or not self.is_mounted:
+            return
+        self.series.set_bucket_count(max(16, 2 * width))
+        lines = self._build(width, height)
+        full = self._built_size != self.size or len(lines) != len(self._lines)
+        changed = [y for y, line in enumerate(lines) if full or line != self._lines[y]]
+        if not changed:
+            return
+        for y in changed:
+            strip = self._to_strip(lines[y], width)
+            if y < len(self._strips) and not full:
+                self._strips[y] = strip
+        if full:
+            self._strips = [self._to_strip(line, width) for line in lines]
+        self._lines = lines
+        self._built_size = self.size
+        self.lines_sent += len(changed)
+        if full:
+            self.refresh()
+        else:
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
+
+    def _build(self, width: int, height: int) -> list[str]:
+        plt = self.plt
+        plt.clear_figure()
+        plt.plotsize(width, height)
+        plt._set_size(width, height)
+        plt.theme(self._get_plotext_theme_name(self.app.theme))
+        series = self.series
+        plt.xlim(0, max(1, series.total))
+        lo, hi = series.y_range(self.log_y)
+        if self.log_y:
+            # plotext log-scales the data but takes the limits as they are given.
+            plt.yscale("log")
+            lo, hi = math.log10(lo), math.log10(hi)
+        plt.ylim(lo, hi)
+        plt.xlabel("step")
+        marker = "." if self.ascii_only else "braille"
+        x, y = series.buckets.envelope()
+        if len(x):
+            raw_color = RAW_FAINT if self.smoothing else RAW_BRIGHT
+            plt.plot(x.tolist(), y.tolist(), marker=marker, color=raw_color)
+            if self.smoothing:
+                sx, sy = series.smoothed(SMOOTHING_WEIGHT)
+                plt.plot(
+                    sx.tolist(),
+                    sy.tolist(),
+                    marker="*" if self.ascii_only else "braille",
+                    color=SMOOTH,
+                    style="bold",
+                )
+        vx, vy = series.validation()
+        if len(vx):
+            plt.scatter(
+                vx.tolist(), vy.tolist(), marker="o" if self.ascii_only else "◆", color=VALIDATION
+            )
+        self.frames_built += 1
+        text = plt.build()
+        if self.ascii_only:
+            text = text.translate(_ASCII_FRAME)
+        return text.split("\n")
+
+    def _to_strip(self, line: str, width: int) -> Strip:
+        text = Text.from_ansi(line, no_wrap=True, end="")
+        segments = [
+            Segment(seg.text, seg.style) for seg in text.render(self.app.console) if seg.text
+        ]
+        return Strip(segments).adjust_cell_length(width, Style())
+
+    def render_line(self, y: int) -> Strip:
+        if self._built_size != self.size:
+            self.redraw()
+        if 0 <= y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width)
