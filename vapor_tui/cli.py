@@ -51,35 +51,58 @@ def parse_job_id(value: str) -> int:
     return int(text)
 
 
-def _run_app(ctx: click.Context, db: str | None, refresh: float, **kwargs: Any) -> None:
-    from vapor_tui.ui.launch import run_app
+def _run_app(ctx: click.Context, db: str | None, **options: Any) -> None:
+    from vapor_tui.ui.launch import LaunchError, run_app
 
-    code = run_app(_db(ctx, db), refresh=refresh, **kwargs)
+    root = ctx.find_root().params
+    for name in ("ascii_only", "theme"):  # given before the subcommand
+        if options.get(name) is None:
+            options[name] = root.get(name)
+    try:
+        code = run_app(_db(ctx, db), **options)
+    except LaunchError as exc:
+        raise UserError(str(exc)) from exc
     ctx.exit(code or 0)
 
 
-refresh_option = click.option(
-    "--refresh",
-    type=click.FloatRange(0.05, 3600),
-    default=1.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How often the screens update.",
-)
+def app_options(f: Callable) -> Callable:
+    """Options of every command that opens the app."""
+    f = click.option(
+        "--theme",
+        default=None,
+        metavar="NAME",
+        help="A Textual theme, e.g. textual-light for a light terminal (default textual-dark).",
+    )(f)
+    f = click.option(
+        "--ascii",
+        "ascii_only",
+        flag_value=True,
+        default=None,
+        help="Draw the chart and status symbols in plain ASCII "
+        "(the default when the locale is not UTF-8).",
+    )(f)
+    return click.option(
+        "--refresh",
+        type=click.FloatRange(0.05, 3600),
+        default=1.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="How often the screens update.",
+    )(f)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="vapor-tui")
 @db_option
-@refresh_option
+@app_options
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, refresh: float) -> None:
+def cli(ctx: click.Context, db: str | None, **options: Any) -> None:
     """Launch, control and watch model fine-tuning jobs from the terminal.
 
     With no command, opens the app on the database.
     """
     if ctx.invoked_subcommand is None:
-        _run_app(ctx, db, refresh)
+        _run_app(ctx, db, **options)
 
 
 def _register() -> None:

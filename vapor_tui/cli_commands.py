@@ -16,8 +16,8 @@ from vapor_tui.cli import (
     cli,
     db_option,
     open_db,
+    app_options,
     parse_job_id,
-    refresh_option,
 )
 
 job_id_argument = click.argument("job_id", metavar="ID")
@@ -171,9 +171,9 @@ def export_cmd(ctx: click.Context, job_id: str, fmt: str, output: str | None, db
 @cli.command("demo")
 @db_option
 @click.option("--no-tui", is_flag=True, help="Only fill the database and print its path.")
-@refresh_option
+@app_options
 @click.pass_context
-def demo_cmd(ctx: click.Context, db: str | None, no_tui: bool, refresh: float) -> None:
+def demo_cmd(ctx: click.Context, db: str | None, no_tui: bool, **options) -> None:
     """Fill a database (a fresh temporary one by default) with demo jobs and open the app on it."""
     from vapor_tui.demo import fill_demo
     from vapor_tui.store.engine import open_store
@@ -187,15 +187,15 @@ def demo_cmd(ctx: click.Context, db: str | None, no_tui: bool, refresh: float) -
     if no_tui:
         click.echo(target)
         return
-    _run_app(ctx, target, refresh)
+    _run_app(ctx, target, **options)
 
 
 @cli.command("watch")
 @job_id_argument
 @db_option
-@refresh_option
+@app_options
 @click.pass_context
-def watch_cmd(ctx: click.Context, job_id: str, db: str | None, refresh: float) -> None:
+def watch_cmd(ctx: click.Context, job_id: str, db: str | None, **options) -> None:
     """Open the app straight on one job's detail screen."""
     from vapor_tui.store.jobs import get_job
 
@@ -203,4 +203,4 @@ def watch_cmd(ctx: click.Context, job_id: str, db: str | None, refresh: float) -
     store = open_db(ctx, db)
     get_job(store, number)
     store.close()
-    _run_app(ctx, db, refresh, watch=number)
+    _run_app(ctx, db, watch=number, **options)

@@ -162,6 +162,10 @@ def _check_sqlite_file(path: Path, create: bool) -> tuple[bool, bool]:
     (user_version,) = struct.unpack(">I", header[60:64])
     (app_id,) = struct.unpack(">I", header[68:72])
     (valid_for,) = struct.unpack(">I", header[92:96])
+    if (app_id, user_version) != (APPLICATION_ID, SCHEMA_VERSION) and _wal_path(path).exists():
+        # While another connection has the database open, its commits (the schema, the
+        # application id) may still sit in the write-ahead log: the header is stale, ask SQLite.
+        app_id, user_version = _read_ids(path, app_id, user_version)
     if app_id == 0 and _schema_is_empty(path):
         # Someone's empty SQLite file, or ours cut off before its first commit.
         return not os.access(path, os.W_OK), True
@@ -184,6 +188,25 @@ def _check_sqlite_file(path: Path, create: bool) -> tuple[bool, bool]:
 
 def _ro_uri(path: Path) -> str:
     return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+
+
+def _wal_path(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _read_ids(path: Path, app_id: int, user_version: int) -> tuple[int, int]:
+    """(application_id, user_version) as SQLite sees them, WAL included; the given values if
+    it cannot say."""
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            (app,) = conn.execute("PRAGMA application_id").fetchone()
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
+            return int(app) & 0xFFFFFFFF, int(version) & 0xFFFFFFFF
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return app_id, user_version
 
 
 def _schema_is_empty(path: Path) -> bool:

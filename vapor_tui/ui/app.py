@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
-QUIT_TEXT = "Quit the app and return to the command prompt."
+QUIT_TEXT = "Quit"
 
 
 class VaporApp(App[int]):
@@ -38,6 +38,8 @@ class VaporApp(App[int]):
     TITLE = "vapor-tui"
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip=QUIT_TEXT, id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit", tooltip=QUIT_TEXT, show=False, priority=True,
+                id="app.quit.ctrl_q"),
         Binding("ctrl+c", "quit", "Quit", tooltip=QUIT_TEXT, show=False, priority=True,
                 id="app.quit.ctrl_c"),
         Binding("question_mark", "help", "Help", tooltip="This list of keys", id="app.help"),
@@ -52,9 +54,17 @@ class VaporApp(App[int]):
         refresh: float = 1.0,
         watch: int | None = None,
         ascii_only: bool = False,
+        theme: str | None = None,
         timer: bool = True,
     ) -> None:
-        super().__init__()
+        from vapor_tui.ui.terminal import no_color
+
+        # With NO_COLOR, Textual's ANSI mode strips colour entirely instead of greying it.
+        super().__init__(ansi_color=True if no_color() else None)
+        if theme is not None:
+            self.theme = theme
+        if ascii_only:
+            self.add_class("-ascii")
         self.db = db
         self.store = store
         self.clock = clock
@@ -70,6 +80,17 @@ class VaporApp(App[int]):
         self._followed: dict[int, tuple[int, int]] = {}  # job id -> (token, last step held)
         self.ticks_applied = 0
         self._last_tick_error: str | None = None
+        # Every toast shown, oldest first, as (severity, title, message): tests read it.
+        self.notice_log: list[tuple[str, str, str]] = []
+
+    def get_key_display(self, binding: Binding) -> str:
+        if self.glyphs.ascii and binding.key == "enter":
+            return "enter"
+        return super().get_key_display(binding)
+
+    def notify(self, message: str, *, title: str = "", severity="information", **kwargs) -> None:
+        self.notice_log.append((str(severity), title, message))
+        super().notify(message, title=title, severity=severity, **kwargs)
 
     # --- start-up -------------------------------------------------------------------------
 
@@ -77,11 +98,20 @@ class VaporApp(App[int]):
         from vapor_tui.ui.screens.jobs import JobsScreen
 
         self._install_signal_handlers()
+        self._theme_changed()
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed())
         self.push_screen(JobsScreen())
         if self.store is None:
             self._open_store()
         else:
             self._store_ready()
+
+    def _theme_changed(self) -> None:
+        self.glyphs.use_theme(self.theme_variables)
+        for screen in self.screen_stack:
+            redraw = getattr(screen, "redraw_all", None)
+            if redraw is not None:
+                redraw()
 
     def _install_signal_handlers(self) -> None:
         try:

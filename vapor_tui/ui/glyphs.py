@@ -6,23 +6,23 @@ from rich.text import Text
 
 from vapor_tui.core.status import JobStatus
 
+# (unicode symbol, ascii symbol, theme variable for its colour)
 STATUS_STYLE = {
-    JobStatus.QUEUED: ("○", "o", "bold $text-muted"),
-    JobStatus.RUNNING: ("▶", ">", "bold $success"),
-    JobStatus.STOPPING: ("◼", "=", "bold $warning"),
-    JobStatus.COMPLETE: ("✔", "+", "bold $primary"),
-    JobStatus.FAILED: ("✖", "x", "bold $error"),
-    JobStatus.STOPPED: ("■", "#", "bold $secondary"),
+    JobStatus.QUEUED: ("○", "o", "foreground-muted"),
+    JobStatus.RUNNING: ("▶", ">", "text-success"),
+    JobStatus.STOPPING: ("◼", "=", "text-warning"),
+    JobStatus.COMPLETE: ("✔", "+", "text-primary"),
+    JobStatus.FAILED: ("✖", "x", "text-error"),
+    JobStatus.STOPPED: ("■", "#", "text-secondary"),
 }
-
-# Rich styles (the table cells are Rich Text, which does not know Textual's $variables).
-RICH_STATUS_STYLE = {
-    JobStatus.QUEUED: "bold grey62",
-    JobStatus.RUNNING: "bold green3",
-    JobStatus.STOPPING: "bold yellow3",
-    JobStatus.COMPLETE: "bold dodger_blue1",
-    JobStatus.FAILED: "bold red1",
-    JobStatus.STOPPED: "bold magenta",
+# Used until the app's theme is known (and by code that has no app).
+DEFAULT_COLOURS = {
+    "foreground-muted": "grey62",
+    "text-success": "green3",
+    "text-warning": "yellow3",
+    "text-primary": "dodger_blue1",
+    "text-error": "red1",
+    "text-secondary": "steel_blue",
 }
 
 
@@ -34,13 +34,30 @@ class Glyphs:
         self.partials = "" if ascii_only else " ▏▎▍▌▋▊▉"
         self.sep = "-" if ascii_only else "·"
         self.ellipsis = "..." if ascii_only else "…"
+        self.colours = dict(DEFAULT_COLOURS)
+        self.active_bar = DEFAULT_COLOURS["text-success"]
+
+    def use_theme(self, variables: dict[str, str]) -> None:
+        """Take the badge colours from the app's theme (its contrast-adjusted text-* colours),
+        so light themes stay readable."""
+        from textual.color import Color
+
+        background = Color.parse(variables.get("background", "#000000"))
+        for name in self.colours:
+            if variables.get(name):
+                # Composite translucent colours over the background: Rich has no alpha.
+                self.colours[name] = (background + Color.parse(variables[name])).hex6
+        self.active_bar = self.colours["text-success"]
+
+    def status_style(self, status: JobStatus) -> str:
+        return f"bold {self.colours[STATUS_STYLE[status][2]]}"
 
     def symbol(self, status: JobStatus) -> str:
         uni, asc, _ = STATUS_STYLE[status]
         return asc if self.ascii else uni
 
     def badge(self, status: JobStatus) -> Text:
-        return Text(f"{self.symbol(status)} {status}", style=RICH_STATUS_STYLE[status])
+        return Text(f"{self.symbol(status)} {status}", style=self.status_style(status))
 
     def bar(self, fraction: float, width: int) -> str:
         fraction = min(max(fraction, 0.0), 1.0)

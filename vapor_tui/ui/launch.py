@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import sys
+
+class LaunchError(ValueError):
+    """A launch option that cannot work (an unknown theme); the message says why."""
 
 
 def run_app(
@@ -10,16 +12,18 @@ def run_app(
     *,
     refresh: float = 1.0,
     watch: int | None = None,
-    ascii_only: bool = False,
+    ascii_only: bool | None = None,
+    theme: str | None = None,
 ) -> int:
+    from vapor_tui.ui.terminal import locale_is_utf8, theme_names
+
+    if theme is not None and theme not in theme_names():
+        raise LaunchError(f"unknown theme {theme!r}: choose one of {', '.join(theme_names())}")
+    if ascii_only is None:
+        ascii_only = not locale_is_utf8()
+
     from vapor_tui.ui.app import VaporApp
 
-    app = VaporApp(db, refresh=refresh, watch=watch, ascii_only=ascii_only)
-    code = app.run()
-    if app.return_code not in (None, 0) and code is None:
-        return app.return_code
+    app = VaporApp(db, refresh=refresh, watch=watch, ascii_only=ascii_only, theme=theme)
+    app.run()
     return app.return_code or 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run_app(None))

@@ -81,6 +81,12 @@ class JobDetailScreen(JobActions, Screen[None]):
         if status_changed:
             self.refresh_bindings()
 
+    def redraw_all(self) -> None:
+        """Colours changed (a new theme): render every text again."""
+        self._texts.clear()
+        if self.job is not None:
+            self._render_job(self.job, self.app.snapshot)
+
     def _mount_chart(self, job: Job) -> None:
         chart = MetricChart(job.total_steps, ascii_only=self.app.glyphs.ascii, id="chart")
         chart.display = False
@@ -108,8 +114,12 @@ class JobDetailScreen(JobActions, Screen[None]):
                 ]
             ),
         )
-        width = max(10, self.size.width - 10)
-        self._set("detail-bar", f"{g.bar(job.progress, width)} {job.progress * 100:5.1f}%")
+        bar = self.query_one("#detail-bar", Static)
+        width = max(10, (bar.content_region.width or self.size.width - 2) - 7)
+        colour = "$success" if job.status.is_active else "$text-muted"
+        self._set(
+            "detail-bar", f"[{colour}]{g.bar(job.progress, width)}[/] [b]{job.progress * 100:5.1f}%[/b]"
+        )
         now = snap.now if snap is not None else None
         elapsed = job.elapsed_seconds(now) if now is not None else None
         sps = f"{1 / job.ema_step_seconds:,.2f} steps/s" if job.ema_step_seconds else "- steps/s"

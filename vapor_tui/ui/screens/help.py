@@ -56,8 +56,10 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
     for keys, label in getattr(screen, "HELP_EXTRA", ()):
         rows[1].setdefault(label, []).append(keys)
     # The screen's own keys first, then the app's.
-    ordered = [*rows[1].items(), *rows[0].items(), *rows[2].items()]
-    return [(", ".join(keys), label) for label, keys in ordered]
+    merged: dict[str, list[str]] = {}
+    for label, keys in [*rows[1].items(), *rows[0].items(), *rows[2].items()]:
+        merged.setdefault(label, []).extend(k for k in keys if k not in merged.get(label, []))
+    return [(", ".join(keys), label) for label, keys in merged.items()]
 
 
 class HelpScreen(ModalScreen[None]):

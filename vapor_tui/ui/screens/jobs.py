@@ -66,6 +66,14 @@ class JobsScreen(JobActions, Screen[None]):
 
     # --- data -----------------------------------------------------------------------------
 
+    def redraw_all(self) -> None:
+        """Colours changed (a new theme): rebuild every row."""
+        table = self.query_one(JobTable)
+        table.setup_columns(self.app.size.width, force=True)
+        self._summary = ""
+        if self.app.snapshot is not None:
+            self._show(self.app.snapshot)
+
     def apply_snapshot(self, snap: Snapshot) -> None:
         self._jobs = snap.jobs
         self._show(snap)

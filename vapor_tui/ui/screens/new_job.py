@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
@@ -73,22 +73,25 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
         texts = {f: (label, default) for f, label, default in TEXT_FIELDS}
         with Vertical(id="form-box", classes="dialog"):
             yield Static("[b]New job[/b]", id="form-title")
-            with Grid(id="form-grid"):
+            with Vertical(id="form-fields"):
                 for field in ORDER:
-                    if field in selects:
-                        label, options, default = selects[field]
-                        yield Label(label, classes="form-label")
-                        yield Select([(o, o) for o in options], value=default, allow_blank=False,
-                                     id=f"field-{field}", compact=True)
-                    else:
-                        label, default = texts[field]
-                        value = str(new_seed()) if default is None else default
-                        yield Label(label, classes="form-label")
-                        yield Input(value=value, id=f"field-{field}", compact=True,
-                                    placeholder="required" if field == "name" else "")
+                    with Horizontal(classes="form-row"):
+                        if field in selects:
+                            label, options, default = selects[field]
+                            yield Label(label, classes="form-label")
+                            yield Select([(o, o) for o in options], value=default,
+                                         allow_blank=False, id=f"field-{field}", compact=True)
+                        else:
+                            label, default = texts[field]
+                            value = str(new_seed()) if default is None else default
+                            yield Label(label, classes="form-label")
+                            yield Input(value=value, id=f"field-{field}", compact=True,
+                                        placeholder="required" if field == "name" else "")
                     yield Label("", classes="form-error", id=f"error-{field}")
-                yield Label("Start now", classes="form-label")
-                yield Checkbox("start as soon as it is created", value=False, id="field-start", compact=True)
+                with Horizontal(classes="form-row"):
+                    yield Label("Start now", classes="form-label")
+                    yield Checkbox("start as soon as it is created", value=False,
+                                   id="field-start", compact=True)
             with Horizontal(id="form-buttons"):
                 yield Button("Create", variant="primary", id="create", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

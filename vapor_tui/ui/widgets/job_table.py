@@ -42,7 +42,7 @@ def job_cells(job: Job, now: datetime, glyphs: Glyphs, name_width: int) -> dict[
         "name": name,
         "model": job.model,
         "status": glyphs.badge(job.status),
-        "progress": Text.assemble((bar, "green3" if job.status.is_active else "grey50"),
+        "progress": Text.assemble((bar, glyphs.active_bar if job.status.is_active else "grey50"),
                                   f" {job.progress * 100:3.0f}%"),
         "epoch": f"{job.epoch}/{job.config.epochs}",
         "loss": "-" if job.last_loss is None else f"{job.last_loss:.4f}",
@@ -64,13 +64,13 @@ class JobTable(DataTable):
         self._name_width = 0
         self.cells_updated = 0  # read by tests: how many cells a sync touched
 
-    def setup_columns(self, width: int) -> bool:
+    def setup_columns(self, width: int, force: bool = False) -> bool:
         """Choose the columns that fit a terminal `width` columns wide, with fixed widths so
         nothing shifts as values change. True if they changed (rows must be re-added)."""
         keys = tuple(key for key, _, min_width in COLUMNS if width >= min_width)
         used = sum(FIXED_WIDTHS[k] + 2 for k in keys if k != "name") + 2 + 3
         name_width = max(8, min(40, width - used))
-        if (keys, name_width) == (self._columns, self._name_width):
+        if (keys, name_width) == (self._columns, self._name_width) and not force:
             return False
         self.clear(columns=True)
         self._shown.clear()

@@ -1,0 +1,169 @@
+"""The job detail screen: live stats, the chart's fixed axes, its keys, constant-cost updates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vapor_tui.core.simulator import Simulator
+from vapor_tui.core.status import JobStatus
+from vapor_tui.store.jobs import create_job, get_job
+from vapor_tui.store.points import insert_points
+from vapor_tui.store.tables import jobs_table
+from vapor_tui.ui.screens.detail import JobDetailScreen
+from vapor_tui.ui.screens.jobs import JobsScreen
+from vapor_tui.ui.widgets.chart import MetricChart
+
+from .conftest import config, notes, settle, static_text, tick
+
+
+async def open_detail(app, pilot, job_id: int) -> JobDetailScreen:
+    await settle(app, pilot)
+    app.open_detail(job_id)
+    await settle(app, pilot)
+    assert isinstance(app.screen, JobDetailScreen)
+    return app.screen
+
+
+async def test_shows_config_status_progress_and_stats(make_app, ui_store, clock):
+    job = create_job(ui_store, config("detail", learning_rate=2e-4, batch_size=16), start=True)
+    clock.advance(180.5)  # about 1 step/s: mid epoch 2
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        now = get_job(ui_store, job.id)
+        title = static_text(screen.query_one("#detail-title"))
+        assert f"#{job.id} detail" in title and "running" in title
+        conf = static_text(screen.query_one("#detail-config"))
+        for part in (
+            "LFM2-350M",
+            "3 epochs x 100 steps",
+            "lr 0.0002",
+            "batch 16",
+            "cosine",
+            "exponential",
+            "seed 7",
+            "1 s/step",
+        ):
+            assert part in conf, part
+        stats = static_text(screen.query_one("#detail-stats"))
+        assert f"Epoch 2/3 - step {now.steps_done}/300" in stats
+        assert "steps/s" in stats and "elapsed 3:00" in stats
+        assert "ETA 2 minutes" in stats or "ETA 1 minute" in stats
+        assert f"loss {now.last_loss:.4f}" in stats and f"best {now.best_loss:.4f}" in stats
+        bar = static_text(screen.query_one("#detail-bar"))
+        assert f"{now.progress * 100:5.1f}%" in bar
+
+
+async def test_chart_axes_fixed_from_the_start(make_app, ui_store, clock):
+    job = create_job(ui_store, config("axes"), start=True)
+    clock.advance(20)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        chart = screen.query_one(MetricChart)
+        text = "\n".join(chart._lines)
+        assert "300" in text.splitlines()[-2]  # x axis already spans the whole job
+        first_range = chart.series.y_range(False)
+        lines_before = list(chart._lines)
+        clock.advance(100)
+        await tick(app, pilot)
+        assert chart.series.y_range(False) == first_range  # the y axis did not jump
+        changed = [i for i, (a, b) in enumerate(zip(lines_before, chart._lines)) if a != b]
+        # The axes rows and the labels did not change; only rows the curve passes through.
+        assert (
+            changed and chart._lines[-2] == lines_before[-2] and chart._lines[0] == lines_before[0]
+        )
+        assert len(changed) < len(chart._lines) // 2
+
+
+async def test_no_repaint_when_a_tick_brings_nothing(make_app, ui_store, clock):
+    job = create_job(ui_store, config("quiet"), start=True)
+    clock.advance(50)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        chart = screen.query_one(MetricChart)
+        frames, sent = chart.frames_built, chart.lines_sent
+        await tick(app, pilot)  # the clock did not move: no new points
+        assert (chart.frames_built, chart.lines_sent) == (frames, sent)
+        clock.advance(5)
+        await tick(app, pilot)
+        assert chart.frames_built == frames + 1
+        assert 0 < chart.lines_sent - sent < len(chart._lines)
+
+
+async def test_keys_toggle_log_smoothing_and_metric(make_app, ui_store, clock):
+    job = create_job(ui_store, config("keys"), start=True)
+    clock.advance(120)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        chart = screen.query_one(MetricChart)
+        caption = lambda: static_text(screen.query_one("#chart-caption"))  # noqa: E731
+        assert caption().startswith("loss")
+        await pilot.press("l")
+        assert chart.log_y and "log y" in caption()
+        assert any("0.1" in line or "1.0" in line for line in chart._lines)
+        await pilot.press("l", "m")
+        assert not chart.log_y and chart.smoothing and "smoothed" in caption()
+        await pilot.press("a")
+        assert chart.series.metric == "accuracy" and caption().startswith("accuracy")
+        await pilot.press("a")
+        assert chart.series.metric == "learning_rate"
+        await pilot.press("a")
+        assert chart.series.metric == "loss"
+        await pilot.press("escape")
+        assert isinstance(app.screen, JobsScreen)
+
+
+async def test_validation_markers_once_per_epoch(make_app, ui_store, clock):
+    job = create_job(ui_store, config("val", epochs=3, steps_per_epoch=50), start=True)
+    clock.advance(3600)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        chart = screen.query_one(MetricChart)
+        steps, values = chart.series.validation()
+        assert steps.tolist() == [50.0, 100.0, 150.0]
+        assert sum(line.count("◆") for line in chart._lines) == 3
+        assert np.all(values > 0)
+
+
+async def test_same_keys_act_on_the_job(make_app, ui_store, clock):
+    job = create_job(ui_store, config("act"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_detail(app, pilot, job.id)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert get_job(ui_store, job.id).status is JobStatus.RUNNING
+        assert "running" in static_text(app.screen.query_one("#detail-title"))
+        await pilot.press("f", "y")
+        await settle(app, pilot)
+        assert get_job(ui_store, job.id).status is JobStatus.FAILED
+        assert "marked failed by user" in static_text(app.screen.query_one("#detail-title"))
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert any("Cloned" in n for n in notes(app))
+
+
+async def test_million_point_job_opens_with_bounded_chart_data(make_app, ui_store, clock):
+    cfg = config("big", epochs=10, steps_per_epoch=100_000, step_seconds=0.001)
+    job = create_job(ui_store, cfg)
+    sim = Simulator(cfg)
+    with ui_store.write() as conn:
+        for first in range(1, 1_000_001, 250_000):
+            insert_points(conn, job.id, sim.points(first, first + 249_999))
+        conn.execute(
+            jobs_table.update()
+            .where(jobs_table.c.id == job.id)
+            .values(steps_done=1_000_000, status="complete", version=5)
+        )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        chart = screen.query_one(MetricChart)
+        assert len(chart.series.columns) == 1_000_000
+        x, y = chart.series.buckets.envelope()
+        assert len(x) <= 2 * 2 * chart.size.width  # what plotext sees is ~2 points a cell
+        assert chart.frames_built >= 1 and any("⣀" in l or "⠉" in l for l in chart._lines)

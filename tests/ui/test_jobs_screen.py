@@ -1,0 +1,280 @@
+"""The jobs screen, driven by keys through Pilot, with a fake clock and a temporary database."""
+
+from __future__ import annotations
+
+from vapor_tui.core.status import Action, JobStatus
+from vapor_tui.store.jobs import apply_action, create_job, get_job, list_jobs
+from vapor_tui.ui.screens.confirm import ConfirmScreen
+from vapor_tui.ui.screens.detail import JobDetailScreen
+from vapor_tui.ui.screens.help import HelpScreen
+from vapor_tui.ui.screens.jobs import JobsScreen
+from vapor_tui.ui.widgets.job_table import JobTable
+
+from .conftest import config, notes, settle, static_text, tick
+
+
+def table_rows(app) -> list[list[str]]:
+    table = app.screen.query_one(JobTable)
+    rows = []
+    for index in range(table.row_count):
+        rows.append([str(getattr(c, "plain", c)) for c in table.get_row_at(index)])
+    return rows
+
+
+def footer_keys(app) -> set[str]:
+    return {
+        b.binding.key
+        for b in app.screen.active_bindings.values()
+        if b.enabled and b.binding.show and b.binding.description
+    }
+
+
+async def test_empty_state_says_how_to_start(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        empty = app.screen.query_one("#empty")
+        assert empty.display
+        text = static_text(empty)
+        assert "Press n" in text and "vapor-tui demo" in text, text
+        assert not app.screen.query_one(JobTable).display
+
+
+async def test_rows_newest_first_with_all_columns(make_app, ui_store, clock):
+    first = create_job(ui_store, config("first"))
+    clock.advance(60)
+    second = create_job(ui_store, config("second"), start=True)
+    clock.advance(150)  # 150 s at 1 s/step: half of epoch 2
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        rows = table_rows(app)
+        assert [r[0] for r in rows] == [str(second.id), str(first.id)]
+        running = rows[0]
+        assert running[1] == "second" and running[2] == "LFM2-350M"
+        assert "running" in running[3] and "▶" in running[3]
+        assert running[5] == "2/3"
+        assert len(running[6]) == 6 and float(running[6]) > 0  # 4 decimals
+        assert "minute" in running[7]  # ETA, humanized
+        assert running[8] == "2 minutes ago"
+        assert "queued" in rows[1][3] and rows[1][6] == "-"
+
+
+async def test_rows_update_live_cell_by_cell(make_app, ui_store, clock):
+    job = create_job(ui_store, config("live"), start=True)
+    idle = create_job(ui_store, config("idle"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(JobTable)
+        before = table_rows(app)
+        clock.advance(30)
+        await tick(app, pilot)
+        after = table_rows(app)
+        live_before = next(r for r in before if r[1] == "live")
+        live_after = next(r for r in after if r[1] == "live")
+        assert live_before[4] != live_after[4]  # progress moved
+        assert live_before[6] != live_after[6]  # a new latest loss
+        # The idle row changed only in its age, and a tick with nothing new touches no cell.
+        idle_before = next(r for r in before if r[1] == "idle")
+        idle_after = next(r for r in after if r[1] == "idle")
+        assert idle_before[:8] == idle_after[:8]
+        assert (idle_before[8], idle_after[8]) == ("now", "30 seconds ago")
+        touched = table.cells_updated
+        await tick(app, pilot)
+        assert table.cells_updated == touched
+        assert get_job(ui_store, job.id).steps_done > 0 and idle.steps_done == 0
+
+
+async def test_cursor_stays_on_its_job_when_rows_change(make_app, ui_store, clock):
+    jobs = [create_job(ui_store, config(f"job{i}")) for i in range(3)]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down")  # from job2 (newest) to job1
+        table = app.screen.query_one(JobTable)
+        assert table.selected_id == jobs[1].id
+        create_job(ui_store, config("newer"))  # another process adds a job above
+        await tick(app, pilot)
+        assert table.row_count == 4
+        assert table.selected_id == jobs[1].id
+
+
+async def test_start_stop_twice_and_refusal(make_app, ui_store, clock):
+    job = create_job(ui_store, config("ctl"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert "s" in footer_keys(app)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert get_job(ui_store, job.id).status is JobStatus.RUNNING
+        assert any("Started" in n for n in notes(app))
+        assert "s" not in footer_keys(app)  # the footer shows only keys that apply
+        await pilot.press("s")  # start a running job: refused, says why
+        await settle(app, pilot)
+        assert any(n.startswith("warning") and "cannot start" in n.lower() for n in notes(app))
+        assert get_job(ui_store, job.id).status is JobStatus.RUNNING
+        clock.advance(20)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert get_job(ui_store, job.id).status is JobStatus.STOPPING
+        assert any("Stopping" in n for n in notes(app))
+        await pilot.press("x")  # a second x stops at once
+        await settle(app, pilot)
+        stopped = get_job(ui_store, job.id)
+        assert stopped.status is JobStatus.STOPPED and stopped.reason == "stopped by user"
+        assert any(n.startswith("warning | ■ Stopped") for n in notes(app))
+
+
+async def test_start_on_complete_job_warns_and_changes_nothing(make_app, ui_store, clock):
+    job = create_job(ui_store, config("done", epochs=1, steps_per_epoch=10), start=True)
+    clock.advance(3600)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert get_job(ui_store, job.id).status is JobStatus.COMPLETE
+        version = get_job(ui_store, job.id).version
+        await pilot.press("s")
+        await settle(app, pilot)
+        warning = [n for n in notes(app) if n.startswith("warning")]
+        assert warning and "it is complete" in warning[-1] and "clone" in warning[-1]
+        assert get_job(ui_store, job.id).version == version
+
+
+async def test_fail_asks_first_escape_cancels_y_and_enter_confirm(make_app, ui_store):
+    a = create_job(ui_store, config("a"))
+    b = create_job(ui_store, config("b"), start=True)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)  # cursor on b (newest)
+        await pilot.press("f")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobsScreen)
+        assert get_job(ui_store, b.id).status is JobStatus.RUNNING
+        await pilot.press("f", "y")
+        await settle(app, pilot)
+        failed = get_job(ui_store, b.id)
+        assert failed.status is JobStatus.FAILED and failed.reason == "marked failed by user"
+        assert any(n.startswith("error | ✖ Failed") and "marked failed" in n for n in notes(app))
+        await pilot.press("down", "f", "enter")
+        await settle(app, pilot)
+        assert get_job(ui_store, a.id).status is JobStatus.FAILED
+
+
+async def test_clone_and_delete_with_confirmation(make_app, ui_store):
+    job = create_job(ui_store, config("orig", learning_rate=3e-4))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        jobs = list_jobs(ui_store)
+        assert len(jobs) == 2 and jobs[0].config == job.config
+        assert jobs[0].status is JobStatus.QUEUED
+        assert table_rows(app)[0][0] == str(jobs[0].id)
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # no
+        await settle(app, pilot)
+        assert len(list_jobs(ui_store)) == 2
+        # The cursor stayed on the original when its clone appeared above it.
+        clone_id = jobs[0].id
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        assert [j.id for j in list_jobs(ui_store)] == [clone_id]
+        assert [r[0] for r in table_rows(app)] == [str(clone_id)]
+        assert any("Deleted #" in n for n in notes(app))
+
+
+async def test_enter_opens_detail_and_escape_returns(make_app, ui_store):
+    job = create_job(ui_store, config("detail"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobDetailScreen) and app.screen.job_id == job.id
+        await pilot.press("escape")
+        assert isinstance(app.screen, JobsScreen)
+
+
+async def test_filter_by_name_and_status(make_app, ui_store):
+    create_job(ui_store, config("alpha"))
+    create_job(ui_store, config("beta"), start=True)
+    create_job(ui_store, config("alphabet"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"alpha")
+        await pilot.pause()
+        assert sorted(r[1] for r in table_rows(app)) == ["alpha", "alphabet"]
+        await pilot.press("escape")
+        assert len(table_rows(app)) == 3
+        await pilot.press("slash", *"running", "enter")
+        await pilot.pause()
+        assert [r[1] for r in table_rows(app)] == ["beta"]
+        await pilot.press("slash", "ctrl+u", *"zzz")
+        await pilot.pause()
+        assert "No job matches" in static_text(app.screen.query_one("#empty"))
+
+
+async def test_help_lists_every_key_and_quit_exits_zero(make_app, ui_store):
+    create_job(ui_store, config("h"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        lines = static_text(app.screen.query_one("#help-keys")).splitlines()
+        keys = {line.split("  ")[0].strip() for line in lines}
+        for key in ("n", "s", "x", "f", "c", "d", "/", "enter", "?", "^q, ^c, q", "esc", "ctrl+p"):
+            assert key in keys, key
+        assert any("Stop after the current epoch" in line for line in lines)
+        await pilot.press("escape")
+        assert isinstance(app.screen, JobsScreen)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_palette_offers_the_screen_actions(make_app, ui_store):
+    create_job(ui_store, config("p"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"New", "Start", "Clone", "Delete", "Filter", "Help"} <= titles
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Start")
+        command.callback()
+        await settle(app, pilot)
+        assert list_jobs(ui_store)[0].status is JobStatus.RUNNING
+
+
+async def test_toasts_for_changes_made_elsewhere(make_app, ui_store, clock):
+    job = create_job(ui_store, config("elsewhere", epochs=1, steps_per_epoch=20))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        apply_action(ui_store, job.id, Action.START)  # another process starts it
+        await tick(app, pilot)
+        clock.advance(3600)
+        await tick(app, pilot)
+        log = notes(app)
+        assert any("Started" in n and "elsewhere" in n for n in log)
+        final = get_job(ui_store, job.id).last_loss
+        assert any("Complete" in n and f"final loss {final:.4f}" in n for n in log)
+
+
+async def test_tiny_terminal_shows_a_notice_then_recovers(make_app, ui_store):
+    from vapor_tui.ui.screens.too_small import TooSmallScreen
+
+    app = make_app()
+    async with app.run_test(size=(50, 12)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "too small" in static_text(app.screen.query_one("#too-small"))
+        await pilot.resize_terminal(100, 30)
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobsScreen)

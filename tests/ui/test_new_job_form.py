@@ -1,0 +1,144 @@
+"""The new-job form: n, a name, enter; defaults everywhere else; errors under the fields."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vapor_tui.core.config import JobConfig
+from vapor_tui.core.status import JobStatus
+from vapor_tui.store.jobs import list_jobs
+from vapor_tui.ui.screens.jobs import JobsScreen
+from vapor_tui.ui.screens.new_job import NewJobScreen, build_config
+
+from .conftest import settle
+
+DEFAULTS = {
+    "name": "x",
+    "model": "LFM2-350M",
+    "epochs": "3",
+    "steps_per_epoch": "100",
+    "learning_rate": "2e-4",
+    "batch_size": "8",
+    "schedule": "cosine",
+    "curve": "exponential",
+    "seed": "1",
+    "step_seconds": "0.5",
+}
+
+
+async def test_n_name_enter_creates_a_job_with_defaults(make_app, ui_store):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, NewJobScreen)
+        assert app.focused.id == "field-name"
+        await pilot.press(*"my-first-run", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobsScreen)
+        (job,) = list_jobs(ui_store)
+        c = job.config
+        assert (c.name, c.model, c.epochs, c.steps_per_epoch) == (
+            "my-first-run",
+            "LFM2-350M",
+            3,
+            100,
+        )
+        assert (c.learning_rate, c.batch_size, str(c.schedule), str(c.curve)) == (
+            2e-4,
+            8,
+            "cosine",
+            "exponential",
+        )
+        assert c.step_seconds == 0.5 and job.status is JobStatus.QUEUED
+        assert any("Created" in n[2] for n in app.notice_log)
+
+
+async def test_start_now_and_scientific_learning_rate(make_app, ui_store):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"sci")
+        form = app.screen
+        lr = form.query_one("#field-learning_rate")
+        lr.value = "3e-5"
+        form.query_one("#field-start").value = True
+        form.query_one("#field-epochs").value = "2"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        (job,) = list_jobs(ui_store)
+        assert job.config.learning_rate == 3e-5 and job.config.epochs == 2
+        assert job.status is JobStatus.RUNNING
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "must not be empty"),
+        ("epochs", "0", "at least 1"),
+        ("epochs", "three", "whole number"),
+        ("steps_per_epoch", "-5", "at least 1"),
+        ("learning_rate", "nan", "finite"),
+        ("learning_rate", "0", "greater than 0"),
+        ("batch_size", "1.5", "whole number"),
+        ("seed", "-1", "at least 0"),
+        ("step_seconds", "inf", "finite"),
+    ],
+)
+async def test_invalid_values_keep_the_form_open_and_write_nothing(
+    make_app, ui_store, field, value, message
+):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"bad")
+        form = app.screen
+        form.query_one(f"#field-{field}").value = value
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NewJobScreen)
+        error = form.query_one(f"#error-{field}")
+        assert error.display and message in str(error.content)
+        assert app.focused.id == f"field-{field}"
+        assert list_jobs(ui_store) == []
+        # Fixing the field clears the message and creates the job.
+        form.query_one(f"#field-{field}").value = DEFAULTS[field] if field != "name" else "ok"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobsScreen) and len(list_jobs(ui_store)) == 1
+
+
+async def test_escape_cancels(make_app, ui_store):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"never", "escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobsScreen) and list_jobs(ui_store) == []
+
+
+def test_build_config_reports_every_bad_field_at_once():
+    values = dict(DEFAULTS, epochs="0", learning_rate="abc", name="  ")
+    config, errors = build_config(values)
+    assert config is None
+    assert set(errors) == {"epochs", "learning_rate", "name"}
+
+
+def test_build_config_total_steps_limit():
+    values = dict(DEFAULTS, epochs="100000", steps_per_epoch="100000")
+    config, errors = build_config(values)
+    assert config is None and "at most" in errors["steps_per_epoch"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(field=st.sampled_from(sorted(DEFAULTS)), text=st.text(max_size=40))
+def test_build_config_never_raises_and_agrees_with_jobconfig(field, text):
+    values = dict(DEFAULTS, **{field: text})
+    config, errors = build_config(values)
+    if config is None:
+        assert errors and all(isinstance(m, str) and m for m in errors.values())
+    else:
+        assert errors == {} and isinstance(config, JobConfig)
+        assert getattr(config, field) is not None
