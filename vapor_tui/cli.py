@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - translate the domain's errors, re-raise the rest
+    except Exception as exc:
         message = user_message(exc)
         if message is None:
             raise

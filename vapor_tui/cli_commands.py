@@ -13,10 +13,10 @@ from vapor_tui.cli import (
     UserError,
     _db,
     _run_app,
+    app_options,
     cli,
     db_option,
     open_db,
-    app_options,
     parse_job_id,
 )
 
@@ -39,7 +39,9 @@ def jobs_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
     from vapor_tui.text_table import jobs_table_text
 
     if not jobs:
-        click.echo("No jobs yet. Create one with `vapor-tui new --name NAME`, or try `vapor-tui demo`.")
+        click.echo(
+            "No jobs yet. Create one with `vapor-tui new --name NAME`, or try `vapor-tui demo`."
+        )
         return
     click.echo(jobs_table_text(jobs, store.clock.now()))
 
@@ -54,11 +56,15 @@ def jobs_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
 @click.option("--schedule", default="cosine", show_default=True, help="constant or cosine.")
 @click.option("--curve", default="exponential", show_default=True, help="exponential or power-law.")
 @click.option("--seed", default=None, help="Random seed (default: a random one).")
-@click.option("--step-seconds", default="0.5", show_default=True, help="Simulated seconds per step.")
+@click.option(
+    "--step-seconds", default="0.5", show_default=True, help="Simulated seconds per step."
+)
 @click.option("--start", is_flag=True, help="Start the job at once.")
 @db_option
 @click.pass_context
-def new_cmd(ctx: click.Context, db: str | None, start: bool, seed: str | None, **fields: str) -> None:
+def new_cmd(
+    ctx: click.Context, db: str | None, start: bool, seed: str | None, **fields: str
+) -> None:
     """Create a job and print its id."""
     from vapor_tui.core.config import JobConfig, new_seed
     from vapor_tui.store.jobs import create_job
@@ -87,7 +93,8 @@ def _action_command(name: str, help_text: str) -> None:
 _action_command("start", "Start a queued job.")
 _action_command(
     "stop",
-    "Stop a job: a running job finishes its epoch first; a second stop, or a queued job, stops at once.",
+    "Stop a job: a running job finishes its epoch first; a second stop, "
+    "or a stop on a queued job, stops it at once.",
 )
 _action_command("fail", "Mark a job failed.")
 
@@ -142,11 +149,18 @@ def show_cmd(ctx: click.Context, job_id: str, as_json: bool, db: str | None) -> 
 @cli.command("export")
 @job_id_argument
 @click.option("--format", "fmt", default="csv", show_default=True, help="csv or json.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write to FILE instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to FILE instead of standard output.",
+)
 @db_option
 @click.pass_context
-def export_cmd(ctx: click.Context, job_id: str, fmt: str, output: str | None, db: str | None) -> None:
+def export_cmd(
+    ctx: click.Context, job_id: str, fmt: str, output: str | None, db: str | None
+) -> None:
     """Export a job's points (step, epoch, loss, accuracy, learning_rate, val_loss, timestamp)."""
     from vapor_tui.export import write_export
 

@@ -43,8 +43,9 @@ def write_export(store: Store, job_id: int, fmt: str, out: TextIO) -> int:
         writer.writerow(COLUMNS)
         for chunk in iter_point_chunks(store, job_id):
             for rec in _records(chunk):
-                writer.writerow(["" if v is None else (repr(v) if isinstance(v, float) else v)
-                                 for v in rec])
+                writer.writerow(
+                    ["" if v is None else (repr(v) if isinstance(v, float) else v) for v in rec]
+                )
                 count += 1
         return count
     out.write("[")

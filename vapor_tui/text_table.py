@@ -35,15 +35,17 @@ def jobs_table_text(jobs: list[Job], now: datetime) -> str:
         for j in jobs
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
-             for r in [header, *rows]]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
+        for r in [header, *rows]
+    ]
     return "\n".join(lines)
 
 
 def job_details_text(job: Job, now: datetime) -> str:
     c = job.config
     elapsed = job.elapsed_seconds(now)
-    sps = 1.0 / job.ema_step_seconds if job.ema_step_seconds else None
+    sps = job.steps_per_second
     lines = [
         f"Job {job.id}: {job.name}",
         f"  status       {job.status}" + (f" ({job.reason})" if job.reason else ""),
@@ -61,7 +63,6 @@ def job_details_text(job: Job, now: datetime) -> str:
         "  config",
         f"    epochs {c.epochs}, steps/epoch {c.steps_per_epoch}, lr {c.learning_rate:g},"
         f" batch {c.batch_size}",
-        f"    schedule {c.schedule}, curve {c.curve}, seed {c.seed},"
-        f" {c.step_seconds:g} s/step",
+        f"    schedule {c.schedule}, curve {c.curve}, seed {c.seed}, {c.step_seconds:g} s/step",
     ]
     return "\n".join(lines)

@@ -68,7 +68,9 @@ async def test_chart_axes_fixed_from_the_start(make_app, ui_store, clock):
         clock.advance(100)
         await tick(app, pilot)
         assert chart.series.y_range(False) == first_range  # the y axis did not jump
-        changed = [i for i, (a, b) in enumerate(zip(lines_before, chart._lines)) if a != b]
+        changed = [
+            i for i, (a, b) in enumerate(zip(lines_before, chart._lines, strict=False)) if a != b
+        ]
         # The axes rows and the labels did not change; only rows the curve passes through.
         assert (
             changed and chart._lines[-2] == lines_before[-2] and chart._lines[0] == lines_before[0]
@@ -164,6 +166,6 @@ async def test_million_point_job_opens_with_bounded_chart_data(make_app, ui_stor
         screen = await open_detail(app, pilot, job.id)
         chart = screen.query_one(MetricChart)
         assert len(chart.series.columns) == 1_000_000
-        x, y = chart.series.buckets.envelope()
+        x, _y = chart.series.buckets.envelope()
         assert len(x) <= 2 * 2 * chart.size.width  # what plotext sees is ~2 points a cell
-        assert chart.frames_built >= 1 and any("⣀" in l or "⠉" in l for l in chart._lines)
+        assert chart.frames_built >= 1 and any("⣀" in row or "⠉" in row for row in chart._lines)

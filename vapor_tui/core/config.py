@@ -85,7 +85,9 @@ def validate(cfg: JobConfig) -> None:
         "name": parse_name(cfg.name),
         "model": parse_model(cfg.model),
         "epochs": parse_int("epochs", cfg.epochs, 1, MAX_EPOCHS),
-        "steps_per_epoch": parse_int("steps_per_epoch", cfg.steps_per_epoch, 1, MAX_STEPS_PER_EPOCH),
+        "steps_per_epoch": parse_int(
+            "steps_per_epoch", cfg.steps_per_epoch, 1, MAX_STEPS_PER_EPOCH
+        ),
         "learning_rate": parse_learning_rate(cfg.learning_rate),
         "batch_size": parse_int("batch_size", cfg.batch_size, 1, MAX_BATCH_SIZE),
         "schedule": parse_choice("schedule", cfg.schedule, Schedule),

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import humanize
-import numpy as np
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ALPHA = 0.1  # weight of the newest step duration
 MIN_SAMPLES = 5  # no estimate before this many steps have been timed
@@ -15,6 +18,8 @@ _HORIZON = 200
 
 def update_ema(previous: float | None, durations: np.ndarray, alpha: float = ALPHA) -> float | None:
     """Fold step durations (oldest first) into an EMA; None stays None for no durations."""
+    import numpy as np
+
     d = np.asarray(durations, dtype=np.float64)[-_HORIZON:]
     if len(d) == 0:
         return previous
@@ -32,6 +37,8 @@ def update_ema(previous: float | None, durations: np.ndarray, alpha: float = ALP
 
 def durations_from_timestamps(timestamps: np.ndarray, previous: float | None) -> np.ndarray:
     """Step durations from finish times; `previous` is the finish time of the step before."""
+    import numpy as np
+
     t = np.asarray(timestamps, dtype=np.float64)
     if previous is None:
         return np.diff(t)
@@ -65,7 +72,7 @@ def format_clock(seconds: float | None) -> str:
     """Compact h:mm:ss, as htop shows times."""
     if seconds is None:
         return "-"
-    s = int(round(seconds))
+    s = round(seconds)
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

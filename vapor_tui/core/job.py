@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .config import JobConfig
 from .eta import MIN_SAMPLES, eta_seconds
-from .simulator import Simulator
 from .status import JobStatus
+
+if TYPE_CHECKING:
+    from .simulator import Simulator
 
 SOURCE_SIMULATOR = "simulator"
 
@@ -81,6 +84,14 @@ class Job:
     def has_eta_samples(self) -> bool:
         return self.steps_done >= MIN_SAMPLES
 
+    @property
+    def steps_per_second(self) -> float | None:
+        """The current speed while the job runs; its average over the run once it has ended."""
+        if self.status.is_active or self.last_timestamp is None or self.started_at is None:
+            return 1.0 / self.ema_step_seconds if self.ema_step_seconds else None
+        span = self.last_timestamp - self.started_at.timestamp()
+        return self.steps_done / span if span > 0 and self.steps_done else None
+
     def elapsed_seconds(self, now: datetime) -> float | None:
         if self.started_at is None:
             return None
@@ -88,6 +99,8 @@ class Job:
         return max(0.0, (end - self.started_at).total_seconds())
 
     def simulator(self) -> Simulator:
+        from .simulator import Simulator  # numpy: not needed to paint a job list
+
         return Simulator(self.config)
 
     def summary(self) -> dict:
@@ -120,7 +133,7 @@ class Job:
                 "best_loss": self.best_loss,
                 "val_loss": self.last_val_loss,
                 "steps_per_second": (
-                    round(1.0 / self.ema_step_seconds, 6) if self.ema_step_seconds else None
+                    round(self.steps_per_second, 6) if self.steps_per_second else None
                 ),
                 "stop_at_step": self.stop_at_step,
             }

@@ -73,9 +73,7 @@ class Points:
             return self
         if not len(self):
             return other
-        return Points(
-            *(np.concatenate([getattr(self, n), getattr(other, n)]) for n in COLUMNS)
-        )
+        return Points(*(np.concatenate([getattr(self, n), getattr(other, n)]) for n in COLUMNS))
 
     def slice(self, start: int, stop: int | None = None) -> Points:
         return Points(*(getattr(self, n)[start:stop] for n in COLUMNS))

@@ -88,7 +88,9 @@ def apply_action(store: Store, job_id: int, action: Action, reason: str | None =
     if action is Action.START:
         values["started_at"] = now_s
     elif new_status is JobStatus.STOPPING:
-        values["stop_at_step"] = stop_step(job.steps_done, job.config.steps_per_epoch, job.total_steps)
+        values["stop_at_step"] = stop_step(
+            job.steps_done, job.config.steps_per_epoch, job.total_steps
+        )
     if new_status.is_final:
         values["finished_at"] = now_s
     with store.write() as conn:

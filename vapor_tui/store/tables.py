@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, Index
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
-# SQLite's header field for "which program wrote this file" (PRAGMA application_id).
-APPLICATION_ID = 0x56415052  # "VAPR"
+from .sqlite_file import APPLICATION_ID, SCHEMA_VERSION
+
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "JobRow", "MetaRow", "PointRow"]
 
 
 class JobRow(SQLModel, table=True):

@@ -12,12 +12,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from vapor_tui.core.clock import Clock
+from vapor_tui.core.clock import Clock, SystemClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.ui import notices
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
     ActionDone,
+    Peeked,
     Snapshot,
     StoreFailed,
     StoreOpened,
@@ -38,10 +39,24 @@ class VaporApp(App[int]):
     TITLE = "vapor-tui"
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip=QUIT_TEXT, id="app.quit"),
-        Binding("ctrl+q", "quit", "Quit", tooltip=QUIT_TEXT, show=False, priority=True,
-                id="app.quit.ctrl_q"),
-        Binding("ctrl+c", "quit", "Quit", tooltip=QUIT_TEXT, show=False, priority=True,
-                id="app.quit.ctrl_c"),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            tooltip=QUIT_TEXT,
+            show=False,
+            priority=True,
+            id="app.quit.ctrl_q",
+        ),
+        Binding(
+            "ctrl+c",
+            "quit",
+            "Quit",
+            tooltip=QUIT_TEXT,
+            show=False,
+            priority=True,
+            id="app.quit.ctrl_c",
+        ),
         Binding("question_mark", "help", "Help", tooltip="This list of keys", id="app.help"),
     ]
 
@@ -123,6 +138,13 @@ class VaporApp(App[int]):
 
     @work(thread=True, name="open-store", exit_on_error=False)
     def _open_store(self) -> None:
+        from vapor_tui.store.peek import peek_jobs
+
+        jobs = peek_jobs(self.db)
+        if jobs is not None:
+            # Paint the job list now; the full store (and its imports) comes next.
+            self.post_message(Peeked(tuple(jobs), (self.clock or SystemClock()).now()))
+
         from vapor_tui.store.engine import StoreError, open_store
 
         try:
@@ -131,6 +153,10 @@ class VaporApp(App[int]):
             self.post_message(StoreFailed(str(exc)))
         else:
             self.post_message(StoreOpened(store))
+
+    def on_peeked(self, message: Peeked) -> None:
+        if self.snapshot is None:
+            self._apply(Snapshot(message.jobs, message.now, {}, True))
 
     def on_store_opened(self, message: StoreOpened) -> None:
         self.store = message.store
@@ -182,16 +208,19 @@ class VaporApp(App[int]):
         if snap.jobs_changed and self.snapshot is not None:
             for note in notices.lifecycle(self.snapshot.jobs, snap.jobs, self.glyphs):
                 self.notify(note.text, title=note.title, severity=note.severity)
-        self.snapshot = snap
+        self._apply(snap)
         self._last_tick_error = None
         self.ticks_applied += 1
+        if self._tick_again:
+            self._tick_again = False
+            self.request_tick()
+
+    def _apply(self, snap: Snapshot) -> None:
+        self.snapshot = snap
         for screen in self.screen_stack:
             apply = getattr(screen, "apply_snapshot", None)
             if apply is not None:
                 apply(snap)
-        if self._tick_again:
-            self._tick_again = False
-            self.request_tick()
 
     def on_tick_failed(self, message: TickFailed) -> None:
         self._tick_running = False
@@ -211,8 +240,13 @@ class VaporApp(App[int]):
 
     # --- actions --------------------------------------------------------------------------
 
-    def act(self, kind: str, job_id: int | None = None, config: JobConfig | None = None,
-            start: bool = False) -> None:
+    def act(
+        self,
+        kind: str,
+        job_id: int | None = None,
+        config: JobConfig | None = None,
+        start: bool = False,
+    ) -> None:
         """Run a user action on a worker thread; the result comes back as ActionDone."""
         if self.store is None:
             self.notify("The database is still opening.", severity="warning")
@@ -248,7 +282,7 @@ class VaporApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         seen = set()
-        for key, active in screen.active_bindings.items():
+        for _key, active in screen.active_bindings.items():
             binding = active.binding
             if not active.enabled or not binding.show or binding.action in seen:
                 continue

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from vapor_tui.core.job import Job
-from vapor_tui.core.points import Points
 
 if TYPE_CHECKING:
+    from vapor_tui.core.points import Points
     from vapor_tui.store.engine import Store
 
 
@@ -31,6 +31,15 @@ class Snapshot:
             if job.id == job_id:
                 return job
         return None
+
+
+class Peeked(Message):
+    """The job list read straight from the file for the first frame, before the store opens."""
+
+    def __init__(self, jobs: tuple[Job, ...], now: datetime) -> None:
+        super().__init__()
+        self.jobs = jobs
+        self.now = now
 
 
 class StoreOpened(Message):

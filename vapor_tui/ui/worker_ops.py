@@ -30,7 +30,9 @@ def run_tick(
         current = jobs_version(store)
         changed = previous is None or current != version
         jobs = tuple(list_jobs(store)) if changed else previous.jobs
-        points = {job_id: read_points(store, job_id, after) for job_id, (_, after) in followed.items()}
+        points = {
+            job_id: read_points(store, job_id, after) for job_id, (_, after) in followed.items()
+        }
     except StoreError as exc:
         return TickFailed(str(exc))
     tokens = {job_id: token for job_id, (token, _) in followed.items()}

@@ -118,11 +118,15 @@ class JobDetailScreen(JobActions, Screen[None]):
         width = max(10, (bar.content_region.width or self.size.width - 2) - 7)
         colour = "$success" if job.status.is_active else "$text-muted"
         self._set(
-            "detail-bar", f"[{colour}]{g.bar(job.progress, width)}[/] [b]{job.progress * 100:5.1f}%[/b]"
+            "detail-bar",
+            f"[{colour}]{g.bar(job.progress, width)}[/] [b]{job.progress * 100:5.1f}%[/b]",
         )
         now = snap.now if snap is not None else None
         elapsed = job.elapsed_seconds(now) if now is not None else None
-        sps = f"{1 / job.ema_step_seconds:,.2f} steps/s" if job.ema_step_seconds else "- steps/s"
+        speed = job.steps_per_second
+        sps = f"{speed:,.2f} steps/s" if speed else "- steps/s"
+        if not job.status.is_active and speed:
+            sps += " avg"
         stats = [
             f"Epoch {job.epoch}/{c.epochs} - step {job.steps_done:,}/{job.total_steps:,}",
             sps if job.status.is_active else f"[dim]{sps}[/dim]",

@@ -34,8 +34,8 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
     layers = [
         [b for b in app_bindings if b.priority],
         [b for b in screen_bindings if b.action not in generic],
-        [b for b in app_bindings if not b.priority] + [b for b in screen_bindings
-                                                      if b.action in generic],
+        [b for b in app_bindings if not b.priority]
+        + [b for b in screen_bindings if b.action in generic],
     ]
     rows: list[dict[str, list[str]]] = [{}, {}, {}]
     taken: set[str] = set()

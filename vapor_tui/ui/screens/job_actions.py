@@ -16,13 +16,19 @@ JOB_ACTION_BINDINGS = [
     Binding("s", "job('start')", "Start", tooltip="Start a queued job", id="job.start"),
     Binding("s", "refused('start')", "Start", show=False, id="job.start.refused"),
     Binding("x", "job('stop')", "Stop", tooltip="Stop after the current epoch", id="job.stop"),
-    Binding("x", "job('stop_now')", "Stop now", tooltip="Stop a stopping job at once",
-            id="job.stop_now"),
+    Binding(
+        "x", "job('stop_now')", "Stop now", tooltip="Stop a stopping job at once", id="job.stop_now"
+    ),
     Binding("x", "refused('stop')", "Stop", show=False, id="job.stop.refused"),
     Binding("f", "fail", "Fail", tooltip="Mark the job failed (asks first)", id="job.fail"),
     Binding("f", "refused('fail')", "Fail", show=False, id="job.fail.refused"),
-    Binding("c", "clone", "Clone", tooltip="A new queued job with the same configuration",
-            id="job.clone"),
+    Binding(
+        "c",
+        "clone",
+        "Clone",
+        tooltip="A new queued job with the same configuration",
+        id="job.clone",
+    ),
 ]
 
 

@@ -47,8 +47,11 @@ class JobsScreen(JobActions, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("vapor-tui", id="topbar")
-        yield Input(placeholder="filter by name or status; enter keeps it, esc clears",
-                    id="filter", compact=True)
+        yield Input(
+            placeholder="filter by name or status; enter keeps it, esc clears",
+            id="filter",
+            compact=True,
+        )
         yield JobTable(self.app.glyphs, id="jobs")
         yield Static("Opening the database…", id="empty")
         yield Footer(compact=True)

@@ -33,8 +33,18 @@ SELECT_FIELDS = (
     ("schedule", "Schedule", tuple(s.value for s in Schedule), Schedule.COSINE.value),
     ("curve", "Curve", tuple(c.value for c in Curve), Curve.EXPONENTIAL.value),
 )
-ORDER = ("name", "model", "epochs", "steps_per_epoch", "learning_rate", "batch_size",
-         "schedule", "curve", "seed", "step_seconds")
+ORDER = (
+    "name",
+    "model",
+    "epochs",
+    "steps_per_epoch",
+    "learning_rate",
+    "batch_size",
+    "schedule",
+    "curve",
+    "seed",
+    "step_seconds",
+)
 
 
 def build_config(values: dict[str, str]) -> tuple[JobConfig | None, dict[str, str]]:
@@ -79,19 +89,32 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
                         if field in selects:
                             label, options, default = selects[field]
                             yield Label(label, classes="form-label")
-                            yield Select([(o, o) for o in options], value=default,
-                                         allow_blank=False, id=f"field-{field}", compact=True)
+                            yield Select(
+                                [(o, o) for o in options],
+                                value=default,
+                                allow_blank=False,
+                                id=f"field-{field}",
+                                compact=True,
+                            )
                         else:
                             label, default = texts[field]
                             value = str(new_seed()) if default is None else default
                             yield Label(label, classes="form-label")
-                            yield Input(value=value, id=f"field-{field}", compact=True,
-                                        placeholder="required" if field == "name" else "")
+                            yield Input(
+                                value=value,
+                                id=f"field-{field}",
+                                compact=True,
+                                placeholder="required" if field == "name" else "",
+                            )
                     yield Label("", classes="form-error", id=f"error-{field}")
                 with Horizontal(classes="form-row"):
                     yield Label("Start now", classes="form-label")
-                    yield Checkbox("start as soon as it is created", value=False,
-                                   id="field-start", compact=True)
+                    yield Checkbox(
+                        "start as soon as it is created",
+                        value=False,
+                        id="field-start",
+                        compact=True,
+                    )
             with Horizontal(id="form-buttons"):
                 yield Button("Create", variant="primary", id="create", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

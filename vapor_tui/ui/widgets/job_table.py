@@ -28,8 +28,16 @@ COLUMNS = (
     ("created", "Created", 112),
 )
 BAR_WIDTH = 8
-FIXED_WIDTHS = {"id": 4, "model": 10, "status": 10, "progress": BAR_WIDTH + 5, "epoch": 5,
-                "loss": 6, "eta": 11, "created": 14}
+FIXED_WIDTHS = {
+    "id": 4,
+    "model": 10,
+    "status": 10,
+    "progress": BAR_WIDTH + 5,
+    "epoch": 5,
+    "loss": 6,
+    "eta": 11,
+    "created": 14,
+}
 
 
 def job_cells(job: Job, now: datetime, glyphs: Glyphs, name_width: int) -> dict[str, Text | str]:
@@ -42,8 +50,10 @@ def job_cells(job: Job, now: datetime, glyphs: Glyphs, name_width: int) -> dict[
         "name": name,
         "model": job.model,
         "status": glyphs.badge(job.status),
-        "progress": Text.assemble((bar, glyphs.active_bar if job.status.is_active else "grey50"),
-                                  f" {job.progress * 100:3.0f}%"),
+        "progress": Text.assemble(
+            (bar, glyphs.active_bar if job.status.is_active else "grey50"),
+            f" {job.progress * 100:3.0f}%",
+        ),
         "epoch": f"{job.epoch}/{job.config.epochs}",
         "loss": "-" if job.last_loss is None else f"{job.last_loss:.4f}",
         "eta": format_eta(job.eta_seconds) if job.eta_seconds is not None else "-",

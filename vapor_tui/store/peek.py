@@ -1,0 +1,47 @@
+"""A quick, read-only look at the job list with the standard library's sqlite3, so the app can
+paint its first frame before SQLAlchemy and SQLModel are imported. It writes nothing and
+brings nothing up to date: the first real tick follows it within a fraction of a second."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from types import SimpleNamespace
+
+from vapor_tui.core.job import Job
+
+from .convert import job_from_row
+from .sqlite_file import (
+    BUSY_TIMEOUT_S,
+    StoreError,
+    check_sqlite_file,
+    is_url,
+    resolve_target,
+    ro_uri,
+)
+
+
+def peek_jobs(db: str | None) -> list[Job] | None:
+    """Every job, newest first, as the file holds them now; None if there is nothing to peek at
+    (no file yet, a URL, or anything wrong: opening it properly will say what)."""
+    target = resolve_target(db)
+    if is_url(target):
+        return None
+    path = Path(target).expanduser()
+    if not path.is_file():
+        return None
+    try:
+        _, needs_schema = check_sqlite_file(path, create=False)
+        if needs_schema:
+            return None
+        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            conn.row_factory = lambda cur, row: SimpleNamespace(
+                **{d[0]: v for d, v in zip(cur.description, row, strict=True)}
+            )
+            rows = conn.execute("SELECT * FROM jobs ORDER BY id DESC").fetchall()
+        finally:
+            conn.close()
+        return [job_from_row(r) for r in rows]
+    except (StoreError, sqlite3.Error, ValueError):
+        return None

@@ -1,0 +1,161 @@
+"""Where the database file lives, and the checks made on it before SQLite may write to it.
+
+Only the standard library here: the app reads the job list for its first frame through this
+module and `peek`, before SQLAlchemy and SQLModel (about 0.3 s to import) are loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import struct
+import urllib.parse
+from pathlib import Path
+
+# SQLite's header field for "which program wrote this file" (PRAGMA application_id).
+APPLICATION_ID = 0x56415052  # "VAPR"
+SCHEMA_VERSION = 1
+
+ENV_VAR = "VAPOR_TUI_DB"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 30.0
+
+
+class StoreError(Exception):
+    """A problem with the database that the user can act on; the message says what."""
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("vapor-tui", appauthor=False)) / "vapor.db"
+
+
+def resolve_target(db: str | os.PathLike | None) -> str:
+    """--db, else $VAPOR_TUI_DB, else the platform's data directory."""
+    if db is not None and str(db) != "":
+        return str(db)
+    env = os.environ.get(ENV_VAR, "")
+    return env if env else str(default_db_path())
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def check_sqlite_file(path: Path, create: bool) -> tuple[bool, bool]:
+    """Refuse what must not be touched; create what is missing.
+
+    Returns (read-only, needs the schema created or upgraded)."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path} does not exist")
+        create_file(path)
+        return False, True
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from exc
+    if size == 0:
+        return not os.access(path, os.W_OK), True
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise StoreError(f"{path} is not a vapor-tui database (not an SQLite file); left as it is")
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, page_count = struct.unpack(">II", header[24:32])
+    (user_version,) = struct.unpack(">I", header[60:64])
+    (app_id,) = struct.unpack(">I", header[68:72])
+    (valid_for,) = struct.unpack(">I", header[92:96])
+    if (app_id, user_version) != (APPLICATION_ID, SCHEMA_VERSION) and _wal_path(path).exists():
+        # While another connection has the database open, its commits (the schema, the
+        # application id) may still sit in the write-ahead log: the header is stale, ask SQLite.
+        app_id, user_version = _read_ids(path, app_id, user_version)
+    if app_id == 0 and schema_is_empty(path):
+        # Someone's empty SQLite file, or ours cut off before its first commit.
+        return not os.access(path, os.W_OK), True
+    if app_id != APPLICATION_ID:
+        raise StoreError(f"{path} is an SQLite file but not a vapor-tui database; left as it is")
+    if user_version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer vapor-tui (schema {user_version}, this one reads "
+            f"up to {SCHEMA_VERSION}); upgrade vapor-tui to open it"
+        )
+    if valid_for == change_counter and page_count * page_size > size:
+        raise StoreError(
+            f"{path} is damaged (truncated: {size} bytes of {page_count * page_size}); "
+            "it was left as it is"
+        )
+    readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+    probe_readable(path)
+    return readonly, user_version < SCHEMA_VERSION
+
+
+def ro_uri(path: Path) -> str:
+    return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+
+
+def _wal_path(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _read_ids(path: Path, app_id: int, user_version: int) -> tuple[int, int]:
+    """(application_id, user_version) as SQLite sees them, WAL included; the given values if
+    it cannot say."""
+    try:
+        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            (app,) = conn.execute("PRAGMA application_id").fetchone()
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
+            return int(app) & 0xFFFFFFFF, int(version) & 0xFFFFFFFF
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return app_id, user_version
+
+
+def schema_is_empty(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def probe_readable(path: Path) -> None:
+    try:
+        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is damaged or unreadable ({exc}); it was left as it is") from exc
+
+
+def create_file(path: Path) -> None:
+    try:
+        if path.parent == default_db_path().parent:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # the parent is a file, not a directory
+        raise StoreError(
+            f"cannot create the database {path}: {path.parent} is not a directory"
+        ) from exc
+    except OSError as exc:
+        raise StoreError(f"cannot create the database {path}: {exc.strerror}") from exc
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"cannot create the database {path}: {exc.strerror}") from exc
