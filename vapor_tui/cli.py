@@ -32,15 +32,23 @@ def _db(ctx: click.Context, db: str | None) -> str | None:
     return db if db is not None else ctx.find_root().params.get("db")
 
 
-def open_db(ctx: click.Context, db: str | None, catch_up: bool = True):
-    """Open the database and bring running jobs up to now, as every command does first."""
+def open_db(ctx: click.Context, db: str | None, catch_up: bool = True, reading: bool = False):
+    """Open the database and bring running jobs up to now, as every command does first.
+
+    A command that only reads (`reading`) still answers when the catch-up cannot be written
+    (a full disk): it warns on stderr and shows what the database holds."""
     from vapor_tui.store.catchup import catch_up as do_catch_up
-    from vapor_tui.store.engine import open_store
+    from vapor_tui.store.engine import StoreError, open_store
 
     store = open_store(_db(ctx, db))
     ctx.call_on_close(store.close)
     if catch_up:
-        do_catch_up(store)
+        try:
+            do_catch_up(store)
+        except StoreError as exc:
+            if not reading:
+                raise
+            click.echo(f"vapor-tui: warning: running jobs not brought up to date: {exc}", err=True)
     return store
 
 

@@ -31,7 +31,7 @@ def jobs_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
     """List jobs, newest first."""
     from vapor_tui.store.jobs import list_jobs
 
-    store = open_db(ctx, db)
+    store = open_db(ctx, db, reading=True)
     jobs = list_jobs(store)
     if as_json:
         click.echo(json.dumps([j.summary() for j in jobs], indent=2))
@@ -136,7 +136,7 @@ def show_cmd(ctx: click.Context, job_id: str, as_json: bool, db: str | None) -> 
     from vapor_tui.store.jobs import get_job
 
     number = parse_job_id(job_id)
-    store = open_db(ctx, db)
+    store = open_db(ctx, db, reading=True)
     job = get_job(store, number)
     if as_json:
         click.echo(json.dumps(job.details(), indent=2))
@@ -168,7 +168,7 @@ def export_cmd(
     if fmt not in ("csv", "json"):
         raise UserError(f"unknown export format {fmt!r}: use csv or json")
     number = parse_job_id(job_id)
-    store = open_db(ctx, db)
+    store = open_db(ctx, db, reading=True)
     from vapor_tui.store.jobs import get_job
 
     get_job(store, number)  # unknown id: say so before creating an output file

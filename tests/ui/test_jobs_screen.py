@@ -278,3 +278,19 @@ async def test_tiny_terminal_shows_a_notice_then_recovers(make_app, ui_store):
         await pilot.resize_terminal(100, 30)
         await settle(app, pilot)
         assert isinstance(app.screen, JobsScreen)
+
+
+async def test_conflicting_action_from_elsewhere_loses_and_says_why(make_app, ui_store, clock):
+    job = create_job(ui_store, config("contested"), start=True)
+    clock.advance(30)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")  # the user sees "running" and is asked to confirm
+        assert isinstance(app.screen, ConfirmScreen)
+        apply_action(ui_store, job.id, Action.STOP)  # meanwhile another terminal stops it
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert get_job(ui_store, job.id).status is JobStatus.STOPPING  # the stop won
+        refused = [n for n in notes(app) if n.startswith("warning | Refused")]
+        assert refused and "changed from running to stopping" in refused[-1]

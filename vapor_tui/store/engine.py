@@ -27,8 +27,8 @@ from .sqlite_file import (
     check_sqlite_file,
     default_db_path,
     is_url,
+    readable_uri,
     resolve_target,
-    ro_uri,
 )
 from .tables import SQLModel, meta_table
 
@@ -128,7 +128,7 @@ def _sqlite_path(target: str) -> str:
 
 
 def _sqlite_engine(path: Path, readonly: bool) -> Engine:
-    url = f"sqlite:///{ro_uri(path)}&uri=true" if readonly else f"sqlite:///{path}"
+    url = f"sqlite:///{readable_uri(path)}&uri=true" if readonly else f"sqlite:///{path}"
     engine = create_engine(
         url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
     )

@@ -68,47 +68,63 @@ def jobs_version(store: Store) -> tuple[int, int, int]:
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def apply_action(store: Store, job_id: int, action: Action, reason: str | None = None) -> Job:
+def apply_action(
+    store: Store,
+    job_id: int,
+    action: Action,
+    reason: str | None = None,
+    expected: JobStatus | None = None,
+) -> Job:
     """Take a user action. Compare-and-set on the status: of two processes acting on one job
-    at once exactly one wins; the other gets a TransitionError and nothing changes."""
+    at once exactly one wins; the other gets a TransitionError and nothing changes.
+
+    `expected` is the status the user saw when they asked (the app passes it): if the job has
+    moved on since, whoever moved it won and this action is refused with the reason."""
     action = Action(action)
     now = store.clock.now()
     # Stop and fail act on the job as it is now: write the points that are due first.
     catch_up(store, now, [job_id])
-    job = get_job(store, job_id)
-    new_status = next_status(job.status, action)
-    if new_status is None or action is Action.COMPLETE:
-        raise TransitionError(job.id, job.name, job.status, action)
-    values: dict = {
-        "status": new_status.value,
-        "reason": reason if reason is not None else reason_for(job.status, action),
-        "version": jobs_table.c.version + 1,
-    }
-    now_s = now.timestamp()
-    if action is Action.START:
-        values["started_at"] = now_s
-    elif new_status is JobStatus.STOPPING:
-        values["stop_at_step"] = stop_step(
-            job.steps_done, job.config.steps_per_epoch, job.total_steps
-        )
-    if new_status.is_final:
-        values["finished_at"] = now_s
     with store.write() as conn:
+        query = select(jobs_table).where(jobs_table.c.id == job_id)
+        row = conn.execute(query if store.is_sqlite else query.with_for_update()).first()
+        if row is None:
+            raise JobNotFound(job_id)
+        job = job_from_row(row)
+        if expected is not None and job.status is not JobStatus(expected):
+            raise TransitionError(
+                job.id,
+                job.name,
+                job.status,
+                action,
+                f"it changed from {JobStatus(expected)} to {job.status} before this {action} "
+                "arrived (another instance, the command line, or the clock got there first)",
+            )
+        new_status = next_status(job.status, action)
+        if new_status is None or action is Action.COMPLETE:
+            raise TransitionError(job.id, job.name, job.status, action)
+        values: dict = {
+            "status": new_status.value,
+            "reason": reason if reason is not None else reason_for(job.status, action),
+            "version": jobs_table.c.version + 1,
+        }
+        now_s = now.timestamp()
+        if action is Action.START:
+            values["started_at"] = now_s
+        elif new_status is JobStatus.STOPPING:
+            values["stop_at_step"] = stop_step(
+                job.steps_done, job.config.steps_per_epoch, job.total_steps
+            )
+        if new_status.is_final:
+            values["finished_at"] = now_s
+        # Still compare-and-set: on a server database the row lock is the guard, on SQLite the
+        # write lock taken by BEGIN IMMEDIATE is; the WHERE makes the intent explicit in both.
         result = conn.execute(
             jobs_table.update()
             .where(jobs_table.c.id == job_id, jobs_table.c.status == job.status.value)
             .values(**values)
         )
-        won = result.rowcount == 1
-    if not won:
-        current = get_job(store, job_id)
-        raise TransitionError(
-            current.id,
-            current.name,
-            current.status,
-            action,
-            f"another process changed it from {job.status} to {current.status} first",
-        )
+        if result.rowcount != 1:
+            raise TransitionError(job.id, job.name, job.status, action, "another process won")
     if new_status is JobStatus.STOPPING:
         # The epoch may already be over (a stop right at its end): settle it now.
         catch_up(store, now, [job_id])

@@ -16,8 +16,8 @@ from .sqlite_file import (
     StoreError,
     check_sqlite_file,
     is_url,
+    readable_uri,
     resolve_target,
-    ro_uri,
 )
 
 
@@ -34,7 +34,7 @@ def peek_jobs(db: str | None) -> list[Job] | None:
         _, needs_schema = check_sqlite_file(path, create=False)
         if needs_schema:
             return None
-        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        conn = sqlite3.connect(readable_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             conn.row_factory = lambda cur, row: SimpleNamespace(
                 **{d[0]: v for d, v in zip(cur.description, row, strict=True)}

@@ -94,8 +94,27 @@ def check_sqlite_file(path: Path, create: bool) -> tuple[bool, bool]:
     return readonly, user_version < SCHEMA_VERSION
 
 
-def ro_uri(path: Path) -> str:
-    return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+def ro_uri(path: Path, immutable: bool = False) -> str:
+    """A read-only SQLite URI. `immutable` is for files on read-only storage: SQLite cannot
+    create the -shm file a WAL database needs there, and must be told nothing will change."""
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    return uri + "&immutable=1" if immutable else uri
+
+
+def readable_uri(path: Path) -> str:
+    """The read-only URI that opens this file: plain, or immutable on read-only storage."""
+    for immutable in (False, True):
+        uri = ro_uri(path, immutable)
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return uri
+            finally:
+                conn.close()
+        except sqlite3.OperationalError:
+            continue
+    return ro_uri(path)
 
 
 def _wal_path(path: Path) -> Path:
@@ -106,7 +125,7 @@ def _read_ids(path: Path, app_id: int, user_version: int) -> tuple[int, int]:
     """(application_id, user_version) as SQLite sees them, WAL included; the given values if
     it cannot say."""
     try:
-        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        conn = sqlite3.connect(readable_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             (app,) = conn.execute("PRAGMA application_id").fetchone()
             (version,) = conn.execute("PRAGMA user_version").fetchone()
@@ -119,7 +138,7 @@ def _read_ids(path: Path, app_id: int, user_version: int) -> tuple[int, int]:
 
 def schema_is_empty(path: Path) -> bool:
     try:
-        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        conn = sqlite3.connect(readable_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
         finally:
@@ -130,7 +149,7 @@ def schema_is_empty(path: Path) -> bool:
 
 def probe_readable(path: Path) -> None:
     try:
-        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        conn = sqlite3.connect(readable_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()

@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from vapor_tui.core.clock import Clock, SystemClock
 from vapor_tui.core.config import JobConfig
+from vapor_tui.core.status import JobStatus
 from vapor_tui.ui import notices
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
@@ -95,6 +96,8 @@ class VaporApp(App[int]):
         self._followed: dict[int, tuple[int, int]] = {}  # job id -> (token, last step held)
         self.ticks_applied = 0
         self._last_tick_error: str | None = None
+        # What keeps the app from writing (a full disk, say), shown until a tick succeeds.
+        self.problem: str | None = None
         # Every toast shown, oldest first, as (severity, title, message): tests read it.
         self.notice_log: list[tuple[str, str, str]] = []
 
@@ -138,6 +141,13 @@ class VaporApp(App[int]):
 
     @work(thread=True, name="open-store", exit_on_error=False)
     def _open_store(self) -> None:
+        try:
+            self._peek_then_open()
+        except Exception as exc:  # a bug: say so rather than sit on "Opening the database"
+            self.post_message(StoreFailed(f"unexpected error opening the database: {exc!r}"))
+            raise
+
+    def _peek_then_open(self) -> None:
         from vapor_tui.store.peek import peek_jobs
 
         jobs = peek_jobs(self.db)
@@ -190,7 +200,11 @@ class VaporApp(App[int]):
 
     @work(thread=True, name="tick", group="tick", exit_on_error=False)
     def _tick_worker(self, followed: dict[int, tuple[int, int]], version) -> None:
-        self.post_message(run_tick(self.store, followed, version, self.snapshot))
+        try:
+            self.post_message(run_tick(self.store, followed, version, self.snapshot))
+        except Exception as exc:  # keep running, but never silently
+            self.post_message(TickFailed(f"unexpected error: {exc!r}"))
+            raise
 
     def on_tick_done(self, message: TickDone) -> None:
         self._tick_running = False
@@ -208,6 +222,7 @@ class VaporApp(App[int]):
         if snap.jobs_changed and self.snapshot is not None:
             for note in notices.lifecycle(self.snapshot.jobs, snap.jobs, self.glyphs):
                 self.notify(note.text, title=note.title, severity=note.severity)
+        self.problem = None
         self._apply(snap)
         self._last_tick_error = None
         self.ticks_applied += 1
@@ -223,10 +238,18 @@ class VaporApp(App[int]):
                 apply(snap)
 
     def on_tick_failed(self, message: TickFailed) -> None:
+        """The app keeps running: it says what is wrong once, shows it in the top bar, and
+        tries again on the next tick."""
         self._tick_running = False
         if message.error != self._last_tick_error:
             self.notify(message.error, title="Database", severity="error", timeout=10)
         self._last_tick_error = message.error
+        self.problem = "cannot update: " + message.error.split(": ")[-1]
+        if self.snapshot is not None:
+            self._apply(Snapshot(self.snapshot.jobs, self.snapshot.now, {}, False))
+        if self._tick_again:
+            self._tick_again = False
+            self.request_tick()
 
     # --- following a job's points --------------------------------------------------------
 
@@ -246,16 +269,22 @@ class VaporApp(App[int]):
         job_id: int | None = None,
         config: JobConfig | None = None,
         start: bool = False,
+        expected: JobStatus | None = None,
     ) -> None:
-        """Run a user action on a worker thread; the result comes back as ActionDone."""
+        """Run a user action on a worker thread; the result comes back as ActionDone.
+        `expected` is the job's status as the user saw it when they pressed the key."""
         if self.store is None:
             self.notify("The database is still opening.", severity="warning")
             return
-        self._action_worker(kind, job_id, config, start)
+        self._action_worker(kind, job_id, config, start, expected)
 
     @work(thread=True, group="actions", exit_on_error=False)
-    def _action_worker(self, kind: str, job_id: int | None, config, start: bool) -> None:
-        self.post_message(run_action(self.store, kind, job_id, config, start))
+    def _action_worker(self, kind, job_id, config, start, expected) -> None:
+        try:
+            self.post_message(run_action(self.store, kind, job_id, config, start, expected))
+        except Exception as exc:  # keep running, but never silently
+            self.post_message(ActionDone("", error=f"Unexpected error: {exc!r}", job_id=job_id))
+            raise
 
     def on_action_done(self, message: ActionDone) -> None:
         if message.error:

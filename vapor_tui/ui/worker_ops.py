@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vapor_tui.core.config import JobConfig
-from vapor_tui.core.status import Action, TransitionError
+from vapor_tui.core.status import Action, JobStatus, TransitionError
 from vapor_tui.ui.messages import ActionDone, Snapshot, TickDone, TickFailed
 
 if TYPE_CHECKING:
@@ -40,7 +40,12 @@ def run_tick(
 
 
 def run_action(
-    store: Store, kind: str, job_id: int | None, config: JobConfig | None, start: bool
+    store: Store,
+    kind: str,
+    job_id: int | None,
+    config: JobConfig | None,
+    start: bool,
+    expected: JobStatus | None = None,
 ) -> ActionDone:
     from vapor_tui.store.engine import StoreError
     from vapor_tui.store.jobs import (
@@ -65,7 +70,7 @@ def run_action(
             name = get_job(store, job_id).name
             delete_job(store, job_id)
             return ActionDone(f"Deleted #{job_id} {name}", job_id=job_id)
-        job = apply_action(store, job_id, Action(kind))
+        job = apply_action(store, job_id, Action(kind), expected=expected)
         return ActionDone("", job_id=job.id)
     except (TransitionError, JobNotFound, StoreError) as exc:
         return ActionDone("", error=_sentence(str(exc)), job_id=job_id)

@@ -60,7 +60,7 @@ class JobActions:
         job = self.selected_job()
         if job is not None:
             action = "stop" if name == "stop_now" else name
-            self.app.act(action, job.id)
+            self.app.act(action, job.id, expected=job.status)
 
     def action_refused(self, name: str) -> None:
         job = self.selected_job()
@@ -76,11 +76,11 @@ class JobActions:
         job = self.selected_job()
         if job is None:
             return
-        job_id = job.id
+        job_id, seen = job.id, job.status
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                self.app.act("fail", job_id)
+                self.app.act("fail", job_id, expected=seen)
 
         self.app.push_screen(
             ConfirmScreen(f"Mark #{job.id} {job.name} as failed?", "Its points are kept."), done

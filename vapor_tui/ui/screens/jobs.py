@@ -114,6 +114,10 @@ class JobsScreen(JobActions, Screen[None]):
         text = f"[b]vapor-tui[/b]  {f' {g.sep} '.join(parts)}"
         if self.filter_text:
             text += f"  {g.sep}  filter: “{self.filter_text}”"
+        if getattr(self.app.store, "readonly", False):
+            text += "  [b $warning]read-only: viewing only[/]"
+        if self.app.problem:
+            text += f"  [b $error]{self.app.problem}[/]"
         text += f"  [dim]{where}[/dim]"
         if text != self._summary:
             self._summary = text
