@@ -8,12 +8,21 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sqlalchemy import select
 
 from vapor_tui.core.clock import FakeClock
+from vapor_tui.core.config import JobConfig
+from vapor_tui.core.job import Job
+from vapor_tui.core.simulator import Simulator
+from vapor_tui.core.status import Action, JobStatus
+from vapor_tui.store.catchup import catch_up
 from vapor_tui.store.engine import ENV_VAR, Store, open_store
+from vapor_tui.store.jobs import apply_action, create_job, get_job
+from vapor_tui.store.tables import jobs_table
 
 # Database work is real I/O: no per-example deadline, and no example database in the repo.
 settings.register_profile(
@@ -114,3 +123,92 @@ def run_cli(isolated_env: Path) -> Callable[..., CliResult]:
         return proc.returncode, proc.stdout, proc.stderr
 
     return run
+
+
+# --- jobs in a given state ------------------------------------------------------------------
+
+SMALL = {"epochs": 3, "steps_per_epoch": 10, "step_seconds": 1.0, "seed": 1}
+
+
+def small_config(name: str = "job", **overrides: object) -> JobConfig:
+    """A 3 x 10 step job at about a second a step, unless told otherwise."""
+    return JobConfig(name, **{**SMALL, **overrides})  # type: ignore[arg-type]
+
+
+def drive_job(store: Store, clock: FakeClock, status: JobStatus, config: JobConfig) -> Job:
+    """Create a job and take it, by the ordinary actions and the clock, to `status`.
+
+    Running, stopping and failed jobs have a few steps of their first epoch done; a stopped one
+    was stopped gracefully at the end of epoch 1; a complete one has every step."""
+    assert config.steps_per_epoch > 5, "needs room for a few steps inside the first epoch"
+    job = create_job(store, config)
+    if status is JobStatus.QUEUED:
+        return job
+    apply_action(store, job.id, Action.START)
+    sim = Simulator(config)
+    if status is JobStatus.COMPLETE:
+        clock.advance(sim.time_at(sim.total) + 1.0)
+        catch_up(store, job_ids=[job.id])
+        return _expect(store, job.id, status)
+    clock.advance((sim.time_at(4) + sim.time_at(5)) / 2)  # 4 steps done
+    catch_up(store, job_ids=[job.id])
+    if status is JobStatus.RUNNING:
+        return _expect(store, job.id, status)
+    if status is JobStatus.FAILED:
+        apply_action(store, job.id, Action.FAIL)
+        return _expect(store, job.id, status)
+    apply_action(store, job.id, Action.STOP)
+    if status is JobStatus.STOPPED:
+        clock.advance(sim.time_at(config.steps_per_epoch) + 1.0)
+        catch_up(store, job_ids=[job.id])
+    return _expect(store, job.id, status)
+
+
+def _expect(store: Store, job_id: int, status: JobStatus) -> Job:
+    job = get_job(store, job_id)
+    assert job.status is status, (job.status, status)
+    return job
+
+
+def job_row(store: Store, job_id: int) -> dict:
+    """Everything stored about one job: its row and its points."""
+    with store.read() as conn:
+        row = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)).mappings().first()
+        points = conn.exec_driver_sql(
+            "SELECT * FROM points WHERE job_id = ? ORDER BY step", (job_id,)
+        ).all()
+    return {"row": dict(row) if row is not None else None, "points": [tuple(p) for p in points]}
+
+
+def point_stats(store: Store, job_id: int) -> tuple[int, int | None, int | None, int]:
+    """(count, min step, max step, distinct steps) of one job's points, by SQL."""
+    with store.read() as conn:
+        return tuple(
+            conn.exec_driver_sql(
+                "SELECT count(*), min(step), max(step), count(DISTINCT step) "
+                "FROM points WHERE job_id = ?",
+                (job_id,),
+            ).one()
+        )
+
+
+@pytest.fixture(scope="session")
+def helpers() -> SimpleNamespace:
+    """The helpers above, for test modules (importing from conftest is fragile)."""
+    return SimpleNamespace(
+        small_config=small_config,
+        drive_job=drive_job,
+        job_row=job_row,
+        point_stats=point_stats,
+        cli_env=cli_env,
+    )
+
+
+@pytest.fixture
+def drive(store: Store, fake_clock: FakeClock) -> Callable[..., Job]:
+    """drive(status, config=None) -> a job of the `store` fixture in that status."""
+
+    def make(status: JobStatus, config: JobConfig | None = None) -> Job:
+        return drive_job(store, fake_clock, status, config or small_config(f"{status}-job"))
+
+    return make

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pkgutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import vapor_tui.core
+from vapor_tui.store.engine import ENV_VAR
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -27,6 +29,11 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in forbidden))
 """
 
 
+def isolated() -> dict[str, str]:
+    # The autouse fixture has already pointed HOME and XDG_* at a temporary directory.
+    return {k: v for k, v in os.environ.items() if k != ENV_VAR}
+
+
 def loaded_after_import(module: str, cwd: Path) -> list[str]:
     """The forbidden packages in sys.modules after importing `module` in a fresh interpreter."""
     proc = subprocess.run(
@@ -35,6 +42,7 @@ def loaded_after_import(module: str, cwd: Path) -> list[str]:
         text=True,
         timeout=60,
         cwd=cwd,
+        env=isolated(),
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -65,6 +73,7 @@ def run_lint_imports(*args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
         cwd=ROOT,
+        env=isolated(),
     )
 
 

@@ -44,8 +44,10 @@ def _mix(x: np.ndarray) -> np.ndarray:
 def _uniform(seed: int, stream: int, k: np.ndarray) -> np.ndarray:
     """Uniform numbers in (0, 1), one per step in k."""
     with np.errstate(over="ignore"):
-        # Wrapped to 64 bits: seeds up to 2**63 - 1 are valid and seed * 8 would overflow.
-        key = _mix(np.array([(seed * 8 + stream) & _MASK64], dtype=np.uint64) * _GOLDEN)
+        # The seed and the stream are mixed separately: combining them linearly first
+        # (seed * 8 + stream) made seed s's stream 17 the same numbers as seed s+2's stream 1.
+        seed_key = _mix(np.array([seed & _MASK64], dtype=np.uint64) * _GOLDEN)
+        key = _mix(seed_key ^ np.uint64(stream))
         h = _mix(key + k.astype(np.uint64) * _GOLDEN)
     return ((h >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 9007199254740992.0)
 

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from vapor_tui.core.clock import Clock, SystemClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.status import JobStatus
-from vapor_tui.ui import notices
+from vapor_tui.ui import notices, patches
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
     ActionDone,
@@ -30,6 +30,8 @@ from vapor_tui.ui.worker_ops import run_action, run_tick
 
 if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
+
+patches.apply()
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 QUIT_TEXT = "Quit"

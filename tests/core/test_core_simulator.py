@@ -210,7 +210,9 @@ def test_loss_trends_down_for_the_default_configuration(
 @pytest.mark.parametrize("model", ["LFM2-350M", "LFM2-1.2B"])
 @pytest.mark.parametrize("lr", [2e-5, 2e-4, 2e-3])
 @pytest.mark.parametrize("batch", [1, 64])
-def test_loss_never_trends_up(cs: tuple[Curve, Schedule], model: str, lr: float, batch: int) -> None:
+def test_loss_never_trends_up(
+    cs: tuple[Curve, Schedule], model: str, lr: float, batch: int
+) -> None:
     # A fast learner plateaus early, so late windows may wobble by noise, never climb.
     for seed in (0, 1):
         p = run(make(curve=cs[0], schedule=cs[1], model=model, lr=lr, batch=batch, seed=seed))
@@ -390,8 +392,22 @@ def test_curves_do_not_drift_between_versions() -> None:
     # Pinned values: saved seeds, catch-up across versions and screen snapshots rely on them.
     sim = Simulator(JobConfig("g", seed=42))
     p = sim.points(1, 300)
-    assert p.loss[0] == 2.7129926911085978
-    assert p.loss[299] == 0.33961240942732657
-    assert p.accuracy[150] == 0.7681281677756125
-    assert p.val_loss[99] == 0.47232869662600985
-    assert sim.time_at(300) == 157.57807501903332
+    # Re-pinned once, deliberately, when seeds and streams were first mixed separately.
+    assert p.loss[0] == 2.3462523341408903
+    assert p.loss[299] == 0.35693391170377925
+    assert p.accuracy[150] == 0.7919609355089234
+    assert p.val_loss[99] == 0.4793730301530672
+    assert sim.time_at(300) == 157.67029289501323
+
+
+def test_no_two_seeds_share_a_stream() -> None:
+    from vapor_tui.core.simulator import _uniform
+
+    k = np.arange(1, 65)
+    streams = (1, 3, 4, 5, 9, 17, 19, 20, 21)
+    seen = {}
+    for seed in range(0, 40):
+        for stream in streams:
+            key = _uniform(seed, stream, k)[:4].tobytes()
+            assert key not in seen, (seed, stream, seen.get(key))
+            seen[key] = (seed, stream)

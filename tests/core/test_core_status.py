@@ -47,7 +47,7 @@ def test_the_table_covers_every_status_and_user_action() -> None:
     assert set(JobStatus) == {Q, R, SG, C, F, S}
     assert set(USER_ACTIONS) == {START, STOP, FAIL}
     assert len(EXPECTED) == 18
-    assert FINAL_STATUSES == {C, F, S}
+    assert {C, F, S} == FINAL_STATUSES
 
 
 @pytest.mark.parametrize("pair", ALLOWED, ids=pair_id)
@@ -123,4 +123,8 @@ def test_every_allowed_user_action_has_a_reason(pair: tuple[JobStatus, Action]) 
         assert reason_for(*pair) == ""
     else:
         assert reason_for(*pair), pair
-    assert reason_for(C, STOP) == ""
+
+
+@pytest.mark.parametrize("pair", REFUSED, ids=pair_id)
+def test_refused_actions_have_no_reason(pair: tuple[JobStatus, Action]) -> None:
+    assert reason_for(*pair) == ""

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vapor_tui.core.config import JobConfig
@@ -46,14 +46,16 @@ def test_ema_matches_a_plain_loop(previous: float | None, durations: list[float]
         assert got == pytest.approx(want, rel=1e-9)
 
 
+@settings(max_examples=30)
 @given(previous=previous_st, durations=st.lists(st.floats(1e-3, 10.0), min_size=201, max_size=900))
 def test_ema_of_a_long_batch_matches_the_loop(
     previous: float | None, durations: list[float]
 ) -> None:
-    # Only the newest steps matter (older ones weigh under 1e-9): same answer as the loop.
-    assert update_ema(previous, np.array(durations)) == pytest.approx(
-        loop_ema(previous, durations), rel=1e-6
-    )
+    # Only the newest 200 steps are folded: everything older weighs under 1e-9 in the loop, so
+    # the answers agree to 1e-9 of the largest value involved.
+    scale = max([*durations, previous or 0.0])
+    got, want = update_ema(previous, np.array(durations)), loop_ema(previous, durations)
+    assert got == pytest.approx(want, abs=1e-9 * scale)
 
 
 @given(
@@ -126,7 +128,8 @@ def test_format_eta_is_humanized(seconds: float | None, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "text"), [(None, "-"), (0, "0:00"), (59.6, "1:00"), (754, "12:34"), (3723, "1:02:03")]
+    ("seconds", "text"),
+    [(None, "-"), (0, "0:00"), (59.6, "1:00"), (754, "12:34"), (3723, "1:02:03")],
 )
 def test_format_clock(seconds: float | None, text: str) -> None:
     assert format_clock(seconds) == text

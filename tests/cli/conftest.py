@@ -1,0 +1,119 @@
+"""A database with one job in every state, made in-process, for the command-line tests."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from vapor_tui.core.clock import FakeClock
+from vapor_tui.core.config import JobConfig
+from vapor_tui.core.job import Job
+from vapor_tui.core.simulator import Simulator
+from vapor_tui.core.status import JobStatus
+from vapor_tui.store.catchup import catch_up
+from vapor_tui.store.engine import open_store
+from vapor_tui.store.jobs import create_job, get_job, list_jobs
+
+# Active jobs take this long a step: real time never catches up with them during a test, so
+# commands find nothing due and write nothing.
+GLACIAL = 10_000.0
+
+
+@dataclass
+class StateDb:
+    path: Path
+    jobs: dict[JobStatus, Job]
+
+    def digest(self) -> str:
+        """The database file's bytes, plus its write-ahead log if one was left behind."""
+        h = hashlib.sha256(self.path.read_bytes())
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists():
+            h.update(wal.read_bytes())
+        return h.hexdigest()
+
+    def snapshot(self) -> list[tuple]:
+        """Every job row and point, as a value to compare."""
+        store = open_store(self.path, clock=FakeClock())
+        try:
+            with store.read() as conn:
+                jobs = conn.exec_driver_sql("SELECT * FROM jobs ORDER BY id").all()
+                points = conn.exec_driver_sql("SELECT * FROM points ORDER BY job_id, step").all()
+            return [tuple(r) for r in jobs] + [tuple(p) for p in points]
+        finally:
+            store.close()
+
+    def job(self, job_id: int) -> Job:
+        store = open_store(self.path, clock=FakeClock())
+        try:
+            return get_job(store, job_id)
+        finally:
+            store.close()
+
+    def all_jobs(self) -> list[Job]:
+        store = open_store(self.path, clock=FakeClock())
+        try:
+            return list_jobs(store)
+        finally:
+            store.close()
+
+
+def build_state_db(path: Path, helpers: SimpleNamespace) -> StateDb:
+    """Jobs made as if over the last hour: complete, failed and stopped ones first, with a
+    second a step, then queued, running and stopping ones that crawl."""
+    clock = FakeClock(datetime.now(UTC) - timedelta(hours=1))
+    store = open_store(path, clock=clock)
+    jobs: dict[JobStatus, Job] = {}
+    try:
+        for status in (JobStatus.COMPLETE, JobStatus.FAILED, JobStatus.STOPPED):
+            jobs[status] = helpers.drive_job(
+                store, clock, status, helpers.small_config(f"{status}-job", seed=10)
+            )
+            clock.advance(60)
+        jobs[JobStatus.QUEUED] = create_job(store, helpers.small_config("queued-job", seed=11))
+        slow = JobConfig("running-job", epochs=3, steps_per_epoch=20, seed=12, step_seconds=GLACIAL)
+        running = create_job(store, slow, start=True)
+        sim = Simulator(slow)
+        clock.advance((sim.time_at(8) + sim.time_at(9)) / 2)  # 8 steps: enough for an ETA
+        catch_up(store)
+        jobs[JobStatus.RUNNING] = get_job(store, running.id)
+        jobs[JobStatus.STOPPING] = helpers.drive_job(
+            store,
+            clock,
+            JobStatus.STOPPING,
+            helpers.small_config("stopping-job", step_seconds=GLACIAL, seed=13),
+        )
+        assert jobs[JobStatus.RUNNING].status is JobStatus.RUNNING
+    finally:
+        store.close()
+    return StateDb(path, jobs)
+
+
+@pytest.fixture
+def state_db(tmp_path: Path, helpers: SimpleNamespace) -> StateDb:
+    return build_state_db(tmp_path / "states" / "vapor.db", helpers)
+
+
+@pytest.fixture
+def queued_jobs(tmp_path: Path) -> Callable[[int], tuple[Path, list[int]]]:
+    """queued_jobs(n) -> (database path, ids of n fresh queued jobs)."""
+
+    def make(n: int) -> tuple[Path, list[int]]:
+        path = tmp_path / "queued" / "vapor.db"
+        store = open_store(path, clock=FakeClock(datetime.now(UTC)))
+        try:
+            ids = [
+                create_job(store, JobConfig(f"q{i}", seed=i, step_seconds=GLACIAL)).id
+                for i in range(n)
+            ]
+        finally:
+            store.close()
+        return path, ids
+
+    return make

@@ -1,0 +1,144 @@
+"""Metric points: batched writes, reads into numpy, NaN for "no validation on this step"."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vapor_tui.core.config import JobConfig
+from vapor_tui.core.points import COLUMNS, Points
+from vapor_tui.core.simulator import Simulator
+from vapor_tui.core.status import JobStatus
+from vapor_tui.store.engine import Store, StoreError
+from vapor_tui.store.jobs import create_job
+from vapor_tui.store.points import insert_points, iter_point_chunks, read_points, read_tail
+
+CFG = JobConfig("pts", epochs=5, steps_per_epoch=37, seed=8, step_seconds=0.25)
+SIM = Simulator(CFG)
+ALL = SIM.points(1, SIM.total, 1_767_268_800.0)
+
+
+def assert_points_equal(a: Points, b: Points) -> None:
+    assert len(a) == len(b)
+    for name in COLUMNS:
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.dtype == y.dtype, name
+        np.testing.assert_array_equal(x, y, err_msg=name)  # NaN == NaN here
+
+
+@pytest.fixture
+def filled(store: Store) -> int:
+    job = create_job(store, CFG)
+    with store.write() as conn:
+        for start in range(0, len(ALL), 50):  # several batches
+            assert insert_points(conn, job.id, ALL.slice(start, start + 50)) == len(
+                ALL.slice(start, start + 50)
+            )
+    return job.id
+
+
+def test_batch_write_reads_back_equal_arrays(store: Store, filled: int) -> None:
+    back = read_points(store, filled)
+    assert_points_equal(back, ALL)
+    assert back.step.dtype == np.int64 and back.loss.dtype == np.float64
+    # Validation loss: NaN exactly where there was none, values bit-exact where there was.
+    assert np.array_equal(np.isnan(back.val_loss), np.isnan(ALL.val_loss))
+    assert np.isnan(back.val_loss).sum() == SIM.total - CFG.epochs
+    assert back.val_loss[36] == ALL.val_loss[36]
+    assert back.loss.tobytes() == ALL.loss.tobytes()
+
+
+def test_nan_val_loss_is_stored_as_null(store: Store, filled: int) -> None:
+    with store.read() as conn:
+        nulls = conn.exec_driver_sql(
+            "SELECT count(*) FROM points WHERE job_id = ? AND val_loss IS NULL", (filled,)
+        ).scalar()
+    assert nulls == SIM.total - CFG.epochs
+
+
+@settings(max_examples=40)
+@given(k=st.integers(-3, SIM.total + 3))
+def test_read_after_step_returns_exactly_the_later_steps(
+    store_with_points: tuple[Store, int], k: int
+) -> None:
+    store, job_id = store_with_points
+    part = read_points(store, job_id, after_step=k)
+    expected = [s for s in range(1, SIM.total + 1) if s > k]
+    assert part.step.tolist() == expected
+    if expected:
+        assert_points_equal(part, ALL.slice(expected[0] - 1))
+
+
+@pytest.fixture(scope="module")
+def store_with_points(tmp_path_factory: pytest.TempPathFactory):
+    from vapor_tui.core.clock import FakeClock
+    from vapor_tui.store.engine import open_store
+
+    s = open_store(tmp_path_factory.mktemp("pts") / "p.db", clock=FakeClock())
+    job = create_job(s, CFG)
+    with s.write() as conn:
+        insert_points(conn, job.id, ALL)
+    yield s, job.id
+    s.close()
+
+
+def test_limit_and_tail(store: Store, filled: int) -> None:
+    assert read_points(store, filled, after_step=10, limit=5).step.tolist() == [11, 12, 13, 14, 15]
+    tail = read_tail(store, filled, 7)
+    assert tail.step.tolist() == list(range(SIM.total - 6, SIM.total + 1))
+    assert len(read_tail(store, filled, 10_000)) == SIM.total
+    assert len(read_tail(store, 999, 5)) == 0
+
+
+def test_chunks_cover_everything_once(store: Store, filled: int) -> None:
+    chunks = list(iter_point_chunks(store, filled, chunk=40))
+    assert [len(c) for c in chunks] == [40, 40, 40, 40, 25]
+    whole = chunks[0]
+    for c in chunks[1:]:
+        whole = whole.concat(c)
+    assert_points_equal(whole, ALL)
+
+
+def test_an_empty_batch_writes_nothing(store: Store) -> None:
+    job = create_job(store, CFG)
+    with store.write() as conn:
+        assert insert_points(conn, job.id, Points.empty()) == 0
+    assert len(read_points(store, job.id)) == 0
+
+
+def test_points_of_one_job_only(store: Store, filled: int) -> None:
+    other = create_job(store, CFG)
+    with store.write() as conn:
+        insert_points(conn, other.id, ALL.slice(0, 3))
+    assert len(read_points(store, filled)) == SIM.total
+    assert read_points(store, other.id).step.tolist() == [1, 2, 3]
+
+
+def test_a_duplicate_step_rolls_back_the_whole_batch(store: Store, filled: int) -> None:
+    # (job, step) is the primary key: a batch that repeats a step is refused as a whole.
+    other = create_job(store, CFG)
+    with pytest.raises(StoreError), store.write() as conn:
+        insert_points(conn, other.id, ALL.slice(0, 10))
+        insert_points(conn, other.id, ALL.slice(9, 11))
+    assert len(read_points(store, other.id)) == 0
+    assert len(read_points(store, filled)) == SIM.total
+
+
+def test_points_need_an_existing_job(store: Store) -> None:
+    with pytest.raises(StoreError), store.write() as conn:
+        insert_points(conn, 12345, ALL.slice(0, 2))
+
+
+def test_points_are_read_only_arrays(store: Store, filled: int) -> None:
+    back = read_points(store, filled)
+    with pytest.raises(ValueError):
+        back.loss[0] = 1.0
+
+
+def test_status_values_stored_as_text(store: Store) -> None:
+    job = create_job(store, CFG)
+    with store.read() as conn:
+        raw = conn.exec_driver_sql("SELECT status FROM jobs WHERE id = ?", (job.id,)).scalar()
+    assert raw == JobStatus.QUEUED.value
