@@ -38,7 +38,7 @@ def open_db(ctx: click.Context, db: str | None, catch_up: bool = True, reading: 
     A command that only reads (`reading`) still answers when the catch-up cannot be written
     (a full disk): it warns on stderr and shows what the database holds."""
     from vapor_tui.store.catchup import catch_up as do_catch_up
-    from vapor_tui.store.engine import StoreError, open_store
+    from vapor_tui.store.engine import StoreDamaged, StoreError, open_store
 
     store = open_store(_db(ctx, db))
     ctx.call_on_close(store.close)
@@ -46,7 +46,7 @@ def open_db(ctx: click.Context, db: str | None, catch_up: bool = True, reading: 
         try:
             do_catch_up(store)
         except StoreError as exc:
-            if not reading:
+            if not reading or isinstance(exc, StoreDamaged):
                 raise
             click.echo(f"vapor-tui: warning: running jobs not brought up to date: {exc}", err=True)
     return store
@@ -54,7 +54,8 @@ def open_db(ctx: click.Context, db: str | None, catch_up: bool = True, reading: 
 
 def parse_job_id(value: str) -> int:
     text = value.strip()
-    if not text.isdigit() or len(text) > 18:
+    # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts.
+    if not text.isdecimal() or len(text) > 18:
         raise UserError(f"job id must be a positive whole number, not {value!r}")
     return int(text)
 
@@ -71,6 +72,14 @@ def _run_app(ctx: click.Context, db: str | None, **options: Any) -> None:
     except LaunchError as exc:
         raise UserError(str(exc)) from exc
     ctx.exit(code or 0)
+
+
+def _finite(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    # FloatRange lets NaN through (every comparison with it is false); a NaN refresh interval
+    # would leave the app unable to tick or to quit.
+    if value != value:
+        raise click.BadParameter("must be a number of seconds, not NaN")
+    return value
 
 
 def app_options(f: Callable) -> Callable:
@@ -92,6 +101,7 @@ def app_options(f: Callable) -> Callable:
     return click.option(
         "--refresh",
         type=click.FloatRange(0.05, 3600),
+        callback=_finite,
         default=1.0,
         show_default=True,
         metavar="SECONDS",

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import humanize
-
-from vapor_tui.core.eta import format_clock, format_eta
+from vapor_tui.core.eta import format_age, format_clock, format_eta
 from vapor_tui.core.job import Job
 
 
@@ -15,7 +13,7 @@ def fmt_loss(value: float | None) -> str:
 
 
 def ago(when: datetime, now: datetime) -> str:
-    return humanize.naturaltime(now - when)
+    return format_age((now - when).total_seconds())
 
 
 def jobs_table_text(jobs: list[Job], now: datetime) -> str:

@@ -68,6 +68,14 @@ def format_eta(seconds: float | None) -> str:
     return format_duration(seconds)
 
 
+def format_age(seconds: float) -> str:
+    """'just now', '3 minutes ago', '2 days ago': an age that changes at most once a minute,
+    so a screen full of them costs nothing to keep open."""
+    if seconds < 60:
+        return "just now"
+    return humanize.naturaltime(timedelta(seconds=seconds))
+
+
 def format_clock(seconds: float | None) -> str:
     """Compact h:mm:ss, as htop shows times."""
     if seconds is None:

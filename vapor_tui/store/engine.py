@@ -23,6 +23,7 @@ from .sqlite_file import (
     BUSY_TIMEOUT_S,
     ENV_VAR,
     SCHEMA_VERSION,
+    StoreDamaged,
     StoreError,
     check_sqlite_file,
     default_db_path,
@@ -35,6 +36,7 @@ from .tables import SQLModel, meta_table
 __all__ = [
     "ENV_VAR",
     "Store",
+    "StoreDamaged",
     "StoreError",
     "default_db_path",
     "open_store",
@@ -90,7 +92,7 @@ def _translate_errors(target: str) -> Iterator[None]:
     except DBAPIError as exc:
         msg = str(exc.orig) if exc.orig else str(exc)
         if "malformed" in msg or "not a database" in msg:
-            raise StoreError(f"{target} is damaged ({msg}); it was left as it is") from exc
+            raise StoreDamaged(f"{target} is damaged ({msg}); it was left as it is") from exc
         raise StoreError(f"database error in {target}: {msg}") from exc
 
 
@@ -155,12 +157,15 @@ def _sqlite_engine(path: Path, readonly: bool) -> Engine:
 def _init_schema(store: Store) -> None:
     with _translate_errors(store.target):
         if store.is_sqlite:
-            raw = store.engine.raw_connection()
             try:
-                # Outside any transaction: SQLite refuses to change the journal inside one.
-                mode = raw.driver_connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            finally:
-                raw.close()
+                raw = store.engine.raw_connection()
+                try:
+                    # Outside any transaction: SQLite refuses to change the journal inside one.
+                    mode = raw.driver_connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                finally:
+                    raw.close()
+            except store.engine.dialect.loaded_dbapi.Error as exc:  # not wrapped by SQLAlchemy
+                raise StoreError(f"cannot open the database {store.target}: {exc}") from exc
             if str(mode).lower() != "wal":
                 raise StoreError(f"{store.target}: cannot use the WAL journal ({mode})")
         with store.write() as conn:

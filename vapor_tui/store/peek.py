@@ -31,7 +31,7 @@ def peek_jobs(db: str | None) -> list[Job] | None:
     if not path.is_file():
         return None
     try:
-        _, needs_schema = check_sqlite_file(path, create=False)
+        _, needs_schema = check_sqlite_file(path, create=False, verify=False)
         if needs_schema:
             return None
         conn = sqlite3.connect(readable_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)

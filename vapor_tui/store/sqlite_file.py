@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import struct
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 # SQLite's header field for "which program wrote this file" (PRAGMA application_id).
 APPLICATION_ID = 0x56415052  # "VAPR"
@@ -19,10 +22,19 @@ SCHEMA_VERSION = 1
 ENV_VAR = "VAPOR_TUI_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
+# A database up to this size (about 600,000 points) gets SQLite's full structural check each
+# time it is opened for writing, about 0.1 s at this size; a larger one is checked as it is read.
+FULL_CHECK_MAX_BYTES = 32 * 1024 * 1024
+
+T = TypeVar("T")
 
 
 class StoreError(Exception):
     """A problem with the database that the user can act on; the message says what."""
+
+
+class StoreDamaged(StoreError):
+    """A vapor-tui database that SQLite finds damaged: refused, and never written to."""
 
 
 def default_db_path() -> Path:
@@ -43,13 +55,22 @@ def is_url(target: str) -> bool:
     return "://" in target
 
 
-def check_sqlite_file(path: Path, create: bool) -> tuple[bool, bool]:
-    """Refuse what must not be touched; create what is missing.
+def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bool, bool]:
+    """Refuse what must not be touched; create what is missing. `verify` runs SQLite's
+    structural check on a database small enough to check quickly.
 
     Returns (read-only, needs the schema created or upgraded)."""
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None
+    except OSError as exc:  # a name too long, a loop of symbolic links, no permission...
+        raise StoreError(f"cannot use {path} as a database: {exc.strerror}") from exc
+    if mode is not None and stat.S_ISDIR(mode):
         raise StoreError(f"{path} is a directory, not a database file")
-    if not path.exists():
+    if mode is not None and not stat.S_ISREG(mode):
+        raise StoreError(f"{path} is not a regular file, so not a database file; left as it is")
+    if mode is None:
         if not create:
             raise StoreError(f"{path} does not exist")
         create_file(path)
@@ -85,12 +106,12 @@ def check_sqlite_file(path: Path, create: bool) -> tuple[bool, bool]:
             f"up to {SCHEMA_VERSION}); upgrade vapor-tui to open it"
         )
     if valid_for == change_counter and page_count * page_size > size:
-        raise StoreError(
+        raise StoreDamaged(
             f"{path} is damaged (truncated: {size} bytes of {page_count * page_size}); "
             "it was left as it is"
         )
     readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
-    probe_readable(path)
+    probe_readable(path, full_check=verify and not readonly)
     return readonly, user_version < SCHEMA_VERSION
 
 
@@ -121,42 +142,89 @@ def _wal_path(path: Path) -> Path:
     return path.with_name(path.name + "-wal")
 
 
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _with_connection(uri: str, look: Callable[[sqlite3.Connection], T]) -> T:
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        return look(conn)
+    finally:
+        conn.close()
+
+
+def _look(path: Path, look: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `look` on a read-only connection, leaving no trace when possible.
+
+    A read-only connection to a WAL database leaves empty -wal and -shm files behind. While the
+    file has no -wal (nor -journal) file, no other connection has it open, so it is read as
+    immutable instead, which creates nothing; that answer is kept only if the file did not
+    change while it was read, else the look is made again the ordinary way."""
+    journal = path.with_name(path.name + "-journal")
+    if not _wal_path(path).exists() and not journal.exists():
+        before = _stamp(path)
+        result: T | sqlite3.DatabaseError
+        try:
+            result = _with_connection(ro_uri(path, immutable=True), look)
+        except sqlite3.DatabaseError as exc:
+            result = exc
+        if not _wal_path(path).exists() and not journal.exists() and _stamp(path) == before:
+            if isinstance(result, sqlite3.DatabaseError):
+                raise result
+            return result
+    return _with_connection(readable_uri(path), look)
+
+
 def _read_ids(path: Path, app_id: int, user_version: int) -> tuple[int, int]:
     """(application_id, user_version) as SQLite sees them, WAL included; the given values if
     it cannot say."""
+
+    def look(conn: sqlite3.Connection) -> tuple[int, int]:
+        (app,) = conn.execute("PRAGMA application_id").fetchone()
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        return int(app) & 0xFFFFFFFF, int(version) & 0xFFFFFFFF
+
     try:
-        conn = sqlite3.connect(readable_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
-        try:
-            (app,) = conn.execute("PRAGMA application_id").fetchone()
-            (version,) = conn.execute("PRAGMA user_version").fetchone()
-            return int(app) & 0xFFFFFFFF, int(version) & 0xFFFFFFFF
-        finally:
-            conn.close()
+        return _look(path, look)
     except sqlite3.DatabaseError:
         return app_id, user_version
 
 
 def schema_is_empty(path: Path) -> bool:
     try:
-        conn = sqlite3.connect(readable_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
-        try:
-            return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-        finally:
-            conn.close()
+        return _look(
+            path, lambda conn: conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        )
     except sqlite3.DatabaseError:
         return False
 
 
-def probe_readable(path: Path) -> None:
+def probe_readable(path: Path, full_check: bool = False) -> None:
+    """Refuse a vapor-tui database SQLite cannot read, or (`full_check`, on a file small
+    enough) one its structural check finds damaged, before anything is written to it."""
+    size = sum(p.stat().st_size for p in (path, _wal_path(path)) if p.exists())
+
+    def look(conn: sqlite3.Connection) -> str:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if not full_check or size > FULL_CHECK_MAX_BYTES:
+            return "ok"
+        (result,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+        return str(result)
+
     try:
-        conn = sqlite3.connect(readable_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        finally:
-            conn.close()
+        result = _look(path, look)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is damaged or unreadable ({exc}); it was left as it is") from exc
+        message = f"{path} is damaged or unreadable ({exc}); it was left as it is"
+        raise StoreDamaged(message) from exc
+    if result != "ok":
+        first = result.replace("*** in database main ***", "").strip().splitlines()[0]
+        raise StoreDamaged(f"{path} is damaged ({first}); it was left as it is")
 
 
 def create_file(path: Path) -> None:
@@ -175,6 +243,10 @@ def create_file(path: Path) -> None:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except FileExistsError:
-        pass
+        if not path.exists():  # a symbolic link to nowhere
+            raise StoreError(
+                f"cannot create the database {path}: it is a symbolic link to "
+                f"{os.readlink(path)}, which does not exist"
+            ) from None
     except OSError as exc:
         raise StoreError(f"cannot create the database {path}: {exc.strerror}") from exc

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from vapor_tui.core.clock import Clock, SystemClock
 from vapor_tui.core.config import JobConfig
@@ -102,6 +100,7 @@ class VaporApp(App[int]):
         self.problem: str | None = None
         # Every toast shown, oldest first, as (severity, title, message): tests read it.
         self.notice_log: list[tuple[str, str, str]] = []
+        self._uninstall_signals: Callable[[], None] | None = None
 
     def get_key_display(self, binding: Binding) -> str:
         if self.glyphs.ascii and binding.key == "enter":
@@ -134,12 +133,9 @@ class VaporApp(App[int]):
                 redraw()
 
     def _install_signal_handlers(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(sig, self.exit)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # not the main thread (tests), or a platform without these signals
+        from vapor_tui.ui import signals
+
+        self._uninstall_signals = signals.install(self.exit, lambda: self._driver)
 
     @work(thread=True, name="open-store", exit_on_error=False)
     def _open_store(self) -> None:
@@ -185,6 +181,8 @@ class VaporApp(App[int]):
             self.open_detail(self.watch_id)
 
     def on_unmount(self) -> None:
+        if self._uninstall_signals is not None:
+            self._uninstall_signals()
         if self.store is not None:
             self.store.close()
 
@@ -234,10 +232,23 @@ class VaporApp(App[int]):
 
     def _apply(self, snap: Snapshot) -> None:
         self.snapshot = snap
-        for screen in self.screen_stack:
+        for screen in self.visible_screens():
             apply = getattr(screen, "apply_snapshot", None)
             if apply is not None:
                 apply(snap)
+
+    def visible_screens(self) -> list[Screen]:
+        """The top screen and those that show through it (under modal dialogs).
+
+        A covered screen is left alone: when a background screen changes, Textual repaints
+        the whole top screen, which would resend every cell of the terminal on every tick.
+        A screen that becomes current again catches up in its on_screen_resume."""
+        visible = []
+        for screen in reversed(self.screen_stack):
+            visible.append(screen)
+            if not isinstance(screen, ModalScreen):
+                break
+        return visible
 
     def on_tick_failed(self, message: TickFailed) -> None:
         """The app keeps running: it says what is wrong once, shows it in the top bar, and

@@ -12,6 +12,7 @@ from vapor_tui.core.job import Job
 from vapor_tui.ui.messages import Snapshot
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
 from vapor_tui.ui.widgets.chart import MetricChart
+from vapor_tui.ui.widgets.live_static import LiveStatic
 
 
 def _loss(value: float | None) -> str:
@@ -35,11 +36,11 @@ class JobDetailScreen(JobActions, Screen[None]):
         self._texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Job #{self.job_id}", id="detail-title")
-        yield Static("", id="detail-config")
-        yield Static("", id="detail-bar")
-        yield Static("", id="detail-stats")
-        yield Static("", id="chart-caption")
+        yield LiveStatic(f"Job #{self.job_id}", id="detail-title")
+        yield LiveStatic("", id="detail-config")
+        yield LiveStatic("", id="detail-bar")
+        yield LiveStatic("", id="detail-stats")
+        yield LiveStatic("", id="chart-caption")
         yield Static("Loading points…", id="chart-placeholder")
         yield Footer(compact=True)
 

@@ -13,6 +13,7 @@ from vapor_tui.core.status import JobStatus
 from vapor_tui.ui.messages import Snapshot
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
 from vapor_tui.ui.widgets.job_table import JobTable
+from vapor_tui.ui.widgets.live_static import LiveStatic
 
 EMPTY_TEXT = (
     "No jobs yet.\n\nPress [b]n[/b] to create one, or run [b]vapor-tui demo[/b] "
@@ -46,7 +47,7 @@ class JobsScreen(JobActions, Screen[None]):
         self._summary = ""
 
     def compose(self) -> ComposeResult:
-        yield Static("vapor-tui", id="topbar")
+        yield LiveStatic("vapor-tui", id="topbar")
         yield Input(
             placeholder="filter by name or status; enter keeps it, esc clears",
             id="filter",
@@ -61,6 +62,12 @@ class JobsScreen(JobActions, Screen[None]):
         table.setup_columns(self.app.size.width)
         if self.app.snapshot is not None:
             self.apply_snapshot(self.app.snapshot)
+
+    def on_screen_resume(self) -> None:
+        if self.app.snapshot is not None and self.app.snapshot.jobs is not self._jobs:
+            self.apply_snapshot(self.app.snapshot)
+        elif self.app.snapshot is not None:
+            self._show(self.app.snapshot)
 
     def on_resize(self) -> None:
         table = self.query_one(JobTable)
@@ -91,8 +98,11 @@ class JobsScreen(JobActions, Screen[None]):
             empty.update(EMPTY_TEXT)
         elif not visible:
             empty.update(f"No job matches “{self.filter_text}”. Press esc to clear the filter.")
-        empty.display = not visible
-        table.display = bool(visible)
+        # Setting `display`, even to the value it has, restyles the widget: only on change.
+        if empty.display != (not visible):
+            empty.display = not visible
+        if table.display != bool(visible):
+            table.display = bool(visible)
         self._update_topbar(snap)
         if (table.selected_id, self._status_of(table.selected_id)) != before:
             self.refresh_bindings()

@@ -19,6 +19,7 @@ from textual_plotext import PlotextPlot
 
 from vapor_tui.core.points import Points
 from vapor_tui.ui.chart_data import METRIC_LABELS, ChartSeries
+from vapor_tui.ui.widgets.diff import changed_span
 
 SMOOTHING_WEIGHT = 0.7
 RAW_BRIGHT = (95, 175, 255)
@@ -91,22 +92,26 @@ class MetricChart(PlotextPlot):
         self.series.set_bucket_count(max(16, 2 * width))
         lines = self._build(width, height)
         full = self._built_size != self.size or len(lines) != len(self._lines)
-        changed = [y for y, line in enumerate(lines) if full or line != self._lines[y]]
-        if not changed:
-            return
-        for y in changed:
-            strip = self._to_strip(lines[y], width)
-            if y < len(self._strips) and not full:
-                self._strips[y] = strip
         if full:
             self._strips = [self._to_strip(line, width) for line in lines]
-        self._lines = lines
-        self._built_size = self.size
-        self.lines_sent += len(changed)
-        if full:
+            self._lines = lines
+            self._built_size = self.size
+            self.lines_sent += len(lines)
             self.refresh()
-        else:
-            self.refresh(*(Region(0, y, width, 1) for y in changed))
+            return
+        regions = []
+        for y, line in enumerate(lines):
+            if line == self._lines[y]:
+                continue
+            strip = self._to_strip(line, width)
+            span = changed_span(self._strips[y], strip)
+            self._strips[y] = strip
+            if span is not None:
+                regions.append(Region(span[0], y, span[1] - span[0], 1))
+        self._lines = lines
+        self.lines_sent += len(regions)
+        if regions:
+            self.refresh(*regions)
 
     def _build(self, width: int, height: int) -> list[str]:
         plt = self.plt

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import humanize
 from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
-from vapor_tui.core.eta import format_eta
+from vapor_tui.core.eta import format_age, format_eta
 from vapor_tui.core.job import Job
 from vapor_tui.ui.glyphs import Glyphs
 
@@ -57,7 +56,7 @@ def job_cells(job: Job, now: datetime, glyphs: Glyphs, name_width: int) -> dict[
         "epoch": f"{job.epoch}/{job.config.epochs}",
         "loss": "-" if job.last_loss is None else f"{job.last_loss:.4f}",
         "eta": format_eta(job.eta_seconds) if job.eta_seconds is not None else "-",
-        "created": humanize.naturaltime(now - job.created_at),
+        "created": format_age((now - job.created_at).total_seconds()),
     }
 
 

@@ -1,0 +1,135 @@
+"""Behaviour that keeps terminal traffic low (the figures themselves live in the benchmark)."""
+
+from __future__ import annotations
+
+import os
+
+import pyte
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from textual._compositor import ChopsUpdate
+from textual.strip import Strip
+
+from tests.support.pty_app import PtyApp
+from vapor_tui.store.jobs import create_job
+from vapor_tui.ui import patches
+from vapor_tui.ui.screens.detail import JobDetailScreen
+from vapor_tui.ui.widgets.diff import changed_span
+from vapor_tui.ui.widgets.job_table import JobTable
+from vapor_tui.ui.widgets.live_static import LiveStatic
+
+from .conftest import config, settle, tick
+
+ORIGINAL = patches.TEXTUAL_RENDER_SEGMENTS
+
+
+def _line(*cells: tuple[str, str]) -> Strip:
+    return Strip([Segment(text, Style.parse(style)) for text, style in cells])
+
+
+def _paint(data: str, screen: pyte.Screen) -> None:
+    pyte.Stream(screen).feed(data)
+
+
+def test_partial_update_sends_only_the_changed_span_and_paints_the_same():
+    console = Console(color_system="truecolor", width=40, force_terminal=True)
+    old = _line(("  7  ", "bold"), ("alpha    ", ""), ("running ", "green"), ("12 sec", "dim"))
+    new = _line(("  7  ", "bold"), ("alpha    ", ""), ("running ", "green"), ("13 sec", "dim"))
+    span = changed_span(old, new)
+    assert span == (23, 24)  # the one digit that changed
+    update = ChopsUpdate([{0: new}], [(0, span[0], span[1])], [[40]])
+    screens = []
+    for render in (ORIGINAL, patches._render_segments):
+        screen = pyte.Screen(40, 2)
+        _paint("\x1b[1;1H" + "".join(s.text for s in old), screen)
+        data = render(update, console)
+        _paint(data, screen)
+        screens.append((screen.display[0], len(data)))
+    (textual_line, textual_bytes), (our_line, our_bytes) = screens
+    assert our_line == textual_line and "13 sec" in our_line
+    assert our_bytes < textual_bytes / 3
+
+
+def test_patch_is_installed_for_the_pinned_textual():
+    assert ChopsUpdate.render_segments is patches._render_segments
+
+
+def test_changed_span_none_when_equal_and_covers_style_changes():
+    a = _line(("abc", "red"), ("def", ""))
+    assert changed_span(a, _line(("abc", "red"), ("def", ""))) is None
+    assert changed_span(a, _line(("abc", "blue"), ("def", ""))) == (0, 3)
+    assert changed_span(a, _line(("abc", "red"), ("deg", ""))) == (5, 6)
+    assert changed_span(a, _line(("abc", "red"), ("defgh", ""))) == (6, 8)
+
+
+async def test_live_static_marks_only_the_changed_cells(make_app, ui_store, clock):
+    job = create_job(ui_store, config("stats"), start=True)
+    clock.advance(42)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_detail(job.id)
+        await settle(app, pilot)
+        stats = app.screen.query_one("#detail-stats", LiveStatic)
+        stats.update("Epoch 1/3 - step 42/300")
+        await pilot.pause()
+        stats._dirty_regions.clear()
+        stats.update("Epoch 1/3 - step 43/300")
+        regions = list(stats._dirty_regions)
+        assert len(regions) == 1 and regions[0].width <= 2  # "42" -> "43"
+
+
+async def test_covered_screen_is_not_updated_until_it_is_shown_again(make_app, ui_store, clock):
+    job = create_job(ui_store, config("covered"), start=True)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(JobTable)
+        app.open_detail(job.id)
+        await settle(app, pilot)
+        touched = table.cells_updated
+        for _ in range(3):
+            clock.advance(10)
+            await tick(app, pilot)
+        assert isinstance(app.screen, JobDetailScreen)
+        assert table.cells_updated == touched  # nothing painted underneath the detail screen
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert table.cells_updated > touched  # and it caught up on return
+        row = [str(getattr(c, "plain", c)) for c in table.get_row_at(0)]
+        assert row[4].strip().endswith("%") and not row[4].strip().endswith(" 0%")
+
+
+def _bytes_after_settling(args: list[str], needle: str, tmp_path, window: float) -> int:
+    env = {k: v for k, v in os.environ.items() if k != "VAPOR_TUI_DB"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    app = PtyApp(args, env)
+    try:
+        app.wait_for(needle)
+        app.pump(2.5)  # the first frame and the first ticks
+        sent = app.pump(window)
+        app.send("q")
+        assert app.wait_exit() == 0
+    finally:
+        app.close()
+    return sent
+
+
+def test_an_idle_screen_sends_nothing(tmp_path, run_cli):
+    db = str(tmp_path / "idle.db")
+    for i in range(5):
+        code, _, _ = run_cli("new", "--name", f"idle{i}", "--db", db)
+        assert code == 0
+    assert _bytes_after_settling(["--db", db], "idle4", tmp_path, window=3.0) == 0
+
+
+def test_watching_a_live_job_sends_a_little_every_second(tmp_path, run_cli):
+    db = str(tmp_path / "live.db")
+    code, out, _ = run_cli(
+        "new", "--name", "live", "--step-seconds", "1", "--seed", "3", "--start", "--db", db
+    )
+    assert code == 0
+    sent = _bytes_after_settling(["watch", out.strip(), "--db", db], "Epoch", tmp_path, 3.0)
+    # Something changes every second (step, elapsed, the curve), but only those cells.
+    assert 0 < sent < 3 * 1000

@@ -1,0 +1,38 @@
+"""A Static whose updates repaint only the cells that changed.
+
+`Static.update` marks the whole widget dirty, so a stats line whose step count ticks from 180
+to 181 resends every character of it. Here the new text is rendered first and compared line by
+line with what is on screen; only the changed span of each changed line is marked dirty.
+"""
+
+from __future__ import annotations
+
+from textual.geometry import Region
+from textual.visual import Visual, VisualType, visualize
+from textual.widgets import Static
+
+from vapor_tui.ui.widgets.diff import changed_span
+
+
+class LiveStatic(Static):
+    def update(self, content: VisualType = "", *, layout: bool = False) -> None:
+        width, height = self.size
+        if not self.is_mounted or width <= 0 or height <= 0:
+            super().update(content, layout=True)
+            return
+        old = [self.render_line(y) for y in range(height)]
+        visual = visualize(self, content, markup=self._render_markup)
+        if visual.get_height(self.styles, width) != height:
+            super().update(content, layout=True)  # it wraps differently now: lay out again
+            return
+        # Textual's Static keeps these private; set them without its whole-widget refresh.
+        self._Static__content = content
+        self._Static__visual = visual
+        new = Visual.to_strips(self, visual, width, height, self.visual_style)
+        regions = []
+        for y, (before, after) in enumerate(zip(old, new, strict=False)):
+            span = changed_span(before, after)
+            if span is not None:
+                regions.append(Region(span[0], y, span[1] - span[0], 1))
+        if regions:
+            self.refresh(*regions)
