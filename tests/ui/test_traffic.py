@@ -133,3 +133,28 @@ def test_watching_a_live_job_sends_a_little_every_second(tmp_path, run_cli):
     sent = _bytes_after_settling(["watch", out.strip(), "--db", db], "Epoch", tmp_path, 3.0)
     # Something changes every second (step, elapsed, the curve), but only those cells.
     assert 0 < sent < 3 * 1000
+
+
+async def test_rows_out_of_view_update_their_data_and_show_it_when_scrolled_to(
+    make_app, ui_store, clock
+):
+    jobs = [create_job(ui_store, config(f"many{i}", seed=i), start=True) for i in range(60)]
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(JobTable)
+        oldest = str(jobs[0].id)
+        before = str(table.get_cell(oldest, "progress"))
+        clock.advance(90)
+        await tick(app, pilot)
+        after = str(table.get_cell(oldest, "progress"))
+        assert after != before  # the data moved although the row is far below the window
+        await pilot.press("end")  # to the last (oldest) job
+        await settle(app, pilot)
+        assert table.selected_id == jobs[0].id
+        row = next(line for line in _screen_lines(app) if " many0 " in line)
+        assert after.split()[-1] in row  # the percent it shows is the updated one
+
+
+def _screen_lines(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -12,7 +12,8 @@ from textual.widgets import Static
 
 NAVIGATION = [
     ("up/down, k/j", "move the cursor"),
-    ("pgup/pgdn, home/end", "move by a page, to the ends"),
+    ("pgup/pgdn", "move by a page"),
+    ("home/end, g/G", "first / last job"),
     ("ctrl+p", "command palette: every action by name"),
 ]
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
+from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
@@ -63,12 +64,20 @@ def job_cells(job: Job, now: datetime, glyphs: Glyphs, name_width: int) -> dict[
 class JobTable(DataTable):
     """A DataTable whose updates repaint only the cells that changed."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open", id="jobs.open")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", id="jobs.open"),
+        # What htop, k9s and less users reach for: vertical home/end, vi keys.
+        Binding("home,g", "scroll_top", "Top", show=False, id="jobs.top"),
+        Binding("end,G", "scroll_bottom", "Bottom", show=False, id="jobs.bottom"),
+        Binding("j", "cursor_down", "Down", show=False, id="jobs.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="jobs.up"),
+    ]
 
     def __init__(self, glyphs: Glyphs, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self.glyphs = glyphs
         self._shown: dict[str, dict[str, Text | str]] = {}
+        self._cell_cache: dict[str, tuple[int, dict[str, Text | str]]] = {}
         self._columns: tuple[str, ...] = ()
         self._name_width = 0
         self.cells_updated = 0  # read by tests: how many cells a sync touched
@@ -83,6 +92,7 @@ class JobTable(DataTable):
             return False
         self.clear(columns=True)
         self._shown.clear()
+        self._cell_cache.clear()
         self._columns, self._name_width = keys, name_width
         for key, label, _ in COLUMNS:
             if key in keys:
@@ -106,33 +116,62 @@ class JobTable(DataTable):
         for key in [k for k in self._shown if k not in wanted]:
             self.remove_row(key)
             del self._shown[key]
+            self._cell_cache.pop(key, None)
         added = False
-        width = self._name_width
+        changed: list[tuple[str, str]] = []
         for key, job in wanted.items():
-            cells = job_cells(job, now, self.glyphs, width)
+            cells = self._cells(key, job, now)
             shown = self._shown.get(key)
+            self._shown[key] = cells
             if shown is None:
                 self.add_row(*(cells[c] for c in self._columns), key=key)
-                self._shown[key] = cells
                 added = True
                 continue
+            row = self._data[RowKey(key)]
             for column in self._columns:
                 if cells[column] != shown[column]:
-                    self._update_cell(key, column, cells[column])
-            self._shown[key] = cells
+                    row[ColumnKey(column)] = cells[column]
+                    changed.append((key, column))
+        if changed:
+            self._repaint_cells(changed)
         if added:
             self.sort("id", key=lambda cell: int(cell.plain), reverse=True)
         if selected is not None and str(selected) in wanted:
-            row = self.get_row_index(str(selected))
-            if row != self.cursor_row:
-                self.move_cursor(row=row, animate=False)
+            row_index = self.get_row_index(str(selected))
+            if row_index != self.cursor_row:
+                self.move_cursor(row=row_index, animate=False)
 
-    def _update_cell(self, row: str, column: str, value: Text | str) -> None:
-        # DataTable.update_cell repaints the whole table; this repaints one cell.
-        row_key, column_key = RowKey(row), ColumnKey(column)
-        self._data[row_key][column_key] = value
-        self._update_count += 1
-        self.cells_updated += 1
-        self.refresh_coordinate(
-            Coordinate(self._row_locations.get(row_key), self._column_locations.get(column_key))
-        )
+    def _cells(self, key: str, job: Job, now: datetime) -> dict[str, Text | str]:
+        """The cells of a row; all but the age are reused while the job's row is unchanged."""
+        cached = self._cell_cache.get(key)
+        if cached is not None and cached[0] == job.version:
+            cells = dict(cached[1])
+            cells["created"] = format_age((now - job.created_at).total_seconds())
+            return cells
+        cells = job_cells(job, now, self.glyphs, self._name_width)
+        self._cell_cache[key] = (job.version, cells)
+        return cells
+
+    def _repaint_cells(self, cells: list[tuple[str, str]]) -> None:
+        """Repaint exactly these cells. DataTable.update_cell repaints the whole table, and its
+        refresh_coordinate walks every row to find one cell (O(rows) a cell, O(rows²) a tick);
+        our rows are all one line high, so a cell's place is arithmetic."""
+        self._update_count += 1  # the row render cache is keyed on this
+        self.cells_updated += len(cells)
+        x = self._row_label_column_width
+        spans = {}
+        for column in self.ordered_columns:
+            width = column.get_render_width(self)
+            spans[column.key.value] = (x, width)
+            x += width
+        top = self.header_height if self.show_header else 0
+        window = self.window_region
+        scroll = self.scroll_offset
+        for key, column in cells:
+            row_index = self._row_locations.get(RowKey(key))
+            if row_index is None or column not in spans:
+                continue
+            x, width = spans[column]
+            region = Region(x, top + row_index, width, 1)
+            if window.overlaps(region):
+                self.refresh(region.translate(-scroll))
