@@ -15,10 +15,17 @@ VAPOR = str(Path(sys.executable).parent / "vapor-tui")
 
 
 class PtyApp:
-    def __init__(self, args: list[str], env: dict[str, str], cols: int = 120, rows: int = 40):
+    def __init__(
+        self,
+        args: list[str],
+        env: dict[str, str],
+        cols: int = 120,
+        rows: int = 40,
+        term: str = "xterm-256color",
+    ):
         full_env = {
             **env,
-            "TERM": env.get("TERM", "xterm-256color"),
+            "TERM": term,  # what the benchmark and the issue name, whatever runs the tests
             "COLUMNS": str(cols),
             "LINES": str(rows),
         }
