@@ -149,7 +149,9 @@ async def test_same_keys_act_on_the_job(make_app, ui_store, clock):
         assert any("Cloned" in n for n in notes(app))
 
 
-async def test_million_point_job_opens_with_bounded_chart_data(make_app, ui_store, clock):
+async def test_million_point_job_opens_from_its_summary_not_its_points(
+    make_app, ui_store, clock, monkeypatch
+):
     cfg = config("big", epochs=10, steps_per_epoch=100_000, step_seconds=0.001)
     job = create_job(ui_store, cfg)
     sim = Simulator(cfg)
@@ -161,11 +163,20 @@ async def test_million_point_job_opens_with_bounded_chart_data(make_app, ui_stor
             .where(jobs_table.c.id == job.id)
             .values(steps_done=1_000_000, status="complete", version=5)
         )
+    read = []
+    import vapor_tui.store.points as points_module
+
+    real_read = points_module.read_points
+    monkeypatch.setattr(
+        points_module, "read_points", lambda *a, **k: read.append(a) or real_read(*a, **k)
+    )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_detail(app, pilot, job.id)
         chart = screen.query_one(MetricChart)
-        assert len(chart.series.columns) == 1_000_000
-        x, _y = chart.series.buckets.envelope()
+        assert chart.series.points_seen == 1_000_000  # every point is in the picture...
+        assert read == []  # ...yet not one was read: only the summary and the 10 validations
+        assert chart.series.validation()[0].tolist() == [100_000.0 * k for k in range(1, 11)]
+        x, _ = chart.series.envelope()
         assert len(x) <= 2 * 2 * chart.size.width  # what plotext sees is ~2 points a cell
         assert chart.frames_built >= 1 and any("⣀" in row or "⠉" in row for row in chart._lines)

@@ -90,7 +90,7 @@ def _advance(conn: Connection, row, now_s: float) -> tuple[int, bool]:
     for first in range(plan.first_step, plan.last_step + 1, CHUNK_STEPS):
         last = min(plan.last_step, first + CHUNK_STEPS - 1)
         pts = sim.points(first, last, row.started_at)
-        written += insert_points(conn, row.id, pts)
+        written += insert_points(conn, row.id, pts, sim.total)
         ema = update_ema(ema, durations_from_timestamps(pts.timestamp, last_ts))
         last_ts = float(pts.timestamp[-1])
         chunk_best = float(pts.loss.min())

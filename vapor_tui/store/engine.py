@@ -32,6 +32,7 @@ from .sqlite_file import (
     resolve_target,
 )
 from .tables import SQLModel, meta_table
+from .upgrade import upgrade
 
 __all__ = [
     "ENV_VAR",
@@ -185,6 +186,13 @@ def _init_schema(store: Store) -> None:
                 raise StoreError(
                     f"{store.target} was written by a newer vapor-tui (schema {version}); "
                     "upgrade vapor-tui to open it"
+                )
+            elif int(version) < SCHEMA_VERSION:
+                upgrade(conn, int(version))
+                conn.execute(
+                    meta_table.update()
+                    .where(meta_table.c.key == "schema_version")
+                    .values(value=str(SCHEMA_VERSION))
                 )
             if store.is_sqlite:
                 conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import Connection
 
 from vapor_tui.core.points import COLUMNS, Points
 
-from .engine import Store
+from .summary import upsert_summary
+
+if TYPE_CHECKING:
+    from .engine import Store
 
 _INSERT_COLUMNS = ("job_id", *COLUMNS)
 _READ_DTYPE = np.dtype(
@@ -35,8 +39,11 @@ def _placeholder(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-def insert_points(conn: Connection, job_id: int, points: Points) -> int:
-    """Write a batch in the caller's transaction as one executemany of plain tuples."""
+def insert_points(
+    conn: Connection, job_id: int, points: Points, total_steps: int | None = None
+) -> int:
+    """Write a batch in the caller's transaction as one executemany of plain tuples, and fold
+    it into the job's chart summary in the same transaction."""
     if not len(points):
         return 0
     p = _placeholder(conn)
@@ -46,6 +53,12 @@ def insert_points(conn: Connection, job_id: int, points: Points) -> int:
     )
     rows = [(job_id, *row) for row in points.rows()]
     conn.exec_driver_sql(sql, rows)
+    if total_steps is None:
+        total_steps = conn.exec_driver_sql(
+            f"SELECT epochs * steps_per_epoch FROM jobs WHERE id = {p}", (job_id,)
+        ).scalar()
+    if total_steps is not None:
+        upsert_summary(conn, job_id, points, int(total_steps))
     return len(rows)
 
 

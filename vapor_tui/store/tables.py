@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from .sqlite_file import APPLICATION_ID, SCHEMA_VERSION
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "JobRow", "MetaRow", "PointRow"]
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "JobRow", "MetaRow", "PointRow", "PointSummaryRow"]
 
 
 class JobRow(SQLModel, table=True):
@@ -60,6 +60,28 @@ class PointRow(SQLModel, table=True):
     timestamp: float
 
 
+class PointSummaryRow(SQLModel, table=True):
+    """A job's points folded into SUMMARY_BUCKETS buckets over steps 1..total (summary.py)."""
+
+    __tablename__ = "point_summary"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    job_id: int = Field(foreign_key="jobs.id", primary_key=True, ondelete="CASCADE")
+    bucket: int = Field(primary_key=True)
+    n: int
+    first_step: int
+    last_step: int
+    loss_min: float
+    loss_max: float
+    loss_sum: float
+    accuracy_min: float
+    accuracy_max: float
+    accuracy_sum: float
+    learning_rate_min: float
+    learning_rate_max: float
+    learning_rate_sum: float
+
+
 class MetaRow(SQLModel, table=True):
     __tablename__ = "meta"
 
@@ -72,3 +94,11 @@ points_table = PointRow.__table__
 meta_table = MetaRow.__table__
 
 Index("ix_jobs_created", jobs_table.c.created_at)
+# Validation points are one an epoch: a partial index finds them without reading the rest.
+Index(
+    "ix_points_validation",
+    points_table.c.job_id,
+    points_table.c.step,
+    sqlite_where=points_table.c.val_loss.isnot(None),
+    postgresql_where=points_table.c.val_loss.isnot(None),
+)

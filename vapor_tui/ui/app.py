@@ -93,7 +93,8 @@ class VaporApp(App[int]):
         self._tick_running = False
         self._tick_again = False
         self._follow_token = 0
-        self._followed: dict[int, tuple[int, int]] = {}  # job id -> (token, last step held)
+        # job id -> (token, last step held, summary loaded): what each detail screen has.
+        self._followed: dict[int, tuple[int, int, bool]] = {}
         self.ticks_applied = 0
         self._last_tick_error: str | None = None
         # What keeps the app from writing (a full disk, say), shown until a tick succeeds.
@@ -199,7 +200,7 @@ class VaporApp(App[int]):
         self._tick_worker(dict(self._followed), self._jobs_version)
 
     @work(thread=True, name="tick", group="tick", exit_on_error=False)
-    def _tick_worker(self, followed: dict[int, tuple[int, int]], version) -> None:
+    def _tick_worker(self, followed: dict[int, tuple[int, int, bool]], version) -> None:
         try:
             self.post_message(run_tick(self.store, followed, version, self.snapshot))
         except Exception as exc:  # keep running, but never silently
@@ -210,15 +211,21 @@ class VaporApp(App[int]):
         self._tick_running = False
         snap = message.snapshot
         self._jobs_version = message.version
-        kept = {}
+        kept, bases = {}, {}
+        for job_id, base in snap.bases.items():
+            current = self._followed.get(job_id)
+            if current is None or message.tokens.get(job_id) != current[0]:
+                continue  # the screen that asked for it is gone
+            bases[job_id] = base
+            self._followed[job_id] = (current[0], base.last_step, True)
         for job_id, points in snap.points.items():
             current = self._followed.get(job_id)
             if current is None or message.tokens.get(job_id) != current[0]:
-                continue  # the screen that asked for these is gone
+                continue
             kept[job_id] = points
             if len(points):
-                self._followed[job_id] = (current[0], points.last_step)
-        snap = Snapshot(snap.jobs, snap.now, kept, snap.jobs_changed)
+                self._followed[job_id] = (current[0], points.last_step, True)
+        snap = Snapshot(snap.jobs, snap.now, kept, snap.jobs_changed, bases)
         if snap.jobs_changed and self.snapshot is not None:
             for note in notices.lifecycle(self.snapshot.jobs, snap.jobs, self.glyphs):
                 self.notify(note.text, title=note.title, severity=note.severity)
@@ -268,7 +275,7 @@ class VaporApp(App[int]):
 
     def follow(self, job_id: int) -> None:
         self._follow_token += 1
-        self._followed[job_id] = (self._follow_token, 0)
+        self._followed[job_id] = (self._follow_token, 0, False)
         self.request_tick()
 
     def unfollow(self, job_id: int) -> None:

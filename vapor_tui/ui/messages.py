@@ -14,6 +14,7 @@ from vapor_tui.core.job import Job
 if TYPE_CHECKING:
     from vapor_tui.core.points import Points
     from vapor_tui.store.engine import Store
+    from vapor_tui.store.summary import ChartBase
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Snapshot:
     now: datetime
     points: Mapping[int, Points] = field(default_factory=dict)
     jobs_changed: bool = True
+    # A followed job's chart summary, read the first time it is followed (store/summary.py).
+    bases: Mapping[int, ChartBase] = field(default_factory=dict)
 
     def job(self, job_id: int) -> Job | None:
         for job in self.jobs:

@@ -15,14 +15,18 @@ if TYPE_CHECKING:
 
 def run_tick(
     store: Store,
-    followed: dict[int, tuple[int, int]],
+    followed: dict[int, tuple[int, int, bool]],
     version: tuple[int, int, int] | None,
     previous: Snapshot | None,
 ) -> TickDone | TickFailed:
+    """Bring running jobs up to now, then read what the screens need: the job list if anything
+    changed, and for each followed job either its chart summary (the first time) or the points
+    after the last step the screen holds."""
     from vapor_tui.store.catchup import catch_up
     from vapor_tui.store.engine import StoreError
     from vapor_tui.store.jobs import jobs_version, list_jobs
     from vapor_tui.store.points import read_points
+    from vapor_tui.store.summary import read_chart_base
 
     try:
         now = store.clock.now()
@@ -30,13 +34,17 @@ def run_tick(
         current = jobs_version(store)
         changed = previous is None or current != version
         jobs = tuple(list_jobs(store)) if changed else previous.jobs
-        points = {
-            job_id: read_points(store, job_id, after) for job_id, (_, after) in followed.items()
-        }
+        points, bases = {}, {}
+        for job_id, (_, after, based) in followed.items():
+            if based:
+                points[job_id] = read_points(store, job_id, after)
+            else:
+                with store.read() as conn:
+                    bases[job_id] = read_chart_base(conn, job_id)
     except StoreError as exc:
         return TickFailed(str(exc))
-    tokens = {job_id: token for job_id, (token, _) in followed.items()}
-    return TickDone(Snapshot(jobs, now, points, changed), current, tokens)
+    tokens = {job_id: token for job_id, (token, _, _) in followed.items()}
+    return TickDone(Snapshot(jobs, now, points, changed, bases), current, tokens)
 
 
 def run_action(

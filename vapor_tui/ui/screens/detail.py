@@ -48,7 +48,7 @@ class JobDetailScreen(JobActions, Screen[None]):
         self.app.follow(self.job_id)
         snap = self.app.snapshot
         if snap is not None:
-            self.apply_snapshot(Snapshot(snap.jobs, snap.now, {}, True))
+            self.apply_snapshot(Snapshot(snap.jobs, snap.now, {}, True, {}))
 
     def on_unmount(self) -> None:
         self.app.unfollow(self.job_id)
@@ -70,14 +70,18 @@ class JobDetailScreen(JobActions, Screen[None]):
         self.job = job
         if first:
             self._mount_chart(job)
+        base = snap.bases.get(self.job_id)
         points = snap.points.get(self.job_id)
-        if points is not None:
+        if base is not None or points is not None:
             chart = self.query_one(MetricChart)
-            chart.add_points(points)
             placeholder = self.query_one("#chart-placeholder")
             if placeholder.display:
                 placeholder.display = False
                 chart.display = True
+            if base is not None:
+                chart.load_base(base)
+            if points is not None:
+                chart.add_points(points)
         self._render_job(job, snap)
         if status_changed:
             self.refresh_bindings()

@@ -18,6 +18,7 @@ from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from vapor_tui.core.points import Points
+from vapor_tui.store.summary import ChartBase
 from vapor_tui.ui.chart_data import METRIC_LABELS, ChartSeries
 from vapor_tui.ui.widgets.diff import changed_span
 
@@ -48,8 +49,13 @@ class MetricChart(PlotextPlot):
 
     # --- data and options -----------------------------------------------------------------
 
+    def load_base(self, base: ChartBase) -> None:
+        """Start from the store's summary of the job's history, whatever its length."""
+        self.series.load(base)
+        self.redraw()
+
     def add_points(self, points: Points) -> int:
-        """Append points; redraw only if any were new. Returns how many were new."""
+        """Fold in new points; redraw only if any were new. Returns how many were new."""
         added = self.series.append(points)
         if added:
             self.redraw()
@@ -129,7 +135,7 @@ class MetricChart(PlotextPlot):
         plt.ylim(lo, hi)
         plt.xlabel("step")
         marker = "." if self.ascii_only else "braille"
-        x, y = series.buckets.envelope()
+        x, y = series.envelope()
         if len(x):
             raw_color = RAW_FAINT if self.smoothing else RAW_BRIGHT
             plt.plot(x.tolist(), y.tolist(), marker=marker, color=raw_color)

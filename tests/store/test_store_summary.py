@@ -1,0 +1,131 @@
+"""The chart summary is always the points it summarises: after any catch-ups, on upgrade from
+schema 1, and gone with its job."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vapor_tui.core.clock import FakeClock
+from vapor_tui.core.config import JobConfig
+from vapor_tui.store.catchup import catch_up
+from vapor_tui.store.engine import open_store
+from vapor_tui.store.jobs import create_job, delete_job
+from vapor_tui.store.points import read_points
+from vapor_tui.store.summary import METRICS, SUMMARY_BUCKETS, bucket_of, read_chart_base
+
+
+def expected_summary(points, total):
+    """The summary recomputed the slow, obvious way from every point."""
+    buckets = bucket_of(points.step, total)
+    out = {}
+    for b in np.unique(buckets):
+        m = buckets == b
+        row = {"n": int(m.sum()), "first": int(points.step[m].min())}
+        for metric in METRICS:
+            v = getattr(points, metric)[m]
+            row[metric] = (v.min(), v.max(), v.sum())
+        out[int(b)] = row
+    return out
+
+
+def assert_summary_matches(store, job_id, total):
+    points = read_points(store, job_id)
+    with store.read() as conn:
+        base = read_chart_base(conn, job_id)
+    expected = expected_summary(points, total)
+    assert base.bucket.tolist() == sorted(expected)
+    assert base.last_step == points.last_step
+    for i, b in enumerate(base.bucket.tolist()):
+        assert base.n[i] == expected[b]["n"] and base.first_step[i] == expected[b]["first"]
+        for metric in METRICS:
+            lo, hi, total_sum = (arr[i] for arr in base.stats[metric])
+            want = expected[b][metric]
+            assert (lo, hi) == (want[0], want[1])
+            assert np.isclose(total_sum, want[2], rtol=1e-12, atol=1e-12)
+    steps, values = points.validation()
+    assert base.val_step.tolist() == steps.astype(float).tolist()
+    assert base.val_loss.tolist() == values.tolist()
+    return base
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    spe=st.integers(1, 5_000),
+    epochs=st.integers(1, 4),
+    advances=st.lists(st.floats(0.01, 200.0), min_size=1, max_size=6),
+)
+def test_summary_matches_points_after_any_catch_ups(tmp_path_factory, spe, epochs, advances):
+    clock = FakeClock()
+    store = open_store(tmp_path_factory.mktemp("sum") / "s.db", clock=clock)
+    try:
+        cfg = JobConfig("s", epochs=epochs, steps_per_epoch=spe, step_seconds=0.05, seed=3)
+        job = create_job(store, cfg, start=True)
+        for seconds in advances:
+            clock.advance(seconds)
+            catch_up(store)
+        base = assert_summary_matches(store, job.id, cfg.total_steps)
+        assert len(base.bucket) <= SUMMARY_BUCKETS
+    finally:
+        store.close()
+
+
+def test_batches_that_split_a_bucket_add_up(store, fake_clock):
+    # 50,000 steps in 1,024 buckets: ~49 steps a bucket; 37 catch-ups of uneven length cut
+    # through buckets again and again.
+    cfg = JobConfig("split", epochs=1, steps_per_epoch=50_000, step_seconds=0.01, seed=4)
+    job = create_job(store, cfg, start=True)
+    for i in range(37):
+        fake_clock.advance(3.1 + (i % 5) * 1.7)
+        catch_up(store)
+    base = assert_summary_matches(store, job.id, cfg.total_steps)
+    assert int(base.n.sum()) == read_points(store, job.id).last_step > 20_000
+
+
+def test_summary_of_a_big_job_has_at_most_the_fixed_number_of_buckets(store, fake_clock):
+    cfg = JobConfig("big", epochs=2, steps_per_epoch=50_000, step_seconds=0.001, seed=5)
+    job = create_job(store, cfg, start=True)
+    fake_clock.advance(3600)
+    catch_up(store)
+    base = assert_summary_matches(store, job.id, cfg.total_steps)
+    assert len(base.bucket) == SUMMARY_BUCKETS and int(base.n.sum()) == 100_000
+
+
+def test_upgrading_a_schema_1_database_builds_the_summary(tmp_path, fake_clock):
+    path = tmp_path / "old.db"
+    store = open_store(path, clock=fake_clock)
+    cfg = JobConfig("old", epochs=2, steps_per_epoch=700, step_seconds=0.01, seed=8)
+    job = create_job(store, cfg, start=True)
+    fake_clock.advance(3600)
+    catch_up(store)
+    store.close()
+    # Make it look as schema 1 left it: no summary table, versions 1.
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE point_summary")
+    conn.execute("DROP INDEX ix_points_validation")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    store = open_store(path, clock=fake_clock)
+    try:
+        assert_summary_matches(store, job.id, cfg.total_steps)
+        with store.read() as c:
+            assert c.exec_driver_sql("PRAGMA user_version").scalar() == 2
+    finally:
+        store.close()
+
+
+def test_deleting_a_job_deletes_its_summary(store, fake_clock):
+    job = create_job(store, JobConfig("gone", step_seconds=0.01, seed=1), start=True)
+    fake_clock.advance(60)
+    catch_up(store)
+    delete_job(store, job.id)
+    with store.read() as conn:
+        left = conn.exec_driver_sql(
+            "SELECT count(*) FROM point_summary WHERE job_id = ?", (job.id,)
+        ).scalar()
+    assert left == 0

@@ -1,0 +1,132 @@
+"""A fixed-size summary of each job's points, kept in step with them, so a chart of a job with a
+million points opens as fast as one with a thousand.
+
+Steps 1..total are split into SUMMARY_BUCKETS buckets; each keeps the count, first and last
+step, and min / max / sum of loss, accuracy and learning rate. Every batch of points updates its
+buckets in the same transaction that inserts it (an upsert), so the summary can never disagree
+with the points. Validation points are few (one an epoch) and are read as they are, through a
+partial index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from vapor_tui.core.points import Points
+
+if TYPE_CHECKING:  # the UI imports this module for its bucket arithmetic, not for SQL
+    from sqlalchemy import Connection
+
+SUMMARY_BUCKETS = 1024
+METRICS = ("loss", "accuracy", "learning_rate")
+_COLUMNS = (
+    "n",
+    "first_step",
+    "last_step",
+    *(f"{m}_{agg}" for m in METRICS for agg in ("min", "max", "sum")),
+)
+
+
+def bucket_of(steps: np.ndarray, total_steps: int) -> np.ndarray:
+    total = max(1, total_steps)
+    return np.clip(((steps - 1) * SUMMARY_BUCKETS) // total, 0, SUMMARY_BUCKETS - 1)
+
+
+def summarise(points: Points, total_steps: int) -> Iterator[tuple]:
+    """(bucket, n, first, last, loss min/max/sum, accuracy ..., lr ...) per bucket touched."""
+    if not len(points):
+        return
+    buckets = bucket_of(points.step, total_steps)
+    starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
+    ends = np.r_[starts[1:], len(buckets)]
+    columns = [buckets[starts], ends - starts, points.step[starts], points.step[ends - 1]]
+    for metric in METRICS:
+        values = getattr(points, metric)
+        columns += [
+            np.minimum.reduceat(values, starts),
+            np.maximum.reduceat(values, starts),
+            np.add.reduceat(values, starts),
+        ]
+    yield from zip(*(c.tolist() for c in columns), strict=True)
+
+
+def upsert_summary(conn: Connection, job_id: int, points: Points, total_steps: int) -> None:
+    """Fold a batch of points into the job's buckets, in the caller's transaction."""
+    rows = [(job_id, *row) for row in summarise(points, total_steps)]
+    if not rows:
+        return
+    sqlite = conn.dialect.name == "sqlite"
+    p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    low, high = ("min", "max") if sqlite else ("LEAST", "GREATEST")
+
+    def merge(column: str) -> str:
+        if column.endswith(("_min", "first_step")):
+            return f"{column} = {low}(point_summary.{column}, excluded.{column})"
+        if column.endswith(("_max", "last_step")):
+            return f"{column} = {high}(point_summary.{column}, excluded.{column})"
+        return f"{column} = point_summary.{column} + excluded.{column}"
+
+    names = ("job_id", "bucket", *_COLUMNS)
+    sql = (
+        f"INSERT INTO point_summary ({', '.join(names)}) VALUES ({', '.join([p] * len(names))}) "
+        f"ON CONFLICT (job_id, bucket) DO UPDATE SET {', '.join(merge(c) for c in _COLUMNS)}"
+    )
+    conn.exec_driver_sql(sql, rows)
+
+
+@dataclass(frozen=True, eq=False)
+class ChartBase:
+    """All a chart needs of a job's history: its summary buckets and validation points, and the
+    last step they cover (newer points are read after it)."""
+
+    total_steps: int
+    last_step: int
+    bucket: np.ndarray
+    n: np.ndarray
+    first_step: np.ndarray
+    stats: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # metric -> (min, max, sum)
+    val_step: np.ndarray
+    val_loss: np.ndarray
+
+
+def read_chart_base(conn: Connection, job_id: int) -> ChartBase:
+    """One read transaction: the job's step count, its summary and its validation points."""
+    p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    row = conn.exec_driver_sql(
+        f"SELECT steps_done, epochs * steps_per_epoch FROM jobs WHERE id = {p}", (job_id,)
+    ).first()
+    last_step, total = (int(row[0]), int(row[1])) if row else (0, 1)
+    data = np.array(
+        conn.exec_driver_sql(
+            f"SELECT bucket, {', '.join(_COLUMNS)} FROM point_summary "
+            f"WHERE job_id = {p} ORDER BY bucket",
+            (job_id,),
+        ).all(),
+        dtype=np.float64,
+    ).reshape(-1, 1 + len(_COLUMNS))
+    val = np.array(
+        conn.exec_driver_sql(
+            f"SELECT step, val_loss FROM points WHERE job_id = {p} AND val_loss IS NOT NULL "
+            "ORDER BY step",
+            (job_id,),
+        ).all(),
+        dtype=np.float64,
+    ).reshape(-1, 2)
+    stats = {
+        metric: (data[:, 4 + 3 * i], data[:, 5 + 3 * i], data[:, 6 + 3 * i])
+        for i, metric in enumerate(METRICS)
+    }
+    return ChartBase(
+        total_steps=total,
+        last_step=last_step,
+        bucket=data[:, 0].astype(np.int64),
+        n=data[:, 1].astype(np.int64),
+        first_step=data[:, 2].astype(np.int64),
+        stats=stats,
+        val_step=val[:, 0],
+        val_loss=val[:, 1],
+    )
