@@ -211,10 +211,18 @@ def demo_cmd(ctx: click.Context, db: str | None, no_tui: bool, **options) -> Non
 @click.pass_context
 def watch_cmd(ctx: click.Context, job_id: str, db: str | None, **options) -> None:
     """Open the app straight on one job's detail screen."""
-    from vapor_tui.store.jobs import get_job
+    from vapor_tui.store.peek import peek_jobs
 
     number = parse_job_id(job_id)
-    store = open_db(ctx, db)
-    get_job(store, number)
-    store.close()
+    # Check the id with the quick stdlib look when the file allows it: opening the full store
+    # here would put SQLAlchemy's import in front of the first frame.
+    jobs = peek_jobs(_db(ctx, db))
+    if jobs is None:
+        from vapor_tui.store.jobs import get_job
+
+        store = open_db(ctx, db)
+        get_job(store, number)
+        store.close()
+    elif number not in {job.id for job in jobs}:
+        raise UserError(f"no job with id {number}")
     _run_app(ctx, db, watch=number, **options)

@@ -108,10 +108,13 @@ def read_chart_base(conn: Connection, job_id: int) -> ChartBase:
         ).all(),
         dtype=np.float64,
     ).reshape(-1, 1 + len(_COLUMNS))
+    # SQLite's planner would rather walk the primary key (every point of the job) than use
+    # the partial index; name the index so the cost stays one row an epoch.
+    indexed = " INDEXED BY ix_points_validation" if conn.dialect.name == "sqlite" else ""
     val = np.array(
         conn.exec_driver_sql(
-            f"SELECT step, val_loss FROM points WHERE job_id = {p} AND val_loss IS NOT NULL "
-            "ORDER BY step",
+            f"SELECT step, val_loss FROM points{indexed} "
+            f"WHERE job_id = {p} AND val_loss IS NOT NULL ORDER BY step",
             (job_id,),
         ).all(),
         dtype=np.float64,

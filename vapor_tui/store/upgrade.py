@@ -7,12 +7,17 @@ from sqlalchemy import Connection
 
 from .points import read_points_conn
 from .summary import upsert_summary
+from .tables import points_table
 
 _CHUNK = 100_000
 
 
 def upgrade(conn: Connection, from_version: int) -> None:
     if from_version < 2:
+        # create_all made the new table, but an index on a table that already existed is ours
+        # to add.
+        for index in points_table.indexes:
+            index.create(conn, checkfirst=True)
         _fill_point_summary(conn)
 
 
