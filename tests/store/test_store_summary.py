@@ -129,3 +129,24 @@ def test_deleting_a_job_deletes_its_summary(store, fake_clock):
             "SELECT count(*) FROM point_summary WHERE job_id = ?", (job.id,)
         ).scalar()
     assert left == 0
+
+
+def test_reading_validation_points_uses_their_index(store, fake_clock):
+    job = create_job(store, JobConfig("plan", step_seconds=0.01, seed=2), start=True)
+    fake_clock.advance(60)
+    catch_up(store)
+    statements = []
+    from sqlalchemy import event
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    with store.read() as conn:
+        read_chart_base(conn, job.id)
+    (val_sql, params) = next((s, p) for s, p in statements if "val_loss IS NOT NULL" in s)
+    with store.read() as conn:
+        plan = " ".join(
+            str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + val_sql, params)
+        )
+    assert "USING INDEX ix_points_validation" in plan, plan
