@@ -15,6 +15,7 @@ from vapor_tui.store.catchup import catch_up
 from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import create_job, delete_job
 from vapor_tui.store.points import read_points
+from vapor_tui.store.sqlite_file import SCHEMA_VERSION
 from vapor_tui.store.summary import METRICS, SUMMARY_BUCKETS, bucket_of, read_chart_base
 
 
@@ -105,6 +106,7 @@ def test_upgrading_a_schema_1_database_builds_the_summary(tmp_path, fake_clock):
     # Make it look as schema 1 left it: no summary table, versions 1.
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE point_summary")
+    conn.execute("DROP TABLE point_blocks")
     conn.execute("DROP INDEX ix_points_validation")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.execute("PRAGMA user_version = 1")
@@ -114,7 +116,7 @@ def test_upgrading_a_schema_1_database_builds_the_summary(tmp_path, fake_clock):
     try:
         assert_summary_matches(store, job.id, cfg.total_steps)
         with store.read() as c:
-            assert c.exec_driver_sql("PRAGMA user_version").scalar() == 2
+            assert c.exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION
     finally:
         store.close()
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from vapor_tui.core.points import COLUMNS, Points
 
+from .blocks import read_blocks, write_blocks
 from .summary import upsert_summary
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ def insert_points(
         ).scalar()
     if total_steps is not None:
         upsert_summary(conn, job_id, points, int(total_steps))
+    write_blocks(conn, job_id, points)
     return len(rows)
 
 
@@ -78,9 +80,20 @@ def read_points_conn(
     return Points.from_columns({name: np.ascontiguousarray(records[name]) for name in COLUMNS})
 
 
+# Past this many points, reading packed blocks beats reading rows (blocks.py).
+BULK_READ = 20_000
+
+
 def read_points(store: Store, job_id: int, after_step: int = 0, limit: int | None = None) -> Points:
     """Points of one job with step > after_step, in step order."""
     with store.read() as conn:
+        if limit is None:
+            p = _placeholder(conn)
+            done = conn.exec_driver_sql(
+                f"SELECT steps_done FROM jobs WHERE id = {p}", (job_id,)
+            ).scalar()
+            if done is not None and done - after_step > BULK_READ:
+                return read_blocks(conn, job_id, after_step)
         return read_points_conn(conn, job_id, after_step, limit)
 
 

@@ -17,8 +17,9 @@ from typing import TypeVar
 
 # SQLite's header field for "which program wrote this file" (PRAGMA application_id).
 APPLICATION_ID = 0x56415052  # "VAPR"
-# 1: jobs, points, meta. 2: point_summary and the validation index (filled in on upgrade).
-SCHEMA_VERSION = 2
+# 1: jobs, points, meta. 2: point_summary and the validation index. 3: point_blocks.
+# (Each upgrade fills the new tables from the points already there.)
+SCHEMA_VERSION = 3
 
 ENV_VAR = "VAPOR_TUI_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -3,12 +3,20 @@ unambiguous on every backend, and converted to aware datetimes at the repository
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index
+from sqlalchemy import BigInteger, Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from .sqlite_file import APPLICATION_ID, SCHEMA_VERSION
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "JobRow", "MetaRow", "PointRow", "PointSummaryRow"]
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "JobRow",
+    "MetaRow",
+    "PointBlockRow",
+    "PointRow",
+    "PointSummaryRow",
+]
 
 
 class JobRow(SQLModel, table=True):
@@ -80,6 +88,19 @@ class PointSummaryRow(SQLModel, table=True):
     learning_rate_min: float
     learning_rate_max: float
     learning_rate_sum: float
+
+
+class PointBlockRow(SQLModel, table=True):
+    """A job's points packed BLOCK_STEPS at a time as float64 rows, for fast bulk reads
+    (blocks.py). Written in the same transaction as the points they copy."""
+
+    __tablename__ = "point_blocks"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    job_id: int = Field(foreign_key="jobs.id", primary_key=True, ondelete="CASCADE")
+    block: int = Field(primary_key=True)
+    n: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class MetaRow(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from .blocks import write_blocks
 from .points import read_points_conn
 from .summary import upsert_summary
 from .tables import points_table
@@ -18,11 +19,14 @@ def upgrade(conn: Connection, from_version: int) -> None:
         # to add.
         for index in points_table.indexes:
             index.create(conn, checkfirst=True)
-        _fill_point_summary(conn)
+        _fill(conn, summary=True, blocks=False)
+    if from_version < 3:
+        _fill(conn, summary=False, blocks=True)
 
 
-def _fill_point_summary(conn: Connection) -> None:
-    """Schema 2 added the chart summary: build it from the points already there."""
+def _fill(conn: Connection, summary: bool, blocks: bool) -> None:
+    """Build what a newer schema keeps beside the points (the chart summary, the packed
+    blocks) from the points already there."""
     jobs = conn.exec_driver_sql("SELECT id, epochs * steps_per_epoch FROM jobs").all()
     for job_id, total in jobs:
         after = 0
@@ -30,5 +34,8 @@ def _fill_point_summary(conn: Connection) -> None:
             chunk = read_points_conn(conn, job_id, after, _CHUNK)
             if not len(chunk):
                 break
-            upsert_summary(conn, job_id, chunk, int(total))
+            if summary:
+                upsert_summary(conn, job_id, chunk, int(total))
+            if blocks:
+                write_blocks(conn, job_id, chunk)
             after = chunk.last_step
