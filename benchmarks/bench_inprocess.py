@@ -1,0 +1,303 @@
+"""In-process benchmarks with the app's own code: one chart frame, the UI-thread work of one
+tick, catch-up, and point reads."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.screen import Screen
+
+from benchmarks import dbs
+from benchmarks.context import Context
+from vapor_tui.core.clock import FakeClock
+from vapor_tui.core.config import JobConfig
+from vapor_tui.core.simulator import Simulator
+from vapor_tui.store.catchup import catch_up
+from vapor_tui.store.engine import open_store
+from vapor_tui.store.jobs import create_job
+from vapor_tui.store.points import read_points
+from vapor_tui.ui.app import VaporApp
+from vapor_tui.ui.messages import TickDone
+from vapor_tui.ui.screens.detail import JobDetailScreen
+from vapor_tui.ui.screens.jobs import JobsScreen
+from vapor_tui.ui.widgets.chart import MetricChart
+from vapor_tui.ui.worker_ops import run_tick
+
+SIZE = (120, 40)
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+CHART_SIZES = (("1k", 1_000), ("10k", 10_000), ("100k", 100_000), ("1M", 1_000_000))
+TICK_JOBS = (1, 20, 100)
+PAINT_WAIT_S = 0.05
+
+
+async def _settle(app: VaporApp, pilot, rounds: int = 3) -> None:
+    """Let workers finish and their messages land (a tick may ask for another)."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+# --- 3. one chart frame -------------------------------------------------------------------
+
+
+def _chart_db(db: Path, sizes: list[tuple[str, int]], frames: int) -> dict[str, int]:
+    """A job per size, holding every point but the last `frames`. Returns label -> job id."""
+    store = open_store(db, clock=FakeClock(START))
+    try:
+        return {
+            label: dbs.add_job_with_points(store, f"chart-{label}", total, total - frames)
+            for label, total in sizes
+        }
+    finally:
+        store.close()
+
+
+async def _chart_frames(
+    db: Path, sizes: list[tuple[str, int]], jobs: dict[str, int], frames: int
+) -> dict[str, list[float]]:
+    """Each job opened on the real detail screen at 120x40, as the app opens it (its first
+    ticks load the chart from the store); then each of its last `frames` points is appended
+    as a later tick would append it (MetricChart.add_points: the series update and the
+    redraw) and timed."""
+    store = open_store(db, clock=FakeClock(START))
+    results: dict[str, list[float]] = {}
+    try:
+        app = VaporApp(store=store, clock=store.clock, timer=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(app, pilot)
+            for label, total in sizes:
+                app.open_detail(jobs[label])
+                await _settle(app, pilot)
+                screen = app.screen
+                assert isinstance(screen, JobDetailScreen), screen
+                chart = screen.query_one(MetricChart)
+                if not (chart.display and chart.size.width > 0 and chart.frames_built):
+                    raise RuntimeError(f"the chart of the {label} job is not showing")
+                sim = Simulator(dbs.points_job_config(f"chart-{label}", total))
+                singles = [sim.points(k, k) for k in range(total - frames + 1, total + 1)]
+                samples = []
+                for points in singles:
+                    built = chart.frames_built
+                    t0 = time.perf_counter()
+                    added = chart.add_points(points)
+                    elapsed = time.perf_counter() - t0
+                    if added != 1 or chart.frames_built != built + 1:
+                        raise RuntimeError("appending a point did not build a chart frame")
+                    samples.append(elapsed * 1000)
+                    await pilot.pause()  # let the compositor paint it, untimed
+                results[label] = samples
+                app.pop_screen()
+                await _settle(app, pilot)
+    finally:
+        store.close()
+    return results
+
+
+def bench_chart_frame(ctx: Context) -> None:
+    mode = ctx.mode
+    sizes = list(CHART_SIZES)
+    db = ctx.path("chart.db")
+    ctx.log(f"chart frame: a job of each of {', '.join(s for s, _ in sizes)} points")
+    jobs = _chart_db(db, sizes, mode.frames)
+    runs = [
+        asyncio.run(_chart_frames(db, sizes, jobs, mode.frames)) for _ in range(mode.chart_runs)
+    ]
+    for label, total in sizes:
+        ctx.add(
+            f"chart_frame_ms.{label}",
+            f"chart frame (append 1 point + redraw), {label} points",
+            "ms",
+            [ms for results in runs for ms in results[label]],
+            {"points": total, "size": "120x40 detail screen", "frames_per_run": mode.frames},
+        )
+
+
+# --- 4. the UI-thread work of one tick ----------------------------------------------------
+
+
+class _PaintTimer:
+    """Adds up the time Textual spends in Screen._on_timer_update, the screen's repaint (the
+    compositor rendering every dirty widget), while installed. The method is wrapped on the
+    class before the app starts, because each screen's update timer binds it when created."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self._original = Screen._on_timer_update
+
+    def __enter__(self) -> _PaintTimer:
+        original, timer = self._original, self
+
+        def timed(screen: Screen) -> None:
+            t0 = time.perf_counter()
+            try:
+                original(screen)
+            finally:
+                timer.total += time.perf_counter() - t0
+
+        Screen._on_timer_update = timed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        Screen._on_timer_update = self._original
+
+
+async def _ticks(db: Path, running: int, ticks: int) -> tuple[list[float], list[float]]:
+    """`running` jobs at a step a second on the jobs screen at 120x40. Each tick: the clock
+    moves 1 s, run_tick does the database work (untimed, as the worker thread would), then
+    VaporApp.on_tick_done is timed on the UI thread. The second list adds the repaint that
+    Textual does for the tick's changes on its next frame (headless, so the compositor renders
+    the changed lines but no escape sequences are encoded)."""
+    clock = FakeClock(START)
+    store = open_store(db, clock=clock)
+    handler, with_paint = [], []
+    try:
+        for i in range(running):
+            cfg = JobConfig(
+                f"tick-{i:03d}", epochs=3, steps_per_epoch=100_000, step_seconds=1.0, seed=i
+            )
+            create_job(store, cfg, start=True)
+        clock.advance(30)
+        app = VaporApp(store=store, clock=clock, timer=False)
+        with _PaintTimer() as paint:
+            async with app.run_test(size=SIZE) as pilot:
+                await _settle(app, pilot)
+                await pilot.pause(0.1)
+                assert isinstance(app.screen, JobsScreen), app.screen
+                for i in range(ticks + 3):
+                    clock.advance(1.0)
+                    message = run_tick(store, dict(app._followed), app._jobs_version, app.snapshot)
+                    if not isinstance(message, TickDone):
+                        raise RuntimeError(f"the tick failed: {message.error}")
+                    applied = app.ticks_applied
+                    paint.total = 0.0
+                    t0 = time.perf_counter()
+                    app.on_tick_done(message)
+                    elapsed = time.perf_counter() - t0
+                    await pilot.pause(PAINT_WAIT_S)  # Textual repaints within 1/60 s
+                    if app.ticks_applied != applied + 1:
+                        raise RuntimeError("the tick was not applied")
+                    if paint.total <= 0:
+                        raise RuntimeError("the tick caused no repaint")
+                    if i >= 3:  # the first ticks after mount warm caches
+                        handler.append(elapsed * 1000)
+                        with_paint.append((elapsed + paint.total) * 1000)
+    finally:
+        store.close()
+    return handler, with_paint
+
+
+def bench_tick(ctx: Context) -> None:
+    for running in TICK_JOBS:
+        ctx.log(f"tick: {running} running jobs, {ctx.mode.ticks} ticks")
+        handler, with_paint = asyncio.run(
+            _ticks(ctx.path(f"tick-{running}.db"), running, ctx.mode.ticks)
+        )
+        params = {"running_jobs": running, "screen": "jobs", "size": "120x40"}
+        ctx.add(
+            f"tick_ms.{running}",
+            f"tick on the UI thread (on_tick_done), {running} running",
+            "ms",
+            handler,
+            params,
+        )
+        ctx.add(
+            f"tick_repaint_ms.{running}",
+            f"tick + the compositor update it causes, {running} running",
+            "ms",
+            with_paint,
+            params,
+            note="on_tick_done plus Screen._on_timer_update (the compositor) that follows it; "
+            "headless, so no escape sequences are encoded",
+        )
+
+
+# --- 5. catch-up and reads ----------------------------------------------------------------
+
+
+def bench_catchup(ctx: Context) -> None:
+    mode = ctx.mode
+    n = mode.catchup_points
+    ctx.log(f"catch-up: {n:,} points, {mode.catchup_runs} runs")
+    rates = []
+    for run in range(mode.catchup_runs):
+        clock = FakeClock(START)
+        db = ctx.path(f"catchup-{run}.db")
+        store = open_store(db, clock=clock)
+        try:
+            cfg = JobConfig(
+                "catch-up", epochs=10, steps_per_epoch=n // 10, step_seconds=0.001, seed=run
+            )
+            job = create_job(store, cfg, start=True)
+            clock.advance(Simulator(cfg).time_at(n) + 1.0)  # every step is due
+            t0 = time.perf_counter()
+            result = catch_up(store)
+            elapsed = time.perf_counter() - t0
+        finally:
+            store.close()
+        db.unlink()
+        if result.points_written != n or result.jobs_ended != (job.id,):
+            raise RuntimeError(f"catch-up wrote {result.points_written} of {n} points")
+        rates.append(n / elapsed)
+    ctx.add(
+        "catchup_points_per_s",
+        "catch-up: points written per second",
+        "points/s",
+        rates,
+        {"points": n},
+    )
+
+
+def _warm_page_cache(path: Path) -> None:
+    with open(path, "rb") as fh:
+        while fh.read(1 << 24):
+            pass
+
+
+def bench_reads(ctx: Context) -> None:
+    mode = ctx.mode
+    db, job_id = ctx.big_job()
+    _warm_page_cache(db)
+    store = open_store(db)
+    try:
+        last = mode.big_points
+        ctx.log(f"newest-points read: {mode.newest_reads} reads")
+        for _ in range(20):  # untimed: the pool's connection and the statement cache
+            read_points(store, job_id, after_step=last - 10)
+        newest = []
+        for _ in range(mode.newest_reads):
+            t0 = time.perf_counter()
+            points = read_points(store, job_id, after_step=last - 10)
+            newest.append((time.perf_counter() - t0) * 1000)
+            if len(points) != 10:
+                raise RuntimeError(f"read {len(points)} newest points, not 10")
+        ctx.add(
+            "read_newest_ms",
+            "read the newest 10 points (read_points after_step)",
+            "ms",
+            newest,
+            {"job_points": last, "points_read": 10},
+        )
+        ctx.log(f"read all points into numpy: {mode.numpy_reads} reads")
+        full = []
+        for _ in range(mode.numpy_reads):
+            t0 = time.perf_counter()
+            points = read_points(store, job_id, after_step=0)
+            full.append(time.perf_counter() - t0)
+            if len(points) != last:
+                raise RuntimeError(f"read {len(points)} points, not {last}")
+            del points
+        ctx.add(
+            "read_all_numpy_s.1M",
+            "read every point into numpy (read_points after_step=0)",
+            "s",
+            full,
+            {"points": last},
+        )
+    finally:
+        store.close()
+
+
+BENCHMARKS = (bench_chart_frame, bench_tick, bench_catchup, bench_reads)

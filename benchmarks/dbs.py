@@ -1,0 +1,157 @@
+"""The databases the benchmarks open, built fast through the store's own functions.
+
+Jobs are created with a FakeClock set in the past, so that they have realistic ages ("2 hours
+ago"); running jobs are left for the app to catch up to the real present when it opens them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from vapor_tui.core.clock import FakeClock
+from vapor_tui.core.config import Curve, JobConfig, Schedule
+from vapor_tui.core.simulator import Simulator
+from vapor_tui.core.status import Action
+from vapor_tui.store.catchup import catch_up
+from vapor_tui.store.engine import Store, open_store
+from vapor_tui.store.jobs import apply_action, create_job
+from vapor_tui.store.points import insert_points
+from vapor_tui.store.tables import jobs_table
+
+JOB_COUNT = 20
+RUNNING_COUNT = 5
+MODELS = ("LFM2-350M", "LFM2-700M", "LFM2-1.2B")
+
+
+def job_name(i: int) -> str:
+    return f"bench-job-{i:02d}"
+
+
+def _config(name: str, i: int, **overrides) -> JobConfig:
+    values = dict(
+        model=MODELS[i % len(MODELS)],
+        epochs=3,
+        steps_per_epoch=100,
+        learning_rate=(1e-4, 2e-4, 5e-4)[i % 3],
+        batch_size=(8, 16, 32)[i % 3],
+        schedule=Schedule.COSINE if i % 4 else Schedule.CONSTANT,
+        curve=Curve.EXPONENTIAL if i % 2 else Curve.POWER_LAW,
+        seed=1000 + i,
+        step_seconds=0.01,
+    )
+    values.update(overrides)
+    return JobConfig(name, **values)
+
+
+def jobs_db(path: Path, running: int = RUNNING_COUNT, total: int = JOB_COUNT) -> list[str]:
+    """`total` jobs created over the last few hours, `running` of them still running (one step
+    a second each, like the watched job, and days from their end); the rest complete, failed,
+    stopped or queued. Returns the job names, which the benchmarks look for on the screen."""
+    now = datetime.now(UTC)
+    clock = FakeClock(now - timedelta(hours=3))
+    store = open_store(path, clock=clock)
+    names = []
+    try:
+        for i in range(1, total + 1):
+            name = job_name(i)
+            names.append(name)
+            clock.set(now - timedelta(hours=3) + timedelta(minutes=8 * i))
+            if i > total - running:
+                # Started 5 to 25 minutes ago; a step a second; 3 x 100,000 steps.
+                k = i - (total - running)
+                cfg = _config(name, i, steps_per_epoch=100_000, step_seconds=1.0)
+                clock.set(now - timedelta(minutes=5 * k))
+                create_job(store, cfg, start=True)
+                continue
+            kind = i % 4
+            job = create_job(store, _config(name, i))
+            if kind == 0:  # queued
+                continue
+            apply_action(store, job.id, Action.START)
+            if kind == 1:  # complete: all 300 steps
+                clock.advance(3600)
+                catch_up(store, job_ids=[job.id])
+            elif kind == 2:  # failed part-way
+                clock.advance(1.0)
+                apply_action(store, job.id, Action.FAIL)
+            else:  # stopped at once, part-way through the first epoch
+                clock.advance(0.5)
+                apply_action(store, job.id, Action.STOP)
+                apply_action(store, job.id, Action.STOP)
+    finally:
+        store.close()
+    return names
+
+
+def live_job_db(path: Path, step_seconds: float = 1.0) -> int:
+    """One running job making a step every `step_seconds` (on average), started a minute ago,
+    hours from its end. Returns its id."""
+    now = datetime.now(UTC)
+    store = open_store(path, clock=FakeClock(now - timedelta(seconds=60)))
+    try:
+        cfg = _config("live-watch", 1, steps_per_epoch=5_000, step_seconds=step_seconds)
+        return create_job(store, cfg, start=True).id
+    finally:
+        store.close()
+
+
+def big_job_db(path: Path, points: int) -> int:
+    """One complete job with `points` points (10 epochs). Returns its id."""
+    now = datetime.now(UTC)
+    store = open_store(path, clock=FakeClock(now))
+    try:
+        return add_job_with_points(store, f"big-{points}", points, points)
+    finally:
+        store.close()
+
+
+def points_job_config(name: str, total: int) -> JobConfig:
+    """The configuration of add_job_with_points's jobs: 10 epochs, 1 ms a step."""
+    if total % 10:
+        raise ValueError("total must be a multiple of 10 (10 epochs)")
+    return _config(name, 2, epochs=10, steps_per_epoch=total // 10, step_seconds=0.001)
+
+
+def add_job_with_points(
+    store: Store, name: str, total: int, held: int, chunk: int = 250_000
+) -> int:
+    """A job of `total` steps (10 epochs, 1 ms a step) that ran to step `held` and ended there:
+    complete if that is every step, else stopped. The points go in through the store's own
+    insert_points, in one transaction, and the job row is set as catch-up would have left it,
+    started long enough ago. Returns the job's id."""
+    if not 0 < held <= total:
+        raise ValueError("0 < held <= total")
+    cfg = points_job_config(name, total)
+    sim = Simulator(cfg)
+    started = store.clock.now().timestamp() - float(sim.time_at(total)) - 60.0
+    job = create_job(store, cfg)
+    best = float("inf")
+    last = None
+    with store.write() as conn:
+        for first in range(1, held + 1, chunk):
+            pts = sim.points(first, min(held, first + chunk - 1), started)
+            insert_points(conn, job.id, pts, total)
+            best = min(best, float(pts.loss.min()))
+            last = pts
+        assert last is not None
+        _, vals = last.validation()
+        complete = held == total
+        conn.execute(
+            jobs_table.update()
+            .where(jobs_table.c.id == job.id)
+            .values(
+                status="complete" if complete else "stopped",
+                reason="finished every step" if complete else "stopped by the benchmark",
+                started_at=started,
+                finished_at=float(last.timestamp[-1]),
+                steps_done=held,
+                last_loss=float(last.loss[-1]),
+                best_loss=best,
+                last_val_loss=float(vals[-1]) if len(vals) else None,
+                ema_step_seconds=0.001,
+                last_timestamp=float(last.timestamp[-1]),
+                version=job.version + 5,
+            )
+        )
+    return job.id

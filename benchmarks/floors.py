@@ -1,0 +1,16 @@
+"""The floors issue 4 sets, for a 2-core machine, on the medians."""
+
+from benchmarks.stats import Floor
+
+FLOORS: dict[str, Floor] = {
+    "bytes_per_s.watch_live": Floor("<=", 2_000),
+    "bytes_per_s.jobs_5_running": Floor("<=", 1_500),
+    "bytes_per_s.idle": Floor("<=", 100),
+    "launch_ratio.vapor_over_bare": Floor("<=", 3.0),
+    "chart_frame_ms.1M": Floor("<=", 30.0),
+    "tick_ms.100": Floor("<=", 10.0),
+    "catchup_points_per_s": Floor(">=", 200_000),
+    "read_newest_ms": Floor("<=", 1.0),
+    "read_all_numpy_s.1M": Floor("<=", 0.5),
+    "peak_rss_mb.watch_1M": Floor("<=", 250),
+}

@@ -1,0 +1,74 @@
+"""How much each benchmark does: the full run, and the quick one CI runs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    # Terminal: bytes written in steady state.
+    steady_runs: int  # launches per scenario
+    settle_s: float  # after the first frame, before counting
+    window_s: float  # counting window
+    # Terminal: launch to rows visible, vapor-tui and the bare app alternating.
+    launch_pairs: int
+    # Terminal: launch to the detail chart (and peak memory).
+    chart_runs_1k: int
+    chart_runs_1m: int
+    memory_hold_s: float  # how long the 1M-point job stays open before VmHWM is read
+    warm_up: bool  # an untimed launch before the timed ones (the page cache is warm anyway)
+    # In-process.
+    frames: int  # chart frames timed per size (per run)
+    chart_runs: int  # app runs of the chart-frame benchmark
+    ticks: int  # ticks timed per running-job count
+    catchup_points: int
+    catchup_runs: int
+    newest_reads: int
+    numpy_reads: int
+    big_points: int  # the big job's size: the 1M of every "1M" figure
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+FULL = Mode(
+    name="full",
+    steady_runs=5,
+    settle_s=2.0,
+    window_s=10.0,
+    launch_pairs=10,
+    chart_runs_1k=5,
+    chart_runs_1m=3,
+    memory_hold_s=2.0,
+    warm_up=True,
+    frames=25,
+    chart_runs=3,
+    ticks=50,
+    catchup_points=1_000_000,
+    catchup_runs=3,
+    newest_reads=2_000,
+    numpy_reads=5,
+    big_points=1_000_000,
+)
+
+QUICK = Mode(
+    name="quick",
+    steady_runs=1,
+    settle_s=1.0,
+    window_s=3.0,
+    launch_pairs=3,
+    chart_runs_1k=1,
+    chart_runs_1m=1,
+    memory_hold_s=1.0,
+    warm_up=False,
+    frames=10,
+    chart_runs=1,
+    ticks=10,
+    catchup_points=200_000,
+    catchup_runs=2,
+    newest_reads=200,
+    numpy_reads=2,
+    big_points=1_000_000,
+)
