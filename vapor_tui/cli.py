@@ -29,7 +29,11 @@ def db_option(f: Callable) -> Callable:
 
 
 def _db(ctx: click.Context, db: str | None) -> str | None:
-    return db if db is not None else ctx.find_root().params.get("db")
+    value = db if db is not None else ctx.find_root().params.get("db")
+    if value is not None and not value.strip():
+        # `--db "$UNSET"`: say so, rather than quietly use the default database.
+        raise UserError("--db is empty: give a database file, or leave --db out for the default")
+    return value
 
 
 def open_db(ctx: click.Context, db: str | None, catch_up: bool = True, reading: bool = False):

@@ -68,7 +68,7 @@ class PtyApp:
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
-    def wait_for(self, needle: str, timeout: float = 15.0) -> str:
+    def wait_for(self, needle: str, timeout: float = 30.0) -> str:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             self.pump(0.1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from rich.text import Text
 
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
@@ -180,3 +181,18 @@ async def test_million_point_job_opens_from_its_summary_not_its_points(
         x, _ = chart.series.envelope()
         assert len(x) <= 2 * 2 * chart.size.width  # what plotext sees is ~2 points a cell
         assert chart.frames_built >= 1 and any("⣀" in row or "⠉" in row for row in chart._lines)
+
+
+async def test_log_scale_before_the_first_point(make_app, ui_store):
+    # Found by the monkey test: plotext cannot lay out a log axis with no data on it.
+    job = create_job(ui_store, config("empty"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        await pilot.press("l", "a", "m", "a", "a")
+        await settle(app, pilot)
+        chart = screen.query_one(MetricChart)
+        plain = [Text.from_ansi(line).plain for line in chart._lines]
+        assert chart.log_y and any("step" in line for line in plain)  # an empty frame
+        assert not any("could not be drawn" in line for line in plain)
+        assert app.return_code is None

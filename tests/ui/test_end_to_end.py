@@ -25,8 +25,8 @@ def test_create_start_watch_and_quit(tmp_path):
         screen = app.wait_for("queued")
         assert "e2e-run" in screen and "New job" not in screen
         app.send("s")
-        screen = app.wait_for("▶ running")
-        assert "Started" in screen  # the toast
+        app.wait_for("▶ running")
+        app.wait_for("Started")  # the toast, a frame or so after the badge
         app.send("\r")  # the detail screen, with its chart
         screen = app.wait_for("Epoch 1/3")
         assert "e2e-run" in screen and "step" in screen

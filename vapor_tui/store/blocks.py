@@ -46,7 +46,8 @@ def write_blocks(conn: Connection, job_id: int, points: Points) -> None:
     existing = {
         int(block): _decode(bytes(data))
         for block, data in conn.exec_driver_sql(
-            f"SELECT block, data FROM point_blocks WHERE job_id = {p} AND block BETWEEN {p} AND {p}",
+            f"SELECT block, data FROM point_blocks "
+            f"WHERE job_id = {p} AND block BETWEEN {p} AND {p}",
             (job_id, first, last),
         )
     }

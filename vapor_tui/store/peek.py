@@ -12,13 +12,19 @@ from vapor_tui.core.job import Job
 
 from .convert import job_from_row
 from .sqlite_file import (
-    BUSY_TIMEOUT_S,
     StoreError,
     check_sqlite_file,
     is_url,
-    readable_uri,
+    look_quietly,
     resolve_target,
 )
+
+
+def _all_jobs(conn: sqlite3.Connection) -> list[SimpleNamespace]:
+    conn.row_factory = lambda cur, row: SimpleNamespace(
+        **{d[0]: v for d, v in zip(cur.description, row, strict=True)}
+    )
+    return conn.execute("SELECT * FROM jobs ORDER BY id DESC").fetchall()
 
 
 def peek_jobs(db: str | None) -> list[Job] | None:
@@ -34,14 +40,7 @@ def peek_jobs(db: str | None) -> list[Job] | None:
         _, needs_schema = check_sqlite_file(path, create=False, verify=False)
         if needs_schema:
             return None
-        conn = sqlite3.connect(readable_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
-        try:
-            conn.row_factory = lambda cur, row: SimpleNamespace(
-                **{d[0]: v for d, v in zip(cur.description, row, strict=True)}
-            )
-            rows = conn.execute("SELECT * FROM jobs ORDER BY id DESC").fetchall()
-        finally:
-            conn.close()
+        rows = look_quietly(path, _all_jobs)  # no -wal/-shm left next to a file refused later
         return [job_from_row(r) for r in rows]
     except (StoreError, sqlite3.Error, ValueError):
         return None

@@ -107,7 +107,10 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
             f"{path} was written by a newer vapor-tui (schema {user_version}, this one reads "
             f"up to {SCHEMA_VERSION}); upgrade vapor-tui to open it"
         )
-    if valid_for == change_counter and page_count * page_size > size:
+    # A checkpoint writes page 1 (with the new page count) before the pages after it: killed
+    # in between, the file is short of what its header says while the log still holds the
+    # rest. Only without a log is a short file truncated; with one, SQLite's check decides.
+    if valid_for == change_counter and page_count * page_size > size and not _log_size(path):
         raise StoreDamaged(
             f"{path} is damaged (truncated: {size} bytes of {page_count * page_size}); "
             "it was left as it is"
@@ -144,6 +147,13 @@ def _wal_path(path: Path) -> Path:
     return path.with_name(path.name + "-wal")
 
 
+def _log_size(path: Path) -> int:
+    try:
+        return _wal_path(path).stat().st_size
+    except OSError:
+        return 0
+
+
 def _stamp(path: Path) -> tuple[int, int, int] | None:
     try:
         st = path.stat()
@@ -160,7 +170,7 @@ def _with_connection(uri: str, look: Callable[[sqlite3.Connection], T]) -> T:
         conn.close()
 
 
-def _look(path: Path, look: Callable[[sqlite3.Connection], T]) -> T:
+def look_quietly(path: Path, look: Callable[[sqlite3.Connection], T]) -> T:
     """Run `look` on a read-only connection, leaving no trace when possible.
 
     A read-only connection to a WAL database leaves empty -wal and -shm files behind. While the
@@ -192,14 +202,14 @@ def _read_ids(path: Path, app_id: int, user_version: int) -> tuple[int, int]:
         return int(app) & 0xFFFFFFFF, int(version) & 0xFFFFFFFF
 
     try:
-        return _look(path, look)
+        return look_quietly(path, look)
     except sqlite3.DatabaseError:
         return app_id, user_version
 
 
 def schema_is_empty(path: Path) -> bool:
     try:
-        return _look(
+        return look_quietly(
             path, lambda conn: conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
         )
     except sqlite3.DatabaseError:
@@ -220,7 +230,7 @@ def probe_readable(path: Path, full_check: bool = False) -> None:
         return str(result)
 
     try:
-        result = _look(path, look)
+        result = look_quietly(path, look)
     except sqlite3.DatabaseError as exc:
         message = f"{path} is damaged or unreadable ({exc}); it was left as it is"
         raise StoreDamaged(message) from exc

@@ -212,15 +212,22 @@ class VaporApp(App[int]):
         snap = message.snapshot
         self._jobs_version = message.version
         kept, bases = {}, {}
+        # A covered screen (under the too-small notice) is not given its points: its cursor
+        # stays where it was, and the first tick after it shows again reads them all.
+        shown = {getattr(screen, "job_id", None) for screen in self.visible_screens()}
         for job_id, base in snap.bases.items():
             current = self._followed.get(job_id)
             if current is None or message.tokens.get(job_id) != current[0]:
                 continue  # the screen that asked for it is gone
+            if job_id not in shown:
+                continue
             bases[job_id] = base
             self._followed[job_id] = (current[0], base.last_step, True)
         for job_id, points in snap.points.items():
             current = self._followed.get(job_id)
             if current is None or message.tokens.get(job_id) != current[0]:
+                continue
+            if job_id not in shown:
                 continue
             kept[job_id] = points
             if len(points):
@@ -317,6 +324,11 @@ class VaporApp(App[int]):
         from vapor_tui.ui.screens.detail import JobDetailScreen
 
         self.push_screen(JobDetailScreen(job_id))
+
+    def action_command_palette(self) -> None:
+        from vapor_tui.ui.palette import open_palette
+
+        open_palette(self)  # Textual's, with two crashes guarded (see palette.py)
 
     def action_help(self) -> None:
         from vapor_tui.ui.screens.help import HelpScreen

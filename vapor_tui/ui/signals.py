@@ -42,6 +42,10 @@ class _Watchdog(threading.Thread):
         self._event = threading.Event()
         self._armed = False
 
+    @property
+    def armed(self) -> bool:
+        return self._armed
+
     def arm(self) -> None:
         self._armed = True
         self._event.set()
@@ -99,8 +103,11 @@ def install(
 
     def uninstall() -> None:
         for sig, old in previous.items():
+            # Already on the way out because of a signal: a second one (the hangup that
+            # follows a SIGTERM when the terminal closes) must not cut the way short.
+            restore = signal.SIG_IGN if watchdog.armed else old
             with contextlib.suppress(ValueError, TypeError):
-                signal.signal(sig, old if old is not None else signal.SIG_DFL)
+                signal.signal(sig, restore if restore is not None else signal.SIG_DFL)
         watchdog.cancel()
 
     return uninstall

@@ -33,6 +33,7 @@ class JobDetailScreen(JobActions, Screen[None]):
         super().__init__()
         self.job_id = job_id
         self.job: Job | None = None
+        self._covered = False  # by the too-small notice: ticks leave a covered screen alone
         self._texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -52,6 +53,18 @@ class JobDetailScreen(JobActions, Screen[None]):
 
     def on_unmount(self) -> None:
         self.app.unfollow(self.job_id)
+
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
+    def on_screen_resume(self) -> None:
+        # Shown again after the too-small notice covered it: ticks left it alone meanwhile,
+        # and its points since then wait in the store for the next one.
+        snap = self.app.snapshot
+        if self._covered and snap is not None and self.job is not None:
+            self._covered = False
+            self.apply_snapshot(Snapshot(snap.jobs, snap.now, {}, True, {}))
+            self.app.request_tick()
 
     def on_resize(self) -> None:
         if self.job is not None:

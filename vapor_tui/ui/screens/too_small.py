@@ -20,6 +20,11 @@ class TooSmallScreen(Screen[None]):
     def on_resize(self) -> None:
         self._describe()
 
+    def on_screen_resume(self) -> None:
+        # Back on top after a screen opened over it (help, the palette) has closed: the
+        # terminal may have grown meanwhile, and no resize event will come to say so.
+        self.app.call_after_refresh(self.app._check_size)
+
     def _describe(self) -> None:
         from vapor_tui.ui.app import MIN_HEIGHT, MIN_WIDTH
 

@@ -127,15 +127,17 @@ class MetricChart(PlotextPlot):
         plt.theme(self._get_plotext_theme_name(self.app.theme))
         series = self.series
         plt.xlim(0, max(1, series.total))
-        lo, hi = series.y_range(self.log_y)
-        if self.log_y:
+        x, y = series.envelope()
+        # plotext cannot lay out a log axis with nothing on it: linear until there is data.
+        log = self.log_y and len(x) > 0
+        lo, hi = series.y_range(log)
+        if log:
             # plotext log-scales the data but takes the limits as they are given.
             plt.yscale("log")
             lo, hi = math.log10(lo), math.log10(hi)
         plt.ylim(lo, hi)
         plt.xlabel("step")
         marker = "." if self.ascii_only else "braille"
-        x, y = series.envelope()
         if len(x):
             raw_color = RAW_FAINT if self.smoothing else RAW_BRIGHT
             plt.plot(x.tolist(), y.tolist(), marker=marker, color=raw_color)
@@ -154,7 +156,11 @@ class MetricChart(PlotextPlot):
                 vx.tolist(), vy.tolist(), marker="o" if self.ascii_only else "◆", color=VALIDATION
             )
         self.frames_built += 1
-        text = plt.build()
+        try:
+            text = plt.build()
+        except Exception as exc:  # a charting library's corner case must not end the app
+            self.log.error(f"plotext could not draw the chart: {exc!r}")
+            return [f" (the chart could not be drawn: {type(exc).__name__})"] + [""] * (height - 1)
         if self.ascii_only:
             text = text.translate(_ASCII_FRAME)
         return text.split("\n")

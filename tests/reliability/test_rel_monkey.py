@@ -1,0 +1,149 @@
+"""Keys mashed at random into the running app (Pilot), jobs running on a fake clock, the window
+resized now and then, down to nothing: nothing raises, no worker fails, the database stays
+whole, and the app still quits cleanly. The keys come from a fixed seed; a failure names the
+key that found it."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+
+from textual import events
+from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
+
+from vapor_tui.core.config import JobConfig
+from vapor_tui.store.jobs import create_job
+
+from .conftest import settle
+from .rel_checks import check_database
+
+SEED = 1234
+# Quoted in docs/RELIABILITY.md (with the keys sent to the app in a real terminal, below).
+MONKEY_KEYS = 2500
+# Everything but the quit keys: q, ctrl+q and ctrl+c end the app, which would end the test.
+KEYS = (
+    *"abcdefghijklmnoprstuvwxyz0123456789",
+    *("n", "s", "x", "f", "c", "d", "y", "l", "m", "a"),  # the app's own keys, twice as often
+    "enter",
+    "escape",
+    "tab",
+    "shift+tab",
+    "up",
+    "down",
+    "left",
+    "right",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+    "space",
+    "backspace",
+    "delete",
+    "question_mark",
+    "slash",
+    "minus",
+    "full_stop",
+    "ctrl+p",
+    "ctrl+s",
+)
+SIZES = ((120, 40), (80, 24), (60, 16), (59, 15), (30, 8), (1, 1), (200, 60))
+
+
+async def mash(app, pilot, key: str) -> None:
+    """Press a key the way Pilot does, minus its waits for idle time and for animations to end:
+    a user mashing keys does not wait for a scroll to finish either. The events a key causes
+    are all handled before the next one."""
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)
+    await pilot._wait_for_screen()
+
+
+async def test_thousands_of_random_keys(make_app, ui_store, clock, ui_db):
+    for n, (epochs, spe, step_s) in enumerate([(3, 100, 1.0), (2, 50, 0.5), (5, 20, 3.0)]):
+        config = JobConfig(f"monkey-{n}", epochs=epochs, steps_per_epoch=spe, step_seconds=step_s)
+        create_job(ui_store, JobConfig(**{**config.as_dict(), "seed": n}), start=n != 2)
+    rng = random.Random(SEED)
+    pressed, sessions = 0, 0
+    trail: list[str] = []
+    while pressed < MONKEY_KEYS:
+        sessions += 1
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            while pressed < MONKEY_KEYS and app.is_running:
+                key = rng.choice(KEYS)
+                trail = [*trail[-30:], key]
+                await mash(app, pilot, key)
+                pressed += 1
+                if pressed % 20 == 0:
+                    clock.advance(rng.uniform(0, 40))
+                    app.request_tick()
+                    await settle(app, pilot, rounds=1)  # Pilot's own pause: all caught up
+                if pressed % 250 == 0:
+                    await pilot.resize_terminal(*rng.choice(SIZES))
+                assert app.return_code in (None, 0), f"after {trail}"
+            if app.is_running:  # the last key pressed: leave the way a user would
+                await pilot.resize_terminal(120, 40)
+                await settle(app, pilot)
+                await pilot.press("ctrl+q")
+                await pilot.pause()
+        # The palette has a Quit command: choosing it at random is a clean quit too.
+        assert app.return_code == 0, f"session {sessions} ended with {app.return_code}: {trail}"
+        unexpected = [n for n in app.notice_log if "nexpected" in n[2]]
+        assert not unexpected, unexpected
+    assert pressed == MONKEY_KEYS
+    check_database(ui_db, f"after {MONKEY_KEYS} random keys")
+
+
+# Keys as a terminal sends them, for the app in a real pty (no q, ctrl+c or ctrl+q).
+PTY_KEYS = (
+    *"abcdefghijklmnoprstuvwxyz0123456789",
+    *"nsxfcdylma?/",
+    "\r",
+    "\t",
+    "\x7f",
+    "\x1b",
+    "\x1b[A",
+    "\x1b[B",
+    "\x1b[C",
+    "\x1b[D",
+    "\x1b[5~",
+    "\x1b[6~",
+    "\x1b[H",
+    "\x1b[F",
+    "\x10",  # ctrl+p
+    "\x13",  # ctrl+s
+)
+PTY_BURSTS = 20
+PTY_BURST_KEYS = 25
+
+
+def test_bursts_of_keys_in_a_real_terminal(tmp_path, helpers):
+    """Keys arriving faster than the screen is drawn, as a paste or a held key sends them."""
+    from tests.support.pty_app import PtyApp
+
+    from .rel_processes import run_cli
+
+    db = tmp_path / "burst.db"
+    env = helpers.cli_env()
+    run_cli(db, ["new", "--name", "burst", "--start", "--step-seconds", "0.05"], env, tmp_path)
+    rng = random.Random(SEED + 1)
+    app = PtyApp(["--db", str(db), "--refresh", "0.1"], env)
+    try:
+        app.wait_for("burst")
+        app.send("\x10\x1b[6~")  # the palette and a page key in one burst
+        for n in range(PTY_BURSTS):
+            app.send("".join(rng.choice(PTY_KEYS) for _ in range(PTY_BURST_KEYS)))
+            app.pump(0.15)
+            assert app.child.isalive(), f"burst {n}: {app.raw[-2000:]!r}"
+        app.send("\x11")  # ctrl+q quits from anywhere
+        assert app.wait_exit() == 0
+    finally:
+        app.close()
+    assert app.restored_terminal()
+    check_database(db, "after the bursts")

@@ -1,0 +1,129 @@
+"""The reliability suite checks itself: its database checks catch each kind of damage they are
+there to catch, and the figures docs/RELIABILITY.md quotes are the ones the suite reaches."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from vapor_tui.core.clock import FakeClock
+from vapor_tui.core.config import JobConfig
+from vapor_tui.store.catchup import catch_up
+from vapor_tui.store.engine import open_store
+from vapor_tui.store.jobs import create_job
+
+from . import (
+    test_rel_bad_files,
+    test_rel_bad_form,
+    test_rel_bad_options,
+    test_rel_bad_places,
+    test_rel_concurrency,
+    test_rel_crash,
+    test_rel_monkey,
+    test_rel_state_machine,
+)
+from .rel_checks import check_database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def sound_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete job, a running one and a queued one (ids 1, 2, 3)."""
+    path = tmp_path_factory.mktemp("sound") / "sound.db"
+    clock = FakeClock(datetime(2026, 2, 1, tzinfo=UTC))
+    store = open_store(path, clock=clock)
+    try:
+        create_job(store, JobConfig("done", epochs=2, steps_per_epoch=10, seed=1), start=True)
+        clock.advance(100)
+        create_job(store, JobConfig("runs", epochs=2, steps_per_epoch=50, seed=2), start=True)
+        create_job(store, JobConfig("waits", seed=3))
+        clock.advance(20)
+        catch_up(store)
+    finally:
+        store.close()
+    check_database(path, "the sound database")
+    return path
+
+
+def _sql(*statements: str) -> Callable[[Path], None]:
+    def damage(path: Path) -> None:
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA foreign_keys = OFF")
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+        conn.close()
+
+    return damage
+
+
+def _bytes(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[4096 : 4096 + 8] = bytes(8)  # the b-tree header of page 2, the jobs table
+    path.write_bytes(bytes(data))
+
+
+DAMAGE = {
+    "a missing point": (_sql("DELETE FROM points WHERE job_id = 2 AND step = 5"), "points"),
+    "a count off by one": (
+        _sql("UPDATE jobs SET steps_done = steps_done + 1 WHERE id = 2"),
+        "points",
+    ),
+    "queued with a point": (
+        _sql(
+            "INSERT INTO points SELECT 3, step, epoch, loss, accuracy, learning_rate, "
+            "val_loss, timestamp FROM points WHERE job_id = 1 AND step = 1"
+        ),
+        "points",
+    ),
+    "a point changed": (_sql("UPDATE points SET loss = loss * 2 WHERE job_id = 2"), "loss"),
+    "a summary astray": (_sql("UPDATE point_summary SET n = n + 1 WHERE job_id = 2"), "summary"),
+    "a block astray": (_sql("DELETE FROM point_blocks WHERE job_id = 2"), "blocks"),
+    "a status astray": (_sql("UPDATE jobs SET status = 'complete' WHERE id = 2"), "complete"),
+    "bytes astray": (_bytes, "integrity_check"),
+}
+
+
+@pytest.mark.parametrize("kind", list(DAMAGE))
+def test_the_checks_catch_each_kind_of_damage(kind, sound_db, tmp_path):
+    damage, words = DAMAGE[kind]
+    path = tmp_path / "damaged.db"
+    shutil.copyfile(sound_db, path)
+    damage(path)
+    with pytest.raises(AssertionError, match=re.escape(words)):
+        check_database(path, kind)
+
+
+def figures() -> dict[str, int]:
+    bad_inputs = (
+        test_rel_bad_files.BAD_FILE_CHECKS
+        + test_rel_bad_places.PLACE_CHECKS
+        + test_rel_bad_options.OPTION_CHECKS
+        + test_rel_bad_form.FORM_CHECKS
+    )
+    monkey = test_rel_monkey
+    return {
+        "kills": test_rel_crash.KILLS,
+        "processes at once": test_rel_concurrency.PROCESSES,
+        "bad inputs": bad_inputs,
+        "random keys": monkey.MONKEY_KEYS + monkey.PTY_BURSTS * monkey.PTY_BURST_KEYS,
+        "state machine runs": test_rel_state_machine.MACHINE_EXAMPLES,
+        "form examples": test_rel_state_machine.FORM_EXAMPLES,
+    }
+
+
+def test_the_document_quotes_the_figures_the_suite_reaches():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    if "## Reliability" in readme:  # once merged into the README
+        text = readme[readme.index("## Reliability") :]
+    else:
+        text = (ROOT / "docs" / "RELIABILITY.md").read_text(encoding="utf-8")
+    for name, figure in figures().items():
+        assert f"{figure:,}" in text, f"{name}: {figure:,} is not quoted"
