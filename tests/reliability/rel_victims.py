@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.support.pty_app import PtyApp
-from vapor_tui.core.clock import FakeClock, from_epoch
+from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.status import Action, JobStatus
 from vapor_tui.store.catchup import catch_up
@@ -65,8 +65,9 @@ def after_the_kill(db: Path, scratch: Path, where: str) -> int:
     """Check what the next start finds, then carry it on; returns how many jobs advanced."""
     copy = copy_as_after_a_crash(db, scratch / "after-kill.db")
     before = check_database(copy, where)
-    now = time.time()
-    store = open_store(copy, clock=FakeClock(from_epoch(now)))  # refuses nothing it should take
+    moment = datetime.now(UTC)
+    now = moment.timestamp()  # exactly the catch-up's (a float has more digits than a datetime)
+    store = open_store(copy, clock=FakeClock(moment))  # refuses nothing it should take
     try:
         catch_up(store)
     finally:

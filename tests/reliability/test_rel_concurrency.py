@@ -24,7 +24,7 @@ from .rel_processes import TROUBLE, CliCall, Instance, run_cli, spawn_cli
 SEED = 4242
 INSTANCES = 2
 CLI_WORKERS = 3
-CLI_CALLS_EACH = 8
+CLI_CALLS_EACH = 6
 # Processes on the database at once in the mixed test, quoted in docs/RELIABILITY.md.
 PROCESSES = INSTANCES + CLI_WORKERS
 GLACIAL = 10_000.0

@@ -40,9 +40,9 @@ from .rel_victims import (
 
 SEED = 20260305
 CLI_KILLS = 24
-MID_WRITE_KILLS = 6
-APP_KILLS = 10
-CREATE_KILLS = 10
+MID_WRITE_KILLS = 4
+APP_KILLS = 8
+CREATE_KILLS = 14
 # Quoted in docs/RELIABILITY.md (a test there checks the figure).
 KILLS = CLI_KILLS + MID_WRITE_KILLS + APP_KILLS + CREATE_KILLS
 
