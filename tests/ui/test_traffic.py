@@ -158,3 +158,25 @@ async def test_rows_out_of_view_update_their_data_and_show_it_when_scrolled_to(
 
 def _screen_lines(app) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def test_the_painted_rows_show_each_changed_cell(make_app, ui_store, clock):
+    """Only the changed cells' renders are dropped: every painted row, the cursor's included,
+    must still show what the table now holds, not what it held a tick ago."""
+    jobs = [create_job(ui_store, config(f"paint{i}", seed=i), start=True) for i in range(5)]
+    clock.advance(5)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down")  # the cursor on the second row
+        table = app.screen.query_one(JobTable)
+        before = {job.id: str(table.get_cell(str(job.id), "loss")) for job in jobs}
+        _screen_lines(app)  # every row rendered, so every render is cached
+        clock.advance(7)
+        await tick(app, pilot)
+        lines = _screen_lines(app)
+        for job in jobs:
+            loss = str(table.get_cell(str(job.id), "loss"))
+            assert loss != before[job.id] and "." in before[job.id]
+            row = next(line for line in lines if f" paint{job.id - 1} " in line)
+            assert loss in row and before[job.id] not in row, (row, loss)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widgets import DataTable
@@ -156,7 +158,7 @@ class JobTable(DataTable):
         """Repaint exactly these cells. DataTable.update_cell repaints the whole table, and its
         refresh_coordinate walks every row to find one cell (O(rows) a cell, O(rows²) a tick);
         our rows are all one line high, so a cell's place is arithmetic."""
-        self._update_count += 1  # the row render cache is keyed on this
+        self._forget_rendered(cells)
         self.cells_updated += len(cells)
         x = self._row_label_column_width
         spans = {}
@@ -175,3 +177,25 @@ class JobTable(DataTable):
             region = Region(x, top + row_index, width, 1)
             if window.overlaps(region):
                 self.refresh(region.translate(-scroll))
+
+    def _forget_rendered(self, cells: list[tuple[str, str]]) -> None:
+        """Drop the cached renders of these cells and their rows, and nothing else.
+        DataTable's way is to bump `_update_count`, which every render cache is keyed on: then
+        each repainted line renders all its cells through Rich again (about 40 ms a tick with
+        100 running jobs, against under 10 with only the changed cells rendered)."""
+        pairs = {(RowKey(key), ColumnKey(column)) for key, column in cells}
+        rows = {row for row, _ in pairs}
+        indexes = {self._row_locations.get(row) for row in rows} - {None}
+        top = self.header_height if self.show_header else 0
+        lines = {top + index for index in indexes}
+        count = self._update_count
+        _discard(self._cell_render_cache, lambda key: (key[0], key[1]) in pairs)
+        _discard(self._row_render_cache, lambda key: key[0] in rows)
+        _discard(self._line_cache, lambda key: key[0] in lines)
+        for index in indexes:
+            self._row_renderable_cache.discard((count, index))
+
+
+def _discard(cache: LRUCache, doomed: Callable[[tuple], bool]) -> None:
+    for key in [key for key in list(cache.keys()) if doomed(key)]:
+        cache.discard(key)
