@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 
 import pyte
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -61,6 +64,36 @@ def test_changed_span_none_when_equal_and_covers_style_changes():
     assert changed_span(a, _line(("abc", "blue"), ("def", ""))) == (0, 3)
     assert changed_span(a, _line(("abc", "red"), ("deg", ""))) == (5, 6)
     assert changed_span(a, _line(("abc", "red"), ("defgh", ""))) == (6, 8)
+
+    # The ETA grows shorter by two characters: everything after it moved left and must be
+    # repainted, although its characters match the old line's ending.
+    before = _line(("ETA 12 minutes   loss 0.5000   best 0.4000   val -", ""))
+    after = _line(("ETA 1 minute   loss 0.5000   best 0.4000   val -", ""))
+    assert changed_span(before, after) == (5, before.cell_length)
+
+
+@given(
+    st.lists(st.tuples(st.text("ab -中", max_size=6), st.sampled_from(["", "red"])), max_size=5),
+    st.lists(st.tuples(st.text("ab -中", max_size=6), st.sampled_from(["", "red"])), max_size=5),
+)
+def test_repainting_the_changed_span_turns_the_old_line_into_the_new(old, new):
+    a, b = _line(*old), _line(*new)
+    width = max(a.cell_length, b.cell_length)
+    screen = _cols(a, width)
+    span = changed_span(a, b)
+    if span is not None:
+        first, end = span
+        screen[first:end] = _cols(b, width)[first:end]
+    assert screen == _cols(b, width)
+
+
+def _cols(strip: Strip, width: int) -> list[tuple[str, object]]:
+    cols = []
+    for segment in strip:
+        for char in segment.text:
+            cols.append((char, segment.style))
+            cols.extend([("", segment.style)] * (cell_len(char) - 1))
+    return cols + [(" ", None)] * (width - len(cols))
 
 
 async def test_live_static_marks_only_the_changed_cells(make_app, ui_store, clock):
