@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
 from vapor_tui.core.status import Action, JobStatus
 from vapor_tui.store.jobs import apply_action, create_job, get_job, list_jobs
 from vapor_tui.ui.screens.confirm import ConfirmScreen
@@ -175,13 +178,14 @@ async def test_clone_and_delete_with_confirmation(make_app, ui_store):
         assert len(jobs) == 2 and jobs[0].config == job.config
         assert jobs[0].status is JobStatus.QUEUED
         assert table_rows(app)[0][0] == str(jobs[0].id)
-        await pilot.press("d")
+        # The cursor went to the clone, so that `s` next starts it.
+        clone_id = jobs[0].id
+        assert app.screen.query_one(JobTable).selected_id == clone_id
+        await pilot.press("down", "d")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")  # no
         await settle(app, pilot)
         assert len(list_jobs(ui_store)) == 2
-        # The cursor stayed on the original when its clone appeared above it.
-        clone_id = jobs[0].id
         await pilot.press("d", "y")
         await settle(app, pilot)
         assert [j.id for j in list_jobs(ui_store)] == [clone_id]
@@ -294,3 +298,71 @@ async def test_conflicting_action_from_elsewhere_loses_and_says_why(make_app, ui
         assert get_job(ui_store, job.id).status is JobStatus.STOPPING  # the stop won
         refused = [n for n in notes(app) if n.startswith("warning | Refused")]
         assert refused and "changed from running to stopping" in refused[-1]
+
+
+def footer_shown(app) -> dict[str, str]:
+    """What the footer on screen shows now: key -> description."""
+    return {key.key: key.description for key in app.screen.query_one(Footer).query(FooterKey)}
+
+
+async def test_the_footer_follows_the_selected_jobs_status(make_app, ui_store, clock):
+    job = create_job(ui_store, config("foot"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert {"s", "x", "f"} <= set(footer_shown(app))
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert "s" not in footer_shown(app) and footer_shown(app)["x"] == "Stop"
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert footer_shown(app)["x"] == "Stop now"
+        # Changed elsewhere (another process): the footer follows at the next tick.
+        apply_action(ui_store, job.id, Action.FAIL)
+        await tick(app, pilot)
+        assert not {"s", "x", "f"} & set(footer_shown(app)) and "c" in footer_shown(app)
+
+
+async def test_the_cursor_keeps_its_job_through_a_resize_and_a_theme(make_app, ui_store):
+    jobs = [create_job(ui_store, config(f"keep{i}")) for i in range(4)]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down")
+        table = app.screen.query_one(JobTable)
+        assert table.selected_id == jobs[1].id
+        await pilot.resize_terminal(90, 30)  # fewer columns: the table is rebuilt
+        await settle(app, pilot)
+        assert table.selected_id == jobs[1].id
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        assert table.selected_id == jobs[1].id
+        app.theme = "textual-light"
+        await settle(app, pilot)
+        assert table.selected_id == jobs[1].id
+
+
+async def test_a_new_job_gets_the_cursor_and_s_starts_it(make_app, ui_store):
+    older = create_job(ui_store, config("older"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"fresh", "enter")
+        await settle(app, pilot)
+        fresh = next(j for j in list_jobs(ui_store) if j.name == "fresh")
+        assert app.screen.query_one(JobTable).selected_id == fresh.id
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert get_job(ui_store, fresh.id).status is JobStatus.RUNNING
+        assert get_job(ui_store, older.id).status is JobStatus.QUEUED
+
+
+async def test_back_from_a_watched_job_lands_on_it(make_app, ui_store):
+    jobs = [create_job(ui_store, config(f"w{i}")) for i in range(3)]
+    app = make_app(watch=jobs[0].id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobDetailScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen.query_one(JobTable).selected_id == jobs[0].id

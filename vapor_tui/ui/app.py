@@ -318,12 +318,22 @@ class VaporApp(App[int]):
             self.notify(message.error, title="Refused", severity="warning", timeout=6)
         elif message.message:
             self.notify(message.message)
+        if not message.error and message.kind in ("create", "clone") and message.job_id:
+            self._select_in_jobs(message.job_id)  # so that `s` next starts the new job
         self.request_tick()
 
     def open_detail(self, job_id: int) -> None:
         from vapor_tui.ui.screens.detail import JobDetailScreen
 
+        self._select_in_jobs(job_id)  # where `esc` comes back to
         self.push_screen(JobDetailScreen(job_id))
+
+    def _select_in_jobs(self, job_id: int) -> None:
+        from vapor_tui.ui.screens.jobs import JobsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, JobsScreen):
+                screen.select_later(job_id)
 
     def action_command_palette(self) -> None:
         from vapor_tui.ui.palette import open_palette

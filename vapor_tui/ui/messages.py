@@ -76,8 +76,11 @@ class TickFailed(Message):
 class ActionDone(Message):
     """A user action finished: `error` is None on success, else the reason it was refused."""
 
-    def __init__(self, message: str, error: str | None = None, job_id: int | None = None):
+    def __init__(
+        self, message: str, error: str | None = None, job_id: int | None = None, kind: str = ""
+    ):
         super().__init__()
         self.message = message
         self.error = error
-        self.job_id = job_id
+        self.job_id = job_id  # for create and clone, the new job
+        self.kind = kind

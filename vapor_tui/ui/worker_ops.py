@@ -69,19 +69,19 @@ def run_action(
         if kind == "create":
             assert config is not None
             job = create_job(store, config, start=start)
-            return ActionDone(f"Created #{job.id} {job.name}", job_id=job.id)
+            return ActionDone(f"Created #{job.id} {job.name}", job_id=job.id, kind=kind)
         assert job_id is not None
         if kind == "clone":
             job = clone_job(store, job_id)
-            return ActionDone(f"Cloned #{job_id} as #{job.id}", job_id=job.id)
+            return ActionDone(f"Cloned #{job_id} as #{job.id}", job_id=job.id, kind=kind)
         if kind == "delete":
             name = get_job(store, job_id).name
             delete_job(store, job_id)
-            return ActionDone(f"Deleted #{job_id} {name}", job_id=job_id)
+            return ActionDone(f"Deleted #{job_id} {name}", job_id=job_id, kind=kind)
         job = apply_action(store, job_id, Action(kind), expected=expected)
-        return ActionDone("", job_id=job.id)
+        return ActionDone("", job_id=job.id, kind=kind)
     except (TransitionError, JobNotFound, StoreError) as exc:
-        return ActionDone("", error=_sentence(str(exc)), job_id=job_id)
+        return ActionDone("", error=_sentence(str(exc)), job_id=job_id, kind=kind)
 
 
 def _sentence(text: str) -> str:

@@ -45,6 +45,8 @@ class JobsScreen(JobActions, Screen[None]):
         self.filter_text = ""
         self._jobs: tuple[Job, ...] = ()
         self._summary = ""
+        self._footer_for: tuple[int, JobStatus] | None = None
+        self._select_on_mount: int | None = None
 
     def compose(self) -> ComposeResult:
         yield LiveStatic("vapor-tui", id="topbar")
@@ -60,6 +62,8 @@ class JobsScreen(JobActions, Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(JobTable)
         table.setup_columns(self.app.size.width)
+        if self._select_on_mount is not None:
+            table.select_later(self._select_on_mount)
         if self.app.snapshot is not None:
             self.apply_snapshot(self.app.snapshot)
 
@@ -91,7 +95,6 @@ class JobsScreen(JobActions, Screen[None]):
     def _show(self, snap: Snapshot) -> None:
         table = self.query_one(JobTable)
         visible = [j for j in snap.jobs if matches(j, self.filter_text)]
-        before = table.selected_id, self._status_of(table.selected_id)
         table.sync(visible, snap.now)
         empty = self.query_one("#empty", Static)
         if not snap.jobs:
@@ -104,14 +107,13 @@ class JobsScreen(JobActions, Screen[None]):
         if table.display != bool(visible):
             table.display = bool(visible)
         self._update_topbar(snap)
-        if (table.selected_id, self._status_of(table.selected_id)) != before:
+        # The footer offers the keys the selected job's state allows: refresh it when the
+        # selection or that job's status changed, whoever changed it.
+        selected = self.selected_job()
+        footer_for = None if selected is None else (selected.id, selected.status)
+        if footer_for != self._footer_for:
+            self._footer_for = footer_for
             self.refresh_bindings()
-
-    def _status_of(self, job_id: int | None) -> JobStatus | None:
-        for job in self._jobs:
-            if job.id == job_id:
-                return job.status
-        return None
 
     def _update_topbar(self, snap: Snapshot) -> None:
         counts = {s: 0 for s in JobStatus}
@@ -142,7 +144,21 @@ class JobsScreen(JobActions, Screen[None]):
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
+        selected = self.selected_job()
+        self._footer_for = None if selected is None else (selected.id, selected.status)
         self.refresh_bindings()
+
+    def select_later(self, job_id: int) -> None:
+        """Put the cursor on this job once the table shows it (created, cloned, opened)."""
+        if not self.is_mounted:
+            self._select_on_mount = job_id
+            return
+        self.query_one(JobTable).select_later(job_id)
+        snap = self.app.snapshot
+        # A covered screen catches up when it shows again (repainting it now would resend the
+        # whole terminal).
+        if snap is not None and snap.job(job_id) is not None and self in self.app.visible_screens():
+            self._show(snap)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

@@ -82,6 +82,9 @@ class JobTable(DataTable):
         self._cell_cache: dict[str, tuple[int, dict[str, Text | str]]] = {}
         self._columns: tuple[str, ...] = ()
         self._name_width = 0
+        # The job the cursor goes to at the next sync that shows it: the one it was on before
+        # the columns were rebuilt, or one just created or opened elsewhere.
+        self._select_next: int | None = None
         self.cells_updated = 0  # read by tests: how many cells a sync touched
 
     def setup_columns(self, width: int, force: bool = False) -> bool:
@@ -92,6 +95,8 @@ class JobTable(DataTable):
         name_width = max(8, min(40, width - used))
         if (keys, name_width) == (self._columns, self._name_width) and not force:
             return False
+        if self._select_next is None:
+            self._select_next = self.selected_id
         self.clear(columns=True)
         self._shown.clear()
         self._cell_cache.clear()
@@ -111,9 +116,16 @@ class JobTable(DataTable):
             return None
         return int(key.value) if key.value is not None else None
 
+    def select_later(self, job_id: int) -> None:
+        """Put the cursor on this job as soon as a sync shows it."""
+        self._select_next = job_id
+
     def sync(self, jobs: list[Job], now: datetime) -> None:
         """Make the rows show `jobs` (newest first), touching only what changed."""
         selected = self.selected_id
+        wanted_next = self._select_next
+        if wanted_next is not None and any(job.id == wanted_next for job in jobs):
+            selected, self._select_next = wanted_next, None
         wanted = {str(j.id): j for j in jobs}
         for key in [k for k in self._shown if k not in wanted]:
             self.remove_row(key)
