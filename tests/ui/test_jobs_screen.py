@@ -366,3 +366,23 @@ async def test_back_from_a_watched_job_lands_on_it(make_app, ui_store):
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen.query_one(JobTable).selected_id == jobs[0].id
+
+
+async def test_long_epochs_and_models_are_not_cut_silently(make_app, ui_store, clock):
+    create_job(ui_store, config("short"))
+    long = create_job(
+        ui_store,
+        config("long", epochs=120, steps_per_epoch=1, model="meta-llama/Llama-3.1-8B"),
+        start=True,
+    )
+    clock.advance(10)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        epoch = get_job(ui_store, long.id).epoch
+        assert epoch >= 10
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        row = next(line for line in lines if " long " in line)
+        assert f" {epoch}/120 " in row  # the whole epoch count, not "10/12"
+        assert "meta-llama/Llama-…" in row  # cut where it must be, and shown to be
+        assert "Epoch" in lines[1] and "Loss" in lines[1]

@@ -30,27 +30,46 @@ COLUMNS = (
     ("created", "Created", 112),
 )
 BAR_WIDTH = 8
+# The model and epoch columns grow to fit the longest value shown, up to these widths.
+MODEL_WIDTHS = (10, 18)
+EPOCH_WIDTHS = (5, 13)
 FIXED_WIDTHS = {
     "id": 4,
-    "model": 10,
+    "model": MODEL_WIDTHS[0],
     "status": 10,
     "progress": BAR_WIDTH + 5,
-    "epoch": 5,
+    "epoch": EPOCH_WIDTHS[0],
     "loss": 6,
     "eta": 11,
     "created": 14,
 }
 
 
-def job_cells(job: Job, now: datetime, glyphs: Glyphs, name_width: int) -> dict[str, Text | str]:
-    name = job.name
-    if len(name) > name_width:
-        name = name[: max(1, name_width - len(glyphs.ellipsis))] + glyphs.ellipsis
+def fitted_widths(jobs: list[Job]) -> dict[str, int]:
+    """Widths for the model and epoch columns that fit every job shown (so that `120/120` is
+    not cut to `120/1`), within their bounds; the name column gives way."""
+    model = max((len(job.model) for job in jobs), default=0)
+    epoch = max((2 * len(str(job.config.epochs)) + 1 for job in jobs), default=0)
+    return {
+        "model": min(max(model, MODEL_WIDTHS[0]), MODEL_WIDTHS[1]),
+        "epoch": min(max(epoch, EPOCH_WIDTHS[0]), EPOCH_WIDTHS[1]),
+    }
+
+
+def _fit(text: str, width: int, glyphs: Glyphs) -> str:
+    if len(text) <= width:
+        return text
+    return text[: max(1, width - len(glyphs.ellipsis))] + glyphs.ellipsis
+
+
+def job_cells(
+    job: Job, now: datetime, glyphs: Glyphs, name_width: int, model_width: int = 18
+) -> dict[str, Text | str]:
     bar = glyphs.bar(job.progress, BAR_WIDTH)
     return {
         "id": Text(str(job.id), justify="right"),
-        "name": name,
-        "model": job.model,
+        "name": _fit(job.name, name_width, glyphs),
+        "model": _fit(job.model, model_width, glyphs),
         "status": glyphs.badge(job.status),
         "progress": Text.assemble(
             (bar, glyphs.active_bar if job.status.is_active else "grey50"),
@@ -82,6 +101,9 @@ class JobTable(DataTable):
         self._cell_cache: dict[str, tuple[int, dict[str, Text | str]]] = {}
         self._columns: tuple[str, ...] = ()
         self._name_width = 0
+        self._terminal_width = 0
+        self._fitted = fitted_widths([])
+        self._layout: tuple[tuple[str, ...], dict[str, int]] | None = None
         # The job the cursor goes to at the next sync that shows it: the one it was on before
         # the columns were rebuilt, or one just created or opened elsewhere.
         self._select_next: int | None = None
@@ -90,20 +112,24 @@ class JobTable(DataTable):
     def setup_columns(self, width: int, force: bool = False) -> bool:
         """Choose the columns that fit a terminal `width` columns wide, with fixed widths so
         nothing shifts as values change. True if they changed (rows must be re-added)."""
+        self._terminal_width = width
+        widths = {**FIXED_WIDTHS, **self._fitted}
         keys = tuple(key for key, _, min_width in COLUMNS if width >= min_width)
-        used = sum(FIXED_WIDTHS[k] + 2 for k in keys if k != "name") + 2 + 3
-        name_width = max(8, min(40, width - used))
-        if (keys, name_width) == (self._columns, self._name_width) and not force:
+        used = sum(widths[k] + 2 for k in keys if k != "name") + 2 + 3
+        widths["name"] = max(8, min(40, width - used))
+        layout = (keys, widths)
+        if layout == self._layout and not force:
             return False
         if self._select_next is None:
             self._select_next = self.selected_id
         self.clear(columns=True)
         self._shown.clear()
         self._cell_cache.clear()
-        self._columns, self._name_width = keys, name_width
+        self._layout = layout
+        self._columns, self._name_width = keys, widths["name"]
         for key, label, _ in COLUMNS:
             if key in keys:
-                self.add_column(label, width=FIXED_WIDTHS.get(key, name_width), key=key)
+                self.add_column(label, width=widths[key], key=key)
         return True
 
     @property
@@ -122,6 +148,10 @@ class JobTable(DataTable):
 
     def sync(self, jobs: list[Job], now: datetime) -> None:
         """Make the rows show `jobs` (newest first), touching only what changed."""
+        fitted = fitted_widths(jobs)
+        if fitted != self._fitted:
+            self._fitted = fitted
+            self.setup_columns(self._terminal_width)
         selected = self.selected_id
         wanted_next = self._select_next
         if wanted_next is not None and any(job.id == wanted_next for job in jobs):
@@ -162,7 +192,7 @@ class JobTable(DataTable):
             cells = dict(cached[1])
             cells["created"] = format_age((now - job.created_at).total_seconds())
             return cells
-        cells = job_cells(job, now, self.glyphs, self._name_width)
+        cells = job_cells(job, now, self.glyphs, self._name_width, self._fitted["model"])
         self._cell_cache[key] = (job.version, cells)
         return cells
 
