@@ -76,7 +76,7 @@ async def test_start_now_and_scientific_learning_rate(make_app, ui_store):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("name", "", "must not be empty"),
+        ("name", "", "required"),
         ("epochs", "0", "at least 1"),
         ("epochs", "three", "whole number"),
         ("steps_per_epoch", "-5", "at least 1"),
@@ -142,3 +142,54 @@ def test_build_config_never_raises_and_agrees_with_jobconfig(field, text):
     else:
         assert errors == {} and isinstance(config, JobConfig)
         assert getattr(config, field) is not None
+
+
+@pytest.mark.parametrize("where", ["field-start", "field-model", "field-curve"])
+async def test_enter_creates_from_the_tick_box_and_the_lists_too(make_app, ui_store, where):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"from-anywhere")
+        app.screen.query_one(f"#{where}").focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobsScreen)
+        assert [j.name for j in list_jobs(ui_store)] == ["from-anywhere"]
+
+
+async def test_space_ticks_the_box_which_shows_its_state_without_colour(make_app, ui_store):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"ticked")
+        box = app.screen.query_one("#field-start")
+        assert str(box.render()).startswith("[ ]")
+        box.focus()
+        await pilot.press("space")
+        assert box.value and str(box.render()).startswith("[x]")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        (job,) = list_jobs(ui_store)
+        assert job.status is JobStatus.RUNNING
+
+
+async def test_the_form_has_its_own_footer_and_fits_a_small_terminal(make_app, ui_store):
+    from textual.widgets import Button, Footer
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        form = app.screen
+        for field in ("epochs", "steps_per_epoch", "learning_rate", "batch_size", "seed"):
+            form.query_one(f"#field-{field}").value = "oops"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NewJobScreen)
+        shown = {k.key: k.description for k in form.query_one(Footer).query(FooterKey)}
+        assert shown == {"escape": "Cancel", "ctrl+s": "Create"}
+        screen_region = app.screen.region
+        for button in form.query(Button):
+            assert button.region.area and screen_region.contains_region(button.region), button
+        assert form.query_one("#error-name").display  # every error is there, scrolled to

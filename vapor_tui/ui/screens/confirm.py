@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -26,6 +26,7 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Static(self.detail, id="confirm-detail")
             yield Static("[b]y[/b]/[b]enter[/b] confirm   [b]esc[/b] cancel", id="confirm-keys")
+        yield Footer(compact=True)  # this dialog's keys, not those of the screen beneath
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

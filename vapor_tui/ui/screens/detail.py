@@ -22,11 +22,23 @@ def _loss(value: float | None) -> str:
 class JobDetailScreen(JobActions, Screen[None]):
     HELP_TITLE = "Job detail: keys"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="detail.back"),
+        Binding("escape", "back", "Back", tooltip="Back to the jobs", id="detail.back"),
         *JOB_ACTION_BINDINGS,
-        Binding("l", "log", "Log y", id="detail.log"),
-        Binding("m", "smooth", "Smooth", id="detail.smooth"),
-        Binding("a", "metric", "Metric", id="detail.metric"),
+        Binding("l", "log", "Log y", tooltip="Log or linear y axis", id="detail.log"),
+        Binding(
+            "m",
+            "smooth",
+            "Smooth",
+            tooltip="Smoothing on or off (the raw curve stays, faint)",
+            id="detail.smooth",
+        ),
+        Binding(
+            "a",
+            "metric",
+            "Metric",
+            tooltip="Chart loss, accuracy or learning rate",
+            id="detail.metric",
+        ),
     ]
 
     def __init__(self, job_id: int) -> None:

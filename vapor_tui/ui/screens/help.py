@@ -8,14 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
-
-NAVIGATION = [
-    ("up/down, k/j", "move the cursor"),
-    ("pgup/pgdn", "move by a page"),
-    ("home/end, g/G", "first / last job"),
-    ("ctrl+p", "command palette: every action by name"),
-]
+from textual.widgets import Footer, Static
 
 
 def _key_name(binding: Binding, app) -> str:
@@ -31,12 +24,13 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
     app = screen.app
     app_bindings = [b for g in app._bindings.key_to_bindings.values() for b in g]
     screen_bindings = [b for g in screen._bindings.key_to_bindings.values() for b in g]
+    # Textual's own focus and copy keys: true everywhere, and noise in a list of this screen's.
     generic = ("app.focus_next", "app.focus_previous", "screen.copy_text")
+    screen_bindings = [b for b in screen_bindings if b.action not in generic]
     layers = [
         [b for b in app_bindings if b.priority],
-        [b for b in screen_bindings if b.action not in generic],
-        [b for b in app_bindings if not b.priority]
-        + [b for b in screen_bindings if b.action in generic],
+        screen_bindings,
+        [b for b in app_bindings if not b.priority],
     ]
     rows: list[dict[str, list[str]]] = [{}, {}, {}]
     taken: set[str] = set()
@@ -77,13 +71,16 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for keys, label in screen_keys(self.under):
             table.add_row(keys, label)
-        table.add_row("", "")
-        for keys, label in NAVIGATION:
+        navigation = getattr(self.under, "HELP_NAVIGATION", ())
+        if navigation:
+            table.add_row("", "")
+        for keys, label in navigation:
             table.add_row(Text(keys, style="bold"), label)
         with VerticalScroll(id="help-box", classes="dialog"):
             yield Static(f"[b]{title}[/b]", id="help-title")
             yield Static(table, id="help-keys")
             yield Static("[dim]esc or ? closes[/dim]", id="help-foot")
+        yield Footer(compact=True)  # this dialog's keys, not those of the screen beneath
 
     def action_close(self) -> None:
         self.dismiss(None)

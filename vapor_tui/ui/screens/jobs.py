@@ -31,12 +31,29 @@ def matches(job: Job, text: str) -> bool:
 class JobsScreen(JobActions, Screen[None]):
     HELP_TITLE = "Jobs: keys"
     AUTO_FOCUS = "#jobs"
-    HELP_EXTRA = (("enter", "Open the job's detail screen"),)
+    HELP_EXTRA = (("enter", "Open the job: its chart, progress and ETA"),)
+    HELP_NAVIGATION = (
+        ("up/down, k/j", "Move the cursor"),
+        ("pgup/pgdn", "Move by a page"),
+        ("home/end, g/G", "First / last job"),
+    )
     BINDINGS = [
-        Binding("n", "new", "New", id="jobs.new"),
+        Binding("n", "new", "New", tooltip="Create a job (a form; enter creates)", id="jobs.new"),
         *JOB_ACTION_BINDINGS,
-        Binding("d", "delete", "Delete", id="jobs.delete"),
-        Binding("slash", "filter", "Filter", id="jobs.filter"),
+        Binding(
+            "d",
+            "delete",
+            "Delete",
+            tooltip="Delete the job and its points (asks first)",
+            id="jobs.delete",
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter by name, status or id",
+            id="jobs.filter",
+        ),
         Binding("escape", "clear_filter", "Clear the filter", show=False, id="jobs.clear_filter"),
     ]
 

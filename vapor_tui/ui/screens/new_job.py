@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from vapor_tui.core.config import (
     KNOWN_MODELS,
@@ -17,6 +17,7 @@ from vapor_tui.core.config import (
     Schedule,
     new_seed,
 )
+from vapor_tui.ui.widgets.form_fields import FormSelect, TickBox
 
 # (field, label, default text) for the text inputs, in form order.
 TEXT_FIELDS = (
@@ -53,6 +54,9 @@ def build_config(values: dict[str, str]) -> tuple[JobConfig | None, dict[str, st
     checked: dict[str, object] = {}
     probe = JobConfig(name="probe", seed=0)
     for field in ORDER:
+        if not str(values.get(field, "")).strip():
+            errors[field] = "required"
+            continue
         try:
             # Validate one field at a time so every wrong field gets its own message.
             JobConfig(**{**probe.as_dict(), field: values.get(field, "")})
@@ -76,25 +80,31 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "submit", "Create", id="form.submit"),
+        # From a tick box or a closed list too: they leave enter to the form.
+        Binding("enter", "submit", "Create", show=False, id="form.submit.enter"),
     ]
+    # Rows around the fields (title, buttons, hint, border, footer): the fields scroll in
+    # what is left, so the buttons stay on screen in a small terminal.
+    CHROME_ROWS = 11
 
     def compose(self) -> ComposeResult:
         selects = {f: (label, options, default) for f, label, options, default in SELECT_FIELDS}
         texts = {f: (label, default) for f, label, default in TEXT_FIELDS}
         with Vertical(id="form-box", classes="dialog"):
             yield Static("[b]New job[/b]", id="form-title")
-            with Vertical(id="form-fields"):
+            with VerticalScroll(id="form-fields"):
                 for field in ORDER:
                     with Horizontal(classes="form-row"):
                         if field in selects:
                             label, options, default = selects[field]
                             yield Label(label, classes="form-label")
-                            yield Select(
+                            yield FormSelect(
                                 [(o, o) for o in options],
                                 value=default,
                                 allow_blank=False,
                                 id=f"field-{field}",
                                 compact=True,
+                                ascii_only=self.app.glyphs.ascii,
                             )
                         else:
                             label, default = texts[field]
@@ -104,12 +114,12 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
                                 value=value,
                                 id=f"field-{field}",
                                 compact=True,
-                                placeholder="required" if field == "name" else "",
+                                placeholder="name this run" if field == "name" else "",
                             )
                     yield Label("", classes="form-error", id=f"error-{field}")
                 with Horizontal(classes="form-row"):
                     yield Label("Start now", classes="form-label")
-                    yield Checkbox(
+                    yield TickBox(
                         "start as soon as it is created",
                         value=False,
                         id="field-start",
@@ -118,7 +128,23 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
             with Horizontal(id="form-buttons"):
                 yield Button("Create", variant="primary", id="create", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-            yield Static("[dim]enter creates · esc cancels · tab moves[/dim]", id="form-keys")
+            sep = self.app.glyphs.sep
+            yield Static(
+                f"[dim]enter creates {sep} tab moves {sep} space opens a list "
+                f"{sep} esc cancels[/dim]",
+                id="form-keys",
+            )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        fields = self.query_one("#form-fields")
+        fields.styles.max_height = max(3, self.app.size.height - self.CHROME_ROWS)
 
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -142,7 +168,7 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
             first = next(f for f in ORDER if f in errors)
             self.query_one(f"#field-{first}").focus()
             return
-        self.dismiss((config, self.query_one("#field-start", Checkbox).value))
+        self.dismiss((config, self.query_one("#field-start", TickBox).value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,36 @@
+"""Form controls that behave the same in every terminal: `enter` always submits the form."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Checkbox, Select
+
+
+class TickBox(Checkbox, inherit_bindings=False):
+    """A checkbox drawn `[x]` / `[ ]`, so that its state shows without colour (Textual's draws
+    an X either way and tells them apart by colour alone). Space ticks it; enter is left to
+    the form."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Tick", show=False)]
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.assemble("[", ("x" if self.value else " ", style), "]")
+
+
+class FormSelect(Select, inherit_bindings=False):
+    """A select that opens with space or the arrows; enter is left to the form."""
+
+    BINDINGS = [Binding("down,space,up", "show_overlay", "Open", show=False)]
+
+    def __init__(self, *args, ascii_only: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._ascii_only = ascii_only
+
+    def on_mount(self) -> None:
+        if self._ascii_only:
+            for arrow, text in ((".down-arrow", "v"), (".up-arrow", "^")):
+                for widget in self.query(arrow):
+                    widget.update(text)
