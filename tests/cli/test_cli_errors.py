@@ -75,12 +75,12 @@ def test_refused_transition(status: JobStatus, command: str, run_cli, state_db) 
     before, rows = state_db.digest(), state_db.snapshot()
     line = assert_one_line_error(
         run_cli("--db", state_db.path, command, str(job.id)),
-        f"job {job.id}",
+        f"job #{job.id}",
         job.name,
         status.value,
         command,
     )
-    assert line.startswith(f"vapor-tui: error: cannot {command} job {job.id}")
+    assert line.startswith(f"vapor-tui: error: cannot {command} job #{job.id}")
     assert state_db.snapshot() == rows
     assert state_db.digest() == before
 

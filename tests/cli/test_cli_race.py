@@ -41,7 +41,7 @@ def test_two_processes_starting_one_job(queued_jobs, helpers, isolated_env: Path
         assert winner[2] == ""
         assert loser[1] == ""
         assert len(loser[2].splitlines()) == 1 and "Traceback" not in loser[2]
-        assert f"cannot start job {job_id}" in loser[2]
+        assert f"cannot start job #{job_id}" in loser[2]
         store = open_store(db, clock=FakeClock())
         try:
             job = get_job(store, job_id)

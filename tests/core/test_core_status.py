@@ -96,7 +96,7 @@ def test_transition_error_names_id_name_status_and_action(pair: tuple[JobStatus,
     status, action = pair
     err = TransitionError(4711, "my-finetune", status, action)
     text = str(err)
-    assert "job 4711" in text
+    assert "job #4711 my-finetune: " in text
     assert "my-finetune" in text
     assert f"it is {status.value}" in text
     assert f"cannot {action.value}" in text
@@ -109,7 +109,10 @@ def test_transition_error_names_id_name_status_and_action(pair: tuple[JobStatus,
 def test_refusal_explanations() -> None:
     assert "clone" in explain_refusal(C, START)
     assert "final" in explain_refusal(F, STOP)
-    assert explain_refusal(R, START) == "only a queued job can be started"
+    assert explain_refusal(R, START) == " (only a queued job can be started)"
+    assert str(TransitionError(2, "run", C, START)) == (
+        "cannot start job #2 run: it is complete, which is final (clone it to run it again)"
+    )
 
 
 def test_transition_error_with_a_custom_reason() -> None:
@@ -128,3 +131,10 @@ def test_every_allowed_user_action_has_a_reason(pair: tuple[JobStatus, Action]) 
 @pytest.mark.parametrize("pair", REFUSED, ids=pair_id)
 def test_refused_actions_have_no_reason(pair: tuple[JobStatus, Action]) -> None:
     assert reason_for(*pair) == ""
+
+
+def test_counts_in_words() -> None:
+    from vapor_tui.core.words import count
+
+    assert [count(n, "job") for n in (0, 1, 2, 1500)] == ["0 jobs", "1 job", "2 jobs", "1,500 jobs"]
+    assert count(1, "epoch") == "1 epoch" and count(3, "batch", "batches") == "3 batches"

@@ -199,7 +199,7 @@ def test_conflicting_actions_from_two_instances(tmp_path, helpers):
         app_lost = bool(instances[1].refusals(job_id))
         assert app_lost == (cli.returncode == 0), (cli.returncode, err, instances[1].notes())
         if not app_lost:
-            assert cli.returncode == 2 and "it is failed; failed is final" in err, err
+            assert cli.returncode == 2 and "it is failed, which is final" in err, err
         assert read_jobs(db)[job_id].status is JobStatus.FAILED
     finally:
         codes = [instance.close() for instance in instances]
@@ -239,7 +239,7 @@ def test_conflicting_actions_from_two_command_lines(tmp_path, helpers):
         assert str(status) in results
         (loser_err,) = [err for p, _, err in outcomes if p.returncode == 2]
         assert REFUSAL.match(loser_err.strip()) and loser_err.count("\n") == 1, loser_err
-        assert "cannot" in loser_err and f"it is {status}; {status} is final" in loser_err
+        assert "cannot" in loser_err and f"it is {status}, which is final" in loser_err
         (winner_out,) = [out for p, out, _ in outcomes if p.returncode == 0]
         assert winner_out.strip().endswith(f": {status}"), winner_out
     check_database(db, "after the command-line races")

@@ -69,9 +69,8 @@ class TransitionError(Exception):
         self.status = JobStatus(status)
         self.action = Action(action)
         self.why = why or explain_refusal(self.status, self.action)
-        super().__init__(
-            f"cannot {self.action} job {job_id} ({name!r}): it is {self.status}; {self.why}"
-        )
+        tail = f"; {why}" if why else self.why
+        super().__init__(f"cannot {self.action} job #{job_id} {name}: it is {self.status}{tail}")
 
 
 def next_status(status: JobStatus, action: Action) -> JobStatus | None:
@@ -84,12 +83,13 @@ def allowed_actions(status: JobStatus) -> tuple[Action, ...]:
 
 
 def explain_refusal(status: JobStatus, action: Action) -> str:
+    """What follows "it is <status>" in a refusal."""
     if status.is_final:
-        hint = "clone it to run it again" if action is Action.START else "it has already ended"
-        return f"{status} is final ({hint})"
+        hint = " (clone it to run it again)" if action is Action.START else ""
+        return f", which is final{hint}"
     if action is Action.START:
-        return "only a queued job can be started"
-    return f"{action} is not possible from {status}"
+        return " (only a queued job can be started)"
+    return f" ({action} is not possible from {status})"
 
 
 def reason_for(status: JobStatus, action: Action) -> str:

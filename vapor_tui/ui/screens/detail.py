@@ -9,6 +9,7 @@ from textual.widgets import Footer, Static
 
 from vapor_tui.core.eta import format_clock, format_eta
 from vapor_tui.core.job import Job
+from vapor_tui.core.words import count
 from vapor_tui.ui.messages import Snapshot
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
 from vapor_tui.ui.widgets.chart import MetricChart
@@ -134,7 +135,7 @@ class JobDetailScreen(JobActions, Screen[None]):
             sep.join(
                 [
                     f"[b]{c.model}[/b]",
-                    f"{c.epochs} epochs x {c.steps_per_epoch:,} steps",
+                    f"{count(c.epochs, 'epoch')} x {count(c.steps_per_epoch, 'step')}",
                     f"lr {c.learning_rate:g}",
                     f"batch {c.batch_size}",
                     f"{c.schedule}",

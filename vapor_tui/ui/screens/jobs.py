@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
+from vapor_tui.core.words import count
 from vapor_tui.ui.messages import Snapshot
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
 from vapor_tui.ui.widgets.job_table import JobTable
@@ -137,7 +138,7 @@ class JobsScreen(JobActions, Screen[None]):
         for job in snap.jobs:
             counts[job.status] += 1
         g = self.app.glyphs
-        parts = [f"{len(snap.jobs)} jobs"]
+        parts = [count(len(snap.jobs), "job")]
         parts += [f"{counts[s]} {s}" for s in JobStatus if counts[s]]
         where = getattr(self.app.store, "target", "") if self.app.store else ""
         text = f"[b]vapor-tui[/b]  {f' {g.sep} '.join(parts)}"
@@ -205,7 +206,8 @@ class JobsScreen(JobActions, Screen[None]):
         if job is None:
             return
         job_id = job.id
-        detail = f"{job.steps_done:,} points will be deleted with it."
+        points = count(job.steps_done, "point")
+        detail = f"Its {points} will be deleted with it." if job.steps_done else "It has no points."
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
