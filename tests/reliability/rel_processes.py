@@ -103,7 +103,7 @@ class Instance:
         return [r["note"] for r in self.snapshot() if "note" in r]
 
     def refusals(self, job_id: int) -> list[str]:
-        return [n[2] for n in self.notes() if n[1] == "Refused" and f"job {job_id} " in n[2] + " "]
+        return [n[2] for n in self.notes() if n[1] == "Refused" and f"job #{job_id} " in n[2]]
 
     def act(self, kind: str, job_id: int, expected: str | None = None) -> None:
         assert self.proc.stdin is not None

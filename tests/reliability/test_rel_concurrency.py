@@ -29,7 +29,8 @@ CLI_CALLS_EACH = 6
 PROCESSES = INSTANCES + CLI_WORKERS
 GLACIAL = 10_000.0
 REFUSAL = re.compile(
-    r"^vapor-tui: error: (cannot \w+ job \d+ \(.*\): it is \w+; .+|no job with id \d+)$"
+    r"^vapor-tui: error: (cannot \w+ job #\d+ .*: it is \w+(, which is final.*|; .+| \(.+\))"
+    r"|no job with id \d+)$"
 )
 
 

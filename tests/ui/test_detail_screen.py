@@ -196,3 +196,101 @@ async def test_log_scale_before_the_first_point(make_app, ui_store):
         assert chart.log_y and any("step" in line for line in plain)  # an empty frame
         assert not any("could not be drawn" in line for line in plain)
         assert app.return_code is None
+
+
+def _y_labels(chart: MetricChart) -> list[float]:
+    """The numbers on the chart's y axis, top to bottom."""
+    labels = []
+    for line in chart._lines:
+        head = Text.from_ansi(line).plain.split("┤")
+        if len(head) > 1 and head[0].strip():
+            labels.append(float(head[0]))
+    return labels
+
+
+async def test_z_fits_the_y_axis_to_the_data_and_back(make_app, ui_store, clock):
+    job = create_job(ui_store, config("fit", epochs=1, steps_per_epoch=400), start=True)
+    clock.advance(3600)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        chart = screen.query_one(MetricChart)
+        fixed = _y_labels(chart)
+        assert fixed[-1] == 0.0 and fixed[0] >= 2.0
+        await pilot.press("z")
+        fitted = _y_labels(chart)
+        final = get_job(ui_store, job.id).last_loss
+        assert "y fitted" in static_text(screen.query_one("#chart-caption"))
+        assert fitted[-1] <= final < fitted[0] < fixed[0]  # the converged loss, magnified
+        assert (fitted[0] - fitted[-1]) < (fixed[0] - fixed[-1]) / 2
+        await pilot.press("z")
+        assert _y_labels(chart) == fixed
+
+
+async def test_the_log_axis_reads_in_round_numbers(make_app, ui_store, clock):
+    job = create_job(ui_store, config("logticks"), start=True)
+    clock.advance(3600)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        await pilot.press("l")
+        labels = _y_labels(screen.query_one(MetricChart))
+        assert len(labels) >= 3
+        for value in labels:
+            mantissa = value / 10 ** np.floor(np.log10(value))
+            assert round(mantissa, 6) in (1.0, 2.0, 5.0), labels
+
+
+async def test_stats_wrap_between_items_in_a_narrow_terminal(make_app, ui_store, clock):
+    job = create_job(ui_store, config("narrow-terminal-run-name"), start=True)
+    clock.advance(75)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        for widget, first in (("#detail-stats", "Epoch "), ("#detail-config", "LFM2-350M")):
+            lines = static_text(screen.query_one(widget)).splitlines()
+            assert len(lines) >= 2 and lines[0].startswith(first)
+            assert all(len(line) <= 78 for line in lines), lines
+        stats = static_text(screen.query_one("#detail-stats"))
+        # Every item whole on one line: a label and its value are never split.
+        for item in ("loss ", "best ", "val ", "ETA ", "elapsed "):
+            line = next(line for line in stats.splitlines() if item in line)
+            assert line.split(item, 1)[1][:1] not in ("", " "), (item, stats)
+
+
+async def test_a_job_deleted_while_watched_says_so_and_offers_nothing(make_app, ui_store, clock):
+    from vapor_tui.store.jobs import delete_job
+
+    job = create_job(ui_store, config("gone"), start=True)
+    clock.advance(30)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        delete_job(ui_store, job.id)  # from another process
+        await tick(app, pilot)
+        assert "deleted" in static_text(screen.query_one("#detail-title"))
+        assert "deleted" in static_text(screen.query_one("#detail-stats"))
+        assert not {"s", "x", "f", "c"} & {
+            b.binding.key for b in screen.active_bindings.values() if b.enabled and b.binding.show
+        }
+        assert f"warning | Deleted | #{job.id} gone" in notes(app)
+        await pilot.press("x")
+        assert notes(app)[-1] == "warning |  | This job was deleted."
+
+
+async def test_no_color_shows_the_smoothed_curve_alone_and_says_so(
+    make_app, ui_store, clock, monkeypatch
+):
+    monkeypatch.setenv("NO_COLOR", "1")
+    job = create_job(ui_store, config("mono"), start=True)
+    clock.advance(200)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        chart = screen.query_one(MetricChart)
+        braille = sum(ch >= "⠁" and ch <= "⣿" for line in chart._lines for ch in line)
+        await pilot.press("m")
+        caption = static_text(screen.query_one("#chart-caption"))
+        assert "hidden without colour" in caption
+        smoothed = sum(ch >= "⠁" and ch <= "⣿" for line in chart._lines for ch in line)
+        assert 0 < smoothed < braille  # one thin curve instead of the noisy raw one

@@ -190,7 +190,7 @@ async def test_clone_and_delete_with_confirmation(make_app, ui_store):
         await settle(app, pilot)
         assert [j.id for j in list_jobs(ui_store)] == [clone_id]
         assert [r[0] for r in table_rows(app)] == [str(clone_id)]
-        assert any("Deleted #" in n for n in notes(app))
+        assert [n for n in notes(app) if "Deleted" in n] == [f"warning | Deleted | #{job.id} orig"]
 
 
 async def test_enter_opens_detail_and_escape_returns(make_app, ui_store):
@@ -234,8 +234,10 @@ async def test_help_lists_every_key_and_quit_exits_zero(make_app, ui_store):
         assert isinstance(app.screen, HelpScreen)
         lines = static_text(app.screen.query_one("#help-keys")).splitlines()
         keys = {line.split("  ")[0].strip() for line in lines}
-        for key in ("n", "s", "x", "f", "c", "d", "/", "enter", "?", "^q, ^c, q", "esc", "ctrl+p"):
+        for key in ("n", "s", "x", "f", "c", "d", "/", "enter", "?", "^q, ^c, q", "esc", "^p"):
             assert key in keys, key
+        assert "up/down, k/j" in keys  # moving about: on the jobs screen only
+        assert not {"tab", "shift+tab", "super+c"} & keys  # Textual's own keys are noise here
         assert any("Stop after the current epoch" in line for line in lines)
         await pilot.press("escape")
         assert isinstance(app.screen, JobsScreen)

@@ -110,6 +110,7 @@ class VaporApp(App[int]):
 
     def notify(self, message: str, *, title: str = "", severity="information", **kwargs) -> None:
         self.notice_log.append((str(severity), title, message))
+        kwargs.setdefault("markup", False)  # messages carry job names, which may look like markup
         super().notify(message, title=title, severity=severity, **kwargs)
 
     # --- start-up -------------------------------------------------------------------------
@@ -316,7 +317,7 @@ class VaporApp(App[int]):
     def on_action_done(self, message: ActionDone) -> None:
         if message.error:
             self.notify(message.error, title="Refused", severity="warning", timeout=6)
-        elif message.message:
+        elif message.message and message.kind != "delete":  # the next tick says "Deleted"
             self.notify(message.message)
         if not message.error and message.kind in ("create", "clone") and message.job_id:
             self._select_in_jobs(message.job_id)  # so that `s` next starts the new job

@@ -15,6 +15,7 @@ import numpy as np
 
 from vapor_tui.core.points import Points, ema_debiased
 from vapor_tui.store.summary import METRICS, SUMMARY_BUCKETS, ChartBase, bucket_of
+from vapor_tui.ui.chart_axes import nice_step
 
 METRIC_LABELS = {"loss": "loss", "accuracy": "accuracy", "learning_rate": "learning rate"}
 
@@ -123,7 +124,13 @@ class ChartSeries:
             np.add.at(total, idx, fine.sum[self.metric][filled])
             np.add.at(n, idx, fine.n[filled])
         mask = n > 0
-        centres = (np.arange(count) + 0.5) * self.total / count
+        # A display bucket holds consecutive steps (points come in step order, none missing),
+        # so its first step and its count give the middle of the steps it holds: a job with
+        # fewer steps than buckets draws each point at its own step.
+        first = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+        if len(filled):
+            np.minimum.at(first, idx, fine.first_step[filled])
+        centres = np.where(mask, first + (n - 1) / 2.0, 0.0)
         mean = np.divide(total, n, out=np.zeros(count), where=mask)
         return centres[mask], lo[mask], hi[mask], mean[mask], mask
 
@@ -151,14 +158,40 @@ class ChartSeries:
             self.fine.hi[self.metric][filled].max()
         )
 
+    def fitted_range(self) -> tuple[float, float]:
+        """Limits around the data after its first tenth (the early steps, whose loss is far
+        above the rest, would squash the run into a few rows), from the lowest value to the
+        99th percentile of the bucket highs (a lone spike does not set the scale either),
+        padded and rounded to a nice step so that they move seldom as points arrive."""
+        x, lo, hi, _, _ = self._display()
+        keep = x >= x.min() + 0.1 * (x.max() - x.min())
+        lo, hi = lo[keep], hi[keep]
+        vx, val = self.validation()
+        val = val[vx >= x.min() + 0.1 * (x.max() - x.min())] if len(val) else val
+        low = float(min(lo.min(), val.min())) if len(val) else float(lo.min())
+        high = float(np.quantile(hi, 0.99))
+        if len(val):
+            high = max(high, float(val.max()))
+        span = high - low
+        if span <= 0:
+            span = abs(high) * 0.1 or 1.0
+        step = nice_step(span * 1.1, 5)
+        lower = _nice_floor(low - span * 0.05, step)
+        if low >= 0:
+            lower = max(0.0, lower)  # a loss or a rate is never negative: no axis below 0
+        return lower, _nice_ceil_to(high + span * 0.05, step)
+
     def validation(self) -> tuple[np.ndarray, np.ndarray]:
         if self.metric != "loss" or not self._val_step:
             return np.empty(0), np.empty(0)
         return np.concatenate(self._val_step), np.concatenate(self._val_loss)
 
-    def y_range(self, log: bool) -> tuple[float, float]:
-        """Axis limits that only ever widen, and then by a 'nice' step: no jumping axis."""
+    def y_range(self, log: bool, fit: bool = False) -> tuple[float, float]:
+        """Axis limits that only ever widen, and then by a 'nice' step: no jumping axis.
+        With `fit`, limits around the data instead (see fitted_range)."""
         extent = self.extent()
+        if fit and not log and extent is not None:
+            return self.fitted_range()
         if self.metric == "accuracy" and not log:
             return 0.0, 1.0
         if extent is None:
@@ -185,3 +218,11 @@ def nice_ceil(value: float) -> float:
         if m * 10**exp >= value * (1 - 1e-12):
             return m * 10**exp
     return 10.0 ** (exp + 1)
+
+
+def _nice_floor(value: float, step: float) -> float:
+    return math.floor(value / step + 1e-9) * step
+
+
+def _nice_ceil_to(value: float, step: float) -> float:
+    return math.ceil(value / step - 1e-9) * step

@@ -20,11 +20,16 @@ class Notice:
 
 def lifecycle(before: Iterable[Job], after: Iterable[Job], glyphs: Glyphs) -> Iterator[Notice]:
     old = {j.id: j for j in before}
+    new = {j.id for j in after}
     for job in sorted(after, key=lambda j: j.id):
         prev = old.get(job.id)
-        if prev is None or prev.status is job.status:
+        if prev is None and job.status is JobStatus.QUEUED:
+            continue  # a job created queued has not done anything yet
+        if prev is not None and prev.status is job.status:
             continue
         yield _notice(job, glyphs)
+    for job_id in sorted(set(old) - new):
+        yield Notice("Deleted", f"#{job_id} {old[job_id].name}", "warning")
 
 
 def _notice(job: Job, glyphs: Glyphs) -> Notice:

@@ -22,9 +22,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="dialog"):
-            yield Static(self.question, id="confirm-question")
+            # Plain text: the question holds a job's name, which may look like markup.
+            yield Static(self.question, id="confirm-question", markup=False)
             if self.detail:
-                yield Static(self.detail, id="confirm-detail")
+                yield Static(self.detail, id="confirm-detail", markup=False)
             yield Static("[b]y[/b]/[b]enter[/b] confirm   [b]esc[/b] cancel", id="confirm-keys")
         yield Footer(compact=True)  # this dialog's keys, not those of the screen beneath
 

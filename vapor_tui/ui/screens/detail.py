@@ -5,14 +5,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from vapor_tui.core.eta import format_clock, format_eta
 from vapor_tui.core.job import Job
 from vapor_tui.core.words import count
 from vapor_tui.ui.messages import Snapshot
+from vapor_tui.ui.plain import plain
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
+from vapor_tui.ui.terminal import no_color
 from vapor_tui.ui.widgets.chart import MetricChart
+from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
 
 
@@ -20,8 +23,26 @@ def _loss(value: float | None) -> str:
     return "-" if value is None else f"{value:.4f}"
 
 
+def pack(items: list[str], sep: str, width: int) -> str:
+    """Items (console markup) joined by `sep`, broken into lines between items, never inside
+    one, so that a narrow terminal shows "loss 0.2700" whole on the next line."""
+    from rich.text import Text
+
+    lines: list[str] = []
+    line, used = "", 0
+    for item in items:
+        size = Text.from_markup(item).cell_len
+        if line and used + len(sep) + size > width:
+            lines.append(line)
+            line, used = "", 0
+        line, used = (f"{line}{sep}{item}", used + len(sep) + size) if line else (item, size)
+    lines.append(line)
+    return "\n".join(lines)
+
+
 class JobDetailScreen(JobActions, Screen[None]):
     HELP_TITLE = "Job detail: keys"
+    NO_JOB_TEXT = "This job was deleted."
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the jobs", id="detail.back"),
         *JOB_ACTION_BINDINGS,
@@ -40,6 +61,13 @@ class JobDetailScreen(JobActions, Screen[None]):
             tooltip="Chart loss, accuracy or learning rate",
             id="detail.metric",
         ),
+        Binding(
+            "z",
+            "fit",
+            "Fit y",
+            tooltip="Fit the y axis to the data past the first tenth (again: from 0)",
+            id="detail.fit",
+        ),
     ]
 
     def __init__(self, job_id: int) -> None:
@@ -56,7 +84,7 @@ class JobDetailScreen(JobActions, Screen[None]):
         yield LiveStatic("", id="detail-stats")
         yield LiveStatic("", id="chart-caption")
         yield Static("Loading points…", id="chart-placeholder")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.app.follow(self.job_id)
@@ -88,7 +116,13 @@ class JobDetailScreen(JobActions, Screen[None]):
     def apply_snapshot(self, snap: Snapshot) -> None:
         job = snap.job(self.job_id)
         if job is None:
-            if self.job is not None or snap.jobs_changed:
+            if self.job is not None:
+                # Deleted while shown: say so, keep the chart, offer no action on it.
+                name, self.job = plain(self.job.name), None
+                self._set("detail-title", f"[b]#{self.job_id} {name}[/b]  deleted")
+                self._set("detail-stats", "This job was deleted; its points are gone.")
+                self.refresh_bindings()
+            elif snap.jobs_changed:
                 self._set("detail-title", f"Job #{self.job_id} no longer exists.")
             return
         first = self.job is None
@@ -120,6 +154,7 @@ class JobDetailScreen(JobActions, Screen[None]):
 
     def _mount_chart(self, job: Job) -> None:
         chart = MetricChart(job.total_steps, ascii_only=self.app.glyphs.ascii, id="chart")
+        chart.colourless = no_color()
         chart.display = False
         self.mount(chart, after=self.query_one("#chart-placeholder"))
 
@@ -127,14 +162,15 @@ class JobDetailScreen(JobActions, Screen[None]):
         g = self.app.glyphs
         c = job.config
         badge = g.badge(job.status).markup
-        reason = f"  [dim]{job.reason}[/dim]" if job.reason else ""
-        self._set("detail-title", f"[b]#{job.id} {job.name}[/b]  {badge}{reason}")
+        reason = f"  [dim]{plain(job.reason)}[/dim]" if job.reason else ""
+        self._set("detail-title", f"[b]#{job.id} {plain(job.name)}[/b]  {badge}{reason}")
         sep = f" {g.sep} "
+        line_width = max(20, self.size.width - 2)
         self._set(
             "detail-config",
-            sep.join(
+            pack(
                 [
-                    f"[b]{c.model}[/b]",
+                    f"[b]{plain(c.model)}[/b]",
                     f"{count(c.epochs, 'epoch')} x {count(c.steps_per_epoch, 'step')}",
                     f"lr {c.learning_rate:g}",
                     f"batch {c.batch_size}",
@@ -142,7 +178,9 @@ class JobDetailScreen(JobActions, Screen[None]):
                     f"{c.curve}",
                     f"seed {c.seed}",
                     f"{c.step_seconds:g} s/step",
-                ]
+                ],
+                sep,
+                line_width,
             ),
         )
         bar = self.query_one("#detail-bar", Static)
@@ -167,7 +205,7 @@ class JobDetailScreen(JobActions, Screen[None]):
             f"best {_loss(job.best_loss)}",
             f"val {_loss(job.last_val_loss)}",
         ]
-        self._set("detail-stats", "   ".join(stats))
+        self._set("detail-stats", pack(stats, "   ", line_width))
         self._update_caption()
 
     def _update_caption(self) -> None:
@@ -175,7 +213,12 @@ class JobDetailScreen(JobActions, Screen[None]):
         if chart is None:
             return
         g = self.app.glyphs
-        legend = "raw faint, smoothed bold" if chart.smoothing else "train"
+        if not chart.smoothing:
+            legend = "train"
+        elif chart.colourless:
+            legend = "smoothed train; the raw curve is hidden without colour"
+        else:
+            legend = "raw faint, smoothed bold"
         if chart.series.metric == "loss":
             legend += f", {'o' if g.ascii else '◆'} validation"
         self._set("chart-caption", f"[b]{chart.description}[/b]  ({legend})")
@@ -205,6 +248,11 @@ class JobDetailScreen(JobActions, Screen[None]):
     def action_smooth(self) -> None:
         if chart := self._chart():
             chart.toggle_smoothing()
+            self._update_caption()
+
+    def action_fit(self) -> None:
+        if chart := self._chart():
+            chart.toggle_fit()
             self._update_caption()
 
     def action_metric(self) -> None:

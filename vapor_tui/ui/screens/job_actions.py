@@ -43,6 +43,8 @@ def _allowed(job: Job, action: str) -> bool:
 class JobActions:
     """Mixin for a Screen that has a current job."""
 
+    NO_JOB_TEXT = "No job selected."
+
     def selected_job(self) -> Job | None:
         raise NotImplementedError
 
@@ -65,10 +67,10 @@ class JobActions:
     def action_refused(self, name: str) -> None:
         job = self.selected_job()
         if job is None:
-            self.notify("No job selected.", severity="warning")
+            self.notify(self.NO_JOB_TEXT, severity="warning")
             return
-        error = TransitionError(job.id, job.name, job.status, Action(name))
-        self.notify(str(error).capitalize(), title="Not possible", severity="warning")
+        text = str(TransitionError(job.id, job.name, job.status, Action(name)))
+        self.notify(text[:1].upper() + text[1:], title="Not possible", severity="warning")
 
     def action_fail(self) -> None:
         from vapor_tui.ui.screens.confirm import ConfirmScreen

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
 from vapor_tui.core.words import count
 from vapor_tui.ui.messages import Snapshot
+from vapor_tui.ui.plain import plain
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
 from vapor_tui.ui.widgets.job_table import JobTable
+from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
 
 EMPTY_TEXT = (
@@ -75,7 +78,7 @@ class JobsScreen(JobActions, Screen[None]):
         )
         yield JobTable(self.app.glyphs, id="jobs")
         yield Static("Opening the database…", id="empty")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(JobTable)
@@ -95,6 +98,8 @@ class JobsScreen(JobActions, Screen[None]):
         table = self.query_one(JobTable)
         if table.setup_columns(self.app.size.width) and self.app.snapshot is not None:
             self._show(self.app.snapshot)
+        elif self.app.snapshot is not None:
+            self._update_topbar(self.app.snapshot)  # what fits on the top line changed
 
     # --- data -----------------------------------------------------------------------------
 
@@ -118,7 +123,8 @@ class JobsScreen(JobActions, Screen[None]):
         if not snap.jobs:
             empty.update(EMPTY_TEXT)
         elif not visible:
-            empty.update(f"No job matches “{self.filter_text}”. Press esc to clear the filter.")
+            shown = plain(self.filter_text)
+            empty.update(f"No job matches “{shown}”. Press esc to clear the filter.")
         # Setting `display`, even to the value it has, restyles the widget: only on change.
         if empty.display != (not visible):
             empty.display = not visible
@@ -138,17 +144,30 @@ class JobsScreen(JobActions, Screen[None]):
         for job in snap.jobs:
             counts[job.status] += 1
         g = self.app.glyphs
-        parts = [count(len(snap.jobs), "job")]
-        parts += [f"{counts[s]} {s}" for s in JobStatus if counts[s]]
-        where = getattr(self.app.store, "target", "") if self.app.store else ""
-        text = f"[b]vapor-tui[/b]  {f' {g.sep} '.join(parts)}"
+        sep = f" {g.sep} "
+        total = count(len(snap.jobs), "job")
+        words = sep.join([total] + [f"{counts[s]} {s}" for s in JobStatus if counts[s]])
+        symbols = " ".join([total] + [f"{counts[s]}{g.symbol(s)}" for s in JobStatus if counts[s]])
+        # (markup, the text it shows) of each note, so that its width is known exactly.
+        notes: list[tuple[str, str]] = []
         if self.filter_text:
-            text += f"  {g.sep}  filter: “{self.filter_text}”"
+            shown = f"  {g.sep}  filter: “{self.filter_text}”"
+            notes.append((plain(shown), shown))
         if getattr(self.app.store, "readonly", False):
-            text += "  [b $warning]read-only: viewing only[/]"
+            notes.append(("  [b $warning]read-only: viewing only[/]", "  read-only: viewing only"))
         if self.app.problem:
-            text += f"  [b $error]{self.app.problem}[/]"
-        text += f"  [dim]{where}[/dim]"
+            notes.append((f"  [b $error]{plain(self.app.problem)}[/]", f"  {self.app.problem}"))
+        target = getattr(self.app.store, "target", "") if self.app.store else ""
+        where = (f"  [dim]{plain(target)}[/dim]", f"  {target}")
+        # Narrow terminals: the database path goes first, then the counts shrink to symbols.
+        room = self.app.size.width - 2
+        text = ""
+        for counts_text, tail in ((words, [where]), (words, []), (symbols, [])):
+            parts = [("[b]vapor-tui[/b]  ", "vapor-tui  "), (counts_text, counts_text)]
+            parts += notes + tail
+            text = "".join(markup for markup, _ in parts)
+            if cell_len("".join(shown for _, shown in parts)) <= room:
+                break
         if text != self._summary:
             self._summary = text
             self.query_one("#topbar", Static).update(text)

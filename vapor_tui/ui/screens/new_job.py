@@ -116,7 +116,7 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
                                 compact=True,
                                 placeholder="name this run" if field == "name" else "",
                             )
-                    yield Label("", classes="form-error", id=f"error-{field}")
+                    yield Label("", classes="form-error", id=f"error-{field}", markup=False)
                 with Horizontal(classes="form-row"):
                     yield Label("Start now", classes="form-label")
                     yield TickBox(

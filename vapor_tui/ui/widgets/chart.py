@@ -19,15 +19,31 @@ from textual_plotext import PlotextPlot
 
 from vapor_tui.core.points import Points
 from vapor_tui.store.summary import ChartBase
+from vapor_tui.ui.chart_axes import integer_ticks, linear_ticks, log_ticks, tick_labels
 from vapor_tui.ui.chart_data import METRIC_LABELS, ChartSeries
 from vapor_tui.ui.widgets.diff import changed_span
 
 SMOOTHING_WEIGHT = 0.7
-RAW_BRIGHT = (95, 175, 255)
-RAW_FAINT = (88, 100, 128)
-SMOOTH = (255, 175, 0)
-VALIDATION = (255, 95, 135)
+# Used until the theme is known: (raw, smoothed, validation).
+DEFAULT_COLOURS = ((95, 175, 255), (255, 175, 0), (255, 95, 135))
 _ASCII_FRAME = str.maketrans("│─┌┐└┘├┤┬┴┼╭╮╰╯", "|-+++++++++++++")
+
+
+def theme_colours(variables: dict[str, str]) -> tuple[tuple[int, int, int], ...]:
+    """(raw, faint raw, smoothed, validation) from the theme's contrast-adjusted text colours,
+    so that the curves read on a light background as well as a dark one."""
+    from textual.color import Color
+
+    background = Color.parse(variables.get("background", "#000000"))
+    picked = []
+    for name, fallback in zip(
+        ("text-primary", "text-warning", "text-error"), DEFAULT_COLOURS, strict=True
+    ):
+        colour = Color.parse(variables[name]) if variables.get(name) else Color(*fallback)
+        picked.append(background + colour)  # composite any alpha over the background
+    raw, smooth, validation = picked
+    faint = background.blend(raw, 0.45)
+    return tuple(c.rgb for c in (raw, faint, smooth, validation))
 
 
 class MetricChart(PlotextPlot):
@@ -41,6 +57,8 @@ class MetricChart(PlotextPlot):
         self.ascii_only = ascii_only
         self.log_y = False
         self.smoothing = False
+        self.fit_y = False  # y limits around the data instead of fixed from 0
+        self.colourless = False  # NO_COLOR: a faint raw curve would look like the smoothed one
         self._lines: list[str] = []
         self._strips: list[Strip] = []
         self._built_size = Size(0, 0)
@@ -65,6 +83,10 @@ class MetricChart(PlotextPlot):
         self.log_y = not self.log_y
         self.redraw()
 
+    def toggle_fit(self) -> None:
+        self.fit_y = not self.fit_y
+        self.redraw()
+
     def toggle_smoothing(self) -> None:
         self.smoothing = not self.smoothing
         self.redraw()
@@ -83,6 +105,8 @@ class MetricChart(PlotextPlot):
             parts.append(f"smoothed {SMOOTHING_WEIGHT:g}")
         if self.log_y:
             parts.append("log y")
+        elif self.fit_y:
+            parts.append("y fitted")
         return " · ".join(parts) if not self.ascii_only else " - ".join(parts)
 
     # --- drawing --------------------------------------------------------------------------
@@ -126,11 +150,18 @@ class MetricChart(PlotextPlot):
         plt._set_size(width, height)
         plt.theme(self._get_plotext_theme_name(self.app.theme))
         series = self.series
-        plt.xlim(0, max(1, series.total))
+        total = max(1, series.total)
+        plt.xlim(0, total)
+        xticks = integer_ticks(total, max(1, (width - 8) // 14))
+        plt.xticks(xticks, tick_labels(xticks))
         x, y = series.envelope()
         # plotext cannot lay out a log axis with nothing on it: linear until there is data.
         log = self.log_y and len(x) > 0
-        lo, hi = series.y_range(log)
+        lo, hi = series.y_range(log, self.fit_y)
+        most = max(2, (height - 4) // 3)
+        yticks = log_ticks(lo, hi, most) if log else linear_ticks(lo, hi, most)
+        if yticks:
+            plt.yticks(yticks, tick_labels(yticks))
         if log:
             # plotext log-scales the data but takes the limits as they are given.
             plt.yscale("log")
@@ -138,22 +169,26 @@ class MetricChart(PlotextPlot):
         plt.ylim(lo, hi)
         plt.xlabel("step")
         marker = "." if self.ascii_only else "braille"
+        raw, faint, smooth, validation = self._colours()
         if len(x):
-            raw_color = RAW_FAINT if self.smoothing else RAW_BRIGHT
-            plt.plot(x.tolist(), y.tolist(), marker=marker, color=raw_color)
+            # Without colour a faint curve looks like a bold one: show the smoothed one alone.
+            if not (self.smoothing and self.colourless):
+                plt.plot(
+                    x.tolist(), y.tolist(), marker=marker, color=faint if self.smoothing else raw
+                )
             if self.smoothing:
                 sx, sy = series.smoothed(SMOOTHING_WEIGHT)
                 plt.plot(
                     sx.tolist(),
                     sy.tolist(),
                     marker="*" if self.ascii_only else "braille",
-                    color=SMOOTH,
+                    color=smooth,
                     style="bold",
                 )
         vx, vy = series.validation()
         if len(vx):
             plt.scatter(
-                vx.tolist(), vy.tolist(), marker="o" if self.ascii_only else "◆", color=VALIDATION
+                vx.tolist(), vy.tolist(), marker="o" if self.ascii_only else "◆", color=validation
             )
         self.frames_built += 1
         try:
@@ -164,6 +199,14 @@ class MetricChart(PlotextPlot):
         if self.ascii_only:
             text = text.translate(_ASCII_FRAME)
         return text.split("\n")
+
+    def _colours(self) -> tuple[tuple[int, int, int], ...]:
+        variables = self.app.theme_variables
+        key = (self.app.theme, variables.get("background"))
+        if getattr(self, "_colour_key", None) != key:
+            self._colour_key = key
+            self._theme_colours = theme_colours(variables)
+        return self._theme_colours
 
     def _to_strip(self, line: str, width: int) -> Strip:
         text = Text.from_ansi(line, no_wrap=True, end="")

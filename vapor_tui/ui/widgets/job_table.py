@@ -68,8 +68,9 @@ def job_cells(
     bar = glyphs.bar(job.progress, BAR_WIDTH)
     return {
         "id": Text(str(job.id), justify="right"),
-        "name": _fit(job.name, name_width, glyphs),
-        "model": _fit(job.model, model_width, glyphs),
+        # Text, not str: DataTable reads a str as markup, and a name may hold "[/b]".
+        "name": Text(_fit(job.name, name_width, glyphs)),
+        "model": Text(_fit(job.model, model_width, glyphs)),
         "status": glyphs.badge(job.status),
         "progress": Text.assemble(
             (bar, glyphs.active_bar if job.status.is_active else "grey50"),

@@ -1,0 +1,111 @@
+"""Round ticks and short labels on the chart's axes, and the fitted y range."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vapor_tui.core.points import Points
+from vapor_tui.ui.chart_axes import integer_ticks, linear_ticks, log_ticks, tick_labels
+from vapor_tui.ui.chart_data import ChartSeries
+
+
+def test_linear_ticks_are_round():
+    assert linear_ticks(0.0, 3.0, 6) == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+    assert tick_labels(linear_ticks(0.0, 3.0, 6)) == [
+        "0.0",
+        "0.5",
+        "1.0",
+        "1.5",
+        "2.0",
+        "2.5",
+        "3.0",
+    ]
+    assert tick_labels(linear_ticks(0.25, 0.35, 5)) == ["0.26", "0.28", "0.30", "0.32", "0.34"]
+
+
+def test_log_ticks_are_one_two_five():
+    assert log_ticks(0.1, 10.0, 8) == [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
+    assert tick_labels(log_ticks(0.1, 10.0, 8)) == [
+        "0.1",
+        "0.2",
+        "0.5",
+        "1.0",
+        "2.0",
+        "5.0",
+        "10.0",
+    ]
+    assert log_ticks(1e-6, 1.0, 4) == [1e-6, 1e-4, 1e-2, 1.0]  # thinned to every other decade
+
+
+def test_learning_rate_labels_are_short():
+    ticks = linear_ticks(0.0, 2.5e-4, 5)
+    assert tick_labels(ticks) == ["0", "5e-5", "1e-4", "1.5e-4", "2e-4", "2.5e-4"]
+
+
+def test_a_one_step_job_has_whole_steps_on_its_axis():
+    assert integer_ticks(1, 8) == [0, 1]
+    assert integer_ticks(300, 4) == [0, 100, 200, 300]
+    assert tick_labels([float(t) for t in integer_ticks(1_000_000, 4)]) == [
+        "0",
+        "250k",
+        "500k",
+        "750k",
+        "1M",
+    ]
+
+
+@given(
+    lo=st.floats(-1e6, 1e6, allow_nan=False),
+    span=st.floats(1e-6, 1e6, allow_nan=False),
+    most=st.integers(2, 12),
+)
+def test_linear_ticks_stay_inside_and_evenly_spaced(lo, span, most):
+    hi = lo + span
+    ticks = linear_ticks(lo, hi, most)
+    assert 1 <= len(ticks) <= most + 1
+    tolerance = span * 1e-6 + 1e-9 * max(abs(lo), abs(hi))
+    assert all(lo - tolerance <= t <= hi + tolerance for t in ticks)
+    gaps = np.diff(ticks)
+    assert np.allclose(gaps, gaps[0], rtol=1e-6, atol=tolerance) if len(gaps) else True
+    labels = tick_labels(ticks)
+    assert len(set(labels)) == len(labels)  # no two ticks read the same
+
+
+def _points(steps: np.ndarray, loss: np.ndarray) -> Points:
+    n = len(steps)
+    return Points(
+        step=steps.astype(np.int64),
+        epoch=np.ones(n, dtype=np.int64),
+        loss=loss,
+        accuracy=np.full(n, 0.5),
+        learning_rate=np.full(n, 2e-4),
+        val_loss=np.full(n, np.nan),
+        timestamp=steps.astype(np.float64),
+    )
+
+
+def test_a_point_is_drawn_at_its_own_step():
+    series = ChartSeries(1)
+    series.append(_points(np.array([1]), np.array([2.0])))
+    x, _ = series.envelope()
+    assert set(x.tolist()) == {1.0}
+    series = ChartSeries(10_000)
+    series.append(_points(np.arange(1, 10_001), np.linspace(2.5, 0.3, 10_000)))
+    x, _ = series.envelope()
+    assert 0 < x.min() < 30 and 9_970 < x.max() <= 10_000
+
+
+def test_the_fitted_range_ignores_the_first_steps_and_hugs_the_rest():
+    steps = np.arange(1, 1001)
+    loss = 0.3 + 2.2 * np.exp(-steps / 20)  # falls fast, then flat near 0.3
+    series = ChartSeries(1000)
+    series.append(_points(steps, loss))
+    fixed = series.y_range(False)
+    lo, hi = series.y_range(False, fit=True)
+    assert fixed[0] == 0.0 and fixed[1] >= 2.5
+    assert 0.0 <= lo <= 0.3 and 0.3 < hi < 1.0  # the flat part fills the chart
+    assert math.isfinite(lo) and math.isfinite(hi)
