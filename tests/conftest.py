@@ -25,10 +25,12 @@ from vapor_tui.store.jobs import apply_action, create_job, get_job
 from vapor_tui.store.tables import jobs_table
 
 # Database work is real I/O: no per-example deadline, and no example database in the repo.
+# Derandomized: every run draws the same examples, so a failure happens again when run again.
 settings.register_profile(
     "vapor",
     deadline=None,
     database=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("vapor")

@@ -82,12 +82,15 @@ def _action_command(name: str, help_text: str) -> None:
     @click.pass_context
     def command(ctx: click.Context, job_id: str, db: str | None) -> None:
         from vapor_tui.core.status import Action
-        from vapor_tui.store.jobs import apply_action
+        from vapor_tui.store.jobs import apply_action, get_job
 
         number = parse_job_id(job_id)  # before opening: bad input writes nothing
         store = open_db(ctx, db)
-        job = apply_action(store, number, Action(name))
-        click.echo(f"job {job.id} ({job.name}): {job.status}")
+        # Acts on the status read here: of two stops racing on a running job, one makes it
+        # stopping and the other is refused, rather than turning it into a stop at once.
+        seen = get_job(store, number).status
+        job = apply_action(store, number, Action(name), expected=seen)
+        click.echo(f"job #{job.id} {job.name}: {job.status}")
 
 
 _action_command("start", "Start a queued job.")

@@ -267,10 +267,10 @@ def test_start_stop_fail_clone_delete(run_cli, tmp_path: Path) -> None:
         )
     finally:
         store.close()
-    assert ok(run_cli("--db", db, "start", a)) == f"job {a} (a): running\n"
-    assert ok(run_cli("--db", db, "stop", a)) == f"job {a} (a): stopping\n"
-    assert ok(run_cli("stop", a, "--db", db)) == f"job {a} (a): stopped\n"
-    assert ok(run_cli("--db", db, "fail", b)) == f"job {b} (b): failed\n"
+    assert ok(run_cli("--db", db, "start", a)) == f"job #{a} a: running\n"
+    assert ok(run_cli("--db", db, "stop", a)) == f"job #{a} a: stopping\n"
+    assert ok(run_cli("stop", a, "--db", db)) == f"job #{a} a: stopped\n"
+    assert ok(run_cli("--db", db, "fail", b)) == f"job #{b} b: failed\n"
     c = ok(run_cli("--db", db, "clone", b)).strip()
     assert c.isdigit() and int(c) > int(b)
     assert ok(run_cli("--db", db, "delete", a)) == f"deleted job {a}\n"

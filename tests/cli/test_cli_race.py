@@ -37,7 +37,7 @@ def test_two_processes_starting_one_job(queued_jobs, helpers, isolated_env: Path
         assert codes == [0, 2], outcomes
         (winner,) = [o for o in outcomes if o[0] == 0]
         (loser,) = [o for o in outcomes if o[0] == 2]
-        assert winner[1] == f"job {job_id} (q{ids.index(job_id)}): running\n"
+        assert winner[1] == f"job #{job_id} q{ids.index(job_id)}: running\n"
         assert winner[2] == ""
         assert loser[1] == ""
         assert len(loser[2].splitlines()) == 1 and "Traceback" not in loser[2]

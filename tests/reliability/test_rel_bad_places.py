@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -16,8 +17,8 @@ from tests.support.pty_app import PtyApp
 
 from .rel_bad_files import assert_one_line_error, make_real_db
 from .rel_checks import check_database, copy_as_after_a_crash, digest_dir
-from .rel_mounts import MountNamespace
-from .rel_processes import run_cli
+from .rel_mounts import ROOT, MountNamespace
+from .rel_processes import VAPOR, run_cli
 
 READ_ONLY = "is read-only: viewing only, nothing can be changed"
 ACTIONS = (["start", "2"], ["stop", "2"], ["fail", "2"], ["clone", "1"], ["delete", "1"])
@@ -35,6 +36,9 @@ PLACE_CHECKS = (
     + 1
     + 2  # a read-only database: reads, writes, keys
     + 7  # a full disk: three reads, three writes, the app
+    + 5  # no room at all: four commands and the app
+    + len(READS)
+    + 2  # a file nobody may write: reads, a write refused, a write once it is writable
 )
 
 
@@ -181,3 +185,76 @@ def test_a_full_disk(ns, tmp_path, helpers):
         app.close()
     jobs = check_database(copy_as_after_a_crash(ns.outside(db), tmp_path / "copy" / "b.db"))
     assert jobs[2].steps_done > 300  # the running job caught up once there was room
+
+
+def test_a_disk_with_no_room_at_all(ns, tmp_path, helpers):
+    """Not one byte free and the database not open anywhere, so SQLite cannot even make the
+    shared-memory file it reads through: every command says so in one line (no traceback),
+    and the app still starts, shows the jobs and says why it cannot update them."""
+    env = helpers.cli_env()
+    place = tmp_path / "none"
+    place.mkdir()
+    ns.tmpfs(place, "2m")
+    db = place / "vapor.db"
+    make_real_db(tmp_path / "real.db")
+    shutil.copyfile(tmp_path / "real.db", ns.outside(db))
+    _fill(ns.outside(place), leave=0)
+    before = digest_dir(ns.outside(place))
+    for args in (["jobs"], ["show", "2"], ["new", "--name", "x"], ["fail", "2"]):
+        code, out, err = ns.cli(["--db", str(db), *args], env, tmp_path)
+        if code == 0:  # a read that managed without the shared-memory file
+            assert out and "warning" in err and "Traceback" not in err, err
+        else:
+            assert_one_line_error(code, out, err, str(db))
+            assert "disk" in err or FULL in err, err
+    app = ns.app(["--db", str(db), "--refresh", "0.2"], env)
+    try:
+        app.wait_for("cannot update")
+        app.wait_for("running")  # the jobs, read without writing anything
+        app.pump(1.0)
+        assert app.child.isalive()
+        app.send("q")
+        assert app.wait_exit() == 0
+    finally:
+        app.close()
+    assert digest_dir(ns.outside(place))["vapor.db"] == before["vapor.db"]
+
+
+def _as_a_user(args: list[str]) -> list[str]:
+    """`args` run so that permission bits apply: as root, without the capabilities that let
+    root ignore them; otherwise as they are."""
+    if not ROOT:
+        return args
+    caps = "-dac_override,-dac_read_search,-fowner"
+    return ["setpriv", "--bounding-set", caps, "--inh-caps", caps, *args]
+
+
+def test_a_file_nobody_may_write(tmp_path, helpers):
+    """chmod 444 in a writable directory: viewed, actions refused, and no -wal or -shm file
+    left behind with the file's mode, which would refuse every write once the user makes the
+    file writable again."""
+    env = helpers.cli_env()
+    db = tmp_path / "vapor.db"
+    make_real_db(db)
+    os.chmod(db, 0o444)
+    before = digest_dir(tmp_path)
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        proc = subprocess.run(
+            _as_a_user([str(VAPOR), "--db", str(db), *args]),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        return proc.returncode, proc.stdout, proc.stderr
+
+    for args in READS:
+        code, out, err = cli(*args)
+        assert (code, err) == (0, "") and out, err
+    code, out, err = cli("new", "--name", "x")
+    assert_one_line_error(code, out, err, str(db), READ_ONLY)
+    assert digest_dir(tmp_path) == before  # nothing written, nothing created
+    os.chmod(db, 0o644)
+    code, out, err = cli("new", "--name", "x")
+    assert (code, err) == (0, ""), err

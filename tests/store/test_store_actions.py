@@ -112,7 +112,7 @@ def test_refused_action_changes_nothing(
         apply_action(store, job.id, action)
     err = info.value
     text = str(err)
-    assert f"job {job.id} " in text
+    assert f"job #{job.id} " in text
     assert job.name in text
     assert status.value in text
     assert action.value in text
@@ -218,7 +218,7 @@ def test_two_threads_starting_one_job_exactly_one_wins(
     assert len(wins) == 1 and len(losses) == 1, results
     assert wins[0].status is R
     assert losses[0].job_id == job.id
-    assert f"job {job.id}" in str(losses[0])
+    assert f"job #{job.id}" in str(losses[0])
     final = get_job(store, job.id)
     assert final.status is R
     assert final.version == job.version + 1  # exactly one update landed

@@ -28,8 +28,10 @@ from .sqlite_file import (
     check_sqlite_file,
     default_db_path,
     is_url,
+    log_size,
     readable_uri,
     resolve_target,
+    ro_uri,
 )
 from .tables import SQLModel, meta_table
 from .upgrade import upgrade
@@ -51,6 +53,7 @@ class Store:
     target: str
     clock: Clock = field(default_factory=SystemClock)
     readonly: bool = False
+    _fallback: Engine | None = field(default=None, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -58,8 +61,36 @@ class Store:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, _translate_errors(self.target), conn.begin():
-            yield conn
+        # Errors in connecting count too: a full disk fails at the first PRAGMA.
+        with _translate_errors(self.target):
+            try:
+                conn = self.engine.connect()
+            except OperationalError as exc:
+                reader = self._no_room_reader(exc)
+                if reader is None:
+                    raise
+                conn = reader.connect()
+            with conn, conn.begin():
+                yield conn
+
+    def _no_room_reader(self, exc: OperationalError) -> Engine | None:
+        """With no room on the disk SQLite cannot create the shared-memory file a WAL reader
+        needs. If nothing is waiting in the log (so nothing else is writing), the file alone
+        holds everything: read it as immutable, which needs no other file."""
+        msg = str(exc.orig) if exc.orig else str(exc)
+        if not self.is_sqlite or not ("disk I/O" in msg or "full" in msg):
+            return None
+        path = Path(self.target)
+        if log_size(path):
+            return None
+        if self._fallback is None:
+            uri = ro_uri(path, immutable=True)
+            self._fallback = create_engine(
+                f"sqlite:///{uri}&uri=true",
+                connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+            )
+            event.listen(self._fallback, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return self._fallback
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
@@ -68,13 +99,15 @@ class Store:
         process doing the same."""
         if self.readonly:
             raise StoreError(f"{self.target} is read-only: viewing only, nothing can be changed")
-        with self.engine.connect() as conn, _translate_errors(self.target):
+        with _translate_errors(self.target), self.engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._fallback is not None:
+            self._fallback.dispose()
 
 
 @contextlib.contextmanager

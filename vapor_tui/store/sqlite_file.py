@@ -110,7 +110,7 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
     # A checkpoint writes page 1 (with the new page count) before the pages after it: killed
     # in between, the file is short of what its header says while the log still holds the
     # rest. Only without a log is a short file truncated; with one, SQLite's check decides.
-    if valid_for == change_counter and page_count * page_size > size and not _log_size(path):
+    if valid_for == change_counter and page_count * page_size > size and not log_size(path):
         raise StoreDamaged(
             f"{path} is damaged (truncated: {size} bytes of {page_count * page_size}); "
             "it was left as it is"
@@ -128,7 +128,17 @@ def ro_uri(path: Path, immutable: bool = False) -> str:
 
 
 def readable_uri(path: Path) -> str:
-    """The read-only URI that opens this file: plain, or immutable on read-only storage."""
+    """The read-only URI that opens this file: plain, or immutable on read-only storage.
+
+    A file nobody may write (chmod 444) is read as immutable too, when its log is empty: a
+    plain reader would leave -wal and -shm files with the file's mode, 0444, and those would
+    refuse every write after the user makes the file writable again."""
+    try:
+        unwritable = path.stat().st_mode & 0o222 == 0
+    except OSError:
+        unwritable = False
+    if unwritable and not log_size(path):
+        return ro_uri(path, immutable=True)
     for immutable in (False, True):
         uri = ro_uri(path, immutable)
         try:
@@ -147,7 +157,7 @@ def _wal_path(path: Path) -> Path:
     return path.with_name(path.name + "-wal")
 
 
-def _log_size(path: Path) -> int:
+def log_size(path: Path) -> int:
     try:
         return _wal_path(path).stat().st_size
     except OSError:
