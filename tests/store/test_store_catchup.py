@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -349,3 +350,72 @@ def test_a_huge_job_is_accepted_and_catches_up_in_place(
     assert now.steps_done == sim.steps_done_by(0.02)
     assert 1000 < now.steps_done < 3000
     assert helpers.point_stats(store, job.id) == (now.steps_done, 1, now.steps_done, now.steps_done)
+
+
+def test_a_long_catch_up_is_several_whole_transactions(
+    store: Store, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch, helpers: SimpleNamespace
+) -> None:
+    """Each commit is whole (points, counts, status together), and the job ends only in the
+    last one."""
+    from sqlalchemy import event
+
+    monkeypatch.setattr(store_catchup, "TXN_POINTS", 50)
+    monkeypatch.setattr(store_catchup, "TXN_PAUSE_S", 0.0)
+    a, sim = start(store, config("a"))
+    b, _ = start(store, config("b", seed=5))
+    fake_clock.advance(sim.time_at(sim.total) + 100)
+    seen = []
+    look = sqlite3.connect(store.target)  # another connection sees only what was committed
+
+    def after_commit(conn) -> None:
+        rows = look.execute(
+            "SELECT j.id, j.steps_done, j.status, count(p.step), max(p.step) FROM jobs j "
+            "LEFT JOIN points p ON p.job_id = j.id GROUP BY j.id ORDER BY j.id"
+        ).fetchall()
+        seen.append(rows)
+
+    event.listen(store.engine, "commit", after_commit)
+    try:
+        assert catch_up(store).points_written == 240
+    finally:
+        event.remove(store.engine, "commit", after_commit)
+    look.close()
+    states = {tuple(rows) for rows in seen}
+    assert len(states) >= 240 // 50  # several transactions, not one
+    for rows in states:
+        for _, steps_done, status, count, last in rows:
+            assert count == steps_done and (last or 0) == steps_done  # whole: counts agree
+            assert (status == "complete") == (steps_done == 120)  # ends in the last one only
+    for job in (a, b):
+        assert get_job(store, job.id).status is JobStatus.COMPLETE
+        assert helpers.point_stats(store, job.id) == (120, 1, 120, 120)
+    assert_same_points(read_points(store, a.id), sim.points(1, 120, a.started_at.timestamp()))
+
+
+def test_another_writer_gets_in_during_a_long_catch_up(
+    db_path: Path, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job left for days catches up in many transactions; a `new` from another process
+    waits for one of them, not for all (it once waited 30 s and got "database is locked")."""
+    import threading
+    import time
+
+    monkeypatch.setattr(store_catchup, "TXN_POINTS", 100_000)
+    store = open_store(db_path, clock=fake_clock)
+    other = open_store(db_path, clock=fake_clock)
+    try:
+        cfg = JobConfig("long", epochs=1, steps_per_epoch=600_000, step_seconds=0.001, seed=4)
+        job, sim = start(store, cfg)
+        fake_clock.advance(sim.time_at(sim.total) + 1)
+        done = threading.Event()
+        worker = threading.Thread(target=lambda: (catch_up(store), done.set()))
+        worker.start()
+        while not get_job(other, job.id).steps_done:  # the first transaction has landed
+            time.sleep(0.01)
+        create_job(other, JobConfig("meanwhile", seed=1))
+        assert not done.is_set()  # in before the catch-up was over
+        worker.join()
+        assert get_job(store, job.id).steps_done == 600_000
+    finally:
+        store.close()
+        other.close()

@@ -1,7 +1,8 @@
-"""Bringing running jobs up to now: every due step generated and written in one transaction."""
+"""Bringing running jobs up to now: every due step generated and written, in whole transactions."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,10 @@ from .tables import jobs_table
 
 # Generate and write at most this many steps at a time, to bound memory on long catch-ups.
 CHUNK_STEPS = 200_000
+# At most this many points a transaction (about 2 s of writing), then a pause longer than
+# SQLite's longest busy-wait sleep (100 ms), so that a process waiting for the lock gets it.
+TXN_POINTS = 500_000
+TXN_PAUSE_S = 0.12
 _ACTIVE = (JobStatus.RUNNING.value, JobStatus.STOPPING.value)
 
 
@@ -33,25 +38,39 @@ class CatchUpResult:
 def catch_up(
     store: Store, now: datetime | None = None, job_ids: Iterable[int] | None = None
 ) -> CatchUpResult:
-    """Bring running and stopping jobs (all, or those in `job_ids`) up to `now`."""
+    """Bring running and stopping jobs (all, or those in `job_ids`) up to `now`.
+
+    Each transaction writes at most TXN_POINTS points: a job's points, its counts, its chart
+    summary and packed blocks, and its status change together, so every commit is whole. A
+    long catch-up (a million-step job left for a day) is several of them, with a pause
+    between in which another process waiting for the lock gets it."""
     if store.readonly:
         return CatchUpResult(0, (), ())
     now_s = (now or store.clock.now()).timestamp()
     wanted = None if job_ids is None else set(job_ids)
     # A cheap look without the write lock: most ticks have nothing due and write nothing.
     with store.read() as conn:
-        due = [r for r in _active_rows(conn, wanted) if _plan(r, now_s).changes_anything]
-    if not due:
-        return CatchUpResult(0, (), ())
+        due = {r.id for r in _active_rows(conn, wanted) if _plan(r, now_s).changes_anything}
     written, advanced, ended = 0, [], []
-    with store.write() as conn:
-        for row in _active_rows(conn, {r.id for r in due}, lock=not store.is_sqlite):
-            count, end = _advance(conn, row, now_s)
-            written += count
-            if count:
-                advanced.append(row.id)
-            if end:
-                ended.append(row.id)
+    while due:
+        if written:
+            time.sleep(TXN_PAUSE_S)
+        budget = TXN_POINTS
+        with store.write() as conn:
+            rows = _active_rows(conn, due, lock=not store.is_sqlite)
+            due &= {row.id for row in rows}  # ended or deleted elsewhere meanwhile
+            for row in rows:
+                count, end, finished = _advance(conn, row, now_s, budget)
+                written += count
+                budget -= count
+                if count and row.id not in advanced:
+                    advanced.append(row.id)
+                if end:
+                    ended.append(row.id)
+                if finished:
+                    due.discard(row.id)
+                if budget <= 0:
+                    break
     return CatchUpResult(written, tuple(advanced), tuple(ended))
 
 
@@ -76,19 +95,23 @@ def _plan(row, now_s: float) -> planner.Plan:
     )
 
 
-def _advance(conn: Connection, row, now_s: float) -> tuple[int, bool]:
+def _advance(conn: Connection, row, now_s: float, budget: int) -> tuple[int, bool, bool]:
+    """Write up to `budget` of the job's due points. Returns (points written, whether the job
+    ended, whether it is now up to date)."""
     job = job_from_row(row)
     sim = Simulator(job.config)
     plan = planner.plan(sim, job.status, row.steps_done, row.started_at, row.stop_at_step, now_s)
     if not plan.changes_anything:  # another process got here first
-        return 0, False
+        return 0, False, True
+    last_step = min(plan.last_step, plan.first_step + max(1, budget) - 1)
+    finished = last_step == plan.last_step
     ema, last_ts = row.ema_step_seconds, row.last_timestamp
     if last_ts is None:
         last_ts = row.started_at
     best, last_loss, last_val = row.best_loss, row.last_loss, row.last_val_loss
     written = 0
-    for first in range(plan.first_step, plan.last_step + 1, CHUNK_STEPS):
-        last = min(plan.last_step, first + CHUNK_STEPS - 1)
+    for first in range(plan.first_step, last_step + 1, CHUNK_STEPS):
+        last = min(last_step, first + CHUNK_STEPS - 1)
         pts = sim.points(first, last, row.started_at)
         written += insert_points(conn, row.id, pts, sim.total)
         ema = update_ema(ema, durations_from_timestamps(pts.timestamp, last_ts))
@@ -100,7 +123,7 @@ def _advance(conn: Connection, row, now_s: float) -> tuple[int, bool]:
         if len(vals):
             last_val = float(vals[-1])
     values: dict = {
-        "steps_done": max(row.steps_done, plan.last_step),
+        "steps_done": max(row.steps_done, last_step),
         "ema_step_seconds": ema,
         "last_timestamp": last_ts if written else row.last_timestamp,
         "best_loss": best,
@@ -108,7 +131,8 @@ def _advance(conn: Connection, row, now_s: float) -> tuple[int, bool]:
         "last_val_loss": last_val,
         "version": row.version + 1,
     }
-    if plan.end_status is not None:
+    ends = finished and plan.end_status is not None
+    if ends:
         values.update(
             status=plan.end_status.value, reason=plan.reason, finished_at=plan.finished_at
         )
@@ -117,4 +141,4 @@ def _advance(conn: Connection, row, now_s: float) -> tuple[int, bool]:
         .where(jobs_table.c.id == row.id, jobs_table.c.version == row.version)
         .values(**values)
     )
-    return written, plan.end_status is not None
+    return written, ends, finished
