@@ -36,15 +36,25 @@ def _db(ctx: click.Context, db: str | None) -> str | None:
     return value
 
 
-def open_db(ctx: click.Context, db: str | None, catch_up: bool = True, reading: bool = False):
+def open_db(
+    ctx: click.Context,
+    db: str | None,
+    catch_up: bool = True,
+    reading: bool = False,
+    job_id: int | None = None,
+):
     """Open the database and bring running jobs up to now, as every command does first.
 
     A command that only reads (`reading`) still answers when the catch-up cannot be written
-    (a full disk): it warns on stderr and shows what the database holds."""
+    (a full disk): it warns on stderr and shows what the database holds. A command about one
+    job (`job_id`) does not create a database that does not exist: it has no such job."""
     from vapor_tui.store.catchup import catch_up as do_catch_up
-    from vapor_tui.store.engine import StoreDamaged, StoreError, open_store
+    from vapor_tui.store.engine import StoreDamaged, StoreError, StoreMissing, open_store
 
-    store = open_store(_db(ctx, db))
+    try:
+        store = open_store(_db(ctx, db), create=job_id is None)
+    except StoreMissing as exc:
+        raise UserError(f"no job with id {job_id}: {exc}") from exc
     ctx.call_on_close(store.close)
     if catch_up:
         try:
@@ -152,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 1
+    except OSError as exc:  # standard output is a full disk (/dev/full), say
+        _silence_stdout()
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"vapor-tui: error: cannot write the output{where}: {exc.strerror}", err=True)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
@@ -161,6 +176,18 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"vapor-tui: error: {message}", err=True)
         return EXIT_USAGE
     return rv if isinstance(rv, int) else 0
+
+
+def _silence_stdout() -> None:
+    """What is left in stdout's buffer would fail again at exit, with a traceback."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def user_message(exc: BaseException) -> str | None:

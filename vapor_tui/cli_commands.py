@@ -49,15 +49,26 @@ def jobs_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
 @cli.command("new")
 @click.option("--name", required=True, help="A name for the job.")
 @click.option("--model", default="LFM2-350M", show_default=True, help="Base model (any text).")
-@click.option("--epochs", default="3", show_default=True)
-@click.option("--steps-per-epoch", default="100", show_default=True)
-@click.option("--lr", "learning_rate", default="2e-4", show_default=True, help="Learning rate.")
-@click.option("--batch-size", default="8", show_default=True)
+@click.option("--epochs", default="3", show_default=True, metavar="N")
+@click.option("--steps-per-epoch", default="100", show_default=True, metavar="N")
+@click.option(
+    "--lr",
+    "learning_rate",
+    default="2e-4",
+    show_default=True,
+    metavar="RATE",
+    help="Learning rate.",
+)
+@click.option("--batch-size", default="8", show_default=True, metavar="N")
 @click.option("--schedule", default="cosine", show_default=True, help="constant or cosine.")
 @click.option("--curve", default="exponential", show_default=True, help="exponential or power-law.")
-@click.option("--seed", default=None, help="Random seed (default: a random one).")
+@click.option("--seed", default=None, metavar="N", help="Random seed (default: a random one).")
 @click.option(
-    "--step-seconds", default="0.5", show_default=True, help="Simulated seconds per step."
+    "--step-seconds",
+    default="0.5",
+    show_default=True,
+    metavar="SECONDS",
+    help="Simulated seconds per step.",
 )
 @click.option("--start", is_flag=True, help="Start the job at once.")
 @db_option
@@ -85,7 +96,7 @@ def _action_command(name: str, help_text: str) -> None:
         from vapor_tui.store.jobs import apply_action, get_job
 
         number = parse_job_id(job_id)  # before opening: bad input writes nothing
-        store = open_db(ctx, db)
+        store = open_db(ctx, db, job_id=number)
         # Acts on the status read here: of two stops racing on a running job, one makes it
         # stopping and the other is refused, rather than turning it into a stop at once.
         seen = get_job(store, number).status
@@ -111,7 +122,7 @@ def clone_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
     from vapor_tui.store.jobs import clone_job
 
     number = parse_job_id(job_id)
-    store = open_db(ctx, db)
+    store = open_db(ctx, db, job_id=number)
     click.echo(clone_job(store, number).id)
 
 
@@ -124,7 +135,7 @@ def delete_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
     from vapor_tui.store.jobs import delete_job
 
     number = parse_job_id(job_id)
-    store = open_db(ctx, db)
+    store = open_db(ctx, db, job_id=number)
     delete_job(store, number)
     click.echo(f"deleted job {number}")
 
@@ -139,7 +150,7 @@ def show_cmd(ctx: click.Context, job_id: str, as_json: bool, db: str | None) -> 
     from vapor_tui.store.jobs import get_job
 
     number = parse_job_id(job_id)
-    store = open_db(ctx, db, reading=True)
+    store = open_db(ctx, db, reading=True, job_id=number)
     job = get_job(store, number)
     if as_json:
         click.echo(json.dumps(job.details(), indent=2))
@@ -171,18 +182,36 @@ def export_cmd(
     if fmt not in ("csv", "json"):
         raise UserError(f"unknown export format {fmt!r}: use csv or json")
     number = parse_job_id(job_id)
-    store = open_db(ctx, db, reading=True)
+    store = open_db(ctx, db, reading=True, job_id=number)
     from vapor_tui.store.jobs import get_job
 
     get_job(store, number)  # unknown id: say so before creating an output file
     if output is None:
         write_export(store, number, fmt, sys.stdout)
         return
+    if _is_the_database(Path(output), store.target):
+        raise UserError(f"cannot write {output}: it is the database itself (or its log)")
     try:
         with open(output, "w", encoding="utf-8", newline="") as fh:
             write_export(store, number, fmt, fh)
     except OSError as exc:
         raise UserError(f"cannot write {output}: {exc.strerror}") from exc
+
+
+def _is_the_database(output: Path, target: str) -> bool:
+    """Would writing `output` overwrite the database file, its log or its shared memory?"""
+    if "://" in target:
+        return False
+    db = Path(target).expanduser()
+    for name in (db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))):
+        try:
+            if output.resolve() == name.resolve() or (
+                output.exists() and name.exists() and output.samefile(name)
+            ):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 @cli.command("demo")
@@ -223,7 +252,7 @@ def watch_cmd(ctx: click.Context, job_id: str, db: str | None, **options) -> Non
     if jobs is None:
         from vapor_tui.store.jobs import get_job
 
-        store = open_db(ctx, db)
+        store = open_db(ctx, db, job_id=number)
         get_job(store, number)
         store.close()
     elif number not in {job.id for job in jobs}:

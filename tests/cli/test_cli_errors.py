@@ -170,3 +170,77 @@ def test_not_a_vapor_database(kind: str, command: list[str], run_cli, tmp_path: 
     assert_one_line_error(run_cli("--db", path, *command), str(path), "not a vapor-tui database")
     assert _digest(path) == before
     assert os.listdir(tmp_path) == siblings
+
+
+# --- found by the audit of the command line ---------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["start", "stop", "fail", "clone", "delete", "show", "export"])
+def test_an_id_on_a_missing_database_creates_nothing(command, run_cli, tmp_path: Path) -> None:
+    db = tmp_path / "new-dir" / "vapor.db"
+    assert_one_line_error(run_cli("--db", db, command, "5"), "no job with id 5", str(db))
+    assert tree(tmp_path) == []
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_export_never_writes_over_the_database(suffix, run_cli, state_db) -> None:
+    job = state_db.jobs[JobStatus.COMPLETE]
+    before = state_db.digest()
+    target = f"{state_db.path}{suffix}"
+    line = assert_one_line_error(
+        run_cli("--db", state_db.path, "export", str(job.id), "-o", target), "database itself"
+    )
+    assert target in line
+    assert state_db.digest() == before
+
+
+def test_a_blank_environment_variable_is_refused(run_cli, tmp_path: Path) -> None:
+    assert_one_line_error(run_cli("jobs", env={"VAPOR_TUI_DB": "   "}), "VAPOR_TUI_DB is blank")
+    assert tree(tmp_path) == []
+
+
+def test_a_url_password_is_never_shown(run_cli) -> None:
+    line = assert_one_line_error(run_cli("--db", "postgresql+psycopg://u:s3cret@nohost/x", "jobs"))
+    assert "s3cret" not in line and "u:***@nohost" in line
+
+
+@pytest.mark.parametrize("args", [["jobs"], ["new", "--name", "x"]])
+def test_a_full_standard_output_is_one_line(args, run_cli, tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.conftest import VAPOR_TUI, cli_env
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [str(VAPOR_TUI), "--db", str(tmp_path / "v.db"), *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env(),
+            timeout=60,
+        )
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "vapor-tui: error: cannot write the output: No space left on device"
+    ]
+
+
+def test_a_newer_version_in_the_meta_table_is_refused(run_cli, state_db) -> None:
+    conn = sqlite3.connect(state_db.path)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    before = state_db.digest()
+    assert_one_line_error(run_cli("--db", state_db.path, "jobs"), "newer vapor-tui", "schema 99")
+    assert state_db.digest() == before
+
+
+def test_someone_elses_empty_sqlite_file_with_a_version_is_refused(run_cli, tmp_path) -> None:
+    db = tmp_path / "theirs.db"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 7")
+    conn.commit()
+    conn.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    assert_one_line_error(run_cli("--db", db, "jobs"), "not a vapor-tui database")
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before

@@ -25,6 +25,7 @@ from .sqlite_file import (
     SCHEMA_VERSION,
     StoreDamaged,
     StoreError,
+    StoreMissing,
     check_sqlite_file,
     default_db_path,
     is_url,
@@ -41,6 +42,7 @@ __all__ = [
     "Store",
     "StoreDamaged",
     "StoreError",
+    "StoreMissing",
     "default_db_path",
     "open_store",
     "resolve_target",
@@ -126,7 +128,12 @@ def _translate_errors(target: str) -> Iterator[None]:
     except DBAPIError as exc:
         msg = str(exc.orig) if exc.orig else str(exc)
         if "malformed" in msg or "not a database" in msg:
-            raise StoreDamaged(f"{target} is damaged ({msg}); it was left as it is") from exc
+            # Found while reading a file too large to check in full when it was opened: the
+            # transaction that met the damage is undone; earlier ones may have been written.
+            raise StoreDamaged(
+                f"{target} is damaged ({msg}); check it with "
+                f"`sqlite3 {target} 'PRAGMA integrity_check'`"
+            ) from exc
         raise StoreError(f"database error in {target}: {msg}") from exc
 
 
@@ -233,15 +240,23 @@ def _init_schema(store: Store) -> None:
 
 
 def _open_url(target: str, clock: Clock) -> Store:
+    shown = _without_password(target)  # every message names the URL this way
     try:
         engine = create_engine(target, pool_pre_ping=True)
     except (ArgumentError, ImportError) as exc:
-        raise StoreError(f"cannot use the database URL {target}: {exc}") from exc
-    store = Store(engine, target, clock)
+        raise StoreError(f"cannot use the database URL {shown}: {exc}") from exc
+    store = Store(engine, shown, clock)
     try:
         _init_schema(store)
     except StoreError:
         raise
     except Exception as exc:
-        raise StoreError(f"cannot open {target}: {exc}") from exc
+        raise StoreError(f"cannot open {shown}: {str(exc).replace(target, shown)}") from exc
     return store
+
+
+def _without_password(target: str) -> str:
+    try:
+        return make_url(target).render_as_string(hide_password=True)
+    except ArgumentError:
+        return target

@@ -24,9 +24,9 @@ SCHEMA_VERSION = 3
 ENV_VAR = "VAPOR_TUI_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
-# A database up to this size (about 600,000 points) gets SQLite's full structural check each
-# time it is opened for writing, about 0.1 s at this size; a larger one is checked as it is read.
-FULL_CHECK_MAX_BYTES = 32 * 1024 * 1024
+# A database up to this size (about 2,500,000 points) gets SQLite's full structural check each
+# time it is opened for writing, about 0.4 s at this size; a larger one is checked as it is read.
+FULL_CHECK_MAX_BYTES = 256 * 1024 * 1024
 
 T = TypeVar("T")
 
@@ -37,6 +37,10 @@ class StoreError(Exception):
 
 class StoreDamaged(StoreError):
     """A vapor-tui database that SQLite finds damaged: refused, and never written to."""
+
+
+class StoreMissing(StoreError):
+    """No database at the path, and the caller asked not to create one."""
 
 
 def default_db_path() -> Path:
@@ -50,6 +54,9 @@ def resolve_target(db: str | os.PathLike | None) -> str:
     if db is not None and str(db) != "":
         return str(db)
     env = os.environ.get(ENV_VAR, "")
+    if env and not env.strip():
+        # Like `--db "  "`: say so, rather than make a file named by blanks.
+        raise StoreError(f"${ENV_VAR} is blank: give a database file, or unset it")
     return env if env else str(default_db_path())
 
 
@@ -74,7 +81,11 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
         raise StoreError(f"{path} is not a regular file, so not a database file; left as it is")
     if mode is None:
         if not create:
-            raise StoreError(f"{path} does not exist")
+            if path.is_symlink():
+                raise StoreError(
+                    f"{path} is a symbolic link to {os.readlink(path)}, which does not exist"
+                )
+            raise StoreMissing(f"{path} does not exist")
         create_file(path)
         return False, True
     try:
@@ -97,7 +108,7 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
         # While another connection has the database open, its commits (the schema, the
         # application id) may still sit in the write-ahead log: the header is stale, ask SQLite.
         app_id, user_version = _read_ids(path, app_id, user_version)
-    if app_id == 0 and schema_is_empty(path):
+    if app_id == 0 and user_version == 0 and schema_is_empty(path):
         # Someone's empty SQLite file, or ours cut off before its first commit.
         return not os.access(path, os.W_OK), True
     if app_id != APPLICATION_ID:
@@ -231,19 +242,26 @@ def probe_readable(path: Path, full_check: bool = False) -> None:
     enough) one its structural check finds damaged, before anything is written to it."""
     size = sum(p.stat().st_size for p in (path, _wal_path(path)) if p.exists())
 
-    def look(conn: sqlite3.Connection) -> str:
+    def look(conn: sqlite3.Connection) -> tuple[str, str | None]:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = None if row is None else str(row[0])
         if not full_check or size > FULL_CHECK_MAX_BYTES:
-            return "ok"
+            return "ok", version
         (result,) = conn.execute("PRAGMA quick_check(1)").fetchone()
-        return str(result)
+        return str(result), version
 
     try:
-        result = look_quietly(path, look)
+        result, version = look_quietly(path, look)
     except sqlite3.DatabaseError as exc:
         message = f"{path} is damaged or unreadable ({exc}); it was left as it is"
         raise StoreDamaged(message) from exc
+    # The header's version is checked first; the one in the meta table must agree.
+    if version is not None and (not version.isdecimal() or int(version) > SCHEMA_VERSION):
+        raise StoreError(
+            f"{path} was written by a newer vapor-tui (schema {version}, this one reads "
+            f"up to {SCHEMA_VERSION}); upgrade vapor-tui to open it"
+        )
     if result != "ok":
         first = result.replace("*** in database main ***", "").strip().splitlines()[0]
         raise StoreDamaged(f"{path} is damaged ({first}); it was left as it is")
