@@ -207,6 +207,23 @@ def test_loss_trends_down_for_the_default_configuration(
 
 
 @pytest.mark.parametrize("cs", CURVES_AND_SCHEDULES, ids=cs_id)
+def test_the_rolling_mean_of_a_default_run_falls_to_within_its_noise(
+    cs: tuple[Curve, Schedule],
+) -> None:
+    """The default job (300 steps) in tenths, over many seeds: each tenth's mean is below the
+    one before, or above it by less than the noise of a tail where the schedule has stopped
+    learning (a cosine's last tenth moves the curve by a few parts in a thousand)."""
+    worst = 0.0
+    for seed in range(20):
+        p = run(make(curve=cs[0], schedule=cs[1], seed=seed, epochs=3, spe=100))
+        means = window_means(p.loss, 10)
+        worst = max(worst, float(np.max(means[1:] / means[:-1])))
+        assert means[0] > 2 * means[-1], means
+        assert np.all(means[1:6] < means[:5]), means  # the first half falls, always
+    assert worst < 1.02, worst
+
+
+@pytest.mark.parametrize("cs", CURVES_AND_SCHEDULES, ids=cs_id)
 @pytest.mark.parametrize("model", ["LFM2-350M", "LFM2-1.2B"])
 @pytest.mark.parametrize("lr", [2e-5, 2e-4, 2e-3])
 @pytest.mark.parametrize("batch", [1, 64])
@@ -365,11 +382,12 @@ def test_a_million_steps_in_under_a_second() -> None:
     sim = make(epochs=10, spe=100_000)
     best = math.inf
     for _ in range(3):
-        t0 = time.perf_counter()
+        # CPU time, not wall time: other tests sharing the two cores do not count against it.
+        t0 = time.process_time()
         p = sim.points(1, 1_000_000)
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
     assert len(p) == 1_000_000
-    assert best < 1.0, f"1,000,000 steps took {best:.2f} s"
+    assert best < 1.0, f"1,000,000 steps took {best:.2f} s of CPU"
 
 
 def test_ten_million_tiny_steps_are_accepted() -> None:

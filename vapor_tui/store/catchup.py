@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from vapor_tui.core import catchup as planner
-from vapor_tui.core.eta import durations_from_timestamps, update_ema
+from vapor_tui.core.eta import training_durations, update_ema
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
 
@@ -114,7 +114,7 @@ def _advance(conn: Connection, row, now_s: float, budget: int) -> tuple[int, boo
         last = min(last_step, first + CHUNK_STEPS - 1)
         pts = sim.points(first, last, row.started_at)
         written += insert_points(conn, row.id, pts, sim.total)
-        ema = update_ema(ema, durations_from_timestamps(pts.timestamp, last_ts))
+        ema = update_ema(ema, training_durations(pts.timestamp, pts.val_loss, last_ts))
         last_ts = float(pts.timestamp[-1])
         chunk_best = float(pts.loss.min())
         best = chunk_best if best is None else min(best, chunk_best)
