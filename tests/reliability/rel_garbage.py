@@ -24,6 +24,9 @@ GARBAGE = {
     "control": "a\x07b",
     "very-long-digits": "7" * 10_000,
     "very-long-text": "x" * 10_000,
+    "markup": "[/b]x[$warning]y[/]",
+    "bracket": "[",
+    "invalid-utf8": "a\udc85b",  # what the shell passes for the byte 0x85
 }
 
 # Field -> (the `new` option, the form's field id).
@@ -54,6 +57,14 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DEFAULT_EPOCHS, _DEFAULT_STEPS = 3, 100
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _whole(text: str) -> int | None:
     """As Python reads a whole number (the digits of any script, underscores between them),
     up to 30 digits."""
@@ -76,7 +87,12 @@ def acceptable(field: str, text: str) -> bool:
     stripped = text.strip()
     if field in ("name", "model"):
         limit = 200 if field == "name" else 100
-        return bool(stripped) and len(stripped) <= limit and not _CONTROL.search(stripped)
+        return (
+            bool(stripped)
+            and len(stripped) <= limit
+            and not _CONTROL.search(stripped)
+            and _utf8(stripped)
+        )
     if field in ("schedule", "curve"):
         options = ("constant", "cosine") if field == "schedule" else ("exponential", "power-law")
         return stripped.lower() in options

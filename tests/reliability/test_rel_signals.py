@@ -26,8 +26,9 @@ from vapor_tui.store.jobs import create_job
 from .rel_checks import check_database
 from .rel_processes import VAPOR
 
-# How long the app may take to leave after the signal (its watchdog ends it after 3 s).
-EXIT_S = 5.0
+# How long the app may take to leave after the signal: its watchdog ends it after 3 s, and
+# a loaded machine adds to that (a 5 s limit failed once with four times the load).
+EXIT_S = 8.0
 
 # Ways a terminal goes away: the master closing alone (the kernel's SIGHUP), an SSH server's
 # SIGHUP just before or just after that, and a SIGTERM whose shutdown the hangup interrupts.
@@ -165,7 +166,8 @@ def test_a_signal_to_the_command_line_mid_catch_up(sig, tmp_path, helpers):
     proc.send_signal(sig)
     started = time.monotonic()
     proc.wait(timeout=EXIT_S)
-    assert time.monotonic() - started < 1.0
+    # Promptly: the default action of the signal (1.12 s once, on two loaded cores).
+    assert time.monotonic() - started < 3.0
     assert proc.returncode == -sig, proc.stderr.read() if proc.stderr else ""
     facts = check_database(db, "after the signal")
     assert facts[job.id].steps_done == 0  # nothing of the interrupted transaction

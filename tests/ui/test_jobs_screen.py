@@ -250,8 +250,9 @@ async def test_palette_offers_the_screen_actions(make_app, ui_store):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"New", "Start", "Clone", "Delete", "Filter", "Help"} <= titles
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"New", "Start", "Clone", "Delete", "Filter", "Help"} <= set(titles)
+        assert titles.count("Quit") == 1
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Start")
         command.callback()
         await settle(app, pilot)
@@ -388,3 +389,24 @@ async def test_long_epochs_and_models_are_not_cut_silently(make_app, ui_store, c
         assert f" {epoch}/120 " in row  # the whole epoch count, not "10/12"
         assert "meta-llama/Llama-…" in row  # cut where it must be, and shown to be
         assert "Epoch" in lines[1] and "Loss" in lines[1]
+
+
+async def test_every_theme_can_be_chosen_on_every_screen(make_app, ui_store, clock):
+    """The ANSI themes name colours the terminal picks ("ansi_default"); choosing one from the
+    palette once ended the app."""
+    from textual.theme import BUILTIN_THEMES
+
+    job = create_job(ui_store, config("themes"), start=True)
+    clock.advance(30)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for opened in (False, True):
+            if opened:
+                app.open_detail(job.id)
+                await settle(app, pilot)
+            for name in BUILTIN_THEMES:
+                app.theme = name
+                await settle(app, pilot)
+        await tick(app, pilot)
+        assert app.is_running

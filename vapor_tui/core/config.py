@@ -111,6 +111,7 @@ def parse_name(value: object) -> str:
         raise ConfigError("name", f"must be at most {MAX_NAME_LENGTH} characters")
     if _CONTROL_CHARS.search(text):
         raise ConfigError("name", "must not contain control characters")
+    _check_utf8("name", text)
     return text
 
 
@@ -120,7 +121,17 @@ def parse_model(value: object) -> str:
         raise ConfigError("model", "must not be empty")
     if len(text) > 100 or _CONTROL_CHARS.search(text):
         raise ConfigError("model", "must be at most 100 printable characters")
+    _check_utf8("model", text)
     return text
+
+
+def _check_utf8(name: str, text: str) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates (a shell's $'\\x85'); the
+    database and the terminal can hold neither."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(name, "must be text in UTF-8 (it holds bytes that are not)") from None
 
 
 def parse_int(name: str, value: object, low: int, high: int) -> int:

@@ -360,12 +360,15 @@ class VaporApp(App[int]):
                 continue
             seen.add(binding.action)
             node, action = active.node, binding.action
+            title = binding.description or action
+            seen.add(title)
             yield SystemCommand(
-                binding.description or action,
+                title,
                 f"key: {self.get_key_display(binding)}",
                 lambda node=node, action=action: self.call_later(node.run_action, action),
             )
-        yield from super().get_system_commands(screen)
+        # Textual's own (theme, keys, screenshot...), but not a second "Quit".
+        yield from (c for c in super().get_system_commands(screen) if c.title not in seen)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._check_size)

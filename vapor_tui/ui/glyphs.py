@@ -40,13 +40,20 @@ class Glyphs:
     def use_theme(self, variables: dict[str, str]) -> None:
         """Take the badge colours from the app's theme (its contrast-adjusted text-* colours),
         so light themes stay readable."""
-        from textual.color import Color
+        from textual.color import Color, ColorParseError
 
-        background = Color.parse(variables.get("background", "#000000"))
+        try:
+            background = Color.parse(variables.get("background", "#000000"))
+        except ColorParseError:  # the ANSI themes: "ansi_default", no colour to mix with
+            background = Color(0, 0, 0)
         for name in self.colours:
-            if variables.get(name):
+            try:
+                colour = Color.parse(variables[name]) if variables.get(name) else None
+            except ColorParseError:  # e.g. "ansi_default 50%": keep the default
+                colour = None
+            if colour is not None:
                 # Composite translucent colours over the background: Rich has no alpha.
-                self.colours[name] = (background + Color.parse(variables[name])).hex6
+                self.colours[name] = (background + colour).hex6
         self.active_bar = self.colours["text-success"]
 
     def status_style(self, status: JobStatus) -> str:

@@ -173,7 +173,10 @@ class JobsScreen(JobActions, Screen[None]):
             self.query_one("#topbar", Static).update(text)
 
     def selected_job(self) -> Job | None:
-        job_id = self.query_one(JobTable).selected_id
+        # No table while the screen is being built or taken down (a palette command can run
+        # as the app quits): no job then.
+        tables = self.query(JobTable)
+        job_id = tables.first().selected_id if tables else None
         for job in self._jobs:
             if job.id == job_id:
                 return job

@@ -32,14 +32,20 @@ _ASCII_FRAME = str.maketrans("│─┌┐└┘├┤┬┴┼╭╮╰╯", "|
 def theme_colours(variables: dict[str, str]) -> tuple[tuple[int, int, int], ...]:
     """(raw, faint raw, smoothed, validation) from the theme's contrast-adjusted text colours,
     so that the curves read on a light background as well as a dark one."""
-    from textual.color import Color
+    from textual.color import Color, ColorParseError
 
-    background = Color.parse(variables.get("background", "#000000"))
+    def parse(text: str | None, fallback: Color) -> Color:
+        try:
+            return Color.parse(text) if text else fallback
+        except ColorParseError:  # the ANSI themes name colours the terminal chooses
+            return fallback
+
+    background = parse(variables.get("background"), Color(0, 0, 0))
     picked = []
     for name, fallback in zip(
         ("text-primary", "text-warning", "text-error"), DEFAULT_COLOURS, strict=True
     ):
-        colour = Color.parse(variables[name]) if variables.get(name) else Color(*fallback)
+        colour = parse(variables.get(name), Color(*fallback))
         picked.append(background + colour)  # composite any alpha over the background
     raw, smooth, validation = picked
     faint = background.blend(raw, 0.45)
