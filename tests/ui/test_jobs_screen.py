@@ -217,9 +217,11 @@ async def test_filter_by_name_and_status(make_app, ui_store):
         assert sorted(r[1] for r in table_rows(app)) == ["alpha", "alphabet"]
         await pilot.press("escape")
         assert len(table_rows(app)) == 3
+        assert "escape" not in footer_shown(app)  # nothing to clear
         await pilot.press("slash", *"running", "enter")
         await pilot.pause()
         assert [r[1] for r in table_rows(app)] == ["beta"]
+        assert footer_shown(app)["escape"] == "Clear filter"  # how to get them all back
         await pilot.press("slash", "ctrl+u", *"zzz")
         await pilot.pause()
         assert "No job matches" in static_text(app.screen.query_one("#empty"))

@@ -58,7 +58,7 @@ class JobsScreen(JobActions, Screen[None]):
             tooltip="Filter by name, status or id",
             id="jobs.filter",
         ),
-        Binding("escape", "clear_filter", "Clear the filter", show=False, id="jobs.clear_filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="jobs.clear_filter"),
     ]
 
     def __init__(self) -> None:
@@ -237,10 +237,17 @@ class JobsScreen(JobActions, Screen[None]):
 
         self.app.push_screen(ConfirmScreen(f"Delete #{job.id} {job.name}?", detail), done)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":  # in the footer only while there is a filter to clear
+            boxes = self.query("#filter")
+            return bool(self.filter_text) or bool(boxes and boxes.first().display)
+        return super().check_action(action, parameters)
+
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
         box.focus()
+        self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -250,11 +257,14 @@ class JobsScreen(JobActions, Screen[None]):
         box.display = False
         self.filter_text = ""
         self.query_one(JobTable).focus()
+        self.refresh_bindings()
         if self.app.snapshot is not None:
             self._show(self.app.snapshot)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        if bool(self.filter_text) != bool(event.value):
+            self.refresh_bindings()
         self.filter_text = event.value
         if self.app.snapshot is not None:
             self._show(self.app.snapshot)
@@ -264,4 +274,5 @@ class JobsScreen(JobActions, Screen[None]):
         box = self.query_one("#filter", Input)
         if not self.filter_text:
             box.display = False
+            self.refresh_bindings()
         self.query_one(JobTable).focus()
