@@ -122,6 +122,10 @@ class VaporApp(App[int]):
         self._theme_changed()
         self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed())
         self.push_screen(JobsScreen())
+        if self.watch_id is not None:
+            # Straight to the job: the jobs screen beneath is never painted (it was painted,
+            # fully, three or four times before, about 45 KB over an SSH link).
+            self.open_detail(self.watch_id)
         if self.store is None:
             self._open_store()
         else:
@@ -179,8 +183,6 @@ class VaporApp(App[int]):
         if self.use_timer:
             self.set_interval(self.refresh_seconds, self.request_tick, name="tick")
         self.request_tick()
-        if self.watch_id is not None:
-            self.open_detail(self.watch_id)
 
     def on_unmount(self) -> None:
         if self._uninstall_signals is not None:
