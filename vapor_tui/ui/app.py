@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from vapor_tui.core.clock import Clock, SystemClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.status import JobStatus
-from vapor_tui.ui import notices, patches
+from vapor_tui.ui import notices, palette, patches
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
     ActionDone,
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
 
 patches.apply()
+palette.guard_paging()
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 QUIT_TEXT = "Quit"
@@ -339,9 +340,7 @@ class VaporApp(App[int]):
                 screen.select_later(job_id)
 
     def action_command_palette(self) -> None:
-        from vapor_tui.ui.palette import open_palette
-
-        open_palette(self)  # Textual's, with two crashes guarded (see palette.py)
+        palette.open_palette(self)  # Textual's, with two crashes guarded (see palette.py)
 
     def action_help(self) -> None:
         from vapor_tui.ui.screens.help import HelpScreen

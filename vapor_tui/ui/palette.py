@@ -4,7 +4,8 @@
   too-small notice, and a second one (with the same fixed id) raised DuplicateIds.
 - Its option list pages by a line map built when the list is next drawn: PageUp or PageDown
   arriving before that (ctrl+p and PageDown in one burst of input) raised KeyError. Such a key
-  now does nothing; the next one, after the list is drawn, pages as usual.
+  now does nothing; the next one, after the list is drawn, pages as usual. The guard is on
+  Textual's class itself, because Textual opens palettes of its own too ("Change theme").
 """
 
 from __future__ import annotations
@@ -14,15 +15,21 @@ import contextlib
 from textual.app import App
 from textual.command import CommandPalette
 
+TEXTUAL_ACTION_COMMAND_LIST = CommandPalette._action_command_list
 
-class VaporPalette(CommandPalette):
-    def _action_command_list(self, action: str) -> None:
-        with contextlib.suppress(KeyError, IndexError):
-            super()._action_command_list(action)
+
+def _guarded_action_command_list(self: CommandPalette, action: str) -> None:
+    with contextlib.suppress(KeyError, IndexError):
+        TEXTUAL_ACTION_COMMAND_LIST(self, action)
+
+
+def guard_paging() -> None:
+    """Make every CommandPalette ignore a page key that arrives before its list is drawn."""
+    CommandPalette._action_command_list = _guarded_action_command_list  # type: ignore[method-assign]
 
 
 def open_palette(app: App) -> None:
     if not app.use_command_palette:
         return
     if not any(isinstance(screen, CommandPalette) for screen in app.screen_stack):
-        app.push_screen(VaporPalette(id="--command-palette"))
+        app.push_screen(CommandPalette(id="--command-palette"))
