@@ -432,3 +432,37 @@ def test_every_palette_ignores_a_page_key_before_its_list_is_drawn(monkeypatch):
     monkeypatch.setattr(palette, "TEXTUAL_ACTION_COMMAND_LIST", page_before_drawn)
     CommandPalette._action_command_list(object(), "page_down")  # does nothing, raises nothing
     assert calls == ["page_down"]
+
+
+async def test_the_mouse_picks_a_row_and_a_double_click_opens_it(make_app, ui_store):
+    jobs = [create_job(ui_store, config(f"m{i}")) for i in range(5)]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(JobTable)
+        await pilot.click(JobTable, offset=(10, 3))  # the header, then rows 0, 1, 2
+        assert table.selected_id == jobs[2].id  # newest first: m4, m3, m2
+        assert isinstance(app.screen, JobsScreen)
+        await pilot.double_click(JobTable, offset=(10, 2))
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobDetailScreen) and app.screen.job_id == jobs[3].id
+
+
+async def test_scrolling_shows_the_rows_below_under_a_header_that_stays(make_app, ui_store):
+    jobs = [create_job(ui_store, config(f"row{i:02d}")) for i in range(50)]
+    app = make_app()
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(JobTable)
+        table.scroll_to(y=20, animate=False)
+        await pilot.pause()
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert "Name" in lines[1] and "Status" in lines[1]  # the header, still on top
+        assert f" row{49 - 20:02d} " in lines[2]  # then the 21st newest
+        await pilot.press("pagedown")  # the cursor follows the page, the view follows it
+        assert table.cursor_row > 0
+        row_line = next(i for i, line in enumerate(lines) if f" row{49 - 20:02d} " in line)
+        assert row_line == 2
+        await pilot.press("end")
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert table.selected_id == jobs[0].id and any(" row00 " in line for line in lines)

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
@@ -182,7 +182,7 @@ class JobsScreen(JobActions, Screen[None]):
                 return job
         return None
 
-    @on(DataTable.RowHighlighted)
+    @on(JobTable.Highlighted)
     def _highlighted(self) -> None:
         selected = self.selected_job()
         self._footer_for = None if selected is None else (selected.id, selected.status)
@@ -200,7 +200,7 @@ class JobsScreen(JobActions, Screen[None]):
         if snap is not None and snap.job(job_id) is not None and self in self.app.visible_screens():
             self._show(snap)
 
-    @on(DataTable.RowSelected)
+    @on(JobTable.Selected)
     def _selected(self) -> None:
         self.action_open()
 

@@ -1,244 +1,331 @@
-"""The jobs table: rows keyed by job id, updated cell by cell, the cursor kept on its job."""
+"""The jobs table: rows keyed by job id, updated cell by cell, the cursor kept on its job.
+
+A line widget rather than Textual's DataTable: each row's line is built once from its cells
+and kept until a cell of it changes, so a tick with 100 running jobs re-renders the rows
+whose values moved and nothing else, and marks dirty only the cells that changed (DataTable
+re-rendered every cell of every repainted row through Rich, about 40 ms a tick at 100 jobs).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.cache import LRUCache
-from textual.coordinate import Coordinate
-from textual.geometry import Region
-from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from vapor_tui.core.eta import format_age, format_eta
 from vapor_tui.core.job import Job
 from vapor_tui.ui.glyphs import Glyphs
-
-# (key, label, minimum terminal width at which the column is shown)
-COLUMNS = (
-    ("id", "ID", 0),
-    ("name", "Name", 0),
-    ("model", "Model", 100),
-    ("status", "Status", 0),
-    ("progress", "Progress", 0),
-    ("epoch", "Epoch", 0),
-    ("loss", "Loss", 0),
-    ("eta", "ETA", 0),
-    ("created", "Created", 112),
+from vapor_tui.ui.widgets.job_rows import (
+    COLUMNS,
+    PADDING,
+    RIGHT_ALIGNED,
+    age,
+    fitted_widths,
+    job_cells,
+    layout,
 )
-BAR_WIDTH = 8
-# The model and epoch columns grow to fit the longest value shown, up to these widths.
-MODEL_WIDTHS = (10, 18)
-EPOCH_WIDTHS = (5, 13)
-FIXED_WIDTHS = {
-    "id": 4,
-    "model": MODEL_WIDTHS[0],
-    "status": 10,
-    "progress": BAR_WIDTH + 5,
-    "epoch": EPOCH_WIDTHS[0],
-    "loss": 6,
-    "eta": 11,
-    "created": 14,
-}
+
+HEADER_HEIGHT = 1
 
 
-def fitted_widths(jobs: list[Job]) -> dict[str, int]:
-    """Widths for the model and epoch columns that fit every job shown (so that `120/120` is
-    not cut to `120/1`), within their bounds; the name column gives way."""
-    model = max((len(job.model) for job in jobs), default=0)
-    epoch = max((2 * len(str(job.config.epochs)) + 1 for job in jobs), default=0)
-    return {
-        "model": min(max(model, MODEL_WIDTHS[0]), MODEL_WIDTHS[1]),
-        "epoch": min(max(epoch, EPOCH_WIDTHS[0]), EPOCH_WIDTHS[1]),
+class JobTable(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {"job-table--header", "job-table--cursor"}
+    DEFAULT_CSS = """
+    JobTable {
+        overflow-x: hidden;
+        background: $surface;
+        color: $foreground;
+        &:focus { background-tint: $foreground 5%; }
+        & > .job-table--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .job-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .job-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
     }
-
-
-def _fit(text: str, width: int, glyphs: Glyphs) -> str:
-    if len(text) <= width:
-        return text
-    return text[: max(1, width - len(glyphs.ellipsis))] + glyphs.ellipsis
-
-
-def job_cells(
-    job: Job, now: datetime, glyphs: Glyphs, name_width: int, model_width: int = 18
-) -> dict[str, Text | str]:
-    bar = glyphs.bar(job.progress, BAR_WIDTH)
-    return {
-        "id": Text(str(job.id), justify="right"),
-        # Text, not str: DataTable reads a str as markup, and a name may hold "[/b]".
-        "name": Text(_fit(job.name, name_width, glyphs)),
-        "model": Text(_fit(job.model, model_width, glyphs)),
-        "status": glyphs.badge(job.status),
-        "progress": Text.assemble(
-            (bar, glyphs.active_bar if job.status.is_active else "grey50"),
-            f" {job.progress * 100:3.0f}%",
-        ),
-        "epoch": f"{job.epoch}/{job.config.epochs}",
-        "loss": "-" if job.last_loss is None else f"{job.last_loss:.4f}",
-        "eta": format_eta(job.eta_seconds) if job.eta_seconds is not None else "-",
-        "created": format_age((now - job.created_at).total_seconds()),
-    }
-
-
-class JobTable(DataTable):
-    """A DataTable whose updates repaint only the cells that changed."""
-
+    """
     BINDINGS = [
-        Binding("enter", "select_cursor", "Open", id="jobs.open"),
+        Binding("enter", "open", "Open", id="jobs.open"),
         # What htop, k9s and less users reach for: vertical home/end, vi keys.
-        Binding("home,g", "scroll_top", "Top", show=False, id="jobs.top"),
-        Binding("end,G", "scroll_bottom", "Bottom", show=False, id="jobs.bottom"),
-        Binding("j", "cursor_down", "Down", show=False, id="jobs.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="jobs.up"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="jobs.up"),
+        Binding("down,j", "move(1)", "Down", show=False, id="jobs.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="jobs.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="jobs.page_down"),
+        Binding("home,g", "first", "Top", show=False, id="jobs.top"),
+        Binding("end,G", "last", "Bottom", show=False, id="jobs.bottom"),
     ]
 
+    class Highlighted(Message):
+        """The cursor is on another job (or on none)."""
+
+        def __init__(self, job_id: int | None) -> None:
+            super().__init__()
+            self.job_id = job_id
+
+    class Selected(Message):
+        """Enter or a double click on a job."""
+
+        def __init__(self, job_id: int) -> None:
+            super().__init__()
+            self.job_id = job_id
+
     def __init__(self, glyphs: Glyphs, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
         self.glyphs = glyphs
-        self._shown: dict[str, dict[str, Text | str]] = {}
-        self._cell_cache: dict[str, tuple[int, dict[str, Text | str]]] = {}
+        self._rows: list[int] = []  # job ids, top to bottom
+        self._index: dict[int, int] = {}  # job id -> row index
+        self._cells: dict[int, dict[str, Text]] = {}
+        self._versions: dict[int, int] = {}  # the job version each row's cells were made from
+        self._strips: dict[tuple[int, bool], Strip] = {}  # (job id, cursor) -> its line
+        self._header: Strip | None = None
         self._columns: tuple[str, ...] = ()
-        self._name_width = 0
-        self._terminal_width = 0
+        self._widths: dict[str, int] = {}
+        self._spans: dict[str, tuple[int, int]] = {}  # column -> (x, width) on the line
         self._fitted = fitted_widths([])
-        self._layout: tuple[tuple[str, ...], dict[str, int]] | None = None
+        self._terminal_width = 0
+        self._cursor = 0
         # The job the cursor goes to at the next sync that shows it: the one it was on before
         # the columns were rebuilt, or one just created or opened elsewhere.
         self._select_next: int | None = None
         self.cells_updated = 0  # read by tests: how many cells a sync touched
 
-    def setup_columns(self, width: int, force: bool = False) -> bool:
-        """Choose the columns that fit a terminal `width` columns wide, with fixed widths so
-        nothing shifts as values change. True if they changed (rows must be re-added)."""
-        self._terminal_width = width
-        widths = {**FIXED_WIDTHS, **self._fitted}
-        keys = tuple(key for key, _, min_width in COLUMNS if width >= min_width)
-        used = sum(widths[k] + 2 for k in keys if k != "name") + 2 + 3
-        widths["name"] = max(8, min(40, width - used))
-        layout = (keys, widths)
-        if layout == self._layout and not force:
-            return False
-        if self._select_next is None:
-            self._select_next = self.selected_id
-        self.clear(columns=True)
-        self._shown.clear()
-        self._cell_cache.clear()
-        self._layout = layout
-        self._columns, self._name_width = keys, widths["name"]
-        for key, label, _ in COLUMNS:
-            if key in keys:
-                self.add_column(label, width=widths[key], key=key)
-        return True
+    # --- what the screen asks ------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
 
     @property
     def selected_id(self) -> int | None:
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key
-        except CellDoesNotExist:
-            return None
-        return int(key.value) if key.value is not None else None
+        return self._rows[self._cursor] if 0 <= self._cursor < len(self._rows) else None
+
+    def get_cell(self, job_id: int | str, column: str) -> Text:
+        return self._cells[int(job_id)][column]
+
+    def get_row_at(self, index: int) -> list[Text]:
+        cells = self._cells[self._rows[index]]
+        return [cells[c] for c in self._columns]
 
     def select_later(self, job_id: int) -> None:
         """Put the cursor on this job as soon as a sync shows it."""
         self._select_next = job_id
+
+    def setup_columns(self, width: int, force: bool = False) -> bool:
+        """Choose the columns that fit a terminal `width` columns wide, with fixed widths so
+        nothing shifts as values change. True if they changed (every line is drawn anew)."""
+        self._terminal_width = width
+        keys, widths = layout(width, self._fitted)
+        if (keys, widths) == (self._columns, self._widths) and not force:
+            return False
+        self._columns, self._widths = keys, widths
+        x, self._spans = 0, {}
+        for key in keys:
+            self._spans[key] = (x, widths[key] + 2 * PADDING)
+            x += widths[key] + 2 * PADDING
+        self._cells.clear()  # names are cut to the name column's width: made again
+        self._versions.clear()
+        self._forget_lines()
+        return True
 
     def sync(self, jobs: list[Job], now: datetime) -> None:
         """Make the rows show `jobs` (newest first), touching only what changed."""
         fitted = fitted_widths(jobs)
         if fitted != self._fitted:
             self._fitted = fitted
-            self.setup_columns(self._terminal_width)
+            self.setup_columns(self._terminal_width, force=True)
         selected = self.selected_id
-        wanted_next = self._select_next
-        if wanted_next is not None and any(job.id == wanted_next for job in jobs):
-            selected, self._select_next = wanted_next, None
-        wanted = {str(j.id): j for j in jobs}
-        for key in [k for k in self._shown if k not in wanted]:
-            self.remove_row(key)
-            del self._shown[key]
-            self._cell_cache.pop(key, None)
-        added = False
-        changed: list[tuple[str, str]] = []
-        for key, job in wanted.items():
-            cells = self._cells(key, job, now)
-            shown = self._shown.get(key)
-            self._shown[key] = cells
-            if shown is None:
-                self.add_row(*(cells[c] for c in self._columns), key=key)
-                added = True
-                continue
-            row = self._data[RowKey(key)]
-            for column in self._columns:
-                if cells[column] != shown[column]:
-                    row[ColumnKey(column)] = cells[column]
-                    changed.append((key, column))
-        if changed:
+        if self._select_next is not None and any(job.id == self._select_next for job in jobs):
+            selected, self._select_next = self._select_next, None
+        order = [job.id for job in sorted(jobs, key=lambda j: j.id, reverse=True)]
+        changed: list[tuple[int, str]] = []
+        for job in jobs:
+            changed += self._update_cells(job, now)
+        for gone in set(self._cells) - set(order):
+            del self._cells[gone]
+            self._versions.pop(gone, None)
+            self._strips.pop((gone, False), None)
+            self._strips.pop((gone, True), None)
+        if order != self._rows:
+            self._rows = order
+            self._index = {job_id: i for i, job_id in enumerate(order)}
+            self.virtual_size = Size(self._line_width(), len(order) + HEADER_HEIGHT)
+            self._place_cursor(selected)
+            self.refresh()  # rows moved: every line
+        else:
+            self._place_cursor(selected)
             self._repaint_cells(changed)
-        if added:
-            self.sort("id", key=lambda cell: int(cell.plain), reverse=True)
-        if selected is not None and str(selected) in wanted:
-            row_index = self.get_row_index(str(selected))
-            if row_index != self.cursor_row:
-                self.move_cursor(row=row_index, animate=False)
 
-    def _cells(self, key: str, job: Job, now: datetime) -> dict[str, Text | str]:
-        """The cells of a row; all but the age are reused while the job's row is unchanged."""
-        cached = self._cell_cache.get(key)
-        if cached is not None and cached[0] == job.version:
-            cells = dict(cached[1])
-            cells["created"] = format_age((now - job.created_at).total_seconds())
-            return cells
-        cells = job_cells(job, now, self.glyphs, self._name_width, self._fitted["model"])
-        self._cell_cache[key] = (job.version, cells)
-        return cells
+    # --- cells and lines -----------------------------------------------------------------
 
-    def _repaint_cells(self, cells: list[tuple[str, str]]) -> None:
-        """Repaint exactly these cells. DataTable.update_cell repaints the whole table, and its
-        refresh_coordinate walks every row to find one cell (O(rows) a cell, O(rows²) a tick);
-        our rows are all one line high, so a cell's place is arithmetic."""
-        self._forget_rendered(cells)
+    def _update_cells(self, job: Job, now: datetime) -> list[tuple[int, str]]:
+        """Bring a job's cells up to date; the (job, column) pairs that changed."""
+        shown = self._cells.get(job.id)
+        if shown is not None and self._versions.get(job.id) == job.version:
+            created = Text(age(job, now))  # all but the age stay while the job is unchanged
+            if created == shown.get("created"):
+                return []
+            cells = {**shown, "created": created}
+        else:
+            name_width = self._widths.get("name", 40)
+            model_width = self._widths.get("model", 18)
+            cells = job_cells(job, now, self.glyphs, name_width, model_width)
+        self._cells[job.id] = cells
+        self._versions[job.id] = job.version
+        if shown is None:
+            return []
+        changed = [(job.id, c) for c in self._columns if cells[c] != shown[c]]
+        if changed:
+            self._strips.pop((job.id, False), None)
+            self._strips.pop((job.id, True), None)
+        return changed
+
+    def _repaint_cells(self, cells: list[tuple[int, str]]) -> None:
+        """Mark exactly these cells dirty, where they are on screen."""
         self.cells_updated += len(cells)
-        x = self._row_label_column_width
-        spans = {}
-        for column in self.ordered_columns:
-            width = column.get_render_width(self)
-            spans[column.key.value] = (x, width)
-            x += width
-        top = self.header_height if self.show_header else 0
-        window = self.window_region
-        scroll = self.scroll_offset
-        for key, column in cells:
-            row_index = self._row_locations.get(RowKey(key))
-            if row_index is None or column not in spans:
+        top = self.scroll_offset.y
+        visible = range(top, top + max(0, self.size.height - HEADER_HEIGHT))
+        for job_id, column in cells:
+            index = self._index.get(job_id)
+            if index is None or index not in visible or column not in self._spans:
                 continue
-            x, width = spans[column]
-            region = Region(x, top + row_index, width, 1)
-            if window.overlaps(region):
-                self.refresh(region.translate(-scroll))
+            x, width = self._spans[column]
+            self.refresh(Region(x, HEADER_HEIGHT + index - top, width, 1))
 
-    def _forget_rendered(self, cells: list[tuple[str, str]]) -> None:
-        """Drop the cached renders of these cells and their rows, and nothing else.
-        DataTable's way is to bump `_update_count`, which every render cache is keyed on: then
-        each repainted line renders all its cells through Rich again (about 40 ms a tick with
-        100 running jobs, against under 10 with only the changed cells rendered)."""
-        pairs = {(RowKey(key), ColumnKey(column)) for key, column in cells}
-        rows = {row for row, _ in pairs}
-        indexes = {self._row_locations.get(row) for row in rows} - {None}
-        top = self.header_height if self.show_header else 0
-        lines = {top + index for index in indexes}
-        count = self._update_count
-        _discard(self._cell_render_cache, lambda key: (key[0], key[1]) in pairs)
-        _discard(self._row_render_cache, lambda key: key[0] in rows)
-        _discard(self._line_cache, lambda key: key[0] in lines)
-        for index in indexes:
-            self._row_renderable_cache.discard((count, index))
+    def _forget_lines(self) -> None:
+        self._strips.clear()
+        self._header = None
+        self.refresh()
 
+    def _line_width(self) -> int:
+        return self.size.width  # columns are chosen to fit: no sideways scrolling
 
-def _discard(cache: LRUCache, doomed: Callable[[tuple], bool]) -> None:
-    for key in [key for key in list(cache.keys()) if doomed(key)]:
-        cache.discard(key)
+    def _row_strip(self, job_id: int, cursor: bool) -> Strip:
+        key = (job_id, cursor)
+        strip = self._strips.get(key)
+        if strip is None:
+            component = "job-table--cursor" if cursor else None
+            base = self._style(component)
+            cells = self._cells[job_id]
+            strip = self._line([cells[c] for c in self._columns], base, base if cursor else None)
+            self._strips[key] = strip
+        return strip
+
+    def _line(self, cells: list[Text], base: Style, over: Style | None = None) -> Strip:
+        """One line of cells, padded and cut to their columns. `over` (the cursor) is laid
+        over each cell's own style, as DataTable did, so badges keep their colour."""
+        segments: list[Segment] = []
+        pad = Segment(" " * PADDING, base)
+        for column, cell in zip(self._columns, cells, strict=True):
+            width = self._widths[column]
+            text = cell.copy()
+            text.truncate(width)
+            space = width - text.cell_len
+            if column in RIGHT_ALIGNED:
+                text.pad_left(space)
+            else:
+                text.pad_right(space)
+            segments.append(pad)
+            console = self.app.console
+            # Text.render leaves out the Text's own style (a badge's colour): add it here.
+            own = console.get_style(text.style) if text.style else Style.null()
+            for segment in text.render(console):
+                style = base + own + segment.style if segment.style else base + own
+                if over is not None:
+                    style = style + Style(bgcolor=over.bgcolor, reverse=over.reverse)
+                segments.append(Segment(segment.text, style))
+            segments.append(pad)
+        return Strip(segments).adjust_cell_length(self._line_width(), base).simplify()
+
+    def _style(self, component: str | None) -> Style:
+        style = self.rich_style
+        if component is not None:
+            style = style + self.get_component_rich_style(component)
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y < HEADER_HEIGHT:
+            if self._header is None:
+                labels = {key: label for key, label, _ in COLUMNS}
+                base = self._style("job-table--header")
+                self._header = self._line([Text(labels[c]) for c in self._columns], base)
+            return self._header.crop(0, width)
+        index = self.scroll_offset.y + y - HEADER_HEIGHT
+        if not 0 <= index < len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        job_id = self._rows[index]
+        return self._row_strip(job_id, index == self._cursor).crop(0, width)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._forget_lines()  # a theme, focus or colour change: draw every line anew
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self._line_width(), len(self._rows) + HEADER_HEIGHT)
+        self._forget_lines()
+        self._keep_in_view()
+
+    # --- the cursor ----------------------------------------------------------------------
+
+    def _place_cursor(self, job_id: int | None) -> None:
+        index = self._index.get(job_id, self._cursor) if job_id is not None else self._cursor
+        self.move_cursor(min(index, max(0, len(self._rows) - 1)))
+
+    def move_cursor(self, row: int) -> None:
+        row = min(max(row, 0), max(0, len(self._rows) - 1))
+        before, moved = self.selected_id, row != self._cursor
+        if moved:
+            top = self.scroll_offset.y
+            for old_or_new in (self._cursor, row):
+                self.refresh(Region(0, HEADER_HEIGHT + old_or_new - top, self.size.width, 1))
+            self._cursor = row
+        self._keep_in_view()
+        if self.selected_id != before:
+            self.post_message(self.Highlighted(self.selected_id))
+
+    def _keep_in_view(self) -> None:
+        rows_shown = max(1, self.size.height - HEADER_HEIGHT)
+        top = self.scroll_offset.y
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, immediate=True)
+        elif self._cursor >= top + rows_shown:
+            self.scroll_to(y=self._cursor - rows_shown + 1, animate=False, immediate=True)
+
+    def action_move(self, delta: int) -> None:
+        self.move_cursor(self._cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.move_cursor(self._cursor + direction * max(1, self.size.height - HEADER_HEIGHT))
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._rows) - 1)
+
+    def action_open(self) -> None:
+        if self.selected_id is not None:
+            self.post_message(self.Selected(self.selected_id))
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y - HEADER_HEIGHT
+        if event.y >= HEADER_HEIGHT and 0 <= index < len(self._rows):
+            self.move_cursor(index)
+            if event.chain >= 2:  # a double click opens, as enter does
+                self.action_open()

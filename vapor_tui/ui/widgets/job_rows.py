@@ -1,0 +1,92 @@
+"""What each row of the jobs table says: its columns, their widths, and a job's cells."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from vapor_tui.core.eta import format_age, format_eta
+from vapor_tui.core.job import Job
+from vapor_tui.ui.glyphs import Glyphs
+
+# (key, label, minimum terminal width at which the column is shown)
+COLUMNS = (
+    ("id", "ID", 0),
+    ("name", "Name", 0),
+    ("model", "Model", 100),
+    ("status", "Status", 0),
+    ("progress", "Progress", 0),
+    ("epoch", "Epoch", 0),
+    ("loss", "Loss", 0),
+    ("eta", "ETA", 70),
+    ("created", "Created", 112),
+)
+RIGHT_ALIGNED = frozenset({"id"})
+BAR_WIDTH = 8
+# The model and epoch columns grow to fit the longest value shown, up to these widths.
+MODEL_WIDTHS = (10, 18)
+EPOCH_WIDTHS = (5, 13)
+FIXED_WIDTHS = {
+    "id": 4,
+    "model": MODEL_WIDTHS[0],
+    "status": 10,
+    "progress": BAR_WIDTH + 5,
+    "epoch": EPOCH_WIDTHS[0],
+    "loss": 6,
+    "eta": 11,
+    "created": 14,
+}
+PADDING = 1  # blank cells each side of a column
+
+
+def fitted_widths(jobs: list[Job]) -> dict[str, int]:
+    """Widths for the model and epoch columns that fit every job shown (so that `120/120` is
+    not cut to `120/1`), within their bounds; the name column gives way."""
+    model = max((len(job.model) for job in jobs), default=0)
+    epoch = max((2 * len(str(job.config.epochs)) + 1 for job in jobs), default=0)
+    return {
+        "model": min(max(model, MODEL_WIDTHS[0]), MODEL_WIDTHS[1]),
+        "epoch": min(max(epoch, EPOCH_WIDTHS[0]), EPOCH_WIDTHS[1]),
+    }
+
+
+def layout(width: int, fitted: dict[str, int]) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The columns a terminal `width` columns wide shows, and their widths; the name column
+    takes what the others leave, between 8 and 40."""
+    widths = {**FIXED_WIDTHS, **fitted}
+    keys = tuple(key for key, _, min_width in COLUMNS if width >= min_width)
+    used = sum(widths[k] + 2 * PADDING for k in keys if k != "name") + 2 * PADDING + 3
+    widths["name"] = max(8, min(40, width - used))
+    return keys, {k: widths[k] for k in keys}
+
+
+def fit(text: str, width: int, glyphs: Glyphs) -> str:
+    if len(text) <= width:
+        return text
+    return text[: max(1, width - len(glyphs.ellipsis))] + glyphs.ellipsis
+
+
+def job_cells(
+    job: Job, now: datetime, glyphs: Glyphs, name_width: int, model_width: int = 18
+) -> dict[str, Text]:
+    """Every cell of a job's row, as plain Text (never markup: a name may hold "[/b]")."""
+    bar = glyphs.bar(job.progress, BAR_WIDTH)
+    return {
+        "id": Text(str(job.id)),
+        "name": Text(fit(job.name, name_width, glyphs)),
+        "model": Text(fit(job.model, model_width, glyphs)),
+        "status": glyphs.badge(job.status),
+        "progress": Text.assemble(
+            (bar, glyphs.active_bar if job.status.is_active else "grey50"),
+            f" {job.progress * 100:3.0f}%",
+        ),
+        "epoch": Text(f"{job.epoch}/{job.config.epochs}"),
+        "loss": Text("-" if job.last_loss is None else f"{job.last_loss:.4f}"),
+        "eta": Text(format_eta(job.eta_seconds) if job.eta_seconds is not None else "-"),
+        "created": Text(age(job, now)),
+    }
+
+
+def age(job: Job, now: datetime) -> str:
+    return format_age((now - job.created_at).total_seconds())
