@@ -74,7 +74,7 @@ def test_sigkill_the_command_line_mid_write(tmp_path, helpers):
 
 
 def test_sigkill_inside_a_long_write_transaction(tmp_path, helpers):
-    """Killed for certain in the middle of writing 40,000 points (SQLite has already spilled
+    """Killed for certain in the middle of writing 200,000 points (SQLite has already spilled
     part of the transaction into the log): none of them, and no status change, survives."""
     db = tmp_path / "mid-write.db"
     ids = seed_jobs(db)
@@ -84,7 +84,7 @@ def test_sigkill_inside_a_long_write_transaction(tmp_path, helpers):
         clock = FakeClock(datetime.now(UTC) - timedelta(seconds=5))
         store = open_store(db, clock=clock)
         try:
-            config = JobConfig(f"burst-{kill}", epochs=1, steps_per_epoch=40_000, seed=kill)
+            config = JobConfig(f"burst-{kill}", epochs=1, steps_per_epoch=200_000, seed=kill)
             burst = create_job(store, replace_step_seconds(config, 0.00001), start=True).id
         finally:
             store.close()

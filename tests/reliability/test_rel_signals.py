@@ -146,7 +146,9 @@ def test_a_signal_to_the_command_line_mid_catch_up(sig, tmp_path, helpers):
     db = tmp_path / "cli.db"
     store = open_store(db, clock=FakeClock(datetime(2026, 1, 1, tzinfo=UTC)))
     try:
-        config = JobConfig("long-ago", epochs=1, steps_per_epoch=200_000, seed=1)
+        # Far more than one transaction's worth, so the signal surely finds it mid-write (with
+        # 200,000 a loaded machine once finished before the signal came).
+        config = JobConfig("long-ago", epochs=1, steps_per_epoch=2_000_000, seed=1)
         job = create_job(store, config, start=True)
     finally:
         store.close()
@@ -163,6 +165,7 @@ def test_a_signal_to_the_command_line_mid_catch_up(sig, tmp_path, helpers):
         if wal.exists() and wal.stat().st_size > 200_000:  # 200,000 points on their way
             break
         time.sleep(0.002)
+    assert proc.poll() is None, "the command finished before the signal"
     proc.send_signal(sig)
     started = time.monotonic()
     proc.wait(timeout=EXIT_S)
