@@ -178,9 +178,9 @@ def export_cmd(
     """Export a job's points (step, epoch, loss, accuracy, learning_rate, val_loss, timestamp)."""
     from vapor_tui.export import write_export
 
-    fmt = fmt.lower()
-    if fmt not in ("csv", "json"):
+    if fmt.lower() not in ("csv", "json"):
         raise UserError(f"unknown export format {fmt!r}: use csv or json")
+    fmt = fmt.lower()
     number = parse_job_id(job_id)
     store = open_db(ctx, db, reading=True, job_id=number)
     from vapor_tui.store.jobs import get_job

@@ -193,3 +193,26 @@ async def test_the_form_has_its_own_footer_and_fits_a_small_terminal(make_app, u
         for button in form.query(Button):
             assert button.region.area and screen_region.contains_region(button.region), button
         assert form.query_one("#error-name").display  # every error is there, scrolled to
+
+
+async def test_a_burst_of_keys_lands_in_the_fields_it_was_typed_for(make_app, ui_store):
+    """Typed or pasted faster than the screen updates, as `tmux send-keys` or a paste sends
+    them: each value goes to the field tab moved to (the values after each tab all went into
+    the name before tab moved focus first)."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        burst = [*"fast", "tab", "tab", "7", "tab", *"250", "tab", *"9e-4"]
+        for key in burst:  # all sent before any is handled
+            event = events.Key(key, key if len(key) == 1 else None)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, NewJobScreen)
+        values = form.values()
+        assert (values["name"], values["epochs"], values["steps_per_epoch"]) == ("fast", "7", "250")
+        assert values["learning_rate"] == "9e-4"

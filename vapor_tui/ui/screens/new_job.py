@@ -82,6 +82,10 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
         Binding("ctrl+s", "submit", "Create", id="form.submit"),
         # From a tick box or a closed list too: they leave enter to the form.
         Binding("enter", "submit", "Create", show=False, id="form.submit.enter"),
+        # Priority, so that focus moves before the keys after it are handed out: typed or
+        # pasted in one burst ("name<tab>7"), the 7 went to the name, not the next field.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
     # Rows around the fields (title, buttons, hint, border, footer): the fields scroll in
     # what is left, so the buttons stay on screen in a small terminal.
