@@ -158,6 +158,9 @@ def test_a_signal_to_the_command_line_mid_catch_up(sig, tmp_path, helpers):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
+        # The default action, whatever this suite inherited: under `nohup` SIGHUP is ignored,
+        # and the command (rightly) ignored it too.
+        preexec_fn=lambda: signal.signal(sig, signal.SIG_DFL),
     )
     wal = db.with_name(db.name + "-wal")
     deadline = time.monotonic() + 30
