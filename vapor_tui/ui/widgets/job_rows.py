@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
 from vapor_tui.core.eta import format_age, format_eta
@@ -90,3 +93,27 @@ def job_cells(
 
 def age(job: Job, now: datetime) -> str:
     return format_age((now - job.created_at).total_seconds())
+
+
+def cell_segments(
+    cell: Text, width: int, right: bool, base: Style, over: Style | None, console: Console
+) -> list[Segment]:
+    """A cell padded and cut to its column, on the row's `base` style. `over` (the cursor)
+    is laid over the cell's own style, as DataTable did, so badges keep their colour."""
+    text = cell.copy()
+    text.truncate(width)
+    if right:
+        text.pad_left(width - text.cell_len)
+    else:
+        text.pad_right(width - text.cell_len)
+    pad = Segment(" " * PADDING, base)
+    segments = [pad]
+    # Text.render leaves out the Text's own style (a badge's colour): add it here.
+    own = console.get_style(text.style) if text.style else Style.null()
+    for segment in text.render(console):
+        style = base + own + segment.style if segment.style else base + own
+        if over is not None:
+            style = style + Style(bgcolor=over.bgcolor, reverse=over.reverse)
+        segments.append(Segment(segment.text, style))
+    segments.append(pad)
+    return segments

@@ -27,6 +27,7 @@ from vapor_tui.ui.widgets.job_rows import (
     PADDING,
     RIGHT_ALIGNED,
     age,
+    cell_segments,
     fitted_widths,
     job_cells,
     layout,
@@ -89,6 +90,10 @@ class JobTable(ScrollView, can_focus=True):
         self._cells: dict[int, dict[str, Text]] = {}
         self._versions: dict[int, int] = {}  # the job version each row's cells were made from
         self._strips: dict[tuple[int, bool], Strip] = {}  # (job id, cursor) -> its line
+        # (job id, column, cursor) -> the cell's segments, padding included: a line is made
+        # again from these, and only a changed cell is rendered again.
+        self._cell_segments: dict[tuple[int, str, bool], list[Segment]] = {}
+        self._styles: dict[str | None, Style] = {}
         self._header: Strip | None = None
         self._columns: tuple[str, ...] = ()
         self._widths: dict[str, int] = {}
@@ -161,6 +166,9 @@ class JobTable(ScrollView, can_focus=True):
             self._versions.pop(gone, None)
             self._strips.pop((gone, False), None)
             self._strips.pop((gone, True), None)
+            for column in self._columns:
+                self._cell_segments.pop((gone, column, False), None)
+                self._cell_segments.pop((gone, column, True), None)
         if order != self._rows:
             self._rows = order
             self._index = {job_id: i for i, job_id in enumerate(order)}
@@ -193,6 +201,9 @@ class JobTable(ScrollView, can_focus=True):
         if changed:
             self._strips.pop((job.id, False), None)
             self._strips.pop((job.id, True), None)
+            for _, column in changed:
+                self._cell_segments.pop((job.id, column, False), None)
+                self._cell_segments.pop((job.id, column, True), None)
         return changed
 
     def _repaint_cells(self, cells: list[tuple[int, str]]) -> None:
@@ -209,6 +220,8 @@ class JobTable(ScrollView, can_focus=True):
 
     def _forget_lines(self) -> None:
         self._strips.clear()
+        self._cell_segments.clear()
+        self._styles.clear()
         self._header = None
         self.refresh()
 
@@ -219,52 +232,46 @@ class JobTable(ScrollView, can_focus=True):
         key = (job_id, cursor)
         strip = self._strips.get(key)
         if strip is None:
-            component = "job-table--cursor" if cursor else None
-            base = self._style(component)
+            base = self._style("job-table--cursor" if cursor else None)
             cells = self._cells[job_id]
-            strip = self._line([cells[c] for c in self._columns], base, base if cursor else None)
+            segments: list[Segment] = []
+            for column in self._columns:
+                cell_key = (job_id, column, cursor)
+                cell = self._cell_segments.get(cell_key)
+                if cell is None:
+                    cell = self._cell(column, cells[column], base, base if cursor else None)
+                    self._cell_segments[cell_key] = cell
+                segments += cell
+            strip = Strip(segments).adjust_cell_length(self._line_width(), base).simplify()
             self._strips[key] = strip
         return strip
 
-    def _line(self, cells: list[Text], base: Style, over: Style | None = None) -> Strip:
-        """One line of cells, padded and cut to their columns. `over` (the cursor) is laid
-        over each cell's own style, as DataTable did, so badges keep their colour."""
+    def _cell(self, column: str, cell: Text, base: Style, over: Style | None) -> list[Segment]:
+        right = column in RIGHT_ALIGNED
+        return cell_segments(cell, self._widths[column], right, base, over, self.app.console)
+
+    def _header_strip(self) -> Strip:
+        labels = {key: label for key, label, _ in COLUMNS}
+        base = self._style("job-table--header")
         segments: list[Segment] = []
-        pad = Segment(" " * PADDING, base)
-        for column, cell in zip(self._columns, cells, strict=True):
-            width = self._widths[column]
-            text = cell.copy()
-            text.truncate(width)
-            space = width - text.cell_len
-            if column in RIGHT_ALIGNED:
-                text.pad_left(space)
-            else:
-                text.pad_right(space)
-            segments.append(pad)
-            console = self.app.console
-            # Text.render leaves out the Text's own style (a badge's colour): add it here.
-            own = console.get_style(text.style) if text.style else Style.null()
-            for segment in text.render(console):
-                style = base + own + segment.style if segment.style else base + own
-                if over is not None:
-                    style = style + Style(bgcolor=over.bgcolor, reverse=over.reverse)
-                segments.append(Segment(segment.text, style))
-            segments.append(pad)
+        for column in self._columns:
+            segments += self._cell(column, Text(labels[column]), base, None)
         return Strip(segments).adjust_cell_length(self._line_width(), base).simplify()
 
     def _style(self, component: str | None) -> Style:
-        style = self.rich_style
-        if component is not None:
-            style = style + self.get_component_rich_style(component)
+        style = self._styles.get(component)
+        if style is None:
+            style = self.rich_style
+            if component is not None:
+                style = style + self.get_component_rich_style(component)
+            self._styles[component] = style
         return style
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y < HEADER_HEIGHT:
             if self._header is None:
-                labels = {key: label for key, label, _ in COLUMNS}
-                base = self._style("job-table--header")
-                self._header = self._line([Text(labels[c]) for c in self._columns], base)
+                self._header = self._header_strip()
             return self._header.crop(0, width)
         index = self.scroll_offset.y + y - HEADER_HEIGHT
         if not 0 <= index < len(self._rows):
