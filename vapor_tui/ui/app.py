@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 from vapor_tui.core.clock import Clock, SystemClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.status import JobStatus
-from vapor_tui.ui import notices, palette, patches
+from vapor_tui.ui import palette, patches
+from vapor_tui.ui.app_ticks import TickLoop
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
     ActionDone,
@@ -21,10 +22,8 @@ from vapor_tui.ui.messages import (
     Snapshot,
     StoreFailed,
     StoreOpened,
-    TickDone,
-    TickFailed,
 )
-from vapor_tui.ui.worker_ops import run_action, run_tick
+from vapor_tui.ui.worker_ops import run_action
 
 if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
@@ -36,7 +35,7 @@ MIN_WIDTH, MIN_HEIGHT = 60, 16
 QUIT_TEXT = "Quit"
 
 
-class VaporApp(App[int]):
+class VaporApp(TickLoop, App[int]):
     CSS_PATH = "vapor.tcss"
     TITLE = "vapor-tui"
     BINDINGS = [
@@ -190,107 +189,6 @@ class VaporApp(App[int]):
             self._uninstall_signals()
         if self.store is not None:
             self.store.close()
-
-    # --- the tick -------------------------------------------------------------------------
-
-    def request_tick(self) -> None:
-        """Bring running jobs up to now off the UI thread; never two ticks at once."""
-        if self.store is None:
-            return
-        if self._tick_running:
-            self._tick_again = True
-            return
-        self._tick_running = True
-        self._tick_worker(dict(self._followed), self._jobs_version)
-
-    @work(thread=True, name="tick", group="tick", exit_on_error=False)
-    def _tick_worker(self, followed: dict[int, tuple[int, int, bool]], version) -> None:
-        try:
-            self.post_message(run_tick(self.store, followed, version, self.snapshot))
-        except Exception as exc:  # keep running, but never silently
-            self.post_message(TickFailed(f"unexpected error: {exc!r}"))
-            raise
-
-    def on_tick_done(self, message: TickDone) -> None:
-        self._tick_running = False
-        snap = message.snapshot
-        self._jobs_version = message.version
-        kept, bases = {}, {}
-        # A covered screen (under the too-small notice) is not given its points: its cursor
-        # stays where it was, and the first tick after it shows again reads them all.
-        shown = {getattr(screen, "job_id", None) for screen in self.visible_screens()}
-        for job_id, base in snap.bases.items():
-            current = self._followed.get(job_id)
-            if current is None or message.tokens.get(job_id) != current[0]:
-                continue  # the screen that asked for it is gone
-            if job_id not in shown:
-                continue
-            bases[job_id] = base
-            self._followed[job_id] = (current[0], base.last_step, True)
-        for job_id, points in snap.points.items():
-            current = self._followed.get(job_id)
-            if current is None or message.tokens.get(job_id) != current[0]:
-                continue
-            if job_id not in shown:
-                continue
-            kept[job_id] = points
-            if len(points):
-                self._followed[job_id] = (current[0], points.last_step, True)
-        snap = Snapshot(snap.jobs, snap.now, kept, snap.jobs_changed, bases)
-        if snap.jobs_changed and self.snapshot is not None:
-            for note in notices.lifecycle(self.snapshot.jobs, snap.jobs, self.glyphs):
-                self.notify(note.text, title=note.title, severity=note.severity)
-        self.problem = None
-        self._apply(snap)
-        self._last_tick_error = None
-        self.ticks_applied += 1
-        if self._tick_again:
-            self._tick_again = False
-            self.request_tick()
-
-    def _apply(self, snap: Snapshot) -> None:
-        self.snapshot = snap
-        for screen in self.visible_screens():
-            apply = getattr(screen, "apply_snapshot", None)
-            if apply is not None:
-                apply(snap)
-
-    def visible_screens(self) -> list[Screen]:
-        """The top screen and those that show through it (under modal dialogs).
-
-        A covered screen is left alone: when a background screen changes, Textual repaints
-        the whole top screen, which would resend every cell of the terminal on every tick.
-        A screen that becomes current again catches up in its on_screen_resume."""
-        visible = []
-        for screen in reversed(self.screen_stack):
-            visible.append(screen)
-            if not isinstance(screen, ModalScreen):
-                break
-        return visible
-
-    def on_tick_failed(self, message: TickFailed) -> None:
-        """The app keeps running: it says what is wrong once, shows it in the top bar, and
-        tries again on the next tick."""
-        self._tick_running = False
-        if message.error != self._last_tick_error:
-            self.notify(message.error, title="Database", severity="error", timeout=10)
-        self._last_tick_error = message.error
-        self.problem = "cannot update: " + message.error.split(": ")[-1]
-        if self.snapshot is not None:
-            self._apply(Snapshot(self.snapshot.jobs, self.snapshot.now, {}, False))
-        if self._tick_again:
-            self._tick_again = False
-            self.request_tick()
-
-    # --- following a job's points --------------------------------------------------------
-
-    def follow(self, job_id: int) -> None:
-        self._follow_token += 1
-        self._followed[job_id] = (self._follow_token, 0, False)
-        self.request_tick()
-
-    def unfollow(self, job_id: int) -> None:
-        self._followed.pop(job_id, None)
 
     # --- actions --------------------------------------------------------------------------
 
