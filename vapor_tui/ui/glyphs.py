@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from rich.color import Color as RichColor
 from rich.text import Text
+from textual.color import Color, ColorParseError
 
 from vapor_tui.core.status import JobStatus
 
@@ -26,6 +28,23 @@ DEFAULT_COLOURS = {
 }
 
 
+def theme_colour(variables: dict[str, str], name: str, fallback: Color) -> Color:
+    """A theme's colour composited over its background (Rich and plotext have no alpha), or
+    `fallback` where the theme has none with a value: the ANSI themes name colours such as
+    "ansi_default 50%" that the terminal chooses."""
+    background = _parse(variables.get("background"), Color(0, 0, 0))
+    if name == "background":
+        return background
+    return background + _parse(variables.get(name), fallback)
+
+
+def _parse(text: str | None, fallback: Color) -> Color:
+    try:
+        return Color.parse(text) if text else fallback
+    except ColorParseError:
+        return fallback
+
+
 class Glyphs:
     def __init__(self, ascii_only: bool = False):
         self.ascii = ascii_only
@@ -40,20 +59,10 @@ class Glyphs:
     def use_theme(self, variables: dict[str, str]) -> None:
         """Take the badge colours from the app's theme (its contrast-adjusted text-* colours),
         so light themes stay readable."""
-        from textual.color import Color, ColorParseError
-
-        try:
-            background = Color.parse(variables.get("background", "#000000"))
-        except ColorParseError:  # the ANSI themes: "ansi_default", no colour to mix with
-            background = Color(0, 0, 0)
         for name in self.colours:
-            try:
-                colour = Color.parse(variables[name]) if variables.get(name) else None
-            except ColorParseError:  # e.g. "ansi_default 50%": keep the default
-                colour = None
-            if colour is not None:
-                # Composite translucent colours over the background: Rich has no alpha.
-                self.colours[name] = (background + colour).hex6
+            # Rich names the defaults ("dodger_blue1"); Textual's parser does not know them.
+            default = Color.from_rich_color(RichColor.parse(DEFAULT_COLOURS[name]))
+            self.colours[name] = theme_colour(variables, name, default).hex6
         self.active_bar = self.colours["text-success"]
 
     def status_style(self, status: JobStatus) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -26,8 +27,6 @@ def _loss(value: float | None) -> str:
 def pack(items: list[str], sep: str, width: int) -> str:
     """Items (console markup) joined by `sep`, broken into lines between items, never inside
     one, so that a narrow terminal shows "loss 0.2700" whole on the next line."""
-    from rich.text import Text
-
     lines: list[str] = []
     line, used = "", 0
     for item in items:

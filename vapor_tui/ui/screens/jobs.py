@@ -131,13 +131,7 @@ class JobsScreen(JobActions, Screen[None]):
         if table.display != bool(visible):
             table.display = bool(visible)
         self._update_topbar(snap)
-        # The footer offers the keys the selected job's state allows: refresh it when the
-        # selection or that job's status changed, whoever changed it.
-        selected = self.selected_job()
-        footer_for = None if selected is None else (selected.id, selected.status)
-        if footer_for != self._footer_for:
-            self._footer_for = footer_for
-            self.refresh_bindings()
+        self._refresh_footer()
 
     def _update_topbar(self, snap: Snapshot) -> None:
         counts = {s: 0 for s in JobStatus}
@@ -184,9 +178,16 @@ class JobsScreen(JobActions, Screen[None]):
 
     @on(JobTable.Highlighted)
     def _highlighted(self) -> None:
+        self._refresh_footer()
+
+    def _refresh_footer(self) -> None:
+        """The footer offers the keys the selected job's state allows: refresh it when the
+        selection or that job's status changed, whoever changed it."""
         selected = self.selected_job()
-        self._footer_for = None if selected is None else (selected.id, selected.status)
-        self.refresh_bindings()
+        footer_for = None if selected is None else (selected.id, selected.status)
+        if footer_for != self._footer_for:
+            self._footer_for = footer_for
+            self.refresh_bindings()
 
     def select_later(self, job_id: int) -> None:
         """Put the cursor on this job once the table shows it (created, cloned, opened)."""

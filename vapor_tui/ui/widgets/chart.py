@@ -13,6 +13,7 @@ import math
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
@@ -21,6 +22,7 @@ from vapor_tui.core.points import Points
 from vapor_tui.store.summary import ChartBase
 from vapor_tui.ui.chart_axes import integer_ticks, linear_ticks, log_ticks, tick_labels
 from vapor_tui.ui.chart_data import METRIC_LABELS, ChartSeries
+from vapor_tui.ui.glyphs import theme_colour
 from vapor_tui.ui.widgets.diff import changed_span
 
 SMOOTHING_WEIGHT = 0.7
@@ -32,23 +34,13 @@ _ASCII_FRAME = str.maketrans("│─┌┐└┘├┤┬┴┼╭╮╰╯", "|
 def theme_colours(variables: dict[str, str]) -> tuple[tuple[int, int, int], ...]:
     """(raw, faint raw, smoothed, validation) from the theme's contrast-adjusted text colours,
     so that the curves read on a light background as well as a dark one."""
-    from textual.color import Color, ColorParseError
-
-    def parse(text: str | None, fallback: Color) -> Color:
-        try:
-            return Color.parse(text) if text else fallback
-        except ColorParseError:  # the ANSI themes name colours the terminal chooses
-            return fallback
-
-    background = parse(variables.get("background"), Color(0, 0, 0))
-    picked = []
-    for name, fallback in zip(
-        ("text-primary", "text-warning", "text-error"), DEFAULT_COLOURS, strict=True
-    ):
-        colour = parse(variables.get(name), Color(*fallback))
-        picked.append(background + colour)  # composite any alpha over the background
-    raw, smooth, validation = picked
-    faint = background.blend(raw, 0.45)
+    raw, smooth, validation = (
+        theme_colour(variables, name, Color(*fallback))
+        for name, fallback in zip(
+            ("text-primary", "text-warning", "text-error"), DEFAULT_COLOURS, strict=True
+        )
+    )
+    faint = theme_colour(variables, "background", Color(0, 0, 0)).blend(raw, 0.45)
     return tuple(c.rgb for c in (raw, faint, smooth, validation))
 
 
@@ -60,6 +52,8 @@ class MetricChart(PlotextPlot):
     def __init__(self, total_steps: int, *, ascii_only: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.series = ChartSeries(total_steps)
+        self._colour_key: tuple | None = None  # the theme the curve colours were taken from
+        self._theme_colours: tuple[tuple[int, int, int], ...] = ()
         self.ascii_only = ascii_only
         self.log_y = False
         self.smoothing = False
@@ -209,7 +203,7 @@ class MetricChart(PlotextPlot):
     def _colours(self) -> tuple[tuple[int, int, int], ...]:
         variables = self.app.theme_variables
         key = (self.app.theme, variables.get("background"))
-        if getattr(self, "_colour_key", None) != key:
+        if self._colour_key != key:
             self._colour_key = key
             self._theme_colours = theme_colours(variables)
         return self._theme_colours
