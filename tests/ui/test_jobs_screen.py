@@ -466,3 +466,21 @@ async def test_scrolling_shows_the_rows_below_under_a_header_that_stays(make_app
         await pilot.press("end")
         lines = [strip.text for strip in app.screen._compositor.render_strips()]
         assert table.selected_id == jobs[0].id and any(" row00 " in line for line in lines)
+
+
+async def test_at_80_columns_the_footer_keeps_help_and_drops_quit(make_app, ui_store, clock):
+    job = create_job(ui_store, config("narrow"))  # queued: start and stop both apply
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_detail(job.id)
+        await settle(app, pilot)
+        shown = footer_shown(app)
+        assert "question_mark" in shown and "q" not in shown
+        footer = app.screen.query_one(Footer)
+        assert sum(key.region.width for key in footer.query(FooterKey)) <= 80  # nothing cut
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        assert {"question_mark", "q"} <= set(footer_shown(app))
+        await pilot.press("q")  # still quits, shown or not
+    assert app.return_code == 0
