@@ -33,13 +33,17 @@ RESTORE = (
 
 
 class _Watchdog(threading.Thread):
-    """Waits, from the start, to be armed: a signal handler must not start threads (it may
-    interrupt the main thread while that holds threading's own locks)."""
+    """Waits, from the start, to be armed. A signal handler must not start threads (it may
+    interrupt the main thread while that holds threading's own locks), nor take any lock: a
+    second signal can run the handler again in the middle of the first (the SIGHUP an SSH
+    server sends right after the kernel's), and a lock the first run holds never comes free.
+    So arming is one write to a pipe, which the thread waits on."""
 
     def __init__(self, driver: Callable[[], Any]) -> None:
         super().__init__(daemon=True, name="vapor-tui-exit-watchdog")
         self._driver = driver
-        self._event = threading.Event()
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_write, False)
         self._armed = False
 
     @property
@@ -48,16 +52,24 @@ class _Watchdog(threading.Thread):
 
     def arm(self) -> None:
         self._armed = True
-        self._event.set()
+        self._wake()
 
     def cancel(self) -> None:
         """Let the thread end, unless a signal armed it: then the process is on its way out,
         and the watchdog stays in case the rest of the way hangs."""
-        self._event.set()
+        self._wake()
+
+    def _wake(self) -> None:
+        # A full pipe means the thread has been woken already.
+        with contextlib.suppress(OSError):
+            os.write(self._wake_write, b"w")
 
     def run(self) -> None:
-        self._event.wait()
+        os.read(self._wake_read, 1)
         if not self._armed:
+            # Only the main thread arms, and after cancel() no handler of ours is left to.
+            os.close(self._wake_read)
+            os.close(self._wake_write)
             return
         time.sleep(GRACE_S)
         threading.Thread(target=_exit_after, args=(HARD_S,), daemon=True).start()
