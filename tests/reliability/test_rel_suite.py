@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -26,6 +27,8 @@ from . import (
     test_rel_concurrency,
     test_rel_crash,
     test_rel_monkey,
+    test_rel_signal_reentry,
+    test_rel_signals,
     test_rel_state_machine,
 )
 from .rel_checks import check_database
@@ -101,6 +104,19 @@ def test_the_checks_catch_each_kind_of_damage(kind, sound_db, tmp_path):
         check_database(path, kind)
 
 
+def cases(module: ModuleType) -> int:
+    """The test cases a module's test functions make, their parametrizations multiplied out."""
+    total = 0
+    for name, test in vars(module).items():
+        if name.startswith("test_") and callable(test):
+            count = 1
+            for mark in getattr(test, "pytestmark", []):
+                if mark.name == "parametrize":
+                    count *= len(mark.args[1])
+            total += count
+    return total
+
+
 def figures() -> dict[str, int]:
     """The figure each row of the reliability tables quotes, keyed by the row's first cell."""
     bad_inputs = (
@@ -113,6 +129,7 @@ def figures() -> dict[str, int]:
     return {
         "kill -9": test_rel_crash.KILLS,
         "several processes": test_rel_concurrency.PROCESSES,
+        "signals": cases(test_rel_signals) + cases(test_rel_signal_reentry),
         "bad input": bad_inputs,
         "random keys": monkey.MONKEY_KEYS + monkey.PTY_BURSTS * monkey.PTY_BURST_KEYS,
         "state machine": test_rel_state_machine.MACHINE_EXAMPLES,
