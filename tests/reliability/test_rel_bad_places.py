@@ -148,17 +148,24 @@ def _fill(directory: Path, leave: int) -> Path:
     return filler
 
 
-def test_a_full_disk(ns, tmp_path, helpers):
-    """Points are due and there is no room for them: the reads answer with a warning, the
-    writes are refused with the reason, the app keeps running and says so, and once there is
-    room again everything carries on."""
-    env = helpers.cli_env()
-    place = tmp_path / "small"
+def _real_db_on_a_small_disk(ns: MountNamespace, tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A 2 MB tmpfs at tmp_path/name in the namespace, with a real database on it: (the
+    place, the database's path as the app sees it)."""
+    place = tmp_path / name
     place.mkdir()
     ns.tmpfs(place, "2m")
     db = place / "vapor.db"
     make_real_db(tmp_path / "real.db")
     shutil.copyfile(tmp_path / "real.db", ns.outside(db))
+    return place, db
+
+
+def test_a_full_disk(ns, tmp_path, helpers):
+    """Points are due and there is no room for them: the reads answer with a warning, the
+    writes are refused with the reason, the app keeps running and says so, and once there is
+    room again everything carries on."""
+    env = helpers.cli_env()
+    place, db = _real_db_on_a_small_disk(ns, tmp_path, "small")
     filler = _fill(ns.outside(place), leave=96 * 1024)
     for args in (["jobs"], ["show", "2"], ["export", "1"]):
         code, out, err = ns.cli(["--db", str(db), *args], env, tmp_path)
@@ -192,12 +199,7 @@ def test_a_disk_with_no_room_at_all(ns, tmp_path, helpers):
     shared-memory file it reads through: every command says so in one line (no traceback),
     and the app still starts, shows the jobs and says why it cannot update them."""
     env = helpers.cli_env()
-    place = tmp_path / "none"
-    place.mkdir()
-    ns.tmpfs(place, "2m")
-    db = place / "vapor.db"
-    make_real_db(tmp_path / "real.db")
-    shutil.copyfile(tmp_path / "real.db", ns.outside(db))
+    place, db = _real_db_on_a_small_disk(ns, tmp_path, "none")
     _fill(ns.outside(place), leave=0)
     before = digest_dir(ns.outside(place))
     for args in (["jobs"], ["show", "2"], ["new", "--name", "x"], ["fail", "2"]):

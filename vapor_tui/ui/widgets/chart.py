@@ -45,10 +45,6 @@ def theme_colours(variables: dict[str, str]) -> tuple[tuple[int, int, int], ...]
 
 
 class MetricChart(PlotextPlot):
-    DEFAULT_CSS = """
-    MetricChart { width: 1fr; height: 1fr; min-height: 6; }
-    """
-
     def __init__(self, total_steps: int, *, ascii_only: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.series = ChartSeries(total_steps)

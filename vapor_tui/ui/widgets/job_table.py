@@ -8,6 +8,7 @@ re-rendered every cell of every repainted row through Rich, about 40 ms a tick a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from rich.segment import Segment
@@ -38,25 +39,6 @@ HEADER_HEIGHT = 1
 
 class JobTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"job-table--header", "job-table--cursor"}
-    DEFAULT_CSS = """
-    JobTable {
-        overflow-x: hidden;
-        background: $surface;
-        color: $foreground;
-        &:focus { background-tint: $foreground 5%; }
-        & > .job-table--header { text-style: bold; background: $panel; color: $foreground; }
-        & > .job-table--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-            text-style: $block-cursor-blurred-text-style;
-        }
-        &:focus > .job-table--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-    }
-    """
     BINDINGS = [
         Binding("enter", "open", "Open", id="jobs.open"),
         # What htop, k9s and less users reach for: vertical home/end, vi keys.
@@ -164,11 +146,7 @@ class JobTable(ScrollView, can_focus=True):
         for gone in set(self._cells) - set(order):
             del self._cells[gone]
             self._versions.pop(gone, None)
-            self._strips.pop((gone, False), None)
-            self._strips.pop((gone, True), None)
-            for column in self._columns:
-                self._cell_segments.pop((gone, column, False), None)
-                self._cell_segments.pop((gone, column, True), None)
+            self._forget_cells(gone, self._columns)
         if order != self._rows:
             self._rows = order
             self._index = {job_id: i for i, job_id in enumerate(order)}
@@ -197,14 +175,17 @@ class JobTable(ScrollView, can_focus=True):
         self._versions[job.id] = job.version
         if shown is None:
             return []
-        changed = [(job.id, c) for c in self._columns if cells[c] != shown[c]]
+        changed = [c for c in self._columns if cells[c] != shown[c]]
         if changed:
-            self._strips.pop((job.id, False), None)
-            self._strips.pop((job.id, True), None)
-            for _, column in changed:
-                self._cell_segments.pop((job.id, column, False), None)
-                self._cell_segments.pop((job.id, column, True), None)
-        return changed
+            self._forget_cells(job.id, changed)
+        return [(job.id, c) for c in changed]
+
+    def _forget_cells(self, job_id: int, columns: Iterable[str]) -> None:
+        """Drop a row's cached lines and these cells' segments (with and without the cursor)."""
+        for cursor in (False, True):
+            self._strips.pop((job_id, cursor), None)
+            for column in columns:
+                self._cell_segments.pop((job_id, column, cursor), None)
 
     def _repaint_cells(self, cells: list[tuple[int, str]]) -> None:
         """Mark exactly these cells dirty, where they are on screen."""
