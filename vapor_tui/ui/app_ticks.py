@@ -40,23 +40,23 @@ class TickLoop:
         # A covered screen (under the too-small notice) is not given its points: its cursor
         # stays where it was, and the first tick after it shows again reads them all.
         shown = {getattr(screen, "job_id", None) for screen in self.visible_screens()}
+
+        def token(job_id: int) -> int | None:
+            """The follow token, if the screen that asked for this job's points still shows."""
+            current = self._followed.get(job_id)
+            if current is None or message.tokens.get(job_id) != current[0]:
+                return None  # the screen that asked for it is gone
+            return current[0] if job_id in shown else None
+
         for job_id, base in snap.bases.items():
-            current = self._followed.get(job_id)
-            if current is None or message.tokens.get(job_id) != current[0]:
-                continue  # the screen that asked for it is gone
-            if job_id not in shown:
-                continue
-            bases[job_id] = base
-            self._followed[job_id] = (current[0], base.last_step, True)
+            if (held := token(job_id)) is not None:
+                bases[job_id] = base
+                self._followed[job_id] = (held, base.last_step, True)
         for job_id, points in snap.points.items():
-            current = self._followed.get(job_id)
-            if current is None or message.tokens.get(job_id) != current[0]:
-                continue
-            if job_id not in shown:
-                continue
-            kept[job_id] = points
-            if len(points):
-                self._followed[job_id] = (current[0], points.last_step, True)
+            if (held := token(job_id)) is not None:
+                kept[job_id] = points
+                if len(points):
+                    self._followed[job_id] = (held, points.last_step, True)
         snap = Snapshot(snap.jobs, snap.now, kept, snap.jobs_changed, bases)
         if snap.jobs_changed and self.snapshot is not None:
             for note in notices.lifecycle(self.snapshot.jobs, snap.jobs, self.glyphs):
@@ -65,6 +65,9 @@ class TickLoop:
         self._apply(snap)
         self._last_tick_error = None
         self.ticks_applied += 1
+        self._tick_again_if_asked()
+
+    def _tick_again_if_asked(self) -> None:
         if self._tick_again:
             self._tick_again = False
             self.request_tick()
@@ -99,9 +102,7 @@ class TickLoop:
         self.problem = "cannot update: " + message.error.split(": ")[-1]
         if self.snapshot is not None:
             self._apply(Snapshot(self.snapshot.jobs, self.snapshot.now, {}, False))
-        if self._tick_again:
-            self._tick_again = False
-            self.request_tick()
+        self._tick_again_if_asked()
 
     # --- following a job's points --------------------------------------------------------
 
