@@ -3,6 +3,7 @@ that `--help` and the first frame of the app are quick."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import click
 
 from vapor_tui import __version__
+from vapor_tui.core.text import escaped, shown
 
 EXIT_USAGE = 2
 
@@ -42,12 +44,15 @@ def open_db(
     catch_up: bool = True,
     reading: bool = False,
     job_id: int | None = None,
+    acting: bool = False,
 ):
     """Open the database and bring running jobs up to now, as every command does first.
 
     A command that only reads (`reading`) still answers when the catch-up cannot be written
-    (a full disk): it warns on stderr and shows what the database holds. A command about one
-    job (`job_id`) does not create a database that does not exist: it has no such job."""
+    (a full disk): it warns on stderr and shows what the database holds. So does a stop, a
+    fail, a start or a delete (`acting`): it records its change first, whatever is due, and
+    warns once it is done (late_warning). A command about one job (`job_id`) does not create
+    a database that does not exist: it has no such job."""
     from vapor_tui.store.catchup import catch_up as do_catch_up
     from vapor_tui.store.engine import StoreDamaged, StoreError, StoreMissing, open_store
 
@@ -56,26 +61,59 @@ def open_db(
     except StoreMissing as exc:
         raise UserError(f"no job with id {job_id}: {exc}") from exc
     ctx.call_on_close(store.close)
+    for note in store.notes:
+        click.echo(f"vapor-tui: note: {escaped(note)}", err=True)
     if catch_up:
         try:
             do_catch_up(store)
         except StoreError as exc:
-            if not reading or isinstance(exc, StoreDamaged):
+            if not (reading or acting) or isinstance(exc, StoreDamaged):
                 raise
-            click.echo(f"vapor-tui: warning: running jobs not brought up to date: {exc}", err=True)
+            why = escaped(str(exc))
+            if acting:
+                ctx.meta[_LATE_WARNING] = why
+            else:
+                click.echo(
+                    f"vapor-tui: warning: running jobs not brought up to date: {why}", err=True
+                )
     return store
+
+
+_LATE_WARNING = "vapor_tui.late_warning"
+
+
+def late_warning(ctx: click.Context, what: str = "") -> None:
+    """The warning of an action's opening catch-up, once the action has succeeded (had it
+    failed, its one error line would say it all). `what` says what it left undone, if that
+    is more than bringing running jobs up to date."""
+    why = ctx.meta.pop(_LATE_WARNING, None)
+    if what:
+        tail = f": {why}" if why else " (no room on the disk)"
+        click.echo(
+            f"vapor-tui: warning: {what}{tail}; any vapor-tui writes them once there is room",
+            err=True,
+        )
+    elif why:
+        click.echo(f"vapor-tui: warning: running jobs not brought up to date: {why}", err=True)
+
+
+# ASCII digits only: str.isdecimal() also takes U+0661 ARABIC-INDIC DIGIT ONE, which int()
+# reads as 1: `delete` with it deleted job 1.
+_JOB_ID = re.compile(r"[0-9]{1,18}")
 
 
 def parse_job_id(value: str) -> int:
     text = value.strip()
-    # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts.
-    if not text.isdecimal() or len(text) > 18:
-        raise UserError(f"job id must be a positive whole number, not {value!r}")
+    if not _JOB_ID.fullmatch(text):
+        raise UserError(f"job id must be a positive whole number, not {shown(value)}")
     return int(text)
 
 
 def _run_app(ctx: click.Context, db: str | None, **options: Any) -> None:
+    from vapor_tui.store.sqlite_file import resolve_target
     from vapor_tui.ui.launch import LaunchError, run_app
+
+    resolve_target(db)  # a blank $VAPOR_TUI_DB: one line now, not from inside the app
 
     root = ctx.find_root().params
     for name in ("ascii_only", "theme"):  # given before the subcommand
@@ -88,12 +126,32 @@ def _run_app(ctx: click.Context, db: str | None, **options: Any) -> None:
     ctx.exit(code or 0)
 
 
-def _finite(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
-    # FloatRange lets NaN through (every comparison with it is false); a NaN refresh interval
-    # would leave the app unable to tick or to quit.
-    if value != value:
-        raise click.BadParameter("must be a number of seconds, not NaN")
-    return value
+class Seconds(click.ParamType):
+    """A number of seconds in a range, in the digits 0-9; the message says what is expected
+    (click's FloatRange said "'abc' is not a valid float range", and took NaN and the
+    digits of other scripts)."""
+
+    name = "seconds"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, float):
+            return value
+        text = str(value).strip()
+        try:
+            number = float(text) if text.isascii() else float("nan")
+        except ValueError:
+            number = float("nan")
+        if not self.low <= number <= self.high:  # NaN is in no range
+            self.fail(
+                f"must be a number of seconds from {self.low:g} to {self.high:g}, "
+                f"not {shown(value, 20)}",
+                param,
+                ctx,
+            )
+        return number
 
 
 def app_options(f: Callable) -> Callable:
@@ -114,8 +172,7 @@ def app_options(f: Callable) -> Callable:
     )(f)
     return click.option(
         "--refresh",
-        type=click.FloatRange(0.05, 3600),
-        callback=_finite,
+        type=Seconds(0.05, 3600),
         default=1.0,
         show_default=True,
         metavar="SECONDS",
@@ -154,10 +211,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except click.UsageError as exc:
         message = exc.format_message().splitlines()[0] if exc.format_message() else str(exc)
-        click.echo(f"vapor-tui: error: {message}", err=True)
+        click.echo(f"vapor-tui: error: {escaped(message)}", err=True)
         return EXIT_USAGE
     except click.ClickException as exc:
-        click.echo(f"vapor-tui: error: {exc.format_message()}", err=True)
+        click.echo(f"vapor-tui: error: {escaped(exc.format_message())}", err=True)
         return exc.exit_code
     except BrokenPipeError:
         sys.stderr.close()
@@ -173,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         message = user_message(exc)
         if message is None:
             raise
-        click.echo(f"vapor-tui: error: {message}", err=True)
+        click.echo(f"vapor-tui: error: {escaped(message)}", err=True)
         return EXIT_USAGE
     return rv if isinstance(rv, int) else 0
 

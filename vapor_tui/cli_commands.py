@@ -16,9 +16,11 @@ from vapor_tui.cli import (
     app_options,
     cli,
     db_option,
+    late_warning,
     open_db,
     parse_job_id,
 )
+from vapor_tui.core.text import escaped, shown
 
 job_id_argument = click.argument("job_id", metavar="ID")
 
@@ -33,6 +35,8 @@ def jobs_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
 
     store = open_db(ctx, db, reading=True)
     jobs = list_jobs(store)
+    if jobs.problem():
+        click.echo(f"vapor-tui: warning: {jobs.problem()}", err=True)
     if as_json:
         click.echo(json.dumps([j.summary() for j in jobs], indent=2))
         return
@@ -93,15 +97,17 @@ def _action_command(name: str, help_text: str) -> None:
     @click.pass_context
     def command(ctx: click.Context, job_id: str, db: str | None) -> None:
         from vapor_tui.core.status import Action
-        from vapor_tui.store.jobs import apply_action, get_job
+        from vapor_tui.store.jobs import apply_action, get_job, points_owed
 
         number = parse_job_id(job_id)  # before opening: bad input writes nothing
-        store = open_db(ctx, db, job_id=number)
+        store = open_db(ctx, db, job_id=number, acting=True)
         # Acts on the status read here: of two stops racing on a running job, one makes it
         # stopping and the other is refused, rather than turning it into a stop at once.
         seen = get_job(store, number).status
         job = apply_action(store, number, Action(name), expected=seen)
-        click.echo(f"job #{job.id} {job.name}: {job.status}")
+        click.echo(f"job #{job.id} {escaped(job.name)}: {job.status}")
+        owed = points_owed(store, number)
+        late_warning(ctx, f"{owed:,} points of job #{number} are not written yet" if owed else "")
 
 
 _action_command("start", "Start a queued job.")
@@ -135,9 +141,10 @@ def delete_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
     from vapor_tui.store.jobs import delete_job
 
     number = parse_job_id(job_id)
-    store = open_db(ctx, db, job_id=number)
+    store = open_db(ctx, db, job_id=number, acting=True)
     delete_job(store, number)
     click.echo(f"deleted job {number}")
+    late_warning(ctx)
 
 
 @cli.command("show")
@@ -166,9 +173,9 @@ def show_cmd(ctx: click.Context, job_id: str, as_json: bool, db: str | None) -> 
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
     default=None,
-    help="Write to FILE instead of standard output.",
+    help="Write to FILE (replaced only once complete; - is standard output).",
 )
 @db_option
 @click.pass_context
@@ -176,26 +183,23 @@ def export_cmd(
     ctx: click.Context, job_id: str, fmt: str, output: str | None, db: str | None
 ) -> None:
     """Export a job's points (step, epoch, loss, accuracy, learning_rate, val_loss, timestamp)."""
-    from vapor_tui.export import write_export
+    from vapor_tui.export import ExportRefused, export_to
 
     if fmt.lower() not in ("csv", "json"):
-        raise UserError(f"unknown export format {fmt!r}: use csv or json")
+        raise UserError(f"unknown export format {shown(fmt)}: use csv or json")
     fmt = fmt.lower()
     number = parse_job_id(job_id)
     store = open_db(ctx, db, reading=True, job_id=number)
     from vapor_tui.store.jobs import get_job
 
     get_job(store, number)  # unknown id: say so before creating an output file
-    if output is None:
-        write_export(store, number, fmt, sys.stdout)
-        return
-    if _is_the_database(Path(output), store.target):
+    output = "-" if output is None else output
+    if output != "-" and _is_the_database(Path(output), store.target):
         raise UserError(f"cannot write {output}: it is the database itself (or its log)")
     try:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            write_export(store, number, fmt, fh)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror}") from exc
+        export_to(store, number, fmt, output, sys.stdout)
+    except ExportRefused as exc:
+        raise UserError(str(exc)) from exc
 
 
 def _is_the_database(output: Path, target: str) -> bool:
@@ -256,5 +260,6 @@ def watch_cmd(ctx: click.Context, job_id: str, db: str | None, **options) -> Non
         get_job(store, number)
         store.close()
     elif number not in {job.id for job in jobs}:
-        raise UserError(f"no job with id {number}")
+        bad = [e for e in jobs.unreadable if e.job_id == number]
+        raise UserError(str(bad[0]) if bad else f"no job with id {number}")
     _run_app(ctx, db, watch=number, **options)

@@ -106,10 +106,14 @@ def check_database(path: Path, where: str = "", integrity: bool = True) -> dict[
         }
         summaries = _summaries(conn)
         blocks = _blocks(conn)
+        owed, deleted = _owed_and_deleted(conn)
     finally:
         conn.close()
-    orphans = set(stats) - set(jobs)
+    # A long job's row is deleted first and its points after, in pieces: those left are
+    # listed in deleted_jobs until they are gone.
+    orphans = set(stats) - set(jobs) - deleted
     assert not orphans, f"{where}: points of deleted jobs {sorted(orphans)}"
+    assert not deleted & set(jobs), f"{where}: jobs {sorted(deleted & set(jobs))} deleted, not"
     facts = {}
     for job_id, row in jobs.items():
         job = _facts(row)
@@ -134,7 +138,24 @@ def check_database(path: Path, where: str = "", integrity: bool = True) -> dict[
             assert n == count == len(steps), f"{what}: the blocks hold {n} ({len(steps)}) points"
             assert np.array_equal(steps, np.arange(1, count + 1)), f"{what}: blocks out of step"
         _check_status(job, row, what)
+        if job_id in owed:
+            # Stopped or failed while its points could not be written: it owes the rest.
+            last = owed[job_id]
+            assert job.status.is_final and job.steps_done < last <= job.total, (
+                f"{what}: owes {last}"
+            )
+    assert set(owed) <= set(jobs), f"{where}: points owed by jobs that are gone"
     return facts
+
+
+def _owed_and_deleted(conn: sqlite3.Connection) -> tuple[dict[int, int], set[int]]:
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    owed, deleted = {}, set()
+    if "owed_points" in tables:
+        owed = dict(conn.execute("SELECT job_id, last_step FROM owed_points").fetchall())
+    if "deleted_jobs" in tables:
+        deleted = {r[0] for r in conn.execute("SELECT job_id FROM deleted_jobs")}
+    return owed, deleted
 
 
 def _blocks(conn: sqlite3.Connection) -> dict[int, tuple[int, np.ndarray]] | None:

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
+from .text import display_problem, shown
+
 
 class Schedule(StrEnum):
     CONSTANT = "constant"
@@ -37,8 +39,11 @@ MIN_STEP_SECONDS = 1e-6
 MAX_STEP_SECONDS = 86_400.0
 MAX_LEARNING_RATE = 10.0
 MAX_NAME_LENGTH = 200
+MAX_MODEL_LENGTH = 100
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# Digits 0-9 only: Python's int() and float() also read the digits of other scripts ("١٢" is
+# 12), which then display as something else than the number stored.
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")
 
 
 class ConfigError(ValueError):
@@ -104,24 +109,25 @@ def validate(cfg: JobConfig) -> None:
 
 
 def parse_name(value: object) -> str:
-    text = str(value).strip()
-    if not text:
-        raise ConfigError("name", "must not be empty")
-    if len(text) > MAX_NAME_LENGTH:
-        raise ConfigError("name", f"must be at most {MAX_NAME_LENGTH} characters")
-    if _CONTROL_CHARS.search(text):
-        raise ConfigError("name", "must not contain control characters")
-    _check_utf8("name", text)
-    return text
+    return _parse_text("name", value, MAX_NAME_LENGTH)
 
 
 def parse_model(value: object) -> str:
+    return _parse_text("model", value, MAX_MODEL_LENGTH)
+
+
+def _parse_text(name: str, value: object, limit: int) -> str:
+    """Printable text that displays as what it holds (see core/text.py), at most `limit`
+    characters."""
     text = str(value).strip()
     if not text:
-        raise ConfigError("model", "must not be empty")
-    if len(text) > 100 or _CONTROL_CHARS.search(text):
-        raise ConfigError("model", "must be at most 100 printable characters")
-    _check_utf8("model", text)
+        raise ConfigError(name, "must not be empty")
+    if len(text) > limit:
+        raise ConfigError(name, f"must be at most {limit} characters")
+    _check_utf8(name, text)
+    problem = display_problem(text)
+    if problem is not None:
+        raise ConfigError(name, problem)
     return text
 
 
@@ -143,9 +149,8 @@ def parse_int(name: str, value: object, low: int, high: int) -> int:
         number = int(value)
     else:
         text = str(value).strip().replace("_", "")
-        if not re.fullmatch(r"[+-]?\d{1,30}", text):
-            shown = text if len(text) <= 20 else text[:20] + "..."
-            raise ConfigError(name, f"must be a whole number, not {shown!r}")
+        if not _WHOLE.fullmatch(text):
+            raise ConfigError(name, f"must be a whole number{_digits(text)}, not {shown(text, 20)}")
         number = int(text)
     if number < low:
         raise ConfigError(name, f"must be at least {low:,}")
@@ -158,11 +163,15 @@ def parse_float(name: str, value: object, low_exclusive: float, high: float) -> 
     if isinstance(value, bool):
         raise ConfigError(name, f"must be a number, not {value!r}")
     try:
-        number = float(str(value).strip()) if not isinstance(value, (int, float)) else float(value)
+        if isinstance(value, (int, float)):
+            number = float(value)
+        elif not str(value).isascii():  # float() reads "١٢" as 12
+            raise ValueError(value)
+        else:
+            number = float(str(value).strip())
     except (ValueError, OverflowError):
-        shown = str(value).strip()
-        shown = shown if len(shown) <= 20 else shown[:20] + "..."
-        raise ConfigError(name, f"must be a number, not {shown!r}") from None
+        text = str(value).strip()
+        raise ConfigError(name, f"must be a number{_digits(text)}, not {shown(text, 20)}") from None
     if not math.isfinite(number):
         raise ConfigError(name, "must be a finite number")
     if number <= low_exclusive:
@@ -170,6 +179,11 @@ def parse_float(name: str, value: object, low_exclusive: float, high: float) -> 
     if number > high:
         raise ConfigError(name, f"must be at most {high:g}")
     return number
+
+
+def _digits(text: str) -> str:
+    """What to add when the text holds digits of another script (or superscripts)."""
+    return " in the digits 0-9" if any(ch.isdigit() and not ch.isascii() for ch in text) else ""
 
 
 def parse_learning_rate(value: object) -> float:

@@ -4,21 +4,31 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from vapor_tui.core.catchup import stop_step
+from vapor_tui.core import catchup as planner
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.job import Job
+from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import Action, JobStatus, TransitionError, next_status, reason_for
 
 from .catchup import catch_up
-from .convert import config_values, job_from_row
-from .engine import Store
-from .tables import jobs_table
+from .convert import JobList, UnreadableJob, config_values, job_from_row, read_rows
+from .deletes import JobNotFound, delete_job
+from .engine import Store, StoreDamaged, StoreError
+from .tables import jobs_table, owed_table
 
-
-class JobNotFound(LookupError):
-    def __init__(self, job_id: int):
-        self.job_id = job_id
-        super().__init__(f"no job with id {job_id}")
+__all__ = [
+    "JobList",
+    "JobNotFound",
+    "UnreadableJob",
+    "apply_action",
+    "clone_job",
+    "create_job",
+    "delete_job",
+    "get_job",
+    "jobs_version",
+    "list_jobs",
+    "points_owed",
+]
 
 
 def create_job(store: Store, config: JobConfig, *, start: bool = False) -> Job:
@@ -48,11 +58,24 @@ def get_job(store: Store, job_id: int) -> Job:
     return job_from_row(row)
 
 
-def list_jobs(store: Store) -> list[Job]:
-    """Every job, newest first."""
+def list_jobs(store: Store) -> JobList:
+    """Every job, newest first. A row that cannot be read is left out, and named in the
+    list's `unreadable`: one bad row never hides the others."""
     with store.read() as conn:
         rows = conn.execute(select(jobs_table).order_by(jobs_table.c.id.desc())).all()
-    return [job_from_row(r) for r in rows]
+    return read_rows(rows)
+
+
+def points_owed(store: Store, job_id: int) -> int:
+    """How many points the job made before it was stopped or failed that are not written
+    yet (the disk was full): catch-up writes them when there is room."""
+    with store.read() as conn:
+        row = conn.execute(
+            select(owed_table.c.last_step, jobs_table.c.steps_done)
+            .join(jobs_table, jobs_table.c.id == owed_table.c.job_id)
+            .where(owed_table.c.job_id == job_id)
+        ).first()
+    return 0 if row is None else max(0, row[0] - row[1])
 
 
 def jobs_version(store: Store) -> tuple[int, int, int]:
@@ -79,43 +102,22 @@ def apply_action(
     at once exactly one wins; the other gets a TransitionError and nothing changes.
 
     `expected` is the status the user saw when they asked (the app passes it): if the job has
-    moved on since, whoever moved it won and this action is refused with the reason."""
+    moved on since, whoever moved it won and this action is refused with the reason.
+
+    The status change is recorded first, in a transaction of its own, whatever the job's
+    backlog: the action acts on the job as the clock has it now (the steps due by now, the
+    end it reached), and the points due are written after it, in pieces. A job stopped or
+    failed while they could not be written (a full disk) owes them, up to the step it ended
+    at, and gets them when there is room (catchup.py)."""
     action = Action(action)
     now = store.clock.now()
-    # Stop and fail act on the job as it is now: write the points that are due first.
-    catch_up(store, now, [job_id])
     with store.write() as conn:
         query = select(jobs_table).where(jobs_table.c.id == job_id)
         row = conn.execute(query if store.is_sqlite else query.with_for_update()).first()
         if row is None:
             raise JobNotFound(job_id)
         job = job_from_row(row)
-        if expected is not None and job.status is not JobStatus(expected):
-            raise TransitionError(
-                job.id,
-                job.name,
-                job.status,
-                action,
-                f"it changed from {JobStatus(expected)} to {job.status} before this {action} "
-                "arrived (another instance, the command line, or the clock got there first)",
-            )
-        new_status = next_status(job.status, action)
-        if new_status is None or action is Action.COMPLETE:
-            raise TransitionError(job.id, job.name, job.status, action)
-        values: dict = {
-            "status": new_status.value,
-            "reason": reason if reason is not None else reason_for(job.status, action),
-            "version": jobs_table.c.version + 1,
-        }
-        now_s = now.timestamp()
-        if action is Action.START:
-            values["started_at"] = now_s
-        elif new_status is JobStatus.STOPPING:
-            values["stop_at_step"] = stop_step(
-                job.steps_done, job.config.steps_per_epoch, job.total_steps
-            )
-        if new_status.is_final:
-            values["finished_at"] = now_s
+        values, owed_to = _change(job, action, now.timestamp(), reason, expected)
         # Still compare-and-set: on a server database the row lock is the guard, on SQLite the
         # write lock taken by BEGIN IMMEDIATE is; the WHERE makes the intent explicit in both.
         result = conn.execute(
@@ -125,19 +127,66 @@ def apply_action(
         )
         if result.rowcount != 1:
             raise TransitionError(job.id, job.name, job.status, action, "another process won")
-    if new_status is JobStatus.STOPPING:
-        # The epoch may already be over (a stop right at its end): settle it now.
-        catch_up(store, now, [job_id])
+        if owed_to > job.steps_done:
+            conn.execute(owed_table.insert().values(job_id=job_id, last_step=owed_to))
+    if owed_to > job.steps_done or JobStatus(values["status"]).is_active:
+        try:
+            catch_up(store, now, [job_id])
+        except StoreDamaged:
+            raise
+        except StoreError:
+            pass  # the change is made; the points come with the next catch-up that has room
     return get_job(store, job_id)
+
+
+def _change(
+    job: Job, action: Action, now_s: float, reason: str | None, expected: JobStatus | None
+) -> tuple[dict, int]:
+    """The row's new values for `action` at `now_s`, and the step its points are owed up to
+    (0 if none), or a TransitionError."""
+    sim = Simulator(job.config)
+    started = job.started_at.timestamp() if job.started_at else 0.0
+
+    def plan(status: JobStatus, stop_at: int | None) -> planner.Plan:
+        return planner.plan(sim, status, job.steps_done, started, stop_at, now_s)
+
+    due = plan(job.status, job.stop_at_step)
+    current = due.end_status or job.status  # what the clock has made of it by now
+    if expected is not None and current is not JobStatus(expected):
+        raise TransitionError(
+            job.id,
+            job.name,
+            current,
+            action,
+            f"it changed from {JobStatus(expected)} to {current} before this {action} "
+            "arrived (another instance, the command line, or the clock got there first)",
+        )
+    new_status = next_status(current, action)
+    if new_status is None or action is Action.COMPLETE:
+        raise TransitionError(job.id, job.name, current, action)
+    reached = max(job.steps_done, due.last_step)
+    values: dict = {
+        "status": new_status.value,
+        "reason": reason if reason is not None else reason_for(current, action),
+        "version": jobs_table.c.version + 1,
+    }
+    if action is Action.START:
+        values["started_at"] = now_s
+    elif new_status is JobStatus.STOPPING:
+        values["stop_at_step"] = stop_at = planner.stop_step(
+            reached, job.config.steps_per_epoch, job.total_steps
+        )
+        settled = plan(new_status, stop_at)  # a stop right at an epoch's end ends it now
+        if settled.end_status is not None:
+            new_status = settled.end_status
+            values.update(status=new_status.value, finished_at=settled.finished_at)
+            values["reason"] = reason if reason is not None else settled.reason
+    if new_status.is_final:
+        values.setdefault("finished_at", now_s)
+        return values, reached
+    return values, 0
 
 
 def clone_job(store: Store, job_id: int) -> Job:
     """A new queued job with the same configuration: how a finished job is run again."""
     return create_job(store, get_job(store, job_id).config)
-
-
-def delete_job(store: Store, job_id: int) -> None:
-    with store.write() as conn:
-        result = conn.execute(jobs_table.delete().where(jobs_table.c.id == job_id))
-        if result.rowcount == 0:
-            raise JobNotFound(job_id)

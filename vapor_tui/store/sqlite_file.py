@@ -13,13 +13,13 @@ import struct
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 # SQLite's header field for "which program wrote this file" (PRAGMA application_id).
 APPLICATION_ID = 0x56415052  # "VAPR"
 # 1: jobs, points, meta. 2: point_summary and the validation index. 3: point_blocks.
-# (Each upgrade fills the new tables from the points already there.)
-SCHEMA_VERSION = 3
+# 4: owed_points and deleted_jobs. (Each upgrade fills the new tables from the points there.)
+SCHEMA_VERSION = 4
 
 ENV_VAR = "VAPOR_TUI_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -43,6 +43,34 @@ class StoreMissing(StoreError):
     """No database at the path, and the caller asked not to create one."""
 
 
+class StoreFull(StoreError):
+    """No room on the disk for what was being written; it was undone, and nothing else is
+    wrong: the same write can succeed once there is room."""
+
+
+class FileState(NamedTuple):
+    readonly: bool
+    version: int  # the schema version it holds; 0: none yet (a new or empty file)
+    created: bool  # made just now, empty: remove it if it cannot be made a database
+
+
+FULL = "database or disk is full"
+# Less free space than this, and SQLite's "disk I/O error" means the disk is full: with no
+# byte free it cannot even make the shared-memory file of the log.
+NO_ROOM_BYTES = 64 * 1024
+
+
+def no_room(path: Path) -> bool:
+    """Is the filesystem holding `path` (or the nearest existing parent) out of space?"""
+    for place in (path, *path.parents):
+        try:
+            st = os.statvfs(place)
+        except OSError:
+            continue
+        return st.f_bavail * st.f_frsize < NO_ROOM_BYTES
+    return False
+
+
 def default_db_path() -> Path:
     import platformdirs
 
@@ -53,22 +81,22 @@ def resolve_target(db: str | os.PathLike | None) -> str:
     """--db, else $VAPOR_TUI_DB, else the platform's data directory."""
     if db is not None and str(db) != "":
         return str(db)
-    env = os.environ.get(ENV_VAR, "")
-    if env and not env.strip():
-        # Like `--db "  "`: say so, rather than make a file named by blanks.
-        raise StoreError(f"${ENV_VAR} is blank: give a database file, or unset it")
-    return env if env else str(default_db_path())
+    env = os.environ.get(ENV_VAR)
+    if env is not None and not env.strip():
+        # Set but empty or blank (`VAPOR_TUI_DB= vapor-tui`, a variable that was never filled
+        # in): say so, rather than quietly use the default database or a file named by blanks.
+        what = "empty" if env == "" else "blank"
+        raise StoreError(f"${ENV_VAR} is {what}: give a database file, or unset it")
+    return env if env is not None else str(default_db_path())
 
 
 def is_url(target: str) -> bool:
     return "://" in target
 
 
-def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bool, bool]:
+def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> FileState:
     """Refuse what must not be touched; create what is missing. `verify` runs SQLite's
-    structural check on a database small enough to check quickly.
-
-    Returns (read-only, needs the schema created or upgraded)."""
+    structural check on a database small enough to check quickly."""
     try:
         mode = path.stat().st_mode
     except (FileNotFoundError, NotADirectoryError):
@@ -87,7 +115,7 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
                 )
             raise StoreMissing(f"{path} does not exist")
         create_file(path)
-        return False, True
+        return FileState(False, 0, True)
     try:
         with open(path, "rb") as fh:
             header = fh.read(100)
@@ -95,7 +123,7 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}") from exc
     if size == 0:
-        return not os.access(path, os.W_OK), True
+        return FileState(not os.access(path, os.W_OK), 0, False)
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise StoreError(f"{path} is not a vapor-tui database (not an SQLite file); left as it is")
     (page_size,) = struct.unpack(">H", header[16:18])
@@ -110,7 +138,7 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
         app_id, user_version = _read_ids(path, app_id, user_version)
     if app_id == 0 and user_version == 0 and schema_is_empty(path):
         # Someone's empty SQLite file, or ours cut off before its first commit.
-        return not os.access(path, os.W_OK), True
+        return FileState(not os.access(path, os.W_OK), 0, False)
     if app_id != APPLICATION_ID:
         raise StoreError(f"{path} is an SQLite file but not a vapor-tui database; left as it is")
     if user_version > SCHEMA_VERSION:
@@ -128,7 +156,7 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
         )
     readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
     probe_readable(path, full_check=verify and not readonly)
-    return readonly, user_version < SCHEMA_VERSION
+    return FileState(readonly, user_version, False)
 
 
 def ro_uri(path: Path, immutable: bool = False) -> str:

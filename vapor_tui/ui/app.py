@@ -157,7 +157,8 @@ class VaporApp(TickLoop, App[int]):
         jobs = peek_jobs(self.db)
         if jobs is not None:
             # Paint the job list now; the full store (and its imports) comes next.
-            self.post_message(Peeked(tuple(jobs), (self.clock or SystemClock()).now()))
+            now = (self.clock or SystemClock()).now()
+            self.post_message(Peeked(tuple(jobs), now, jobs.problem()))
 
         from vapor_tui.store.engine import StoreError, open_store
 
@@ -170,7 +171,10 @@ class VaporApp(TickLoop, App[int]):
 
     def on_peeked(self, message: Peeked) -> None:
         if self.snapshot is None:
-            self._apply(Snapshot(message.jobs, message.now, {}, True))
+            self.problem = message.unreadable
+            self._apply(
+                Snapshot(message.jobs, message.now, {}, True, unreadable=message.unreadable)
+            )
 
     def on_store_opened(self, message: StoreOpened) -> None:
         self.store = message.store

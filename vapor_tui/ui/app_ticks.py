@@ -57,15 +57,25 @@ class TickLoop:
                 kept[job_id] = points
                 if len(points):
                     self._followed[job_id] = (held, points.last_step, True)
-        snap = Snapshot(snap.jobs, snap.now, kept, snap.jobs_changed, bases)
+        snap = Snapshot(snap.jobs, snap.now, kept, snap.jobs_changed, bases, snap.unreadable)
         if snap.jobs_changed and self.snapshot is not None:
             for note in notices.lifecycle(self.snapshot.jobs, snap.jobs, self.glyphs):
                 self.notify(note.text, title=note.title, severity=note.severity)
-        self.problem = None
+        if message.problem is not None:
+            self._report(message.problem)
+        else:
+            self.problem = snap.unreadable
+            self._last_tick_error = None
         self._apply(snap)
-        self._last_tick_error = None
         self.ticks_applied += 1
         self._tick_again_if_asked()
+
+    def _report(self, error: str) -> None:
+        """Say once what keeps the app from updating, and show it in the top bar."""
+        if error != self._last_tick_error:
+            self.notify(error, title="Database", severity="error", timeout=10)
+        self._last_tick_error = error
+        self.problem = "cannot update: " + error.split(": ")[-1]
 
     def _tick_again_if_asked(self) -> None:
         if self._tick_again:
@@ -96,12 +106,10 @@ class TickLoop:
         """The app keeps running: it says what is wrong once, shows it in the top bar, and
         tries again on the next tick."""
         self._tick_running = False
-        if message.error != self._last_tick_error:
-            self.notify(message.error, title="Database", severity="error", timeout=10)
-        self._last_tick_error = message.error
-        self.problem = "cannot update: " + message.error.split(": ")[-1]
+        self._report(message.error)
         if self.snapshot is not None:
-            self._apply(Snapshot(self.snapshot.jobs, self.snapshot.now, {}, False))
+            snap = self.snapshot
+            self._apply(Snapshot(snap.jobs, snap.now, {}, False, unreadable=snap.unreadable))
         self._tick_again_if_asked()
 
     # --- following a job's points --------------------------------------------------------

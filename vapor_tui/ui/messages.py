@@ -28,6 +28,8 @@ class Snapshot:
     jobs_changed: bool = True
     # A followed job's chart summary, read the first time it is followed (store/summary.py).
     bases: Mapping[int, ChartBase] = field(default_factory=dict)
+    # Job rows that could not be read and are not shown, in one line (store/convert.py).
+    unreadable: str | None = None
 
     def job(self, job_id: int) -> Job | None:
         for job in self.jobs:
@@ -39,10 +41,11 @@ class Snapshot:
 class Peeked(Message):
     """The job list read straight from the file for the first frame, before the store opens."""
 
-    def __init__(self, jobs: tuple[Job, ...], now: datetime) -> None:
+    def __init__(self, jobs: tuple[Job, ...], now: datetime, unreadable: str | None = None):
         super().__init__()
         self.jobs = jobs
         self.now = now
+        self.unreadable = unreadable
 
 
 class StoreOpened(Message):
@@ -59,12 +62,18 @@ class StoreFailed(Message):
 
 class TickDone(Message):
     def __init__(
-        self, snapshot: Snapshot, version: tuple[int, int, int], tokens: Mapping[int, int]
+        self,
+        snapshot: Snapshot,
+        version: tuple[int, int, int],
+        tokens: Mapping[int, int],
+        problem: str | None = None,
     ) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.version = version
         self.tokens = tokens  # which follow request each job's points answer
+        # Why running jobs could not be brought up to date (a full disk); the rest was read.
+        self.problem = problem
 
 
 class TickFailed(Message):

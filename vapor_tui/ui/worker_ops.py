@@ -23,17 +23,27 @@ def run_tick(
     changed, and for each followed job either its chart summary (the first time) or the points
     after the last step the screen holds."""
     from vapor_tui.store.catchup import catch_up
-    from vapor_tui.store.engine import StoreError
+    from vapor_tui.store.engine import StoreDamaged, StoreError
     from vapor_tui.store.jobs import jobs_version, list_jobs
     from vapor_tui.store.points import read_points
     from vapor_tui.store.summary import read_chart_base
 
+    problem = None
     try:
         now = store.clock.now()
-        catch_up(store, now)
+        try:
+            catch_up(store, now)
+        except StoreDamaged:
+            raise
+        except StoreError as exc:  # no room, say: show what the database holds all the same
+            problem = str(exc)
         current = jobs_version(store)
         changed = previous is None or current != version
-        jobs = tuple(list_jobs(store)) if changed else previous.jobs
+        if changed:
+            listed = list_jobs(store)
+            jobs, unreadable = tuple(listed), listed.problem()
+        else:
+            jobs, unreadable = previous.jobs, previous.unreadable
         points, bases = {}, {}
         for job_id, (_, after, based) in followed.items():
             if based:
@@ -44,7 +54,8 @@ def run_tick(
     except StoreError as exc:
         return TickFailed(str(exc))
     tokens = {job_id: token for job_id, (token, _, _) in followed.items()}
-    return TickDone(Snapshot(jobs, now, points, changed, bases), current, tokens)
+    snapshot = Snapshot(jobs, now, points, changed, bases, unreadable)
+    return TickDone(snapshot, current, tokens, problem)
 
 
 def run_action(
