@@ -49,9 +49,9 @@ def open_db(
     """Open the database and bring running jobs up to now, as every command does first.
 
     A command that only reads (`reading`) still answers when the catch-up cannot be written
-    (a full disk): it warns on stderr and shows what the database holds. So does a stop, a
-    fail, a start or a delete (`acting`): it records its change first, whatever is due, and
-    warns once it is done (late_warning). A command about one job (`job_id`) does not create
+    (a full disk), and so does a stop, a fail, a start or a delete (`acting`: it records its
+    change first, whatever is due). Either says so in a warning once it has succeeded; had it
+    failed, its one error line says it all. A command about one job (`job_id`) does not create
     a database that does not exist: it has no such job."""
     from vapor_tui.store.catchup import catch_up as do_catch_up
     from vapor_tui.store.engine import StoreDamaged, StoreError, StoreMissing, open_store
@@ -61,39 +61,34 @@ def open_db(
     except StoreMissing as exc:
         raise UserError(f"no job with id {job_id}: {exc}") from exc
     ctx.call_on_close(store.close)
-    for note in store.notes:
-        click.echo(f"vapor-tui: note: {escaped(note)}", err=True)
+    _said.extend(f"vapor-tui: note: {escaped(note)}" for note in store.notes)
     if catch_up:
         try:
             do_catch_up(store)
         except StoreError as exc:
             if not (reading or acting) or isinstance(exc, StoreDamaged):
                 raise
-            why = escaped(str(exc))
-            if acting:
-                ctx.meta[_LATE_WARNING] = why
-            else:
-                click.echo(
-                    f"vapor-tui: warning: running jobs not brought up to date: {why}", err=True
-                )
+            _behind.append(escaped(str(exc)))
     return store
 
 
-_LATE_WARNING = "vapor_tui.late_warning"
+# What a command has to say on stderr once it has succeeded (main prints it): notes of what
+# opening repaired, and why running jobs could not be brought up to date.
+_said: list[str] = []
+_behind: list[str] = []
 
 
-def late_warning(ctx: click.Context, what: str = "") -> None:
-    """The warning of an action's opening catch-up, once the action has succeeded (had it
-    failed, its one error line would say it all). `what` says what it left undone, if that
-    is more than bringing running jobs up to date."""
-    why = ctx.meta.pop(_LATE_WARNING, None)
-    if what:
-        tail = f": {why}" if why else " (no room on the disk)"
-        click.echo(
-            f"vapor-tui: warning: {what}{tail}; any vapor-tui writes them once there is room",
-            err=True,
-        )
-    elif why:
+def late_warning(what: str) -> None:
+    """What an action left to do (points it owes that could not be written), said with the
+    reason in one warning once it has succeeded."""
+    why = _behind.pop() if _behind else "no room on the disk"
+    _said.append(f"vapor-tui: warning: {what}: {why}; any vapor-tui writes them once there is room")
+
+
+def _say_what_is_left() -> None:
+    for line in _said:
+        click.echo(line, err=True)
+    for why in _behind:
         click.echo(f"vapor-tui: warning: running jobs not brought up to date: {why}", err=True)
 
 
@@ -202,9 +197,14 @@ def _register() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: every error the user can cause is one line on stderr and exit status 2."""
     _register()
+    _said.clear()
+    _behind.clear()
     try:
         rv = cli.main(args=argv, prog_name="vapor-tui", standalone_mode=False)
+        _say_what_is_left()
     except click.exceptions.Exit as exc:
+        if exc.exit_code == 0:
+            _say_what_is_left()
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("vapor-tui: aborted", err=True)

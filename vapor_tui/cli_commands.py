@@ -107,7 +107,8 @@ def _action_command(name: str, help_text: str) -> None:
         job = apply_action(store, number, Action(name), expected=seen)
         click.echo(f"job #{job.id} {escaped(job.name)}: {job.status}")
         owed = points_owed(store, number)
-        late_warning(ctx, f"{owed:,} points of job #{number} are not written yet" if owed else "")
+        if owed:
+            late_warning(f"{owed:,} points of job #{number} are not written yet")
 
 
 _action_command("start", "Start a queued job.")
@@ -144,7 +145,6 @@ def delete_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
     store = open_db(ctx, db, job_id=number, acting=True)
     delete_job(store, number)
     click.echo(f"deleted job {number}")
-    late_warning(ctx)
 
 
 @cli.command("show")

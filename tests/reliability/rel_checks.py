@@ -284,3 +284,13 @@ def latest_logged_page(db: Path, number: int) -> bytes | None:
             found = data[offset + 24 : offset + 24 + page_size]
         offset += 24 + page_size
     return found
+
+
+def edit_by_hand(path: Path, *statements: str) -> None:
+    """Change a database as someone with the sqlite3 shell would, foreign keys off."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()

@@ -36,7 +36,7 @@ PLACE_CHECKS = (
     + 1
     + 2  # a read-only database: reads, writes, keys
     + 7  # a full disk: three reads, three writes, the app
-    + 5  # no room at all: four commands and the app
+    + 6  # no room at all: four commands, a new database and the app
     + len(READS)
     + 2  # a file nobody may write: reads, a write refused, a write once it is writable
 )
@@ -210,9 +210,12 @@ def test_a_disk_with_no_room_at_all(ns, tmp_path, helpers):
         code, out, err = ns.cli(["--db", str(db), *args], env, tmp_path)
         if code == 0:  # a read that managed without the shared-memory file
             assert out and "warning" in err and "Traceback" not in err, err
-        else:
-            assert_one_line_error(code, out, err, str(db))
-            assert "disk" in err or FULL in err, err
+        else:  # SQLite says "disk I/O error": what the user needs to hear is that it is full
+            assert_one_line_error(code, out, err, str(db), FULL)
+    fresh = place / "fresh.db"  # a new database is refused, and leaves no 0-byte file
+    code, out, err = ns.cli(["--db", str(fresh), "new", "--name", "x"], env, tmp_path)
+    assert_one_line_error(code, out, err, str(fresh), FULL)
+    assert not [name for name in os.listdir(ns.outside(place)) if name.startswith("fresh")]
     app = ns.app(["--db", str(db), "--refresh", "0.2"], env)
     try:
         app.wait_for("cannot update")

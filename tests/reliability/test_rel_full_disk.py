@@ -7,6 +7,7 @@ a tick or two of the room being made."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,15 +22,18 @@ from vapor_tui.store.catchup import catch_up
 from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import create_job
 
-from .rel_checks import check_database, copy_as_after_a_crash
+from .rel_bad_files import assert_one_line_error
+from .rel_checks import check_database, copy_as_after_a_crash, digest_dir
 from .rel_mounts import MountNamespace
 from .rel_processes import Instance
+from .test_rel_bad_places import _fill, _real_db_on_a_small_disk
 
 FULL = "database or disk is full"
 RUNAWAY = {"epochs": 10, "steps_per_epoch": 100_000, "step_seconds": 0.001}
 # Quoted in docs/RELIABILITY.md (under bad input): stop, stop again, fail and delete on the
-# full disk, each checked for its exit status, output and what it left; the app on it.
-FULL_DISK_CHECKS = 4 + 1
+# full disk, each checked for its exit status, output and what it left; the app on it; an
+# export over an existing file and to a new one.
+FULL_DISK_CHECKS = 4 + 1 + 2
 
 
 @pytest.fixture
@@ -120,3 +124,25 @@ def _finished_at(path: Path, job_id: int) -> float:
         return conn.execute("SELECT finished_at FROM jobs WHERE id = ?", (job_id,)).fetchone()[0]
     finally:
         conn.close()
+
+
+def test_an_export_on_a_full_disk_leaves_every_file_as_it_was(ns, tmp_path, helpers):
+    """It emptied the existing file it was to replace, and left a new one at 0 bytes."""
+    env = helpers.cli_env()
+    place, db = _real_db_on_a_small_disk(ns, tmp_path, "exports")
+    existing = ns.outside(place) / "existing.csv"
+    existing.write_text("my own notes\n")
+    filler = _fill(ns.outside(place), leave=64 * 1024)  # less than job 1's 4,000 points take
+    before = digest_dir(ns.outside(place))
+    for name in ("existing.csv", "new.csv"):
+        code, out, err = ns.cli(
+            ["--db", str(db), "export", "1", "-o", str(place / name)], env, tmp_path
+        )
+        assert_one_line_error(code, out, err, f"cannot write {place / name}", "No space left")
+    assert digest_dir(ns.outside(place)) == before  # nothing emptied, nothing left behind
+    os.remove(filler)
+    code, out, err = ns.cli(
+        ["--db", str(db), "export", "1", "-o", str(place / "new.csv")], env, tmp_path
+    )
+    assert (code, out, err) == (0, "", "")
+    assert (ns.outside(place) / "new.csv").read_text().count("\n") == 4001

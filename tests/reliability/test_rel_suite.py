@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +30,7 @@ from . import (
     test_rel_signals,
     test_rel_state_machine,
 )
-from .rel_checks import check_database
+from .rel_checks import check_database, edit_by_hand
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,15 +55,7 @@ def sound_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _sql(*statements: str) -> Callable[[Path], None]:
-    def damage(path: Path) -> None:
-        conn = sqlite3.connect(path)
-        conn.execute("PRAGMA foreign_keys = OFF")
-        for statement in statements:
-            conn.execute(statement)
-        conn.commit()
-        conn.close()
-
-    return damage
+    return lambda path: edit_by_hand(path, *statements)
 
 
 def _bytes(path: Path) -> None:

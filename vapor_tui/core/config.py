@@ -84,11 +84,22 @@ class JobConfig:
         return d
 
 
-def validate(cfg: JobConfig) -> None:
+def stored_config(**values: object) -> JobConfig:
+    """A configuration read back from the database: checked like a new one, except that its
+    name and model are taken as they were stored (one may hold what a later rule refuses in
+    a new name; every screen and the command line show it escaped)."""
+    cfg = object.__new__(JobConfig)
+    for key, value in values.items():
+        object.__setattr__(cfg, key, value)
+    validate(cfg, texts=False)
+    return cfg
+
+
+def validate(cfg: JobConfig, texts: bool = True) -> None:
     """Check a whole configuration; parsers below check one field each."""
     checked = {
-        "name": parse_name(cfg.name),
-        "model": parse_model(cfg.model),
+        "name": parse_name(cfg.name) if texts else str(cfg.name),
+        "model": parse_model(cfg.model) if texts else str(cfg.model),
         "epochs": parse_int("epochs", cfg.epochs, 1, MAX_EPOCHS),
         "steps_per_epoch": parse_int(
             "steps_per_epoch", cfg.steps_per_epoch, 1, MAX_STEPS_PER_EPOCH

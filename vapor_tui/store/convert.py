@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vapor_tui.core.clock import from_epoch
-from vapor_tui.core.config import ConfigError, Curve, JobConfig, Schedule
+from vapor_tui.core.config import ConfigError, Curve, JobConfig, Schedule, stored_config
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
 from vapor_tui.core.text import shown
@@ -18,7 +18,7 @@ class UnreadableJob(StoreError):
     def __init__(self, job_id: int, why: str):
         self.job_id = job_id
         self.why = why
-        super().__init__(f"job #{job_id} cannot be read: {why}; it was left as it is")
+        super().__init__(f"job #{job_id} cannot be read: {why}")
 
 
 def _why(row, exc: Exception) -> str:
@@ -34,7 +34,7 @@ def _why(row, exc: Exception) -> str:
 
 
 def config_from_row(row) -> JobConfig:
-    return JobConfig(
+    return stored_config(
         name=row.name,
         model=row.model,
         epochs=row.epochs,
@@ -91,7 +91,7 @@ class JobList(list):
         if len(self.unreadable) == 1:
             return str(self.unreadable[0])
         ids = ", ".join(f"#{e.job_id}" for e in self.unreadable)
-        return f"jobs {ids} cannot be read ({self.unreadable[0].why}, ...); they were left out"
+        return f"jobs {ids} cannot be read ({self.unreadable[0].why}, ...)"
 
 
 def read_rows(rows) -> JobList:

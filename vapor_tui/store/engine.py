@@ -239,6 +239,13 @@ def _sqlite_path(target: str) -> str:
         url = make_url(target)
     except ArgumentError as exc:
         raise StoreError(f"not a database URL: {target}") from exc
+    except ValueError as exc:  # SQLAlchemy's int() of the port
+        raise StoreError(f"not a database URL: {target} (a port is a number)") from exc
+    if url.host or url.port or url.username:
+        # SQLAlchemy would drop the host and open a file named by the rest, here.
+        raise StoreError(
+            f"a SQLite URL names a file, not a host: write sqlite:///PATH, not {target}"
+        )
     if not url.database or url.database == ":memory:":
         raise StoreError("an in-memory database would lose every point: give a file")
     return url.database

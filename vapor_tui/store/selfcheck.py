@@ -17,9 +17,11 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from vapor_tui.core.status import JobStatus
 
+from .convert import UnreadableJob, job_from_row
 from .sqlite_file import StoreDamaged, look_quietly
 
 BLOCK_STEPS = 4096  # blocks.py (not imported: it brings numpy)
@@ -28,7 +30,6 @@ DERIVED = ("point_summary", "point_blocks")
 # What each schema version added (a file of an older version does not have them yet).
 TABLE_SINCE = {"point_summary": 2, "point_blocks": 3, "owed_points": 4, "deleted_jobs": 4}
 SINCE_INDEXES = 2  # a file of schema 1 gets the validation index by its upgrade
-_KNOWN = {s.value for s in JobStatus}
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,24 @@ def _disagreements(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
     """One line per job whose step count or status disagrees with its points."""
     if not {"jobs", "points"} <= tables:
         return []
+    conn.row_factory = lambda cur, row: SimpleNamespace(
+        **{d[0]: v for d, v in zip(cur.description, row, strict=True)}
+    )
+    problems = []
+    for row in conn.execute(check_query(tables)).fetchall():
+        try:
+            job_from_row(row)
+        except UnreadableJob:
+            continue  # reported as a row that cannot be read, and the others shown
+        problem = _disagreement(vars(row))
+        if problem is not None:
+            problems.append(f"job #{row.id} {problem}")
+    return problems
+
+
+def check_query(tables: set[str]) -> str:
+    """Every job with where its points, packed copy and chart summary end: a seek each, by
+    their primary keys."""
     extra = {
         "blocks_end": (
             "point_blocks",
@@ -110,32 +129,20 @@ def _disagreements(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
         ),
         "owed": ("owed_points", "(SELECT last_step FROM owed_points o WHERE o.job_id = j.id)"),
     }
-    picks = [f"{sql} AS {name}" for name, (table, sql) in extra.items() if table in tables]
-    conn.row_factory = sqlite3.Row
-    rows = conn.execute(
-        "SELECT j.id, j.status, j.steps_done, j.epochs * j.steps_per_epoch AS total, "
-        "j.started_at, j.finished_at, j.stop_at_step, "
+    picks = [f", {sql} AS {name}" for name, (table, sql) in extra.items() if table in tables]
+    return (
+        "SELECT j.*, j.epochs * j.steps_per_epoch AS total, "
         "(SELECT max(step) FROM points p WHERE p.job_id = j.id) AS top, "
         "(SELECT min(step) FROM points p WHERE p.job_id = j.id) AS low"
-        + "".join(f", {p}" for p in picks)
+        + "".join(picks)
         + " FROM jobs j ORDER BY j.id"
-    ).fetchall()
-    problems = []
-    for row in rows:
-        problem = _disagreement(row)
-        if problem is not None:
-            problems.append(f"job #{row['id']} {problem}")
-    return problems
+    )
 
 
-def _disagreement(row: sqlite3.Row) -> str | None:
-    if row["status"] not in _KNOWN:
-        return None  # reported as a row that cannot be read (convert.py), the rest shown
+def _disagreement(row: dict) -> str | None:
     status = JobStatus(row["status"])
     done, total = row["steps_done"], row["total"]
     keys = row.keys()
-    if not isinstance(done, int) or not isinstance(total, int):
-        return None  # the same
     top = row["top"] or 0
     if top != done:
         return f"counts {done:,} steps done, but its points end at step {top:,}"

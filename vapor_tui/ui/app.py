@@ -178,6 +178,8 @@ class VaporApp(TickLoop, App[int]):
 
     def on_store_opened(self, message: StoreOpened) -> None:
         self.store = message.store
+        for note in self.store.notes:  # what opening repaired (a table made again)
+            self.notify(note, title="Database", severity="warning", timeout=10)
         self._store_ready()
 
     def on_store_failed(self, message: StoreFailed) -> None:

@@ -18,7 +18,9 @@ def run_app(
     from vapor_tui.ui.terminal import locale_is_utf8, theme_names
 
     if theme is not None and theme not in theme_names():
-        raise LaunchError(f"unknown theme {theme!r}: choose one of {', '.join(theme_names())}")
+        from vapor_tui.core.text import shown
+
+        raise LaunchError(f"unknown theme {shown(theme)}: choose one of {', '.join(theme_names())}")
     if ascii_only is None:
         ascii_only = not locale_is_utf8()
 
