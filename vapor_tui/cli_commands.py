@@ -86,8 +86,31 @@ def new_cmd(
 
     config = JobConfig(seed=new_seed() if seed is None else seed, **fields)  # type: ignore[arg-type]
     store = open_db(ctx, db)
+    warning = size_warning(store, config.total_steps)
+    if warning:
+        click.echo(f"vapor-tui: warning: {warning}", err=True)
     job = create_job(store, config, start=start)
     click.echo(job.id)
+
+
+def size_warning(store, steps: int) -> str | None:
+    """What to say before creating a job whose points take a lot of room (more than
+    LARGE_JOB_BYTES, or more than the disk has free), or None."""
+    import humanize
+
+    from vapor_tui.store.pieces import room
+    from vapor_tui.store.points import BYTES_PER_POINT, LARGE_JOB_BYTES
+
+    size = steps * BYTES_PER_POINT
+    disk = room(store)
+    free = disk[0] if disk else None
+    if size <= LARGE_JOB_BYTES and (free is None or size <= free):
+        return None
+    where = f"; {humanize.naturalsize(free)} free there" if free is not None else ""
+    return (
+        f"{steps:,} steps will take about {humanize.naturalsize(size)} in the database "
+        f"when done (about {BYTES_PER_POINT} bytes a point){where}"
+    )
 
 
 def _action_command(name: str, help_text: str) -> None:

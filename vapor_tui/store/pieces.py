@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from .engine import Store
+from .points import BYTES_PER_POINT
 from .sqlite_file import FULL, StoreFull
 
 # At most this many points a transaction (about 2 s of writing), then a pause longer than
@@ -29,10 +30,8 @@ PIECE_FLOOR = 1024
 # Left free by catch-ups and deletes, a twentieth of the disk up to this: room for the user's
 # actions (a status change takes a few pages) and for checkpoints.
 RESERVE_BYTES = 1024 * 1024
-# A point takes about 110 bytes in the file (measured: tests/store/test_store_size.py), and as
-# much in the log until it is copied back; each piece also rewrites a packed block of up to
-# 4,096 points (229 KB).
-BYTES_PER_POINT = 110
+# A point takes BYTES_PER_POINT in the file, and as much in the log until it is copied back;
+# each piece also rewrites a packed block of up to 4,096 points (229 KB).
 _BLOCK_BYTES = 4096 * 56
 _SHRINK = 8
 
