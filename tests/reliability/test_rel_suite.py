@@ -12,6 +12,8 @@ from types import ModuleType
 
 import pytest
 
+from tests.cli import test_cli_export, test_cli_messages
+from tests.store import test_store_selfcheck
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.store.catchup import catch_up
@@ -25,6 +27,7 @@ from . import (
     test_rel_bad_places,
     test_rel_concurrency,
     test_rel_crash,
+    test_rel_full_disk,
     test_rel_monkey,
     test_rel_signal_reentry,
     test_rel_signals,
@@ -122,6 +125,9 @@ def figures() -> dict[str, int]:
         "several processes": test_rel_concurrency.PROCESSES,
         "signals": cases(test_rel_signals) + cases(test_rel_signal_reentry),
         "bad input": bad_inputs,
+        "full disk": test_rel_full_disk.FULL_DISK_CHECKS,
+        "database checks": cases(test_store_selfcheck),
+        "messages": cases(test_cli_messages) + cases(test_cli_export),
         "random keys": monkey.MONKEY_KEYS + monkey.PTY_BURSTS * monkey.PTY_BURST_KEYS,
         "state machine": test_rel_state_machine.MACHINE_EXAMPLES,
         "validators": test_rel_state_machine.FORM_EXAMPLES,

@@ -7,7 +7,7 @@ row was edited by hand: it applies the log's pages over the file's. Where the re
 with itself (a job's step count against its last point, its packed copy or its chart summary,
 a status against its points) this finds it and the file is refused, not papered over.
 What agrees with itself passes, wherever it came from (docs/RELIABILITY.md). The checks are
-index reads, a few a job: 100 jobs take about a millisecond.
+index seeks, five a job (the whole check, 100 jobs: about 5 ms; one job of 1,000,000 points: 1 ms).
 
 Only the standard library's sqlite3: it runs on a read-only look before any engine exists.
 """
