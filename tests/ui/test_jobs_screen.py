@@ -224,7 +224,7 @@ async def test_filter_by_name_and_status(make_app, ui_store):
         assert footer_shown(app)["escape"] == "Clear filter"  # how to get them all back
         await pilot.press("slash", "ctrl+u", *"zzz")
         await pilot.pause()
-        assert "No job matches" in static_text(app.screen.query_one("#empty"))
+        assert app.screen.query_one(JobTable).empty_text.startswith("No job matches “zzz”")
 
 
 async def test_help_lists_every_key_and_quit_exits_zero(make_app, ui_store):

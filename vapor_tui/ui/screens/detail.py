@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
 from vapor_tui.core.eta import format_clock, format_eta
 from vapor_tui.core.job import Job
 from vapor_tui.core.words import count
+from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import Snapshot
-from vapor_tui.ui.plain import plain
+from vapor_tui.ui.plain import markup
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
 from vapor_tui.ui.terminal import no_color
 from vapor_tui.ui.widgets.chart import MetricChart
+from vapor_tui.ui.widgets.job_rows import fit
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
 
@@ -24,19 +27,41 @@ def _loss(value: float | None) -> str:
     return "-" if value is None else f"{value:.4f}"
 
 
-def pack(items: list[str], sep: str, width: int) -> str:
-    """Items (console markup) joined by `sep`, broken into lines between items, never inside
-    one, so that a narrow terminal shows "loss 0.2700" whole on the next line."""
-    lines: list[str] = []
-    line, used = "", 0
-    for item in items:
-        size = Text.from_markup(item).cell_len
-        if line and used + len(sep) + size > width:
-            lines.append(line)
-            line, used = "", 0
-        line, used = (f"{line}{sep}{item}", used + len(sep) + size) if line else (item, size)
-    lines.append(line)
-    return "\n".join(lines)
+def pack(items: list[str | Content], sep: str, width: int) -> Content:
+    """Items (console markup, or Content holding user text) joined by `sep`, broken into lines
+    between items, never inside one, so that a narrow terminal shows "loss 0.2700" whole on
+    the next line."""
+    lines: list[list[Content]] = [[]]
+    used = 0
+    for item in map(Content.from_markup, items):
+        size = item.cell_length
+        if lines[-1] and used + len(sep) + size > width:
+            lines.append([])
+            used = 0
+        used += size + (len(sep) if lines[-1] else 0)
+        lines[-1].append(item)
+    return Content("\n").join(Content(sep).join(line) for line in lines)
+
+
+# Cells the reason after the status keeps when a long name would leave it none.
+REASON_ROOM = 24
+
+
+def title_line(job_id: int, name: str, badge: Content, reason: str, width: int, g: Glyphs):
+    """`#id name  status  reason` in `width` cells: the status always shows; a long name, then
+    the reason, is cut with an ellipsis."""
+    head = f"#{job_id} "
+    room = width - cell_len(head) - 2 - badge.cell_length
+    want = 2 + cell_len(reason) if reason else 0
+    keep = min(want, max(room - cell_len(name), REASON_ROOM))
+    name = fit(name, max(8, room - keep), g)
+    left = room - cell_len(name)
+    if reason and left >= 2 + len(g.ellipsis) + 4:
+        reason = fit(reason, left - 2, g)
+        tail = markup("  [dim]$reason[/dim]", reason=reason)
+    else:
+        tail = Content("")
+    return Content.assemble(markup("[b]$head$name[/b]  ", head=head, name=name), badge, tail)
 
 
 class JobDetailScreen(JobActions, Screen[None]):
@@ -74,7 +99,7 @@ class JobDetailScreen(JobActions, Screen[None]):
         self.job_id = job_id
         self.job: Job | None = None
         self._covered = False  # by the too-small notice: ticks leave a covered screen alone
-        self._texts: dict[str, str] = {}
+        self._texts: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         yield LiveStatic(f"Job #{self.job_id}", id="detail-title")
@@ -117,8 +142,11 @@ class JobDetailScreen(JobActions, Screen[None]):
         if job is None:
             if self.job is not None:
                 # Deleted while shown: say so, keep the chart, offer no action on it.
-                name, self.job = plain(self.job.name), None
-                self._set("detail-title", f"[b]#{self.job_id} {name}[/b]  deleted")
+                name, self.job = self.job.name, None
+                gone = Content("deleted")
+                width = self.size.width - 2
+                title = title_line(self.job_id, name, gone, "", width, self.app.glyphs)
+                self._set("detail-title", title)
                 self._set("detail-stats", "This job was deleted; its points are gone.")
                 self.refresh_bindings()
             elif snap.jobs_changed:
@@ -160,16 +188,16 @@ class JobDetailScreen(JobActions, Screen[None]):
     def _render_job(self, job: Job, snap: Snapshot | None) -> None:
         g = self.app.glyphs
         c = job.config
-        badge = g.badge(job.status).markup
-        reason = f"  [dim]{plain(job.reason)}[/dim]" if job.reason else ""
-        self._set("detail-title", f"[b]#{job.id} {plain(job.name)}[/b]  {badge}{reason}")
         sep = f" {g.sep} "
         line_width = max(20, self.size.width - 2)
+        badge = g.badge_content(job.status)
+        title = title_line(job.id, job.name, badge, job.reason or "", line_width, g)
+        self._set("detail-title", title)
         self._set(
             "detail-config",
             pack(
                 [
-                    f"[b]{plain(c.model)}[/b]",
+                    markup("[b]$model[/b]", model=c.model),
                     f"{count(c.epochs, 'epoch')} x {count(c.steps_per_epoch, 'step')}",
                     f"lr {c.learning_rate:g}",
                     f"batch {c.batch_size}",
@@ -222,9 +250,11 @@ class JobDetailScreen(JobActions, Screen[None]):
             legend += f", {'o' if g.ascii else '◆'} validation"
         self._set("chart-caption", f"[b]{chart.description}[/b]  ({legend})")
 
-    def _set(self, widget_id: str, text: str) -> None:
-        if self._texts.get(widget_id) != text:
-            self._texts[widget_id] = text
+    def _set(self, widget_id: str, text: str | Content) -> None:
+        # Content compares its text alone: a colour that changed (a theme) counts too.
+        key = (text.plain, tuple(text.spans)) if isinstance(text, Content) else text
+        if self._texts.get(widget_id) != key:
+            self._texts[widget_id] = key
             self.query_one(f"#{widget_id}", Static).update(text)
 
     def selected_job(self) -> Job | None:

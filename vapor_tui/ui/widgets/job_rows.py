@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -65,9 +66,11 @@ def layout(width: int, fitted: dict[str, int]) -> tuple[tuple[str, ...], dict[st
 
 
 def fit(text: str, width: int, glyphs: Glyphs) -> str:
-    if len(text) <= width:
+    """`text` in at most `width` terminal cells, cut with an ellipsis where it is longer."""
+    if cell_len(text) <= width:
         return text
-    return text[: max(1, width - len(glyphs.ellipsis))] + glyphs.ellipsis
+    room = max(1, width - cell_len(glyphs.ellipsis))
+    return set_cell_size(text, room).rstrip(" ") + glyphs.ellipsis
 
 
 def job_cells(

@@ -38,7 +38,7 @@ HEADER_HEIGHT = 1
 
 
 class JobTable(ScrollView, can_focus=True):
-    COMPONENT_CLASSES = {"job-table--header", "job-table--cursor"}
+    COMPONENT_CLASSES = {"job-table--header", "job-table--cursor", "job-table--empty"}
     BINDINGS = [
         Binding("enter", "open", "Open", id="jobs.open"),
         # What htop, k9s and less users reach for: vertical home/end, vi keys.
@@ -87,6 +87,8 @@ class JobTable(ScrollView, can_focus=True):
         # the columns were rebuilt, or one just created or opened elsewhere.
         self._select_next: int | None = None
         self.cells_updated = 0  # read by tests: how many cells a sync touched
+        # The line under the header when there is no row (a filter that matches nothing).
+        self._empty_text = ""
 
     # --- what the screen asks ------------------------------------------------------------
 
@@ -108,6 +110,22 @@ class JobTable(ScrollView, can_focus=True):
     def get_row_at(self, index: int) -> list[Text]:
         cells = self._cells[self._rows[index]]
         return [cells[c] for c in self._columns]
+
+    @property
+    def empty_text(self) -> str:
+        return self._empty_text
+
+    @empty_text.setter
+    def empty_text(self, text: str) -> None:
+        if text != self._empty_text:
+            self._empty_text = text
+            if not self._rows:
+                self.refresh(Region(0, HEADER_HEIGHT, self.size.width, 1))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":  # not in the footer when no row is there to open
+            return self.selected_id is not None
+        return True
 
     def select_later(self, job_id: int) -> None:
         """Put the cursor on this job as soon as a sync shows it."""
@@ -255,6 +273,9 @@ class JobTable(ScrollView, can_focus=True):
                 self._header = self._header_strip()
             return self._header.crop(0, width)
         index = self.scroll_offset.y + y - HEADER_HEIGHT
+        if not self._rows and index == 0 and self._empty_text:
+            text = Text(f" {self._empty_text}", style=self._style("job-table--empty"))
+            return Strip(text.render(self.app.console)).adjust_cell_length(width, self.rich_style)
         if not 0 <= index < len(self._rows):
             return Strip.blank(width, self.rich_style)
         job_id = self._rows[index]
