@@ -193,7 +193,8 @@ async def test_log_scale_before_the_first_point(make_app, ui_store):
         await pilot.press("l", "a", "m", "a", "a")
         await settle(app, pilot)
         chart = screen.query_one(MetricChart)
-        plain = [Text.from_ansi(line).plain for line in chart._lines]
+        assert "No points yet" in static_text(screen.query_one("#chart-placeholder"))
+        plain = [Text.from_ansi(line).plain for line in chart._build(120, 30)]
         assert chart.log_y and any("step" in line for line in plain)  # an empty frame
         assert not any("could not be drawn" in line for line in plain)
         assert app.return_code is None

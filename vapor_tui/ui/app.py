@@ -15,6 +15,7 @@ from vapor_tui.core.config import JobConfig
 from vapor_tui.core.status import JobStatus
 from vapor_tui.ui import palette, patches
 from vapor_tui.ui.app_ticks import TickLoop
+from vapor_tui.ui.chart_options import ChartOptions
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
     ActionDone,
@@ -87,6 +88,7 @@ class VaporApp(TickLoop, App[int]):
         self.refresh_seconds = refresh
         self.watch_id = watch
         self.glyphs = Glyphs(ascii_only)
+        self.chart_options = ChartOptions()  # log, smoothing, metric, fit: kept for the session
         self.use_timer = timer
         self.snapshot: Snapshot | None = None
         self._jobs_version: tuple[int, int, int] | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -11,57 +10,16 @@ from textual.widgets import Static
 
 from vapor_tui.core.eta import format_clock, format_eta
 from vapor_tui.core.job import Job
+from vapor_tui.core.status import JobStatus
 from vapor_tui.core.words import count
-from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import Snapshot
 from vapor_tui.ui.plain import markup
+from vapor_tui.ui.screens.detail_text import loss_text, pack, title_line
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
 from vapor_tui.ui.terminal import no_color
 from vapor_tui.ui.widgets.chart import MetricChart
-from vapor_tui.ui.widgets.job_rows import fit
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
-
-
-def _loss(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4f}"
-
-
-def pack(items: list[str | Content], sep: str, width: int) -> Content:
-    """Items (console markup, or Content holding user text) joined by `sep`, broken into lines
-    between items, never inside one, so that a narrow terminal shows "loss 0.2700" whole on
-    the next line."""
-    lines: list[list[Content]] = [[]]
-    used = 0
-    for item in map(Content.from_markup, items):
-        size = item.cell_length
-        if lines[-1] and used + len(sep) + size > width:
-            lines.append([])
-            used = 0
-        used += size + (len(sep) if lines[-1] else 0)
-        lines[-1].append(item)
-    return Content("\n").join(Content(sep).join(line) for line in lines)
-
-
-# Cells the reason after the status keeps when a long name would leave it none.
-REASON_ROOM = 24
-
-
-def title_line(job_id: int, name: str, badge: Content, reason: str, width: int, g: Glyphs):
-    """`#id name  status  reason` in `width` cells: the status always shows; a long name, then
-    the reason, is cut with an ellipsis."""
-    head = f"#{job_id} "
-    room = width - cell_len(head) - 2 - badge.cell_length
-    want = 2 + cell_len(reason) if reason else 0
-    keep = min(want, max(room - cell_len(name), REASON_ROOM))
-    name = fit(name, max(8, room - keep), g)
-    left = room - cell_len(name)
-    if reason and left >= 2 + len(g.ellipsis) + 4:
-        reason = fit(reason, left - 2, g)
-        tail = markup("  [dim]$reason[/dim]", reason=reason)
-    else:
-        tail = Content("")
-    return Content.assemble(markup("[b]$head$name[/b]  ", head=head, name=name), badge, tail)
 
 
 class JobDetailScreen(JobActions, Screen[None]):
@@ -161,14 +119,11 @@ class JobDetailScreen(JobActions, Screen[None]):
         points = snap.points.get(self.job_id)
         if base is not None or points is not None:
             chart = self.query_one(MetricChart)
-            placeholder = self.query_one("#chart-placeholder")
-            if placeholder.display:
-                placeholder.display = False
-                chart.display = True
             if base is not None:
                 chart.load_base(base)
             if points is not None:
                 chart.add_points(points)
+            self._show_chart(chart, job)
         self._render_job(job, snap)
         if status_changed:
             self.refresh_bindings()
@@ -179,8 +134,30 @@ class JobDetailScreen(JobActions, Screen[None]):
         if self.job is not None:
             self._render_job(self.job, self.app.snapshot)
 
+    def _show_chart(self, chart: MetricChart, job: Job) -> None:
+        """The chart once it has a point; before that, a line that says why there is none
+        (an empty frame looked like a chart that failed)."""
+        placeholder = self.query_one("#chart-placeholder", Static)
+        if chart.has_points:
+            if placeholder.display:
+                placeholder.display = False
+                chart.display = True
+            return
+        if job.status is JobStatus.QUEUED:
+            text = "No points yet: this job has not started (s starts it)."
+        elif job.status.is_active:
+            text = "No points yet: its first step is under way."
+        else:
+            text = f"No points: it ended ({job.status}) before its first step."
+        placeholder.update(text)
+
     def _mount_chart(self, job: Job) -> None:
-        chart = MetricChart(job.total_steps, ascii_only=self.app.glyphs.ascii, id="chart")
+        chart = MetricChart(
+            job.total_steps,
+            ascii_only=self.app.glyphs.ascii,
+            options=self.app.chart_options,
+            id="chart",
+        )
         chart.colourless = no_color()
         chart.display = False
         self.mount(chart, after=self.query_one("#chart-placeholder"))
@@ -228,9 +205,9 @@ class JobDetailScreen(JobActions, Screen[None]):
             sps if job.status.is_active else f"[dim]{sps}[/dim]",
             f"elapsed {format_clock(elapsed)}",
             f"ETA {format_eta(job.eta_seconds)}",
-            f"loss {_loss(job.last_loss)}",
-            f"best {_loss(job.best_loss)}",
-            f"val {_loss(job.last_val_loss)}",
+            f"loss {loss_text(job.last_loss)}",
+            f"best {loss_text(job.best_loss)}",
+            f"val {loss_text(job.last_val_loss)}",
         ]
         self._set("detail-stats", pack(stats, "   ", line_width))
         self._update_caption()
