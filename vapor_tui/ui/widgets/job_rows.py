@@ -12,6 +12,7 @@ from rich.text import Text
 
 from vapor_tui.core.eta import format_age, format_eta
 from vapor_tui.core.job import Job
+from vapor_tui.ui.contrast import reads
 from vapor_tui.ui.glyphs import Glyphs
 
 # (key, label, minimum terminal width at which the column is shown)
@@ -102,7 +103,9 @@ def cell_segments(
     cell: Text, width: int, right: bool, base: Style, over: Style | None, console: Console
 ) -> list[Segment]:
     """A cell padded and cut to its column, on the row's `base` style. `over` (the cursor)
-    is laid over the cell's own style, as DataTable did, so badges keep their colour."""
+    is laid over the cell's own style: a badge or a bar keeps its colour where that reads on
+    the cursor's background (in truecolor and in 256 colours), and takes the cursor's text
+    colour where it does not (a blue badge on a blue cursor)."""
     text = cell.copy()
     text.truncate(width)
     if right:
@@ -116,7 +119,8 @@ def cell_segments(
     for segment in text.render(console):
         style = base + own + segment.style if segment.style else base + own
         if over is not None:
-            style = style + Style(bgcolor=over.bgcolor, reverse=over.reverse)
+            colour = style.color if reads(style.color, over.bgcolor) else over.color
+            style = style + Style(color=colour, bgcolor=over.bgcolor, reverse=over.reverse)
         segments.append(Segment(segment.text, style))
     segments.append(pad)
     return segments

@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vapor_tui.core.job import Job
+from vapor_tui.ui.contrast import readable_pair
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.widgets.job_rows import (
     COLUMNS,
@@ -263,6 +264,10 @@ class JobTable(ScrollView, can_focus=True):
             style = self.rich_style
             if component is not None:
                 style = style + self.get_component_rich_style(component)
+            if component == "job-table--cursor" and style.bgcolor is not None:
+                # Some themes' own cursor text is below 4.5:1 (textual-dark's 3.8:1).
+                text, background = readable_pair(style.color, style.bgcolor)
+                style = style + Style(color=text, bgcolor=background)
             self._styles[component] = style
         return style
 
