@@ -115,15 +115,16 @@ _action_command("fail", "Mark a job failed.")
 
 @cli.command("clone")
 @job_id_argument
+@click.option("--same-seed", is_flag=True, help="Keep the seed: the same curve, point for point.")
 @db_option
 @click.pass_context
-def clone_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
-    """Create a queued copy of a job's configuration and print its id."""
+def clone_cmd(ctx: click.Context, job_id: str, same_seed: bool, db: str | None) -> None:
+    """Create a queued copy of a job's configuration, with a new seed, and print its id."""
     from vapor_tui.store.jobs import clone_job
 
     number = parse_job_id(job_id)
     store = open_db(ctx, db, job_id=number)
-    click.echo(clone_job(store, number).id)
+    click.echo(clone_job(store, number, same_seed=same_seed).id)
 
 
 @cli.command("delete")

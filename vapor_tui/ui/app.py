@@ -201,18 +201,21 @@ class VaporApp(TickLoop, App[int]):
         config: JobConfig | None = None,
         start: bool = False,
         expected: JobStatus | None = None,
+        select: bool = True,
     ) -> None:
         """Run a user action on a worker thread; the result comes back as ActionDone.
-        `expected` is the job's status as the user saw it when they pressed the key."""
+        `expected` is the job's status as the user saw it when they pressed the key;
+        `select`, whether the jobs screen's cursor goes to a job it creates."""
         if self.store is None:
             self.notify("The database is still opening.", severity="warning")
             return
-        self._action_worker(kind, job_id, config, start, expected)
+        self._action_worker(kind, job_id, config, start, expected, select)
 
     @work(thread=True, group="actions", exit_on_error=False)
-    def _action_worker(self, kind, job_id, config, start, expected) -> None:
+    def _action_worker(self, kind, job_id, config, start, expected, select) -> None:
         try:
-            self.post_message(run_action(self.store, kind, job_id, config, start, expected))
+            done = run_action(self.store, kind, job_id, config, start, expected, select)
+            self.post_message(done)
         except Exception as exc:  # keep running, but never silently
             self.post_message(ActionDone("", error=f"Unexpected error: {exc!r}", job_id=job_id))
             raise
@@ -222,7 +225,8 @@ class VaporApp(TickLoop, App[int]):
             self.notify(message.error, title="Refused", severity="warning", timeout=6)
         elif message.message and message.kind != "delete":  # the next tick says "Deleted"
             self.notify(message.message)
-        if not message.error and message.kind in ("create", "clone") and message.job_id:
+        created = message.kind in ("create", "clone", "clone_same_seed")
+        if not message.error and created and message.job_id and message.select:
             self._select_in_jobs(message.job_id)  # so that `s` next starts the new job
         self.request_tick()
 

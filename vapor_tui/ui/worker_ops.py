@@ -54,7 +54,10 @@ def run_action(
     config: JobConfig | None,
     start: bool,
     expected: JobStatus | None = None,
+    select: bool = True,
 ) -> ActionDone:
+    """`select`: the jobs screen puts its cursor on a job this creates (not when it was
+    cloned from a detail screen, whose job `esc` goes back to)."""
     from vapor_tui.store.engine import StoreError
     from vapor_tui.store.jobs import (
         JobNotFound,
@@ -71,9 +74,11 @@ def run_action(
             job = create_job(store, config, start=start)
             return ActionDone(f"Created #{job.id} {job.name}", job_id=job.id, kind=kind)
         assert job_id is not None
-        if kind == "clone":
-            job = clone_job(store, job_id)
-            return ActionDone(f"Cloned #{job_id} as #{job.id}", job_id=job.id, kind=kind)
+        if kind in ("clone", "clone_same_seed"):
+            job = clone_job(store, job_id, same_seed=kind == "clone_same_seed")
+            seed = "same seed" if kind == "clone_same_seed" else f"new seed {job.config.seed}"
+            text = f"Cloned #{job_id} as #{job.id} ({seed})"
+            return ActionDone(text, job_id=job.id, kind=kind, select=select)
         if kind == "delete":
             name = get_job(store, job_id).name
             delete_job(store, job_id)

@@ -25,6 +25,7 @@ from vapor_tui.ui.widgets.live_static import LiveStatic
 class JobDetailScreen(JobActions, Screen[None]):
     HELP_TITLE = "Job detail: keys"
     NO_JOB_TEXT = "This job was deleted."
+    CLONE_SELECTS = False  # `esc` goes back to this job, not to its clone
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the jobs", id="detail.back"),
         *JOB_ACTION_BINDINGS,

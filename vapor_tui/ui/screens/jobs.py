@@ -262,6 +262,8 @@ class JobsScreen(JobActions, Screen[None]):
         job_id = job.id
         points = count(job.steps_done, "point")
         detail = f"Its {points} will be deleted with it." if job.steps_done else "It has no points."
+        if job.status.is_active:
+            detail = f"It is {job.status}: deleting it ends the run. {detail}"
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
