@@ -24,6 +24,7 @@ from vapor_tui.ui.messages import (
     StoreFailed,
     StoreOpened,
 )
+from vapor_tui.ui.notices import Toasts
 from vapor_tui.ui.worker_ops import run_action
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ class VaporApp(TickLoop, App[int]):
         self.problem: str | None = None
         # Every toast shown, oldest first, as (severity, title, message): tests read it.
         self.notice_log: list[tuple[str, str, str]] = []
+        self.toasts = Toasts(self)
         self._uninstall_signals: Callable[[], None] | None = None
 
     def get_key_display(self, binding: Binding) -> str:
@@ -110,10 +112,21 @@ class VaporApp(TickLoop, App[int]):
             return "enter"
         return super().get_key_display(binding)
 
-    def notify(self, message: str, *, title: str = "", severity="information", **kwargs) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = False,  # messages carry job names, which may look like markup
+        key: object = None,
+    ) -> None:
+        """A toast; one posted again (or under the `key` of one showing) replaces it."""
         self.notice_log.append((str(severity), title, message))
-        kwargs.setdefault("markup", False)  # messages carry job names, which may look like markup
-        super().notify(message, title=title, severity=severity, **kwargs)
+        self.toasts.post(
+            message, title=title, severity=severity, timeout=timeout, markup=markup, key=key
+        )
 
     # --- start-up -------------------------------------------------------------------------
 

@@ -59,8 +59,8 @@ class TickLoop:
                     self._followed[job_id] = (held, points.last_step, True)
         snap = Snapshot(snap.jobs, snap.now, kept, snap.jobs_changed, bases)
         if snap.jobs_changed and self.snapshot is not None:
-            for note in notices.lifecycle(self.snapshot.jobs, snap.jobs, self.glyphs):
-                self.notify(note.text, title=note.title, severity=note.severity)
+            found = notices.events(self.snapshot.jobs, snap.jobs)
+            self.toasts.lifecycle(found, self.glyphs, self.notify)
         self.problem = None
         self._apply(snap)
         self._last_tick_error = None
