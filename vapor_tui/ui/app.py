@@ -74,6 +74,7 @@ class VaporApp(TickLoop, App[int]):
         ascii_only: bool = False,
         theme: str | None = None,
         timer: bool = True,
+        remember_theme: bool = False,
     ) -> None:
         from vapor_tui.ui.terminal import no_color
 
@@ -81,6 +82,8 @@ class VaporApp(TickLoop, App[int]):
         super().__init__(ansi_color=True if no_color() else None)
         if theme is not None:
             self.theme = theme
+        # A theme chosen in the app is saved for the next run (one given by --theme is not).
+        self.remember_theme = remember_theme
         if ascii_only:
             self.add_class("-ascii")
         self.db = db
@@ -135,7 +138,7 @@ class VaporApp(TickLoop, App[int]):
 
         self._install_signal_handlers()
         self._theme_changed()
-        self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed())
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed(True))
         self.push_screen(JobsScreen())
         if self.watch_id is not None:
             # Straight to the job: the jobs screen beneath is never painted (it was painted,
@@ -146,7 +149,11 @@ class VaporApp(TickLoop, App[int]):
         else:
             self._store_ready()
 
-    def _theme_changed(self) -> None:
+    def _theme_changed(self, chosen: bool = False) -> None:
+        if chosen and self.remember_theme:
+            from vapor_tui.ui.palette_commands import remember_theme
+
+            remember_theme(self)
         self.glyphs.use_theme(self.theme_variables)
         for screen in self.screen_stack:
             redraw = getattr(screen, "redraw_all", None)
@@ -271,22 +278,9 @@ class VaporApp(TickLoop, App[int]):
     # --- command palette and size --------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        seen = set()
-        for _key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not active.enabled or not binding.show or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            node, action = active.node, binding.action
-            title = binding.description or action
-            seen.add(title)
-            yield SystemCommand(
-                title,
-                f"key: {self.get_key_display(binding)}",
-                lambda node=node, action=action: self.call_later(node.run_action, action),
-            )
-        # Textual's own (theme, keys, screenshot...), but not a second "Quit".
-        yield from (c for c in super().get_system_commands(screen) if c.title not in seen)
+        from vapor_tui.ui.palette_commands import commands
+
+        return commands(self, screen)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._check_size)

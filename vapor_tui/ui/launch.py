@@ -24,6 +24,25 @@ def run_app(
 
     from vapor_tui.ui.app import VaporApp
 
-    app = VaporApp(db, refresh=refresh, watch=watch, ascii_only=ascii_only, theme=theme)
+    app = VaporApp(
+        db,
+        refresh=refresh,
+        watch=watch,
+        ascii_only=ascii_only,
+        theme=initial_theme(theme),
+        remember_theme=True,
+    )
     app.run()
     return app.return_code or 0
+
+
+def initial_theme(given: str | None) -> str | None:
+    """`--theme` if given, else the theme last chosen in the app (if this Textual still has
+    it), else None: Textual's default."""
+    from vapor_tui import settings
+    from vapor_tui.ui.terminal import theme_names
+
+    if given is not None:
+        return given
+    saved = settings.load().get("theme")
+    return saved if isinstance(saved, str) and saved in theme_names() else None
