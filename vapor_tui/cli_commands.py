@@ -216,7 +216,14 @@ def _is_the_database(output: Path, target: str) -> bool:
 
 
 @cli.command("demo")
-@db_option
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH|URL",
+    default=None,
+    help="The database to fill (default: a new temporary file; $VAPOR_TUI_DB is not used, "
+    "so that a demo never fills your real database).",
+)
 @click.option("--no-tui", is_flag=True, help="Only fill the database and print its path.")
 @app_options
 @click.pass_context
@@ -224,8 +231,14 @@ def demo_cmd(ctx: click.Context, db: str | None, no_tui: bool, **options) -> Non
     """Fill a database (a fresh temporary one by default) with demo jobs and open the app on it."""
     from vapor_tui.demo import fill_demo
     from vapor_tui.store.engine import open_store
+    from vapor_tui.ui.launch import LaunchError, check_theme
 
+    try:  # before anything is created: a wrong theme leaves no demo database behind
+        check_theme(options.get("theme") or ctx.find_root().params.get("theme"))
+    except LaunchError as exc:
+        raise UserError(str(exc)) from exc
     target = _db(ctx, db)
+    temporary = target is None
     if target is None:
         target = str(Path(tempfile.mkdtemp(prefix="vapor-demo-")) / "demo.db")
     store = open_store(target)
@@ -234,7 +247,17 @@ def demo_cmd(ctx: click.Context, db: str | None, no_tui: bool, **options) -> Non
     if no_tui:
         click.echo(target)
         return
-    _run_app(ctx, target, **options)
+    if not temporary:
+        _run_app(ctx, target, **options)
+        return
+    # The top bar has no room for the path at 110 columns: a toast says it at the start, and
+    # a line on the way out says it again.
+    notice = f"Its database stays after you quit:\n{target}"
+    try:
+        _run_app(ctx, target, notice=notice, **options)
+    finally:
+        click.echo(f"The demo database is kept at {target}")
+        click.echo(f"Open it again with: vapor-tui --db {target}")
 
 
 @cli.command("watch")

@@ -75,6 +75,7 @@ class VaporApp(TickLoop, App[int]):
         theme: str | None = None,
         timer: bool = True,
         remember_theme: bool = False,
+        notice: str | None = None,
     ) -> None:
         from vapor_tui.ui.terminal import no_color
 
@@ -84,6 +85,7 @@ class VaporApp(TickLoop, App[int]):
             self.theme = theme
         # A theme chosen in the app is saved for the next run (one given by --theme is not).
         self.remember_theme = remember_theme
+        self.start_notice = notice  # a toast at the start (where the demo's database is)
         if ascii_only:
             self.add_class("-ascii")
         self.db = db
@@ -140,6 +142,8 @@ class VaporApp(TickLoop, App[int]):
         self._theme_changed()
         self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed(True))
         self.push_screen(JobsScreen())
+        if self.start_notice:
+            self.notify(self.start_notice, title="Demo", timeout=30)
         if self.watch_id is not None:
             # Straight to the job: the jobs screen beneath is never painted (it was painted,
             # fully, three or four times before, about 45 KB over an SSH link).
