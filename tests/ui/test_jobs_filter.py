@@ -131,3 +131,40 @@ async def test_a_slash_in_the_filter_is_part_of_it(make_app, ui_store):
         await settle(app, pilot)
         assert app.screen.filter_text == "a/l"
         assert app.screen.query_one(JobTable).row_count == 1
+
+
+async def test_a_job_deleted_elsewhere_leaves_no_job_selected(make_app, ui_store, clock):
+    """Deleted by another process, the selected job's neighbour took the cursor, and the
+    next key (a stop) acted on a job the user had not chosen."""
+    from vapor_tui.store.jobs import delete_job
+
+    below = create_job(ui_store, config("below"), start=True)
+    chosen = create_job(ui_store, config("chosen"))
+    above = create_job(ui_store, config("above"), start=True)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down")
+        table = app.screen.query_one(JobTable)
+        assert table.selected_id == chosen.id
+        delete_job(ui_store, chosen.id)
+        await tick(app, pilot)
+        assert table.selected_id is None and "x" not in footer_shown(app)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert get_job(ui_store, below.id).status is JobStatus.RUNNING
+        await pilot.press("down")  # the user picks again: the job below the one that went
+        assert table.selected_id == below.id
+        await pilot.press("up")
+        assert table.selected_id == above.id
+
+
+async def test_a_job_deleted_here_hands_the_cursor_to_its_neighbour(make_app, ui_store):
+    first = create_job(ui_store, config("first"))
+    create_job(ui_store, config("second"))
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        assert app.screen.query_one(JobTable).selected_id == first.id

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -13,8 +12,8 @@ from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
 from vapor_tui.core.words import count
 from vapor_tui.ui.messages import Snapshot
-from vapor_tui.ui.plain import markup
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
+from vapor_tui.ui.screens.jobs_topbar import TopNotes, topbar_text
 from vapor_tui.ui.widgets.job_table import JobTable
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
@@ -132,7 +131,7 @@ class JobsScreen(JobActions, Screen[None]):
         visible = [j for j in snap.jobs if matches(j, self.filter_text) or j.id == kept]
         self._visible, self._shown_filter = visible, self.filter_text
         table.empty_text = f"No job matches “{self.filter_text}”. Press esc to clear the filter."
-        table.sync(visible, snap.now)
+        table.sync(visible, snap.now, existing={job.id for job in snap.jobs})
         empty = self.query_one("#empty", Static)
         if not snap.jobs:
             empty.update(EMPTY_TEXT)
@@ -160,34 +159,19 @@ class JobsScreen(JobActions, Screen[None]):
             )
 
     def _update_topbar(self, snap: Snapshot) -> None:
-        shown = self._visible if self.filter_text else snap.jobs
-        counts = {s: 0 for s in JobStatus}
-        for job in shown:
-            counts[job.status] += 1
-        g = self.app.glyphs
-        sep = f" {g.sep} "
-        total = count(len(snap.jobs), "job")
-        if self.filter_text:
-            total = f"{len(shown)} of {total}"
-        words = sep.join([total] + [f"{counts[s]} {s}" for s in JobStatus if counts[s]])
-        symbols = " ".join([total] + [f"{counts[s]}{g.symbol(s)}" for s in JobStatus if counts[s]])
-        notes: list[Content] = []
-        if self.filter_text:
-            notes.append(markup(f"  {g.sep}  filter: “$text”", text=self.filter_text))
-        if getattr(self.app.store, "readonly", False):
-            notes.append(Content.from_markup("  [b $warning]read-only: viewing only[/]"))
-        if self.app.problem:
-            notes.append(markup("  [b $error]$problem[/]", problem=self.app.problem))
-        target = getattr(self.app.store, "target", "") if self.app.store else ""
-        where = markup("  [dim]$target[/dim]", target=target)
-        # Narrow terminals: the database path goes first, then the counts shrink to symbols.
-        room = self.app.size.width - 2
-        text = Content("")
-        for counts_text, tail in ((words, [where]), (words, []), (symbols, [])):
-            head = Content.from_markup("[b]vapor-tui[/b]  ")
-            text = Content.assemble(head, counts_text, *notes, *tail)
-            if text.cell_length <= room:
-                break
+        store = self.app.store
+        text = topbar_text(
+            snap.jobs,
+            self._visible if self.filter_text else snap.jobs,
+            self.filter_text,
+            notes=TopNotes(
+                readonly=getattr(store, "readonly", False),
+                problem=self.app.problem or "",
+                target=getattr(store, "target", "") if store else "",
+            ),
+            width=self.app.size.width - 2,
+            glyphs=self.app.glyphs,
+        )
         key = (text.plain, tuple(text.spans))  # Content compares its text alone
         if key != self._summary:
             self._summary = key
@@ -267,6 +251,7 @@ class JobsScreen(JobActions, Screen[None]):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
+                self.query_one(JobTable).release(job_id)  # the cursor moves on from it
                 self.app.act("delete", job_id)
 
         self.app.push_screen(ConfirmScreen(f"Delete #{job.id} {job.name}?", detail), done)
