@@ -143,7 +143,7 @@ class VaporApp(TickLoop, App[int]):
         self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed(True))
         self.push_screen(JobsScreen())
         if self.start_notice:
-            self.notify(self.start_notice, title="Demo", timeout=30)
+            self.notify(self.start_notice, title="Demo", timeout=15)
         if self.watch_id is not None:
             # Straight to the job: the jobs screen beneath is never painted (it was painted,
             # fully, three or four times before, about 45 KB over an SSH link).
