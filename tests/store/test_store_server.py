@@ -218,3 +218,56 @@ def test_without_the_driver_the_message_says_how_to_install_it(
 def test_hide_password(url: str) -> None:
     assert "secret" not in hide_password(url) and "w0rd" not in hide_password(url)
     assert "user:***@" in hide_password(url)
+
+
+def test_a_catch_up_in_progress_elsewhere_does_not_hold_up_a_command(
+    pg_server, empty_db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process is in the middle of a job's long catch-up (its transaction open): this
+    one's catch-up leaves that job to it instead of queueing behind it, so a `new` (which
+    catches up first) answers at once. A `new` once waited 85 s behind a 2M-point catch-up."""
+    import threading
+
+    from vapor_tui.core.config import JobConfig
+    from vapor_tui.core.simulator import Simulator
+    from vapor_tui.store import catchup as store_catchup
+    from vapor_tui.store.catchup import catch_up
+
+    url, clock = pg_server.url(empty_db), FakeClock()
+    writer, other = open_store(url, clock=clock), open_store(url, clock=clock)
+    inside, gate = threading.Event(), threading.Event()
+    real_insert = store_catchup.insert_points
+
+    def held_insert(*args, **kwargs):
+        written = real_insert(*args, **kwargs)
+        inside.set()
+        gate.wait(60)  # the writer's transaction stays open, its job row locked
+        return written
+
+    try:
+        cfg = JobConfig("long", epochs=1, steps_per_epoch=50_000, step_seconds=0.001, seed=4)
+        job = create_job(writer, cfg, start=True)
+        clock.advance(Simulator(cfg).time_at(cfg.steps_per_epoch) + 1)
+        monkeypatch.setattr(store_catchup, "insert_points", held_insert)
+        worker = threading.Thread(target=catch_up, args=(writer,))
+        worker.start()
+        assert inside.wait(60)
+        monkeypatch.setattr(store_catchup, "insert_points", real_insert)
+        answered: list = []
+        command = threading.Thread(
+            target=lambda: answered.append(
+                (catch_up(other).points_written, create_job(other, cfg).id)
+            )
+        )
+        command.start()
+        command.join(20)
+        answered_while_held = list(answered)
+        gate.set()
+        worker.join(60)
+        command.join(60)
+        assert answered_while_held == [(0, job.id + 1)]
+        assert not worker.is_alive()
+    finally:
+        gate.set()
+        writer.close()
+        other.close()
