@@ -205,3 +205,21 @@ class PostgresServer:
     def drop_database(self, name: str) -> None:
         with contextlib.suppress(Exception):
             self.sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def connect_url(url: str, **kwargs):
+    """A plain psycopg connection to a database the tests named by SQLAlchemy URL."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    params = {k: v for k, v in parsed.query.items() if isinstance(v, str)}
+    return psycopg.connect(
+        host=params.pop("host", parsed.host),
+        port=parsed.port,
+        user=parsed.username,
+        password=parsed.password,
+        dbname=parsed.database,
+        **params,
+        **kwargs,
+    )
