@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from vapor_tui.core.clock import Clock, SystemClock
 
+from .netfs import warning_for
 from .server import StoreUnreachable, hide_password, make_engine, prepare_schema, server_errors
 from .sqlite_file import (
     APPLICATION_ID,
@@ -58,6 +59,8 @@ class Store:
     clock: Clock = field(default_factory=SystemClock)
     readonly: bool = False
     _fallback: Engine | None = field(default=None, repr=False)
+    # A SQLite file on a network filesystem (NFS, SMB, Lustre...): its warning, else None.
+    warning: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -156,7 +159,7 @@ def open_store(
     path = Path(_sqlite_path(target)).expanduser()
     readonly, needs_schema = check_sqlite_file(path, create)
     engine = _sqlite_engine(path, readonly)
-    store = Store(engine, str(path), clock, readonly)
+    store = Store(engine, str(path), clock, readonly, warning=warning_for(path))
     if needs_schema:
         if readonly:
             raise StoreError(f"{path} is empty and read-only: there is nothing to show")

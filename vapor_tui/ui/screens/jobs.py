@@ -149,6 +149,9 @@ class JobsScreen(JobActions, Screen[None]):
             notes.append((plain(shown), shown))
         if getattr(self.app.store, "readonly", False):
             notes.append(("  [b $warning]read-only: viewing only[/]", "  read-only: viewing only"))
+        if getattr(self.app.store, "warning", None):
+            note = "  SQLite on a network filesystem: use PostgreSQL"
+            notes.append((f"  [b $warning]{note.strip()}[/]", note))
         if self.app.problem:
             notes.append((f"  [b $error]{plain(self.app.problem)}[/]", f"  {self.app.problem}"))
         target = getattr(self.app.store, "target", "") if self.app.store else ""
