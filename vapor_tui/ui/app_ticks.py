@@ -99,7 +99,10 @@ class TickLoop:
         if message.error != self._last_tick_error:
             self.notify(message.error, title="Database", severity="error", timeout=10)
         self._last_tick_error = message.error
-        self.problem = "cannot update: " + message.error.split(": ")[-1]
+        if message.unreachable:  # a server restarting, the network gone: the next tick retries
+            self.problem = "cannot reach the database; retrying"
+        else:
+            self.problem = "cannot update: " + message.error.split(": ")[-1]
         if self.snapshot is not None:
             self._apply(Snapshot(self.snapshot.jobs, self.snapshot.now, {}, False))
         self._tick_again_if_asked()

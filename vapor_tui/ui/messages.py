@@ -68,9 +68,10 @@ class TickDone(Message):
 
 
 class TickFailed(Message):
-    def __init__(self, error: str) -> None:
+    def __init__(self, error: str, unreachable: bool = False) -> None:
         super().__init__()
         self.error = error
+        self.unreachable = unreachable  # the server does not answer: ticks go on trying
 
 
 class ActionDone(Message):

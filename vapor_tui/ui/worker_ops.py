@@ -23,7 +23,7 @@ def run_tick(
     changed, and for each followed job either its chart summary (the first time) or the points
     after the last step the screen holds."""
     from vapor_tui.store.catchup import catch_up
-    from vapor_tui.store.engine import StoreError
+    from vapor_tui.store.engine import StoreError, StoreUnreachable
     from vapor_tui.store.jobs import jobs_version, list_jobs
     from vapor_tui.store.points import read_points
     from vapor_tui.store.summary import read_chart_base
@@ -42,7 +42,7 @@ def run_tick(
                 with store.read() as conn:
                     bases[job_id] = read_chart_base(conn, job_id)
     except StoreError as exc:
-        return TickFailed(str(exc))
+        return TickFailed(str(exc), unreachable=isinstance(exc, StoreUnreachable))
     tokens = {job_id: token for job_id, (token, _, _) in followed.items()}
     return TickDone(Snapshot(jobs, now, points, changed, bases), current, tokens)
 

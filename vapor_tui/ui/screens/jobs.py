@@ -166,6 +166,7 @@ class JobsScreen(JobActions, Screen[None]):
             self.filter_text,
             notes=TopNotes(
                 readonly=getattr(store, "readonly", False),
+                network_fs=bool(getattr(store, "warning", None)),
                 problem=self.app.problem or "",
                 target=getattr(store, "target", "") if store else "",
             ),

@@ -19,6 +19,7 @@ from vapor_tui.ui.plain import markup
 @dataclass(frozen=True)
 class TopNotes:
     readonly: bool = False
+    network_fs: bool = False  # SQLite on a network filesystem
     problem: str = ""
     target: str = ""  # the database's path or URL
 
@@ -48,6 +49,9 @@ def topbar_text(
         extra.append(markup(f"  {g.sep}  filter: “$text”", text=filter_text))
     if notes.readonly:
         extra.append(Content.from_markup("  [b $warning]read-only: viewing only[/]"))
+    if notes.network_fs:
+        note = "SQLite on a network filesystem: use PostgreSQL"
+        extra.append(Content.from_markup(f"  [b $warning]{note}[/]"))
     if notes.problem:
         extra.append(markup("  [b $error]$problem[/]", problem=notes.problem))
     where = markup("  [dim]$target[/dim]", target=notes.target)
