@@ -12,6 +12,7 @@ from vapor_tui.store.jobs import create_job
 from vapor_tui.ui.launch import initial_theme
 
 from .conftest import config, settle
+from .test_detail_screen import open_detail
 
 
 def _titles(app) -> list[str]:
@@ -86,3 +87,54 @@ def test_an_unwritable_config_dir_is_said_not_raised(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(blocked))
     problem = settings.save(theme="nord")
     assert problem is not None and "cannot save settings" in problem
+
+
+async def test_a_palette_command_that_lands_late_never_closes_another_screen(make_app, ui_store):
+    """Found by the random keys in a real terminal: "Back" chosen in the palette runs after
+    the palette closes; a key in the same burst had opened another screen by then, and Back
+    closed that one instead, until a palette closing itself found no screen left to close
+    (ScreenStackError: the app ended)."""
+    from vapor_tui.ui.screens.detail import JobDetailScreen
+    from vapor_tui.ui.screens.help import HelpScreen
+
+    job = create_job(ui_store, config("late"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        detail = await open_detail(app, pilot, job.id)
+        back = next(c for c in app.get_system_commands(detail) if c.title == "Back")
+        back.callback()  # as the palette runs it: later, after it has closed
+        app.push_screen(HelpScreen(detail))  # `?` in the same burst, handled first
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen_stack[-2], JobDetailScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is detail
+    assert app.return_code in (None, 0)
+
+
+async def test_enter_twice_in_one_burst_on_the_palette_runs_one_command(make_app, ui_store):
+    """Found by the random keys: the second enter reached the palette after the first had
+    closed it, and Textual's palette closed again, the screen beneath it this time (and ran
+    its command again), until there was no screen left to close: ScreenStackError."""
+    from textual import events
+
+    from vapor_tui.store.jobs import list_jobs
+    from vapor_tui.ui.screens.jobs import JobsScreen
+
+    create_job(ui_store, config("twice"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"clone")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        for key in ("enter", "enter", "enter"):  # all sent before any is handled
+            event = events.Key(key, "\r")
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobsScreen), app.screen_stack
+        assert len(list_jobs(ui_store)) == 2  # cloned once
+    assert app.return_code in (None, 0)

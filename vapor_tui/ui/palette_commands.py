@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 KEPT = ("Theme", "Screenshot")
@@ -28,7 +29,7 @@ def commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(
             title,
             f"key: {app.get_key_display(binding)}",
-            lambda node=node, action=action: app.call_later(node.run_action, action),
+            lambda node=node, action=action: app.call_later(_run_if_shown, node, action),
         )
     for command in App.get_system_commands(app, screen):
         if command.title == "Screenshot":
@@ -39,6 +40,15 @@ def commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
             )
         elif command.title in KEPT:
             yield command
+
+
+async def _run_if_shown(node: DOMNode, action: str) -> None:
+    """A screen's command runs once the palette has closed, and only if that screen is on top
+    again: a key of the same burst may have opened another screen meanwhile, and the command
+    would act (or close) under it."""
+    screen = node if isinstance(node, Screen) else getattr(node, "screen", None)
+    if isinstance(node, App) or (screen is not None and screen is screen.app.screen):
+        await node.run_action(action)
 
 
 def screenshot_dir() -> Path:

@@ -241,7 +241,12 @@ class JobDetailScreen(JobActions, Screen[None]):
     # --- keys -----------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        # Only while this screen is on top: pop_screen() closes whatever is. A "Back" chosen in
+        # the palette runs after the palette closes, and a key of the same burst may have
+        # opened another screen by then: Back closed that one, and the screens below it went
+        # one by one until none was left (the app ended; found by the random keys).
+        if self.app.screen is self:
+            self.app.pop_screen()
 
     def _chart(self) -> MetricChart | None:
         charts = self.query(MetricChart)

@@ -204,10 +204,12 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
             first = next(f for f in ORDER if f in errors)
             self.query_one(f"#field-{first}").focus()
             return
-        self.dismiss((config, self.query_one("#field-start", TickBox).value))
+        if self.app.screen is self:  # dismiss() closes whatever is on top (detail.action_back)
+            self.dismiss((config, self.query_one("#field-start", TickBox).value))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.app.screen is self:
+            self.dismiss(None)
 
     @on(Input.Submitted)
     def _enter(self) -> None:
