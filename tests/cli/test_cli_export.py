@@ -31,7 +31,7 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 @pytest.fixture
 def job(state_db) -> tuple[tuple[str, ...], int]:
-    return ("--db", str(state_db.path), "export"), state_db.jobs[JobStatus.COMPLETE].id
+    return ("--db", str(state_db.target), "export"), state_db.jobs[JobStatus.COMPLETE].id
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_a_fifo_nobody_reads_is_refused_at_once(run_cli, state_db, tmp_path):
     os.mkfifo(fifo)
     job_id = state_db.jobs[JobStatus.COMPLETE].id
     try:
-        result = run_cli("--db", state_db.path, "export", job_id, "-o", fifo, timeout=30)
+        result = run_cli("--db", state_db.target, "export", job_id, "-o", fifo, timeout=30)
     except subprocess.TimeoutExpired:
         pytest.fail("export waited for a reader")
     assert_one_line_error(result, "it is a FIFO and nothing is reading from it")
@@ -154,7 +154,7 @@ def test_a_fifo_with_a_reader_gets_the_export(run_cli, state_db, tmp_path):
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     ready.wait(10)
-    code, out, err = run_cli("--db", state_db.path, "export", job_id, "-o", fifo, timeout=60)
+    code, out, err = run_cli("--db", state_db.target, "export", job_id, "-o", fifo, timeout=60)
     reader.join(30)
     assert (code, out, err) == (0, "", "")
     assert got and got[0].decode().startswith(HEADER) and got[0].count(b"\n") == 31

@@ -23,11 +23,17 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def sql(path: Path, statement: str, *params) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute(statement, params)
-    conn.commit()
-    conn.close()
+def sql(target: str | Path, statement: str, **params) -> None:
+    """Change the database as someone with its own shell would (SQLite or PostgreSQL)."""
+    from sqlalchemy import create_engine, text
+
+    target = str(target)
+    engine = create_engine(target if "://" in target else f"sqlite:///{target}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(statement), params)
+    finally:
+        engine.dispose()
 
 
 async def first_tick(app, pilot) -> None:
@@ -55,8 +61,8 @@ def test_a_row_that_cannot_be_read_is_named_and_the_rest_shown(
 ):
     bad = state_db.jobs[JobStatus.RUNNING].id
     good = state_db.jobs[JobStatus.COMPLETE].id
-    sql(state_db.path, f"UPDATE jobs SET {column} = ? WHERE id = ?", value, bad)
-    db = ("--db", state_db.path)
+    sql(state_db.target, f"UPDATE jobs SET {column} = :v WHERE id = :id", v=value, id=bad)
+    db = ("--db", state_db.target)
     code, out, err = run(capsys, *db, "jobs")
     assert code == 0 and "Traceback" not in err
     assert err == f"vapor-tui: warning: job #{bad} cannot be read: {why}\n"
@@ -78,8 +84,8 @@ async def test_the_app_shows_the_rest_and_names_the_row(state_db):
     from vapor_tui.ui.app import VaporApp
 
     bad = state_db.jobs[JobStatus.QUEUED].id
-    sql(state_db.path, "UPDATE jobs SET status = 'exploded' WHERE id = ?", bad)
-    app = VaporApp(str(state_db.path), timer=False)
+    sql(state_db.target, "UPDATE jobs SET status = 'exploded' WHERE id = :id", id=bad)
+    app = VaporApp(state_db.target, timer=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await first_tick(app, pilot)
         assert {job.id for job in app.snapshot.jobs} == {j.id for j in state_db.jobs.values()} - {
@@ -101,7 +107,7 @@ def test_a_sqlite_url_with_a_host(url, tmp_path, capsys, monkeypatch):
 
 def test_long_values_are_cut_when_echoed(state_db, capsys):
     long = "9x" * 50_000
-    db = ("--db", state_db.path)
+    db = ("--db", state_db.target)
     for argv in (
         (*db, "show", long),
         (*db, "export", "1", "--format", long),
@@ -128,8 +134,8 @@ def test_the_command_line_never_prints_control_codes(kind, state_db, capsys):
     escaped: a C1 control is a terminal command (U+009B starts a CSI sequence)."""
     name = TRICKY[kind]
     job = state_db.jobs[JobStatus.QUEUED].id
-    sql(state_db.path, "UPDATE jobs SET name = ?, model = ? WHERE id = ?", name, name, job)
-    db = ("--db", state_db.path)
+    sql(state_db.target, "UPDATE jobs SET name = :n, model = :n WHERE id = :id", n=name, id=job)
+    db = ("--db", state_db.target)
     outputs = [run(capsys, *db, "jobs"), run(capsys, *db, "show", job)]
     outputs.append(run(capsys, *db, "start", job))
     outputs.append(run(capsys, *db, "start", job))  # refused: the message names it
@@ -173,7 +179,7 @@ def test_names_that_would_not_show_as_typed_are_refused(name, message, tmp_path,
 @pytest.mark.parametrize("value", ["\u0661\u0662", "\u0967", "\uff11"])  # Arabic, Devanagari, wide
 def test_numbers_are_ascii_digits(value, state_db, capsys):
     before = state_db.digest()
-    db = ("--db", state_db.path)
+    db = ("--db", state_db.target)
     assert_one_line_error(run(capsys, *db, "new", "--name", "x", "--epochs", value), "--epochs:")
     assert_one_line_error(run(capsys, *db, "new", "--name", "x", "--lr", value), "--lr:")
     assert_one_line_error(run(capsys, *db, "delete", value), "job id must be a positive whole")
@@ -219,6 +225,8 @@ def test_a_set_but_empty_environment_variable_is_refused(run_cli, tmp_path):
 # --- a damaged schema (15.6) -------------------------------------------------------------------
 
 
+# The schema and the self-check on open are SQLite's (store/selfcheck.py).
+@pytest.mark.sqlite_only
 def test_a_dropped_column_is_one_error(state_db, capsys):
     """It gave a warning (the catch-up) and then an error (the list)."""
     sql(state_db.path, "ALTER TABLE jobs DROP COLUMN reason")
@@ -230,6 +238,7 @@ def test_a_dropped_column_is_one_error(state_db, capsys):
     assert state_db.digest() == before
 
 
+@pytest.mark.sqlite_only
 def test_a_dropped_table_of_points_blocks_is_rebuilt_and_said_so(state_db, capsys):
     """It was made again empty, silently: bulk reads found no points."""
     sql(state_db.path, "DROP TABLE point_blocks")
@@ -245,6 +254,7 @@ def test_a_dropped_table_of_points_blocks_is_rebuilt_and_said_so(state_db, capsy
     assert count == sum(j.steps_done for j in state_db.all_jobs())
 
 
+@pytest.mark.sqlite_only
 async def test_the_app_says_what_opening_repaired(state_db):
     from vapor_tui.ui.app import VaporApp
 

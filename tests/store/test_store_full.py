@@ -27,6 +27,9 @@ from vapor_tui.store.jobs import (
     list_jobs,
 )
 
+# A full disk is SQLite's: its log, its pages (a server keeps its own files).
+pytestmark = pytest.mark.sqlite_only
+
 RUNAWAY = {"epochs": 2, "steps_per_epoch": 50_000, "step_seconds": 0.001}
 
 

@@ -63,8 +63,12 @@ def catch_up(
         budget = piece(store)
         try:
             with store.write() as conn:
-                rows = [(r, _plan(r, now_s)) for r in _active_rows(conn, due, not store.is_sqlite)]
-                rows += [(r, _repay(r)) for r in _owing_rows(conn, due)]
+                # On a server, a job another process is writing right now is left to it (SKIP
+                # LOCKED): a tick or a `new` does not queue behind its catch-up. An action on
+                # the job (job_ids given) waits for it, to act on the job as it is now.
+                lock, skip = not store.is_sqlite, job_ids is None
+                rows = [(r, _plan(r, now_s)) for r in _active_rows(conn, due, lock, skip)]
+                rows += [(r, _repay(r)) for r in _owing_rows(conn, due, lock, skip)]
                 moved = _write_piece(conn, rows, budget)
         except StoreFull:
             if not after_full(store, budget):
@@ -103,22 +107,24 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
     return moved
 
 
-def _active_rows(conn: Connection, wanted: set[int] | None, lock: bool = False):
+def _active_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
     query = select(jobs_table).where(jobs_table.c.status.in_(_ACTIVE))
     if wanted is not None:
         query = query.where(jobs_table.c.id.in_(sorted(wanted)))
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(skip_locked=skip)
     return conn.execute(query.order_by(jobs_table.c.id)).all()
 
 
-def _owing_rows(conn: Connection, wanted: set[int] | None):
+def _owing_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
     """Jobs that ended owing points, with the step they are owed up to (`owed_to`)."""
     query = select(jobs_table, owed_table.c.last_step.label("owed_to")).join(
         owed_table, owed_table.c.job_id == jobs_table.c.id
     )
     if wanted is not None:
         query = query.where(jobs_table.c.id.in_(sorted(wanted)))
+    if lock:
+        query = query.with_for_update(of=jobs_table, skip_locked=skip)
     return conn.execute(query.order_by(jobs_table.c.id)).all()
 
 

@@ -18,7 +18,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from vapor_tui.core.clock import Clock, SystemClock
 
+from .netfs import warning_for
 from .selfcheck import Inspection, inspect_database
+from .server import StoreUnreachable, hide_password, make_engine, prepare_schema, server_errors
 from .sqlite_file import (
     APPLICATION_ID,
     BUSY_TIMEOUT_S,
@@ -48,6 +50,7 @@ __all__ = [
     "StoreError",
     "StoreFull",
     "StoreMissing",
+    "StoreUnreachable",
     "default_db_path",
     "open_store",
     "resolve_target",
@@ -65,6 +68,8 @@ class Store:
     # Points a write transaction may hold: smaller after the disk was found full (pieces.py).
     piece_points: int = 0
     _fallback: Engine | None = field(default=None, repr=False)
+    # A SQLite file on a network filesystem (NFS, SMB, Lustre...): its warning, else None.
+    warning: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -158,6 +163,10 @@ class Store:
 
 @contextlib.contextmanager
 def _translate_errors(target: str) -> Iterator[None]:
+    if is_url(target) and not target.startswith("sqlite"):
+        with server_errors(target):
+            yield
+        return
     try:
         yield
     except OperationalError as exc:
@@ -197,7 +206,8 @@ def open_store(
         return _open_url(target, clock)
     path = Path(_sqlite_path(target)).expanduser()
     state = check_sqlite_file(path, create)
-    store = Store(_sqlite_engine(path, state.readonly), str(path), clock, state.readonly)
+    engine = _sqlite_engine(path, state.readonly)
+    store = Store(engine, str(path), clock, state.readonly, warning=warning_for(path))
     try:
         _prepare(store, path, state)
     except BaseException:
@@ -291,6 +301,8 @@ def _init_schema(store: Store, repairs: Inspection | None = None) -> None:
             if str(mode).lower() != "wal":
                 raise StoreError(f"{store.target}: cannot use the WAL journal ({mode})")
         with store.write() as conn:
+            if not store.is_sqlite:
+                prepare_schema(conn, store.target)
             SQLModel.metadata.create_all(conn)
             version = conn.execute(
                 select(meta_table.c.value).where(meta_table.c.key == "schema_version")
@@ -323,23 +335,11 @@ def _init_schema(store: Store, repairs: Inspection | None = None) -> None:
 
 
 def _open_url(target: str, clock: Clock) -> Store:
-    shown = _without_password(target)  # every message names the URL this way
-    try:
-        engine = create_engine(target, pool_pre_ping=True)
-    except (ArgumentError, ImportError) as exc:
-        raise StoreError(f"cannot use the database URL {shown}: {exc}") from exc
-    store = Store(engine, shown, clock)
+    shown = hide_password(target)  # every message names the URL this way
+    store = Store(make_engine(target, shown), shown, clock)
     try:
         _init_schema(store)
-    except StoreError:
+    except BaseException:
+        store.close()
         raise
-    except Exception as exc:
-        raise StoreError(f"cannot open {shown}: {str(exc).replace(target, shown)}") from exc
     return store
-
-
-def _without_password(target: str) -> str:
-    try:
-        return make_url(target).render_as_string(hide_password=True)
-    except ArgumentError:
-        return target

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from vapor_tui.core import catchup as planner
-from vapor_tui.core.config import JobConfig
+from vapor_tui.core.config import JobConfig, new_seed, stored_config
 from vapor_tui.core.job import Job
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import Action, JobStatus, TransitionError, next_status, reason_for
@@ -187,6 +187,11 @@ def _change(
     return values, 0
 
 
-def clone_job(store: Store, job_id: int) -> Job:
-    """A new queued job with the same configuration: how a finished job is run again."""
-    return create_job(store, get_job(store, job_id).config)
+def clone_job(store: Store, job_id: int, same_seed: bool = False) -> Job:
+    """A new queued job with the same configuration, how a finished job is run again: with
+    a new seed (another sample of the run, as a rerun is), or the same one if asked (the
+    same curve, point for point). The name is kept as stored."""
+    config = get_job(store, job_id).config
+    if not same_seed:
+        config = stored_config(**{**config.as_dict(), "seed": new_seed()})
+    return create_job(store, config)

@@ -59,8 +59,8 @@ class TickLoop:
                     self._followed[job_id] = (held, points.last_step, True)
         snap = Snapshot(snap.jobs, snap.now, kept, snap.jobs_changed, bases, snap.unreadable)
         if snap.jobs_changed and self.snapshot is not None:
-            for note in notices.lifecycle(self.snapshot.jobs, snap.jobs, self.glyphs):
-                self.notify(note.text, title=note.title, severity=note.severity)
+            found = notices.events(self.snapshot.jobs, snap.jobs)
+            self.toasts.lifecycle(found, self.glyphs, self.notify)
         if message.problem is not None:
             self._report(message.problem)
         else:
@@ -70,12 +70,15 @@ class TickLoop:
         self.ticks_applied += 1
         self._tick_again_if_asked()
 
-    def _report(self, error: str) -> None:
+    def _report(self, error: str, unreachable: bool = False) -> None:
         """Say once what keeps the app from updating, and show it in the top bar."""
         if error != self._last_tick_error:
             self.notify(error, title="Database", severity="error", timeout=10)
         self._last_tick_error = error
-        self.problem = "cannot update: " + error.split(": ")[-1]
+        if unreachable:  # a server restarting, the network gone: the next tick retries
+            self.problem = "cannot reach the database; retrying"
+        else:
+            self.problem = "cannot update: " + error.split(": ")[-1]
 
     def _tick_again_if_asked(self) -> None:
         if self._tick_again:
@@ -106,7 +109,7 @@ class TickLoop:
         """The app keeps running: it says what is wrong once, shows it in the top bar, and
         tries again on the next tick."""
         self._tick_running = False
-        self._report(message.error)
+        self._report(message.error, message.unreachable)
         if self.snapshot is not None:
             snap = self.snapshot
             self._apply(Snapshot(snap.jobs, snap.now, {}, False, unreadable=snap.unreadable))

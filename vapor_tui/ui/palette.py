@@ -1,4 +1,4 @@
-"""The command palette (ctrl+p), with four ways it could end the app guarded.
+"""The command palette (ctrl+p), with the ways it could end the app guarded.
 
 - Textual looks only at the top screen for a palette already open; one can be open under the
   too-small notice, and a second one (with the same fixed id) raised DuplicateIds.
@@ -6,10 +6,10 @@
   arriving before that (ctrl+p and PageDown in one burst of input) raised KeyError. Such a key
   now does nothing; the next one, after the list is drawn, pages as usual. The guard is on
   Textual's class itself, because Textual opens palettes of its own too ("Change theme").
-- Keys of one burst are queued for the palette before it handles the first: an enter that
-  chose a command closes it, and a second enter, handled after, ran the command again and
-  closed the screen beneath (patches.py); a third ended the app (seen on a loaded machine).
-  A palette that is no longer the screen on top now ignores them.
+- A second enter (or escape) of the same burst reached a palette the first had closed: it
+  closed again, popping the screen beneath it, ran its command again, and the next one found
+  no screen left (ScreenStackError ended the app). A palette that is not on top now ignores
+  them: Textual's `Screen.dismiss` pops whatever screen is on top, not necessarily itself.
 - Its search runs in a worker that fills the list as results come in; closed in the middle
   of one (ctrl+p, a letter, escape, in one burst), the worker went on into a list no longer
   there and ended the app (NoMatches, found by the random keys on a loaded machine). Filling
@@ -26,6 +26,7 @@ from textual.css.query import NoMatches
 
 TEXTUAL_ACTION_COMMAND_LIST = CommandPalette._action_command_list
 TEXTUAL_SELECT_OR_COMMAND = CommandPalette._select_or_command
+TEXTUAL_DISMISS = CommandPalette.dismiss
 TEXTUAL_REFRESH_COMMAND_LIST = CommandPalette._refresh_command_list
 TEXTUAL_WATCH_SHOW_BUSY = CommandPalette._watch__show_busy
 
@@ -35,36 +36,42 @@ def _guarded_action_command_list(self: CommandPalette, action: str) -> None:
         TEXTUAL_ACTION_COMMAND_LIST(self, action)
 
 
-def _guarded_select_or_command(self: CommandPalette, event=None) -> None:
-    if not (self.is_attached and self.app.screen is self):
-        if event is not None:
-            event.stop()
-        return
-    TEXTUAL_SELECT_OR_COMMAND(self, event)
+def _select_if_open(self: CommandPalette, event: object = None) -> None:
+    if self.app.screen is self:
+        TEXTUAL_SELECT_OR_COMMAND(self, event)
 
 
-def _guarded_refresh_command_list(self: CommandPalette, *args, **kwargs) -> None:
+def _dismiss_if_open(self: CommandPalette, result: object = None):
+    if self.app.screen is self:
+        return TEXTUAL_DISMISS(self, result)
+    return None
+
+
+def _refresh_if_there(self: CommandPalette, *args, **kwargs) -> None:
     with contextlib.suppress(NoMatches):  # closed meanwhile: its list is gone
         TEXTUAL_REFRESH_COMMAND_LIST(self, *args, **kwargs)
 
 
-async def _guarded_watch_show_busy(self: CommandPalette) -> None:
+async def _show_busy_if_there(self: CommandPalette) -> None:
     with contextlib.suppress(NoMatches):
         await TEXTUAL_WATCH_SHOW_BUSY(self)
 
 
 def guard_paging() -> None:
-    """Make every CommandPalette ignore a page key that arrives before its list is drawn, and
-    the keys that arrive after it closed."""
+    """Make every CommandPalette ignore a page key that arrives before its list is drawn,
+    and a selection or a close that arrives once it is closed."""
     CommandPalette._action_command_list = _guarded_action_command_list  # type: ignore[method-assign]
-    CommandPalette._select_or_command = _guarded_select_or_command  # type: ignore[method-assign]
-    CommandPalette._refresh_command_list = _guarded_refresh_command_list  # type: ignore[method-assign]
-    CommandPalette._watch__show_busy = _guarded_watch_show_busy  # type: ignore[method-assign]
-    # Textual calls the handlers its @on decorator collected, not the attribute: swap it there.
-    for handlers in CommandPalette.__dict__.get("_decorated_handlers", {}).values():
-        for i, (method, selectors) in enumerate(handlers):
-            if method is TEXTUAL_SELECT_OR_COMMAND:
-                handlers[i] = (_guarded_select_or_command, selectors)
+    CommandPalette._select_or_command = _select_if_open  # type: ignore[method-assign]
+    CommandPalette.dismiss = _dismiss_if_open  # type: ignore[method-assign]
+    CommandPalette._refresh_command_list = _refresh_if_there  # type: ignore[method-assign]
+    CommandPalette._watch__show_busy = _show_busy_if_there  # type: ignore[method-assign]
+    # It also answers Input.Submitted and Button.Pressed through @on, which keeps the function
+    # itself, not the attribute: the guarded one goes there too.
+    for handlers in CommandPalette.__dict__["_decorated_handlers"].values():
+        handlers[:] = [
+            (_select_if_open if method is TEXTUAL_SELECT_OR_COMMAND else method, selectors)
+            for method, selectors in handlers
+        ]
 
 
 def open_palette(app: App) -> None:

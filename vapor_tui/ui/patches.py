@@ -1,10 +1,4 @@
-"""Two corrections to Textual: for terminal traffic over SSH, and for keys in bursts.
-
-Keys that arrive in one burst are queued for a screen before it handles the first: an enter
-that closes a dialog (the new-job form, the palette) can be followed by a second enter the same
-screen handles after it closed. Textual's `Screen.dismiss` pops whatever screen is on top, so
-the second closed the screen beneath, and the form's second result ended the app
-(InvalidStateError, seen on a loaded machine). A screen that is not on top now cannot dismiss.
+"""One correction to Textual, for terminal traffic over SSH.
 
 Textual marks exactly the cells that changed as dirty, but when it writes a partial update
 (`ChopsUpdate.render_segments`) it crops each dirty line from the *left edge of the widget* to
@@ -23,18 +17,9 @@ import textual
 from rich.console import Console
 from rich.control import Control
 from textual._compositor import ChopsUpdate
-from textual.await_complete import AwaitComplete
-from textual.screen import Screen
 
 PATCHED_FOR = ("8.",)
 TEXTUAL_RENDER_SEGMENTS = ChopsUpdate.render_segments  # kept for comparison in the tests
-TEXTUAL_DISMISS = Screen.dismiss
-
-
-def _dismiss(self: Screen, result=None) -> AwaitComplete:
-    if not (self.is_attached and self.app.screen is self):
-        return AwaitComplete()  # closed already: the screen on top is someone else's
-    return TEXTUAL_DISMISS(self, result)
 
 
 def _render_segments(self: ChopsUpdate, console: Console) -> str:
@@ -62,9 +47,7 @@ def _render_segments(self: ChopsUpdate, console: Console) -> str:
 
 
 def apply() -> bool:
-    """Install the corrections; the one for traffic only if this Textual is one it was
-    written for."""
-    Screen.dismiss = _dismiss  # type: ignore[method-assign]
+    """Install the correction if this Textual is one it was written for."""
     if not textual.__version__.startswith(PATCHED_FOR):
         return False
     if ChopsUpdate.render_segments is _render_segments:
