@@ -34,7 +34,9 @@ def jobs_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
     store = open_db(ctx, db, reading=True)
     jobs = list_jobs(store)
     if as_json:
-        click.echo(json.dumps([j.summary() for j in jobs], indent=2))
+        from vapor_tui.present.shapes import job_summary
+
+        click.echo(json.dumps([job_summary(j) for j in jobs], indent=2))
         return
     from vapor_tui.text_table import jobs_table_text
 
@@ -153,7 +155,9 @@ def show_cmd(ctx: click.Context, job_id: str, as_json: bool, db: str | None) -> 
     store = open_db(ctx, db, reading=True, job_id=number)
     job = get_job(store, number)
     if as_json:
-        click.echo(json.dumps(job.details(), indent=2))
+        from vapor_tui.present.shapes import job_details
+
+        click.echo(json.dumps(job_details(job), indent=2))
         return
     from vapor_tui.text_table import job_details_text
 

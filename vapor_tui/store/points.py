@@ -97,18 +97,6 @@ def read_points(store: Store, job_id: int, after_step: int = 0, limit: int | Non
         return read_points_conn(conn, job_id, after_step, limit)
 
 
-def read_tail(store: Store, job_id: int, count: int) -> Points:
-    """The newest `count` points, oldest first."""
-    with store.read() as conn:
-        p = _placeholder(conn)
-        row = conn.exec_driver_sql(
-            f"SELECT MAX(step) FROM points WHERE job_id = {p}", (job_id,)
-        ).scalar()
-        if row is None:
-            return Points.empty()
-        return read_points_conn(conn, job_id, max(0, int(row) - count))
-
-
 def iter_point_chunks(store: Store, job_id: int, chunk: int = 50_000) -> Iterator[Points]:
     """All points of a job, a chunk at a time, for export without holding them all."""
     after = 0

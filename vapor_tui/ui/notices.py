@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
+from vapor_tui.present import text
 from vapor_tui.ui.glyphs import Glyphs
 
 
@@ -44,8 +45,7 @@ def _notice(job: Job, glyphs: Glyphs) -> Notice:
     if status is JobStatus.STOPPED:
         return Notice(f"{symbol} Stopped", f"{who}: {job.reason}", "warning")
     if status is JobStatus.COMPLETE:
-        loss = "-" if job.last_loss is None else f"{job.last_loss:.4f}"
-        return Notice(f"{symbol} Complete", f"{who}: final loss {loss}")
+        return Notice(f"{symbol} Complete", f"{who}: final loss {text.loss(job.last_loss)}")
     if status is JobStatus.FAILED:
         return Notice(f"{symbol} Failed", f"{who}: {job.reason or 'failed'}", "error")
     return Notice(f"{symbol} {status}", who)

@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from vapor_tui.core.eta import format_clock, format_eta
 from vapor_tui.core.job import Job
-from vapor_tui.core.words import count
+from vapor_tui.present.text import clock, count, eta
+from vapor_tui.present.text import loss as _loss
 from vapor_tui.ui.messages import Snapshot
 from vapor_tui.ui.plain import plain
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
@@ -18,10 +18,6 @@ from vapor_tui.ui.terminal import no_color
 from vapor_tui.ui.widgets.chart import MetricChart
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
-
-
-def _loss(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4f}"
 
 
 def pack(items: list[str], sep: str, width: int) -> str:
@@ -198,8 +194,8 @@ class JobDetailScreen(JobActions, Screen[None]):
         stats = [
             f"Epoch {job.epoch}/{c.epochs} - step {job.steps_done:,}/{job.total_steps:,}",
             sps if job.status.is_active else f"[dim]{sps}[/dim]",
-            f"elapsed {format_clock(elapsed)}",
-            f"ETA {format_eta(job.eta_seconds)}",
+            f"elapsed {clock(elapsed)}",
+            f"ETA {eta(job.eta_seconds)}",
             f"loss {_loss(job.last_loss)}",
             f"best {_loss(job.best_loss)}",
             f"val {_loss(job.last_val_loss)}",

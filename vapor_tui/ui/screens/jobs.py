@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
-from vapor_tui.core.words import count
+from vapor_tui.present.text import count
 from vapor_tui.ui.messages import Snapshot
 from vapor_tui.ui.plain import plain
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions

@@ -18,8 +18,8 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
+from vapor_tui.core.buckets import ChartBase
 from vapor_tui.core.points import Points
-from vapor_tui.store.summary import ChartBase
 from vapor_tui.ui.chart_axes import integer_ticks, linear_ticks, log_ticks, tick_labels
 from vapor_tui.ui.chart_data import METRIC_LABELS, ChartSeries
 from vapor_tui.ui.glyphs import theme_colour

@@ -9,8 +9,8 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from vapor_tui.core.eta import format_age, format_eta
 from vapor_tui.core.job import Job
+from vapor_tui.present import text
 from vapor_tui.ui.glyphs import Glyphs
 
 # (key, label, minimum terminal width at which the column is shown)
@@ -85,14 +85,14 @@ def job_cells(
             f" {job.progress * 100:3.0f}%",
         ),
         "epoch": Text(f"{job.epoch}/{job.config.epochs}"),
-        "loss": Text("-" if job.last_loss is None else f"{job.last_loss:.4f}"),
-        "eta": Text(format_eta(job.eta_seconds) if job.eta_seconds is not None else "-"),
+        "loss": Text(text.loss(job.last_loss)),
+        "eta": Text(text.eta(job.eta_seconds)),
         "created": Text(age(job, now)),
     }
 
 
 def age(job: Job, now: datetime) -> str:
-    return format_age((now - job.created_at).total_seconds())
+    return text.ago(job.created_at, now)
 
 
 def cell_segments(
