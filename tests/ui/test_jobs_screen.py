@@ -414,26 +414,6 @@ async def test_every_theme_can_be_chosen_on_every_screen(make_app, ui_store, clo
         assert app.is_running
 
 
-def test_every_palette_ignores_a_page_key_before_its_list_is_drawn(monkeypatch):
-    """ctrl+p (or "Change theme", a palette of Textual's own) and PageDown in one burst: the key
-    arrives before the list is drawn and its line map is built. It once ended the app with a
-    KeyError; the guard sits on Textual's class, so every palette has it."""
-    from textual.command import CommandPalette
-
-    from vapor_tui.ui import palette
-
-    assert CommandPalette._action_command_list is palette._guarded_action_command_list
-    calls = []
-
-    def page_before_drawn(self, action):
-        calls.append(action)
-        raise KeyError(0)  # what OptionList._move_page raised
-
-    monkeypatch.setattr(palette, "TEXTUAL_ACTION_COMMAND_LIST", page_before_drawn)
-    CommandPalette._action_command_list(object(), "page_down")  # does nothing, raises nothing
-    assert calls == ["page_down"]
-
-
 async def test_the_mouse_picks_a_row_and_a_double_click_opens_it(make_app, ui_store):
     jobs = [create_job(ui_store, config(f"m{i}")) for i in range(5)]
     app = make_app()

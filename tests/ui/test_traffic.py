@@ -8,23 +8,18 @@ import pyte
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
 from tests.support.pty_app import PtyApp
 from vapor_tui.store.jobs import create_job
-from vapor_tui.ui import patches
 from vapor_tui.ui.screens.detail import JobDetailScreen
 from vapor_tui.ui.widgets.diff import changed_span
 from vapor_tui.ui.widgets.job_table import JobTable
 from vapor_tui.ui.widgets.live_static import LiveStatic
 
 from .conftest import config, settle, tick
-
-ORIGINAL = patches.TEXTUAL_RENDER_SEGMENTS
 
 
 def _line(*cells: tuple[str, str]) -> Strip:
@@ -33,29 +28,6 @@ def _line(*cells: tuple[str, str]) -> Strip:
 
 def _paint(data: str, screen: pyte.Screen) -> None:
     pyte.Stream(screen).feed(data)
-
-
-def test_partial_update_sends_only_the_changed_span_and_paints_the_same():
-    console = Console(color_system="truecolor", width=40, force_terminal=True)
-    old = _line(("  7  ", "bold"), ("alpha    ", ""), ("running ", "green"), ("12 sec", "dim"))
-    new = _line(("  7  ", "bold"), ("alpha    ", ""), ("running ", "green"), ("13 sec", "dim"))
-    span = changed_span(old, new)
-    assert span == (23, 24)  # the one digit that changed
-    update = ChopsUpdate([{0: new}], [(0, span[0], span[1])], [[40]])
-    screens = []
-    for render in (ORIGINAL, patches._render_segments):
-        screen = pyte.Screen(40, 2)
-        _paint("\x1b[1;1H" + "".join(s.text for s in old), screen)
-        data = render(update, console)
-        _paint(data, screen)
-        screens.append((screen.display[0], len(data)))
-    (textual_line, textual_bytes), (our_line, our_bytes) = screens
-    assert our_line == textual_line and "13 sec" in our_line
-    assert our_bytes < textual_bytes / 3
-
-
-def test_patch_is_installed_for_the_pinned_textual():
-    assert ChopsUpdate.render_segments is patches._render_segments
 
 
 def test_changed_span_none_when_equal_and_covers_style_changes():

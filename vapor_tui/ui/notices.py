@@ -1,13 +1,12 @@
-"""Toasts for lifecycle events, found by comparing two snapshots of the jobs: they appear for
-changes made here, by another instance, or by the clock, while you look at any screen."""
+"""Toasts: lifecycle events (vapor_tui.live.events) and action outcomes, as words and symbols."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
+from vapor_tui.live.commands import Cloned, Created, Outcome, Refused
+from vapor_tui.live.events import Lifecycle
 from vapor_tui.present import text
 from vapor_tui.ui.glyphs import Glyphs
 
@@ -17,24 +16,14 @@ class Notice:
     title: str
     text: str
     severity: str = "information"
+    timeout: float | None = None
 
 
-def lifecycle(before: Iterable[Job], after: Iterable[Job], glyphs: Glyphs) -> Iterator[Notice]:
-    old = {j.id: j for j in before}
-    new = {j.id for j in after}
-    for job in sorted(after, key=lambda j: j.id):
-        prev = old.get(job.id)
-        if prev is None and job.status is JobStatus.QUEUED:
-            continue  # a job created queued has not done anything yet
-        if prev is not None and prev.status is job.status:
-            continue
-        yield _notice(job, glyphs)
-    for job_id in sorted(set(old) - new):
-        yield Notice("Deleted", f"#{job_id} {old[job_id].name}", "warning")
-
-
-def _notice(job: Job, glyphs: Glyphs) -> Notice:
+def lifecycle_notice(event: Lifecycle, glyphs: Glyphs) -> Notice:
+    job = event.job
     who = f"#{job.id} {job.name}"
+    if event.deleted:
+        return Notice("Deleted", who, "warning")
     symbol = glyphs.symbol(job.status)
     status = job.status
     if status is JobStatus.RUNNING:
@@ -49,3 +38,16 @@ def _notice(job: Job, glyphs: Glyphs) -> Notice:
     if status is JobStatus.FAILED:
         return Notice(f"{symbol} Failed", f"{who}: {job.reason or 'failed'}", "error")
     return Notice(f"{symbol} {status}", who)
+
+
+def outcome_notice(outcome: Outcome) -> Notice | None:
+    """A refusal says why; a created or cloned job says its id. The rest shows as lifecycle
+    events (a start as "Started", a delete as "Deleted"), whoever caused them."""
+    match outcome:
+        case Refused(_, reason):
+            return Notice("Refused", text.sentence(reason), "warning", timeout=6)
+        case Created(_, job):
+            return Notice("", f"Created #{job.id} {job.name}")
+        case Cloned(command, job):
+            return Notice("", f"Cloned #{command.job_id} as #{job.id}")
+    return None

@@ -5,15 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static
 
 from vapor_tui.core.job import Job
+from vapor_tui.live.tick import Snapshot
 from vapor_tui.present.text import clock, count, eta
 from vapor_tui.present.text import loss as _loss
-from vapor_tui.ui.messages import Snapshot
 from vapor_tui.ui.plain import plain
-from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
+from vapor_tui.ui.screens.base import JOB_ACTION_BINDINGS, LiveScreen
 from vapor_tui.ui.terminal import no_color
 from vapor_tui.ui.widgets.chart import MetricChart
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
@@ -35,7 +34,7 @@ def pack(items: list[str], sep: str, width: int) -> str:
     return "\n".join(lines)
 
 
-class JobDetailScreen(JobActions, Screen[None]):
+class JobDetailScreen(LiveScreen):
     HELP_TITLE = "Job detail: keys"
     NO_JOB_TEXT = "This job was deleted."
     BINDINGS = [
@@ -81,14 +80,18 @@ class JobDetailScreen(JobActions, Screen[None]):
         yield Static("Loading points…", id="chart-placeholder")
         yield KeysFooter()
 
+    @property
+    def followed_job(self) -> int | None:
+        return self.job_id
+
     def on_mount(self) -> None:
-        self.app.follow(self.job_id)
-        snap = self.app.snapshot
+        self.vapor.follow(self.job_id)
+        snap = self.vapor.snapshot
         if snap is not None:
             self.apply_snapshot(Snapshot(snap.jobs, snap.now, {}, True, {}))
 
     def on_unmount(self) -> None:
-        self.app.unfollow(self.job_id)
+        self.vapor.unfollow(self.job_id)
 
     def on_screen_suspend(self) -> None:
         self._covered = True
@@ -96,15 +99,15 @@ class JobDetailScreen(JobActions, Screen[None]):
     def on_screen_resume(self) -> None:
         # Shown again after the too-small notice covered it: ticks left it alone meanwhile,
         # and its points since then wait in the store for the next one.
-        snap = self.app.snapshot
+        snap = self.vapor.snapshot
         if self._covered and snap is not None and self.job is not None:
             self._covered = False
             self.apply_snapshot(Snapshot(snap.jobs, snap.now, {}, True, {}))
-            self.app.request_tick()
+            self.vapor.request_tick()
 
     def on_resize(self) -> None:
         if self.job is not None:
-            self._render_job(self.job, self.app.snapshot)
+            self._render_job(self.job, self.vapor.snapshot)
 
     # --- data -----------------------------------------------------------------------------
 
@@ -145,16 +148,16 @@ class JobDetailScreen(JobActions, Screen[None]):
         """Colours changed (a new theme): render every text again."""
         self._texts.clear()
         if self.job is not None:
-            self._render_job(self.job, self.app.snapshot)
+            self._render_job(self.job, self.vapor.snapshot)
 
     def _mount_chart(self, job: Job) -> None:
-        chart = MetricChart(job.total_steps, ascii_only=self.app.glyphs.ascii, id="chart")
+        chart = MetricChart(job.total_steps, ascii_only=self.vapor.glyphs.ascii, id="chart")
         chart.colourless = no_color()
         chart.display = False
         self.mount(chart, after=self.query_one("#chart-placeholder"))
 
     def _render_job(self, job: Job, snap: Snapshot | None) -> None:
-        g = self.app.glyphs
+        g = self.vapor.glyphs
         c = job.config
         badge = g.badge(job.status).markup
         reason = f"  [dim]{plain(job.reason)}[/dim]" if job.reason else ""
@@ -207,7 +210,7 @@ class JobDetailScreen(JobActions, Screen[None]):
         chart = self._chart()
         if chart is None:
             return
-        g = self.app.glyphs
+        g = self.vapor.glyphs
         if not chart.smoothing:
             legend = "train"
         elif chart.colourless:
@@ -229,7 +232,7 @@ class JobDetailScreen(JobActions, Screen[None]):
     # --- keys -----------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.vapor.pop_screen()
 
     def _chart(self) -> MetricChart | None:
         charts = self.query(MetricChart)

@@ -6,15 +6,16 @@ from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from vapor_tui.core.config import JobConfig
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
+from vapor_tui.live.commands import Create, Delete
+from vapor_tui.live.tick import Snapshot
 from vapor_tui.present.text import count
-from vapor_tui.ui.messages import Snapshot
 from vapor_tui.ui.plain import plain
-from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
+from vapor_tui.ui.screens.base import JOB_ACTION_BINDINGS, LiveScreen
 from vapor_tui.ui.widgets.job_table import JobTable
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
@@ -32,7 +33,7 @@ def matches(job: Job, text: str) -> bool:
     return text in job.name.lower() or job.status.value.startswith(text) or text == str(job.id)
 
 
-class JobsScreen(JobActions, Screen[None]):
+class JobsScreen(LiveScreen):
     HELP_TITLE = "Jobs: keys"
     AUTO_FOCUS = "#jobs"
     HELP_EXTRA = (("enter", "Open the job: its chart, progress and ETA"),)
@@ -76,40 +77,40 @@ class JobsScreen(JobActions, Screen[None]):
             id="filter",
             compact=True,
         )
-        yield JobTable(self.app.glyphs, id="jobs")
+        yield JobTable(self.vapor.glyphs, id="jobs")
         yield Static("Opening the database…", id="empty")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(JobTable)
-        table.setup_columns(self.app.size.width)
+        table.setup_columns(self.vapor.size.width)
         if self._select_on_mount is not None:
             table.select_later(self._select_on_mount)
-        if self.app.snapshot is not None:
-            self.apply_snapshot(self.app.snapshot)
+        if self.vapor.snapshot is not None:
+            self.apply_snapshot(self.vapor.snapshot)
 
     def on_screen_resume(self) -> None:
-        if self.app.snapshot is not None and self.app.snapshot.jobs is not self._jobs:
-            self.apply_snapshot(self.app.snapshot)
-        elif self.app.snapshot is not None:
-            self._show(self.app.snapshot)
+        if self.vapor.snapshot is not None and self.vapor.snapshot.jobs is not self._jobs:
+            self.apply_snapshot(self.vapor.snapshot)
+        elif self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)
 
     def on_resize(self) -> None:
         table = self.query_one(JobTable)
-        if table.setup_columns(self.app.size.width) and self.app.snapshot is not None:
-            self._show(self.app.snapshot)
-        elif self.app.snapshot is not None:
-            self._update_topbar(self.app.snapshot)  # what fits on the top line changed
+        if table.setup_columns(self.vapor.size.width) and self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)
+        elif self.vapor.snapshot is not None:
+            self._update_topbar(self.vapor.snapshot)  # what fits on the top line changed
 
     # --- data -----------------------------------------------------------------------------
 
     def redraw_all(self) -> None:
         """Colours changed (a new theme): rebuild every row."""
         table = self.query_one(JobTable)
-        table.setup_columns(self.app.size.width, force=True)
+        table.setup_columns(self.vapor.size.width, force=True)
         self._summary = ""
-        if self.app.snapshot is not None:
-            self._show(self.app.snapshot)
+        if self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)
 
     def apply_snapshot(self, snap: Snapshot) -> None:
         self._jobs = snap.jobs
@@ -137,7 +138,7 @@ class JobsScreen(JobActions, Screen[None]):
         counts = {s: 0 for s in JobStatus}
         for job in snap.jobs:
             counts[job.status] += 1
-        g = self.app.glyphs
+        g = self.vapor.glyphs
         sep = f" {g.sep} "
         total = count(len(snap.jobs), "job")
         words = sep.join([total] + [f"{counts[s]} {s}" for s in JobStatus if counts[s]])
@@ -147,14 +148,16 @@ class JobsScreen(JobActions, Screen[None]):
         if self.filter_text:
             shown = f"  {g.sep}  filter: “{self.filter_text}”"
             notes.append((plain(shown), shown))
-        if getattr(self.app.store, "readonly", False):
+        store = self.vapor.store
+        if store is not None and store.readonly:
             notes.append(("  [b $warning]read-only: viewing only[/]", "  read-only: viewing only"))
-        if self.app.problem:
-            notes.append((f"  [b $error]{plain(self.app.problem)}[/]", f"  {self.app.problem}"))
-        target = getattr(self.app.store, "target", "") if self.app.store else ""
+        problem = self.vapor.live.problem
+        if problem:
+            notes.append((f"  [b $error]{plain(problem)}[/]", f"  {problem}"))
+        target = store.target if store is not None else ""
         where = (f"  [dim]{plain(target)}[/dim]", f"  {target}")
         # Narrow terminals: the database path goes first, then the counts shrink to symbols.
-        room = self.app.size.width - 2
+        room = self.vapor.size.width - 2
         text = ""
         for counts_text, tail in ((words, [where]), (words, []), (symbols, [])):
             parts = [("[b]vapor-tui[/b]  ", "vapor-tui  "), (counts_text, counts_text)]
@@ -195,10 +198,14 @@ class JobsScreen(JobActions, Screen[None]):
             self._select_on_mount = job_id
             return
         self.query_one(JobTable).select_later(job_id)
-        snap = self.app.snapshot
+        snap = self.vapor.snapshot
         # A covered screen catches up when it shows again (repainting it now would resend the
         # whole terminal).
-        if snap is not None and snap.job(job_id) is not None and self in self.app.visible_screens():
+        if (
+            snap is not None
+            and snap.job(job_id) is not None
+            and self in self.vapor.visible_screens()
+        ):
             self._show(snap)
 
     @on(JobTable.Selected)
@@ -210,17 +217,17 @@ class JobsScreen(JobActions, Screen[None]):
     def action_open(self) -> None:
         job = self.selected_job()
         if job is not None:
-            self.app.open_detail(job.id)
+            self.vapor.open_detail(job.id)
 
     def action_new(self) -> None:
         from vapor_tui.ui.screens.new_job import NewJobScreen
 
-        def created(result) -> None:
+        def created(result: tuple[JobConfig, bool] | None) -> None:
             if result is not None:
                 config, start = result
-                self.app.act("create", config=config, start=start)
+                self.vapor.submit(Create(config, start))
 
-        self.app.push_screen(NewJobScreen(), created)
+        self.vapor.push_screen(NewJobScreen(), created)
 
     def action_delete(self) -> None:
         from vapor_tui.ui.screens.confirm import ConfirmScreen
@@ -234,9 +241,9 @@ class JobsScreen(JobActions, Screen[None]):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                self.app.act("delete", job_id)
+                self.vapor.submit(Delete(job_id))
 
-        self.app.push_screen(ConfirmScreen(f"Delete #{job.id} {job.name}?", detail), done)
+        self.vapor.push_screen(ConfirmScreen(f"Delete #{job.id} {job.name}?", detail), done)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":  # in the footer only while there is a filter to clear
@@ -259,16 +266,16 @@ class JobsScreen(JobActions, Screen[None]):
         self.filter_text = ""
         self.query_one(JobTable).focus()
         self.refresh_bindings()
-        if self.app.snapshot is not None:
-            self._show(self.app.snapshot)
+        if self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         if bool(self.filter_text) != bool(event.value):
             self.refresh_bindings()
         self.filter_text = event.value
-        if self.app.snapshot is not None:
-            self._show(self.app.snapshot)
+        if self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:

@@ -17,6 +17,7 @@ from vapor_tui.core.config import (
     Schedule,
     new_seed,
 )
+from vapor_tui.ui.screens.base import VaporScreen
 from vapor_tui.ui.widgets.form_fields import FormSelect, TickBox
 
 # (field, label, default text) for the text inputs, in form order.
@@ -74,7 +75,11 @@ def build_config(values: dict[str, str]) -> tuple[JobConfig | None, dict[str, st
         return None, {exc.field: exc.message}
 
 
-class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
+FormResult = tuple[JobConfig, bool] | None
+
+
+# ModalScreen first: Textual takes a screen's CSS type names from its first base only.
+class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
     HELP_TITLE = "New job: keys"
     AUTO_FOCUS = "#field-name"
     BINDINGS = [
@@ -108,7 +113,7 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
                                 allow_blank=False,
                                 id=f"field-{field}",
                                 compact=True,
-                                ascii_only=self.app.glyphs.ascii,
+                                ascii_only=self.vapor.glyphs.ascii,
                             )
                         else:
                             label, default = texts[field]
@@ -132,7 +137,7 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
             with Horizontal(id="form-buttons"):
                 yield Button("Create", variant="primary", id="create", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-            sep = self.app.glyphs.sep
+            sep = self.vapor.glyphs.sep
             yield Static(
                 f"[dim]enter creates {sep} tab moves {sep} space opens a list "
                 f"{sep} esc cancels[/dim]",
@@ -148,7 +153,7 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
 
     def _fit(self) -> None:
         fields = self.query_one("#form-fields")
-        fields.styles.max_height = max(3, self.app.size.height - self.CHROME_ROWS)
+        fields.styles.max_height = max(3, self.vapor.size.height - self.CHROME_ROWS)
 
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}

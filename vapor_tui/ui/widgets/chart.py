@@ -20,6 +20,7 @@ from textual_plotext import PlotextPlot
 
 from vapor_tui.core.buckets import ChartBase
 from vapor_tui.core.points import Points
+from vapor_tui.ui import compat
 from vapor_tui.ui.chart_axes import integer_ticks, linear_ticks, log_ticks, tick_labels
 from vapor_tui.ui.chart_data import METRIC_LABELS, ChartSeries
 from vapor_tui.ui.glyphs import theme_colour
@@ -142,9 +143,8 @@ class MetricChart(PlotextPlot):
     def _build(self, width: int, height: int) -> list[str]:
         plt = self.plt
         plt.clear_figure()
-        plt.plotsize(width, height)
-        plt._set_size(width, height)
-        plt.theme(self._get_plotext_theme_name(self.app.theme))
+        compat.plot_size(plt, width, height)
+        plt.theme(compat.plot_theme(self, self.app.theme))
         series = self.series
         total = max(1, series.total)
         plt.xlim(0, total)

@@ -1,0 +1,31 @@
+"""Opening the database for the app: a quick look first (the standard library only, so the first
+frame needs neither SQLAlchemy nor numpy), then the store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vapor_tui.core.clock import Clock
+from vapor_tui.core.job import Job
+
+if TYPE_CHECKING:
+    from vapor_tui.store.engine import Store
+
+
+def peek(db: str | None) -> tuple[Job, ...] | None:
+    """Every job as the file holds it now (not brought up to now), or None where there is
+    nothing to look at quickly; opening the store says what is wrong, if anything."""
+    from vapor_tui.store.peek import peek_jobs
+
+    jobs = peek_jobs(db)
+    return None if jobs is None else tuple(jobs)
+
+
+def open_live(db: str | None, clock: Clock) -> Store | str:
+    """The store, or the one line that says why it cannot be opened."""
+    from vapor_tui.store.engine import StoreError, open_store
+
+    try:
+        return open_store(db, clock=clock)
+    except StoreError as exc:
+        return str(exc)
