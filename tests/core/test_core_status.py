@@ -11,6 +11,7 @@ from vapor_tui.core.status import (
     Action,
     JobStatus,
     TransitionError,
+    conflicts,
     explain_refusal,
     next_status,
     reason_for,
@@ -135,3 +136,23 @@ def test_counts_in_words() -> None:
 
     assert [count(n, "job") for n in (0, 1, 2, 1500)] == ["0 jobs", "1 job", "2 jobs", "1,500 jobs"]
     assert count(1, "epoch") == "1 epoch" and count(3, "batch", "batches") == "3 batches"
+
+
+@pytest.mark.parametrize(
+    ("seen", "now", "action", "refused"),
+    [
+        (R, R, Action.STOP, False),  # nothing changed: the table decides
+        (R, SG, Action.STOP, True),  # a second stop would stop it at once: not what was asked
+        (R, SG, Action.FAIL, False),  # a stop and a fail do not conflict: it fails either way
+        (R, F, Action.STOP, True),
+        (Q, R, Action.START, True),
+        (Q, R, Action.FAIL, False),  # failed either way
+        (Q, S, Action.FAIL, True),
+        (SG, S, Action.FAIL, True),  # the clock ended the epoch first
+        (SG, S, Action.STOP, True),
+    ],
+)
+def test_a_change_meanwhile_conflicts_only_where_the_action_would_mean_something_else(
+    seen: JobStatus, now: JobStatus, action: Action, refused: bool
+) -> None:
+    assert conflicts(seen, now, action) is refused

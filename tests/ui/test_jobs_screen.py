@@ -295,14 +295,27 @@ async def test_conflicting_action_from_elsewhere_loses_and_says_why(make_app, ui
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
+        apply_action(ui_store, job.id, Action.STOP)  # another terminal stops it...
+        await pilot.press("x")  # ...as the user, who still sees it running, presses x
+        await settle(app, pilot)
+        assert get_job(ui_store, job.id).status is JobStatus.STOPPING  # not stopped at once
+        refused = [n for n in notes(app) if n.startswith("warning | Refused")]
+        assert refused and "changed from running to stopping" in refused[-1]
+
+
+async def test_a_fail_and_a_stop_from_elsewhere_do_not_conflict(make_app, ui_store, clock):
+    job = create_job(ui_store, config("failed anyway"), start=True)
+    clock.advance(30)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
         await pilot.press("f")  # the user sees "running" and is asked to confirm
         assert isinstance(app.screen, ConfirmScreen)
         apply_action(ui_store, job.id, Action.STOP)  # meanwhile another terminal stops it
         await pilot.press("y")
         await settle(app, pilot)
-        assert get_job(ui_store, job.id).status is JobStatus.STOPPING  # the stop won
-        refused = [n for n in notes(app) if n.startswith("warning | Refused")]
-        assert refused and "changed from running to stopping" in refused[-1]
+        assert get_job(ui_store, job.id).status is JobStatus.FAILED  # a stopping job fails too
+        assert not [n for n in notes(app) if "Refused" in n]
 
 
 def footer_shown(app) -> dict[str, str]:

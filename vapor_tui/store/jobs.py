@@ -7,7 +7,14 @@ from sqlalchemy import func, select
 from vapor_tui.core.catchup import stop_step
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.job import Job
-from vapor_tui.core.status import Action, JobStatus, TransitionError, next_status, reason_for
+from vapor_tui.core.status import (
+    Action,
+    JobStatus,
+    TransitionError,
+    conflicts,
+    next_status,
+    reason_for,
+)
 
 from .catchup import catch_up
 from .convert import config_values, job_from_row
@@ -90,7 +97,7 @@ def apply_action(
         if row is None:
             raise JobNotFound(job_id)
         job = job_from_row(row)
-        if expected is not None and job.status is not JobStatus(expected):
+        if expected is not None and conflicts(JobStatus(expected), job.status, action):
             raise TransitionError(
                 job.id,
                 job.name,
