@@ -46,10 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        message = user_message(exc)
-        if message is None:
+        why = user_message(exc)
+        if why is None:
             raise
-        click.echo(f"vapor-tui: error: {message}", err=True)
+        click.echo(f"vapor-tui: error: {why}", err=True)
         return EXIT_USAGE
     return rv if isinstance(rv, int) else 0
 

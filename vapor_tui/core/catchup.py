@@ -69,6 +69,6 @@ def plan(
         target,
         end_action,
         end_status,
-        started_at + sim.time_at(target),
+        started_at + float(sim.time_at(target)),
         reason,
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
@@ -54,9 +56,10 @@ class Points:
     def last_step(self) -> int:
         return int(self.step[-1]) if len(self) else 0
 
-    def rows(self):
+    def rows(self) -> Iterator[tuple[Any, ...]]:
         """Plain tuples in COLUMNS order, ready for an executemany."""
-        val = np.where(np.isnan(self.val_loss), None, self.val_loss).tolist()
+        # An object array with None where there is no validation: NULL in the database.
+        val = np.where(np.isnan(self.val_loss), None, self.val_loss).tolist()  # type: ignore[call-overload]
         return zip(
             self.step.tolist(),
             self.epoch.tolist(),

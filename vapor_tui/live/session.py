@@ -198,11 +198,11 @@ class ActionQueue:
         if self._busy:
             return None
         while self._waiting:
-            command = self._waiting.popleft()
+            command: Command | None = self._waiting.popleft()
             if isinstance(command, Act):
                 command = self._judged(command)
-                if command is None:
-                    continue  # a repeat of what this session already did
+            if command is None:
+                continue  # a repeat of what this session already did
             self._busy = True
             return command
         return None

@@ -31,7 +31,7 @@ class JobNotFound(LookupError):
 def create_job(store: Store, config: JobConfig, *, start: bool = False) -> Job:
     now = store.clock.now().timestamp()
     with store.write() as conn:
-        job_id = conn.execute(
+        key = conn.execute(
             jobs_table.insert().values(
                 **config_values(config),
                 source="simulator",
@@ -41,7 +41,9 @@ def create_job(store: Store, config: JobConfig, *, start: bool = False) -> Job:
                 steps_done=0,
                 version=0,
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert key is not None
+        job_id = key[0]
     if start:
         return apply_action(store, job_id, Action.START)
     return get_job(store, job_id)

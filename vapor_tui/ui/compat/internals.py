@@ -28,7 +28,7 @@ def set_static_content(static: Static, content: object, visual: Visual) -> bool:
     if not _textual_fits() or not hasattr(static, "_Static__visual"):
         return False
     static._Static__content = content  # type: ignore[attr-defined]
-    static._Static__visual = visual  # type: ignore[attr-defined]
+    static._Static__visual = visual
     return True
 
 

@@ -15,6 +15,7 @@ Once a release fixes one, delete its part here (`test_compat.py` fails on that r
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from textual.app import App
 from textual.command import CommandPalette
@@ -33,7 +34,7 @@ def guard_paging() -> bool:
     return True
 
 
-def open_palette(app: App[object]) -> None:
+def open_palette(app: App[Any]) -> None:
     if not app.use_command_palette:
         return
     if not any(isinstance(screen, CommandPalette) for screen in app.screen_stack):

@@ -53,8 +53,8 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
             if name not in keys:
                 keys.append(name)
         taken |= layer_keys
-    for keys, label in screen.HELP_EXTRA if isinstance(screen, VaporScreen) else ():
-        rows[1].setdefault(label, []).append(keys)
+    for extra, label in screen.HELP_EXTRA if isinstance(screen, VaporScreen) else ():
+        rows[1].setdefault(label, []).append(extra)
     # The screen's own keys first, then the app's.
     merged: dict[str, list[str]] = {}
     for label, keys in [*rows[1].items(), *rows[0].items(), *rows[2].items()]:

@@ -30,6 +30,7 @@ TEXT_FIELDS = (
     ("seed", "Seed", None),
     ("step_seconds", "Seconds per step", "0.5"),
 )
+TEXT_NAMES = frozenset(f for f, _, _ in TEXT_FIELDS)
 SELECT_FIELDS = (
     ("model", "Model", KNOWN_MODELS, KNOWN_MODELS[0]),
     ("schedule", "Schedule", tuple(s.value for s in Schedule), Schedule.COSINE.value),
@@ -99,6 +100,7 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
     def compose(self) -> ComposeResult:
         selects = {f: (label, options, default) for f, label, options, default in SELECT_FIELDS}
         texts = {f: (label, default) for f, label, default in TEXT_FIELDS}
+        default: str | None
         with Vertical(id="form-box", classes="dialog"):
             yield Static("[b]New job[/b]", id="form-title")
             with VerticalScroll(id="form-fields"):
@@ -158,7 +160,11 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for field in ORDER:
-            widget = self.query_one(f"#field-{field}")
+            widget: Input | FormSelect = (
+                self.query_one(f"#field-{field}", Input)
+                if field in TEXT_NAMES
+                else self.query_one(f"#field-{field}", FormSelect)
+            )
             out[field] = str(widget.value) if widget.value is not None else ""
         return out
 

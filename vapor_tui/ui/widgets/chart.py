@@ -149,7 +149,7 @@ class MetricChart(PlotextPlot):
         total = max(1, series.total)
         plt.xlim(0, total)
         xticks = integer_ticks(total, max(1, (width - 8) // 14))
-        plt.xticks(xticks, tick_labels(xticks))
+        plt.xticks([float(t) for t in xticks], tick_labels(xticks))
         x, y = series.envelope()
         # plotext cannot lay out a log axis with nothing on it: linear until there is data.
         log = self.log_y and len(x) > 0

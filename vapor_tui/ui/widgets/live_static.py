@@ -23,7 +23,7 @@ class LiveStatic(Static):
             return
         old = [self.render_line(y) for y in range(height)]
         visual = visualize(self, content, markup=self._render_markup)
-        if visual.get_height(self.styles, width) != height:
+        if visual.get_height(self.styles, width) != height:  # type: ignore[arg-type]
             super().update(content, layout=True)  # it wraps differently now: lay out again
             return
         # Textual's Static keeps these private; set them without its whole-widget refresh.
