@@ -82,8 +82,7 @@ def test_import_linter_contracts_pass() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = " ".join(proc.stdout.split())  # long names are wrapped
     for contract in (
-        "layers: the command line, the UI, the application layer and presentation, the store, "
-        "core",
+        "layers: the command line, the UI, the application layer and presentation, the store, core",
         "no import cycles between sibling modules, at any depth",
         "the UI reaches the store only through the application layer",
         "core imports neither textual, sqlmodel nor sqlalchemy",
