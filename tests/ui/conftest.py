@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TypeVar
 
 import pytest
-from textual.message import Message
-from textual.notifications import Notify
 
+from tests.support.recorder import Repaints, forget, messages, notes, recorded
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.store.engine import open_store
 from vapor_tui.ui.app import VaporApp
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-M = TypeVar("M", bound=Message)
 
 
 @pytest.fixture
@@ -30,27 +27,6 @@ def ui_store(tmp_path, clock):
     store.close()
 
 
-# app -> every message posted while it ran under Pilot (run_test's message_hook)
-_MESSAGES: dict[int, list[Message]] = {}
-
-
-def recorded(app: VaporApp) -> VaporApp:
-    """The app, with every message posted while it runs under Pilot recorded for `messages`."""
-    seen = _MESSAGES.setdefault(id(app), [])
-    run_test = app.run_test
-
-    def run_test_recorded(*args, **kwargs):
-        kwargs.setdefault("message_hook", seen.append)
-        return run_test(*args, **kwargs)
-
-    app.run_test = run_test_recorded  # type: ignore[method-assign]
-    return app
-
-
-def messages(app: VaporApp, kind: type[M]) -> list[M]:
-    return [m for m in _MESSAGES.get(id(app), []) if isinstance(m, kind)]
-
-
 @pytest.fixture
 def make_app(ui_store, clock):
     def factory(**kwargs) -> VaporApp:
@@ -58,7 +34,7 @@ def make_app(ui_store, clock):
         return recorded(VaporApp(store=ui_store, clock=clock, **kwargs))
 
     yield factory
-    _MESSAGES.clear()
+    forget()
 
 
 def config(name: str = "run", **kwargs) -> JobConfig:
@@ -79,14 +55,6 @@ async def tick(app: VaporApp, pilot) -> None:
     await settle(app, pilot)
 
 
-def notes(app: VaporApp) -> list[str]:
-    """Every toast shown so far, as 'severity | title | message'."""
-    return [
-        f"{n.severity} | {n.title} | {n.message}"
-        for n in (m.notification for m in messages(app, Notify))
-    ]
-
-
 def static_text(widget) -> str:
     """The plain text a Static shows (Rich renderables included)."""
     import io
@@ -101,3 +69,6 @@ def static_text(widget) -> str:
         return Content.from_markup(content).plain + "\n"
     console.print(content)
     return console.export_text()
+
+
+__all__ = ["Repaints", "messages", "notes", "recorded"]

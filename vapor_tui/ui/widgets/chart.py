@@ -59,8 +59,6 @@ class MetricChart(PlotextPlot):
         self._lines: list[str] = []
         self._strips: list[Strip] = []
         self._built_size = Size(0, 0)
-        self.frames_built = 0  # how many times plotext built a frame (tests and benchmark read it)
-        self.lines_sent = 0  # how many lines were marked for repaint
 
     # --- data and options -----------------------------------------------------------------
 
@@ -123,7 +121,6 @@ class MetricChart(PlotextPlot):
             self._strips = [self._to_strip(line, width) for line in lines]
             self._lines = lines
             self._built_size = self.size
-            self.lines_sent += len(lines)
             self.refresh()
             return
         regions = []
@@ -136,7 +133,6 @@ class MetricChart(PlotextPlot):
             if span is not None:
                 regions.append(Region(span[0], y, span[1] - span[0], 1))
         self._lines = lines
-        self.lines_sent += len(regions)
         if regions:
             self.refresh(*regions)
 
@@ -186,7 +182,6 @@ class MetricChart(PlotextPlot):
             plt.scatter(
                 vx.tolist(), vy.tolist(), marker="o" if self.ascii_only else "◆", color=validation
             )
-        self.frames_built += 1
         try:
             text = plt.build()
         except Exception as exc:  # a charting library's corner case must not end the app

@@ -86,7 +86,6 @@ class JobTable(ScrollView, can_focus=True):
         # The job the cursor goes to at the next sync that shows it: the one it was on before
         # the columns were rebuilt, or one just created or opened elsewhere.
         self._select_next: int | None = None
-        self.cells_updated = 0  # read by tests: how many cells a sync touched
 
     # --- what the screen asks ------------------------------------------------------------
 
@@ -189,7 +188,6 @@ class JobTable(ScrollView, can_focus=True):
 
     def _repaint_cells(self, cells: list[tuple[int, str]]) -> None:
         """Mark exactly these cells dirty, where they are on screen."""
-        self.cells_updated += len(cells)
         top = self.scroll_offset.y
         visible = range(top, top + max(0, self.size.height - HEADER_HEIGHT))
         for job_id, column in cells:
