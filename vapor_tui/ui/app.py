@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -306,6 +306,15 @@ class VaporApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, JobsScreen):
                 screen.select_later(job_id)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key no widget took. Typed straight after `n`, it was handed to the jobs screen
+        before the form opened over it (Textual passes keys on before the one before them is
+        handled): it is the form's, not one to drop."""
+        from vapor_tui.ui.screens.new_job import NewJobScreen
+
+        if isinstance(self.screen, NewJobScreen) and event.is_printable and event.character:
+            self.screen.type_early(event.character)
 
     def action_command_palette(self) -> None:
         compat.open_palette(self)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -149,6 +149,21 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
 
     def on_mount(self) -> None:
         self._fit()
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed straight after `n` reach the form before anything in it has focus: they
+        are the name's first letters, not keys to drop."""
+        if event.is_printable and event.character and self.focused is None:
+            self.type_early(event.character)
+            event.stop()
+
+    def type_early(self, text: str) -> None:
+        """Text typed before the form was ready for it, into the field being filled in."""
+        field = self.focused if isinstance(self.focused, Input) else None
+        if field is None:
+            field = self.query_one("#field-name", Input)
+            field.focus()
+        field.insert_text_at_cursor(text)
 
     def on_resize(self) -> None:
         self._fit()
