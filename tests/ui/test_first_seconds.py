@@ -135,3 +135,42 @@ async def test_someone_elses_start_meanwhile_is_still_a_conflict(make_app, ui_st
         await settle(app, pilot)
         refused = [n for n in notes(app) if "Refused" in n]
         assert refused and "changed from queued to running" in refused[-1]
+
+
+async def test_a_backlog_shows_the_jobs_as_they_are_now_before_it_is_written(
+    tmp_path, clock, opening_held
+):
+    """A 10,000 steps/s job left running 90 s with nothing open: before the store has opened
+    (let alone written 900,000 points), the rows show it where the clock says it is."""
+    from vapor_tui.core.catchup import project
+    from vapor_tui.ui.widgets.job_table import JobTable
+
+    fast = config("backlog", epochs=10, steps_per_epoch=100_000, step_seconds=0.0001)
+    db, (job, queued) = db_with(tmp_path, clock, fast, config("waiting"))
+    store = open_store(db, clock=clock)
+    apply_action(store, job.id, Action.START)
+    store.close()
+    clock.advance(90)
+    expected = project(get_job(open_store(db, clock=clock), job.id), clock.now())
+    assert 850_000 < expected.steps_done < 900_000
+    app = recorded(VaporApp(db, clock=clock, timer=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(
+            pilot, lambda: app.snapshot is not None and app.snapshot.job(job.id).steps_done > 0
+        )
+        assert app.store is None  # the store has not even opened
+        shown = app.snapshot.job(job.id)
+        assert (shown.steps_done, shown.last_loss) == (expected.steps_done, expected.last_loss)
+        row = next(r for r in rows_on_screen(app) if " backlog " in r)
+        assert f"{expected.last_loss:.4f}" in row and " 0%" not in row
+        burst(app, ["s", "s", "s"])  # start the queued one (newest: the cursor is on it), again
+        opening_held.set()
+        await settle(app, pilot, rounds=8)
+        assert get_job(app.store, queued.id).status is JobStatus.RUNNING
+        assert not [n for n in notes(app) if n.startswith("warning")], notes(app)
+        assert app.snapshot.job(job.id).steps_done >= expected.steps_done
+        assert app.screen.query_one(JobTable).selected_id == queued.id
+
+
+def rows_on_screen(app: VaporApp) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -41,6 +41,8 @@ class Live:
         self._token = 0
         self._newer: dict[int, Job] = {}  # job id -> this session's result, newer than _read
         self._deleted: set[int] = set()  # ids are never reused: a deleted one stays gone
+        # job id -> the job as the clock says it is now, until a read brings it up to now
+        self._projected: dict[int, Job] = {}
         self._last_error: str | None = None
 
     # --- following a job's points -------------------------------------------------------
@@ -65,12 +67,29 @@ class Live:
         self._read = jobs
         return self._show(Snapshot(self._visible(), now))
 
+    def project(self, now: datetime) -> Update | None:
+        """The running jobs shown as the clock says they are at `now`, computed, not read: for
+        the first frame of a database with a backlog, and while a long catch-up has not yet
+        written it (a job left running for an hour at 10,000 steps a second). A read from the
+        store replaces them."""
+        from vapor_tui.core.catchup import project
+
+        if self.snapshot is None:
+            return None
+        active = [job for job in self.snapshot.jobs if job.status.is_active]
+        if not active:
+            return None
+        for job in active:
+            self._projected[job.id] = project(job, now)
+        return self._show(Snapshot(self._visible(), now))
+
     def accept_tick(self, result: TickResult, shown: Collection[int]) -> Update:
         """A tick's result. Points and summaries go only to a follow request that is still the
         current one for its job and whose screen shows (`shown`): a covered screen catches up
         on the next tick after it shows again, from what it still holds."""
         self._read, self._version = result.jobs, result.version
         self.problem, self._last_error = None, None
+        self._projected.clear()
         points, bases = {}, {}
         for got in result.followed:
             current = self._follows.get(got.follow.job_id)
@@ -129,10 +148,10 @@ class Live:
         }
 
     def _visible(self) -> tuple[Job, ...]:
-        jobs = {job.id: job for job in self._read if job.id not in self._deleted}
-        jobs.update(
-            (job_id, job) for job_id, job in self._newer.items() if job_id not in self._deleted
-        )
+        jobs = {job.id: self._projected.get(job.id, job) for job in self._read}
+        jobs.update(self._newer)
+        for job_id in self._deleted:
+            jobs.pop(job_id, None)
         return tuple(sorted(jobs.values(), key=lambda job: job.id, reverse=True))
 
     def _show(self, snap: Snapshot) -> Update:

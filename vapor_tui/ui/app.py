@@ -25,6 +25,7 @@ from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
     ActionDone,
     Peeked,
+    Projected,
     StoreFailed,
     StoreOpened,
     TickDone,
@@ -148,13 +149,19 @@ class VaporApp(App[int]):
 
         jobs = peek(db)
         if jobs is not None:
-            # Paint the job list now; the full store (and its imports) comes next.
+            # Paint the job list now; the full store (and its imports) comes next. Running jobs
+            # are then shown as the clock says they are (numpy, not needed for the list itself).
             self.post_message(Peeked(jobs, clock.now()))
+            if any(job.status.is_active for job in jobs):
+                self.post_message(Projected(clock.now()))
         opened = open_live(db, clock)
         self.post_message(StoreFailed(opened) if isinstance(opened, str) else StoreOpened(opened))
 
     def on_peeked(self, message: Peeked) -> None:
         self._show(self.live.accept_peek(message.jobs, message.now))
+
+    def on_projected(self, message: Projected) -> None:
+        self._show(self.live.project(message.now))
 
     def on_store_opened(self, message: StoreOpened) -> None:
         self.store = message.store
@@ -183,6 +190,10 @@ class VaporApp(App[int]):
     def on_tick_requested(self, _message: TickRequested) -> None:
         if self.store is not None and self.ticks.ask():
             self._tick(self.store, self.live.request())
+        elif self.store is not None:
+            # The last tick is still at work (a long catch-up): show running jobs as the
+            # clock says they are meanwhile.
+            self._show(self.live.project(self.clock.now()))
 
     @work(thread=True, group=TICK, exit_on_error=False)
     def _tick(self, store: Store, request: TickRequest) -> None:

@@ -25,6 +25,14 @@ class Peeked(Message):
 
 
 @dataclass
+class Projected(Message):
+    """Show running jobs as the clock says they are at `now` (before the store has brought
+    them up to now)."""
+
+    now: datetime
+
+
+@dataclass
 class StoreOpened(Message):
     store: Store
 

@@ -70,7 +70,9 @@ class JobTable(ScrollView, can_focus=True):
         self._rows: list[int] = []  # job ids, top to bottom
         self._index: dict[int, int] = {}  # job id -> row index
         self._cells: dict[int, dict[str, Text]] = {}
-        self._versions: dict[int, int] = {}  # the job version each row's cells were made from
+        # What each row's cells were made from: the job's version, and its step (a job shown as
+        # the clock says it is, before the store has written it, has moved on at one version).
+        self._versions: dict[int, tuple[int, int]] = {}
         self._strips: dict[tuple[int, bool], Strip] = {}  # (job id, cursor) -> its line
         # (job id, column, cursor) -> the cell's segments, padding included: a line is made
         # again from these, and only a changed cell is rendered again.
@@ -161,7 +163,7 @@ class JobTable(ScrollView, can_focus=True):
     def _update_cells(self, job: Job, now: datetime) -> list[tuple[int, str]]:
         """Bring a job's cells up to date; the (job, column) pairs that changed."""
         shown = self._cells.get(job.id)
-        if shown is not None and self._versions.get(job.id) == job.version:
+        if shown is not None and self._versions.get(job.id) == (job.version, job.steps_done):
             created = Text(age(job, now))  # all but the age stay while the job is unchanged
             if created == shown.get("created"):
                 return []
@@ -171,7 +173,7 @@ class JobTable(ScrollView, can_focus=True):
             model_width = self._widths.get("model", 18)
             cells = job_cells(job, now, self.glyphs, name_width, model_width)
         self._cells[job.id] = cells
-        self._versions[job.id] = job.version
+        self._versions[job.id] = (job.version, job.steps_done)
         if shown is None:
             return []
         changed = [c for c in self._columns if cells[c] != shown[c]]
