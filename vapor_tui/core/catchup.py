@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from .change import stop_step
 from .clock import from_epoch
 from .job import Job
 from .simulator import Simulator
@@ -33,11 +34,6 @@ class Plan:
     @property
     def changes_anything(self) -> bool:
         return self.count > 0 or self.end_status is not None
-
-
-def stop_step(steps_done: int, steps_per_epoch: int, total: int) -> int:
-    """A graceful stop finishes the epoch in progress: the step it ends at."""
-    return min(total, max(1, math.ceil(steps_done / steps_per_epoch)) * steps_per_epoch)
 
 
 def plan(
@@ -120,3 +116,6 @@ def project(job: Job, now: datetime, chunk: int = 200_000) -> Job:
         reason=step.reason,
         finished_at=from_epoch(step.finished_at),
     )
+
+
+__all__ = ["Plan", "plan", "project", "stop_step"]

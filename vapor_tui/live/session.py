@@ -204,6 +204,7 @@ class ActionQueue:
     _waiting: deque[Command] = field(default_factory=deque)
     _busy: bool = False
     _changes: dict[int, list[_Change]] = field(default_factory=dict)
+    _early: bool = True  # whether the store's early path may still be tried
 
     def submit(self, command: Command) -> None:
         self._waiting.append(command)
@@ -225,6 +226,24 @@ class ActionQueue:
             self._busy = True
             return command
         return None
+
+    def next_early(self) -> Act | None:
+        """While the store opens: the next command, if it is one the store's early path may
+        carry out (an action on a job the user saw queued); None to wait for the store."""
+        if self._busy or not self._early or not self._waiting:
+            return None
+        head = self._waiting[0]
+        if not isinstance(head, Act) or head.seen is not JobStatus.QUEUED:
+            return None
+        command = self.next()
+        assert command is None or isinstance(command, Act)
+        return command
+
+    def declined(self, command: Command) -> None:
+        """The early path could not carry it out: it waits for the store, first in line, and
+        the early path is not tried again."""
+        self._waiting.appendleft(command)
+        self._busy, self._early = False, False
 
     def finished(self, outcome: Outcome | None) -> None:
         """The command in progress ended (None: it failed unexpectedly)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from vapor_tui.core.catchup import stop_step
+from vapor_tui.core.change import status_change
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import (
@@ -12,8 +12,6 @@ from vapor_tui.core.status import (
     JobStatus,
     TransitionError,
     conflicts,
-    next_status,
-    reason_for,
 )
 
 from .catchup import catch_up
@@ -108,23 +106,10 @@ def apply_action(
                 f"it changed from {JobStatus(expected)} to {job.status} before this {action} "
                 "arrived (another instance, the command line, or the clock got there first)",
             )
-        new_status = next_status(job.status, action)
-        if new_status is None or action is Action.COMPLETE:
+        values = status_change(job, action, now.timestamp(), reason)
+        if values is None:
             raise TransitionError(job.id, job.name, job.status, action)
-        values: dict = {
-            "status": new_status.value,
-            "reason": reason if reason is not None else reason_for(job.status, action),
-            "version": jobs_table.c.version + 1,
-        }
-        now_s = now.timestamp()
-        if action is Action.START:
-            values["started_at"] = now_s
-        elif new_status is JobStatus.STOPPING:
-            values["stop_at_step"] = stop_step(
-                job.steps_done, job.config.steps_per_epoch, job.total_steps
-            )
-        if new_status.is_final:
-            values["finished_at"] = now_s
+        values["version"] = jobs_table.c.version + 1
         # Still compare-and-set: on a server database the row lock is the guard, on SQLite the
         # write lock taken by BEGIN IMMEDIATE is; the WHERE makes the intent explicit in both.
         result = conn.execute(
@@ -134,7 +119,7 @@ def apply_action(
         )
         if result.rowcount != 1:
             raise TransitionError(job.id, job.name, job.status, action, "another process won")
-    if new_status is JobStatus.STOPPING:
+    if values["status"] == JobStatus.STOPPING.value:
         # The epoch may already be over (a stop right at its end): settle it now.
         catch_up(store, now, [job_id])
     return get_job(store, job_id)

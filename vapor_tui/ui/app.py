@@ -8,6 +8,7 @@ what it says.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
@@ -17,13 +18,15 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from vapor_tui.core.clock import Clock, SystemClock
-from vapor_tui.live.commands import Cloned, Command, Created
+from vapor_tui.core.job import Job
+from vapor_tui.live.commands import Act, Cloned, Command, Created
 from vapor_tui.live.session import ActionQueue, Live, TickGate, Update
 from vapor_tui.live.tick import Snapshot, TickRequest, TickResult, TickTrouble
 from vapor_tui.ui import compat
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
     ActionDone,
+    EarlyDeclined,
     Peeked,
     Projected,
     StoreFailed,
@@ -34,6 +37,7 @@ from vapor_tui.ui.messages import (
 from vapor_tui.ui.notices import Notice, lifecycle_notice, outcome_notice
 from vapor_tui.ui.screens.base import LiveScreen
 from vapor_tui.ui.size import MIN_HEIGHT, MIN_WIDTH
+from vapor_tui.ui.startup import Quiet, open_in_background
 
 if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
@@ -79,6 +83,7 @@ class VaporApp(App[int]):
         ascii_only: bool = False,
         theme: str | None = None,
         timer: bool = True,
+        peeked: tuple[Job, ...] | None = None,
     ) -> None:
         from vapor_tui.ui.terminal import no_color
 
@@ -100,6 +105,8 @@ class VaporApp(App[int]):
         self.ticks = TickGate()
         self.actions = ActionQueue()
         self._uninstall_signals: Callable[[], None] | None = None
+        self._peeked = peeked  # the job list read before the app started, for its first frame
+        self.quiet = Quiet()
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -127,13 +134,19 @@ class VaporApp(App[int]):
         self._uninstall_signals = signals.install(self.exit, lambda: compat.driver_of(self))
         self._theme_changed()
         self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed())
+        if self._peeked is not None:
+            self._show(self.live.accept_peek(self._peeked, self.clock.now()))
         self.push_screen(JobsScreen())
         if self.watch_id is not None:
             # Straight to the job: the jobs screen beneath is never painted (it was painted,
             # fully, three or four times before, about 45 KB over an SSH link).
             self.open_detail(self.watch_id)
+        self.call_after_refresh(self.quiet.first_frame.set)
         if self.store is None:
-            self._open_store(self.db, self.clock)
+            opener = partial(
+                open_in_background, self.post_message, self.db, self.clock, self._peeked, self.quiet
+            )
+            self.run_worker(opener, thread=True, group=OPEN, exit_on_error=False)
         else:
             self._store_ready()
 
@@ -142,20 +155,6 @@ class VaporApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, LiveScreen):
                 screen.redraw_all()
-
-    @work(thread=True, group=OPEN, exit_on_error=False)
-    def _open_store(self, db: str | None, clock: Clock) -> None:
-        from vapor_tui.live.opening import open_live, peek
-
-        jobs = peek(db)
-        if jobs is not None:
-            # Paint the job list now; the full store (and its imports) comes next. Running jobs
-            # are then shown as the clock says they are (numpy, not needed for the list itself).
-            self.post_message(Peeked(jobs, clock.now()))
-            if any(job.status.is_active for job in jobs):
-                self.post_message(Projected(clock.now()))
-        opened = open_live(db, clock)
-        self.post_message(StoreFailed(opened) if isinstance(opened, str) else StoreOpened(opened))
 
     def on_peeked(self, message: Peeked) -> None:
         self._show(self.live.accept_peek(message.jobs, message.now))
@@ -253,18 +252,38 @@ class VaporApp(App[int]):
 
     # --- actions --------------------------------------------------------------------------
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.quiet.touch(self.actions.pending)
+        await super().on_event(event)
+
     def submit(self, command: Command) -> None:
         """Carry out a user action, after those asked for before it (and, while the database
         opens, as soon as it is open). The result comes back as ActionDone."""
         self.actions.submit(command)
+        self.quiet.touch(self.actions.pending)
         self._next_action()
 
     def _next_action(self) -> None:
         if self.store is None:
+            early = self.actions.next_early()
+            if early is not None:
+                self._act_early(self.db, early, self.clock)
             return
         command = self.actions.next()
         if command is not None:
             self._act(self.store, command)
+
+    @work(thread=True, group=ACTIONS, exit_on_error=False)
+    def _act_early(self, db: str | None, command: Act, clock: Clock) -> None:
+        from vapor_tui.live.opening import early
+
+        outcome = early(db, command, clock)
+        self.post_message(ActionDone(outcome) if outcome else EarlyDeclined(command))
+
+    def on_early_declined(self, message: EarlyDeclined) -> None:
+        self.actions.declined(message.command)
+        self._next_action()
 
     @work(thread=True, group=ACTIONS, exit_on_error=False)
     def _act(self, store: Store, command: Command) -> None:
@@ -275,6 +294,7 @@ class VaporApp(App[int]):
     def on_action_done(self, message: ActionDone) -> None:
         outcome = message.outcome
         self.actions.finished(outcome)
+        self.quiet.touch(self.actions.pending)
         notice = outcome_notice(outcome)
         if notice is not None:
             self.show_notice(notice)

@@ -22,8 +22,13 @@ def run_app(
     if ascii_only is None:
         ascii_only = not locale_is_utf8()
 
+    from vapor_tui.live.opening import peek
     from vapor_tui.ui.app import VaporApp
 
-    app = VaporApp(db, refresh=refresh, watch=watch, ascii_only=ascii_only, theme=theme)
+    # A quick look at the file with the standard library, so that the first frame has the rows.
+    jobs = peek(db)
+    app = VaporApp(
+        db, refresh=refresh, watch=watch, ascii_only=ascii_only, theme=theme, peeked=jobs
+    )
     app.run()
     return app.return_code or 0

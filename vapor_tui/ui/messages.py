@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from vapor_tui.core.job import Job
-from vapor_tui.live.commands import Outcome
+from vapor_tui.live.commands import Act, Outcome
 from vapor_tui.live.tick import TickResult, TickTrouble
 
 if TYPE_CHECKING:
@@ -58,3 +58,10 @@ class TickDone(Message):
 @dataclass
 class ActionDone(Message):
     outcome: Outcome
+
+
+@dataclass
+class EarlyDeclined(Message):
+    """The store's early path could not carry this action out: it waits for the store."""
+
+    command: Act
