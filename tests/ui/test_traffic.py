@@ -13,6 +13,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from tests.support.pty_app import PtyApp
+from tests.support.tables import cell, row_cells
 from vapor_tui.store.jobs import create_job
 from vapor_tui.ui.screens.detail import JobDetailScreen
 from vapor_tui.ui.widgets.diff import changed_span
@@ -102,7 +103,7 @@ async def test_covered_screen_is_not_updated_until_it_is_shown_again(make_app, u
         await pilot.press("escape")
         await settle(app, pilot)
         assert repaints.calls > 0  # and it caught up on return
-        row = [str(getattr(c, "plain", c)) for c in table.get_row_at(0)]
+        row = row_cells(table, 0)
         assert row[4].strip().endswith("%") and not row[4].strip().endswith(" 0%")
 
 
@@ -149,10 +150,10 @@ async def test_rows_out_of_view_update_their_data_and_show_it_when_scrolled_to(
         await settle(app, pilot)
         table = app.screen.query_one(JobTable)
         oldest = str(jobs[0].id)
-        before = str(table.get_cell(oldest, "progress"))
+        before = cell(table, oldest, "progress")
         clock.advance(90)
         await tick(app, pilot)
-        after = str(table.get_cell(oldest, "progress"))
+        after = cell(table, oldest, "progress")
         assert after != before  # the data moved although the row is far below the window
         await pilot.press("end")  # to the last (oldest) job
         await settle(app, pilot)
@@ -175,13 +176,13 @@ async def test_the_painted_rows_show_each_changed_cell(make_app, ui_store, clock
         await settle(app, pilot)
         await pilot.press("down")  # the cursor on the second row
         table = app.screen.query_one(JobTable)
-        before = {job.id: str(table.get_cell(str(job.id), "loss")) for job in jobs}
+        before = {job.id: cell(table, job.id, "loss") for job in jobs}
         _screen_lines(app)  # every row rendered, so every render is cached
         clock.advance(7)
         await tick(app, pilot)
         lines = _screen_lines(app)
         for job in jobs:
-            loss = str(table.get_cell(str(job.id), "loss"))
+            loss = cell(table, job.id, "loss")
             assert loss != before[job.id] and "." in before[job.id]
             row = next(line for line in lines if f" paint{job.id - 1} " in line)
             assert loss in row and before[job.id] not in row, (row, loss)

@@ -23,6 +23,7 @@ from vapor_tui.live.commands import Act, Cloned, Command, Created
 from vapor_tui.live.session import ActionQueue, Live, TickGate, Update
 from vapor_tui.live.tick import Snapshot, TickRequest, TickResult, TickTrouble
 from vapor_tui.ui import compat
+from vapor_tui.ui.app_keys import APP_BINDINGS
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
     ActionDone,
@@ -36,41 +37,18 @@ from vapor_tui.ui.messages import (
 )
 from vapor_tui.ui.notices import Notice, lifecycle_notice, outcome_notice
 from vapor_tui.ui.screens.base import LiveScreen
-from vapor_tui.ui.size import MIN_HEIGHT, MIN_WIDTH
 from vapor_tui.ui.startup import Quiet, open_in_background
 
 if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
 
-QUIT_TEXT = "Quit"
 OPEN, TICK, ACTIONS = "open", "tick", "actions"  # worker groups
 
 
 class VaporApp(App[int]):
     CSS_PATH = "vapor.tcss"
     TITLE = "vapor-tui"
-    BINDINGS = [
-        Binding("q", "quit", "Quit", tooltip=QUIT_TEXT, id="app.quit"),
-        Binding(
-            "ctrl+q",
-            "quit",
-            "Quit",
-            tooltip=QUIT_TEXT,
-            show=False,
-            priority=True,
-            id="app.quit.ctrl_q",
-        ),
-        Binding(
-            "ctrl+c",
-            "quit",
-            "Quit",
-            tooltip=QUIT_TEXT,
-            show=False,
-            priority=True,
-            id="app.quit.ctrl_c",
-        ),
-        Binding("question_mark", "help", "Help", tooltip="This list of keys", id="app.help"),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(
         self,
@@ -360,20 +338,10 @@ class VaporApp(App[int]):
         self.exit(return_code=0)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        seen = set()
-        for _key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not active.enabled or not binding.show or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            node, action = active.node, binding.action
-            title = binding.description or action
-            seen.add(title)
-            yield SystemCommand(
-                title,
-                f"key: {self.get_key_display(binding)}",
-                lambda node=node, action=action: self.call_later(node.run_action, action),
-            )
+        from vapor_tui.ui.palette_commands import screen_commands
+
+        seen: set[str] = set()
+        yield from screen_commands(self, screen, seen)
         # Textual's own (theme, keys, screenshot...), but not a second "Quit".
         yield from (c for c in super().get_system_commands(screen) if c.title not in seen)
 
@@ -381,11 +349,6 @@ class VaporApp(App[int]):
         self.call_after_refresh(self.check_size)
 
     def check_size(self) -> None:
-        from vapor_tui.ui.screens.too_small import TooSmallScreen
+        from vapor_tui.ui.screens.too_small import fit_screen
 
-        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
-        showing = isinstance(self.screen, TooSmallScreen)
-        if small and not showing:
-            self.push_screen(TooSmallScreen())
-        elif not small and showing:
-            self.pop_screen()
+        fit_screen(self)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import Any
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -33,3 +35,14 @@ class TooSmallScreen(VaporScreen[None]):
             f"Terminal too small ({w}x{h}).\nvapor-tui needs at least {MIN_WIDTH}x{MIN_HEIGHT}."
             "\nEnlarge the window, or press q to quit."
         )
+
+
+def fit_screen(app: App[Any]) -> None:
+    """Cover the screens with this notice while the terminal is too small, and take it away
+    when it is large enough again."""
+    small = app.size.width < MIN_WIDTH or app.size.height < MIN_HEIGHT
+    showing = isinstance(app.screen, TooSmallScreen)
+    if small and not showing:
+        app.push_screen(TooSmallScreen())
+    elif not small and showing:
+        app.pop_screen()

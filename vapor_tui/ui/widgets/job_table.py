@@ -51,11 +51,15 @@ class JobTable(ScrollView, can_focus=True):
     ]
 
     class Highlighted(Message):
-        """The cursor is on another job (or on none)."""
+        """The cursor is on another job (or on none). Several waiting are one: the footer
+        follows the job the cursor is on now."""
 
         def __init__(self, job_id: int | None) -> None:
             super().__init__()
             self.job_id = job_id
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, JobTable.Highlighted)
 
     class Selected(Message):
         """Enter or a double click on a job."""
@@ -92,23 +96,8 @@ class JobTable(ScrollView, can_focus=True):
     # --- what the screen asks ------------------------------------------------------------
 
     @property
-    def row_count(self) -> int:
-        return len(self._rows)
-
-    @property
-    def cursor_row(self) -> int:
-        return self._cursor
-
-    @property
     def selected_id(self) -> int | None:
         return self._rows[self._cursor] if 0 <= self._cursor < len(self._rows) else None
-
-    def get_cell(self, job_id: int | str, column: str) -> Text:
-        return self._cells[int(job_id)][column]
-
-    def get_row_at(self, index: int) -> list[Text]:
-        cells = self._cells[self._rows[index]]
-        return [cells[c] for c in self._columns]
 
     def select_later(self, job_id: int) -> None:
         """Put the cursor on this job as soon as a sync shows it."""
