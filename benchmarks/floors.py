@@ -17,4 +17,7 @@ FLOORS: dict[str, Floor] = {
     "read_newest_ms": Floor("<=", 1.0),
     "read_all_numpy_s.1M": Floor("<=", 0.5),
     "peak_rss_mb.watch_1M": Floor("<=", 250),
+    # Issue 13: PostgreSQL beside SQLite.
+    "catchup_points_per_s.postgres": Floor(">=", 100_000),
+    "read_newest_ms.postgres": Floor("<=", 2.0),
 }

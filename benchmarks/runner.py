@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks import bench_inprocess, bench_terminal
+from benchmarks import bench_backends, bench_inprocess, bench_terminal
 from benchmarks.context import Context
 from benchmarks.modes import FULL, QUICK
 from benchmarks.report import markdown_table, text_table
@@ -43,6 +43,7 @@ GROUPS = {
     "tick": bench_inprocess.bench_tick,
     "catchup": bench_inprocess.bench_catchup,
     "reads": bench_inprocess.bench_reads,
+    "backends": bench_backends.bench_backends,
 }
 
 

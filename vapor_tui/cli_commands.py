@@ -254,7 +254,7 @@ def demo_cmd(ctx: click.Context, db: str | None, no_tui: bool, **options) -> Non
     fill_demo(store)
     store.close()
     if no_tui:
-        click.echo(target)
+        click.echo(store.target)  # a URL without its password
         return
     _run_app(ctx, target, **options)
 

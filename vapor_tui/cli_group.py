@@ -59,6 +59,8 @@ def open_db(
     except StoreMissing as exc:
         raise UserError(f"no job with id {job_id}: {exc}") from exc
     ctx.call_on_close(store.close)
+    if store.warning:
+        click.echo(f"vapor-tui: warning: {store.warning}", err=True)
     if catch_up:
         up_to_now(store, reading)
     return store

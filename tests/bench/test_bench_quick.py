@@ -45,6 +45,14 @@ EXPECTED = {
     "read_newest_ms": ("<=", 1),
     "read_all_numpy_s.1M": ("<=", 0.5),
     "peak_rss_mb.watch_1M": ("<=", 250),
+    "catchup_points_per_s.sqlite": None,
+    "catchup_points_per_s.postgres": (">=", 100_000),
+    "read_newest_ms.sqlite": None,
+    "read_newest_ms.postgres": ("<=", 2),
+    "chart_open_read_ms.1M.sqlite": None,
+    "chart_open_read_ms.1M.postgres": None,
+    "time_to_chart_s.1M.sqlite": None,
+    "time_to_chart_s.1M.postgres": None,
 }
 # Bytes written while nothing changes can truly be zero; every other figure is a time, a size,
 # a rate or a ratio of things that happened, so it must be above zero.

@@ -117,7 +117,10 @@ class Live:
         new and worth a toast). The app tries again on the next tick."""
         new = trouble.error != self._last_error
         self._last_error = trouble.error
-        self.problem = "cannot update: " + trouble.error.split(": ")[-1]
+        if trouble.unreachable:  # the next tick tries again
+            self.problem = "cannot reach the database; retrying"
+        else:
+            self.problem = "cannot update: " + trouble.error.split(": ")[-1]
         if self.snapshot is None:
             return None, new
         old = self.snapshot

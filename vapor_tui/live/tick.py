@@ -71,6 +71,7 @@ class TickTrouble:
     what. The app keeps running and tries again on the next tick."""
 
     error: str
+    unreachable: bool = False  # the server does not answer (restarting, the network gone)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
     """Bring running jobs up to now, then read what the request needs. Runs on a worker thread,
     with everything it needs as arguments."""
     from vapor_tui.live.uptonow import bring_up_to_now
-    from vapor_tui.store.engine import StoreError
+    from vapor_tui.store.engine import StoreError, StoreUnreachable
     from vapor_tui.store.jobs import jobs_version, list_jobs
     from vapor_tui.store.points import read_points
     from vapor_tui.store.summary import read_chart_base
@@ -115,5 +116,5 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
                 with store.read() as conn:
                     followed.append(Followed(follow, base=read_chart_base(conn, follow.job_id)))
     except StoreError as exc:
-        return TickTrouble(str(exc))
+        return TickTrouble(str(exc), unreachable=isinstance(exc, StoreUnreachable))
     return TickResult(jobs, now, version, changed, tuple(followed))

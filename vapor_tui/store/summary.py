@@ -45,6 +45,11 @@ def upsert_summary(conn: Connection, job_id: int, points: Points, total_steps: i
         return f"{column} = point_summary.{column} + excluded.{column}"
 
     names = ("job_id", "bucket", *_COLUMNS)
+    if not sqlite:
+        from .server_write import upsert_summary_arrays
+
+        upsert_summary_arrays(conn, names, ", ".join(merge(c) for c in _COLUMNS), rows)
+        return
     sql = (
         f"INSERT INTO point_summary ({', '.join(names)}) VALUES ({', '.join([p] * len(names))}) "
         f"ON CONFLICT (job_id, bucket) DO UPDATE SET {', '.join(merge(c) for c in _COLUMNS)}"

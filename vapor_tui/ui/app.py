@@ -148,6 +148,8 @@ class VaporApp(App[int]):
         self.exit(return_code=2, message=f"vapor-tui: error: {message.error}")
 
     def _store_ready(self) -> None:
+        if self.store is not None and self.store.warning:  # SQLite on a network filesystem
+            self.notify(self.store.warning, title="Database", severity="warning", timeout=30)
         if self.use_timer:
             self.set_interval(self.refresh_seconds, self.request_tick, name="tick")
         self.request_tick()

@@ -151,6 +151,9 @@ class JobsScreen(LiveScreen):
         store = self.vapor.store
         if store is not None and store.readonly:
             notes.append(("  [b $warning]read-only: viewing only[/]", "  read-only: viewing only"))
+        if store is not None and store.warning:
+            note = "  SQLite on a network filesystem: use PostgreSQL"
+            notes.append((f"  [b $warning]{note.strip()}[/]", note))
         problem = self.vapor.live.problem
         if problem:
             notes.append((f"  [b $error]{plain(problem)}[/]", f"  {problem}"))
