@@ -14,6 +14,8 @@ from vapor_tui.store.early import act_on_queued
 from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import apply_action, create_job, get_job
 
+pytestmark = pytest.mark.sqlite_only  # the early path is for SQLite files only
+
 
 @pytest.mark.parametrize("action", [Action.START, Action.STOP, Action.FAIL])
 def test_it_writes_the_row_the_store_would(tmp_path, fake_clock, helpers, action):
