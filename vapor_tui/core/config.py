@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import secrets
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -49,6 +48,8 @@ class ConfigError(ValueError):
 
 
 def new_seed() -> int:
+    import secrets  # hashlib and all: not needed to paint the first frame
+
     return secrets.randbelow(2**31)
 
 

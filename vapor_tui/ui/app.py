@@ -37,7 +37,7 @@ from vapor_tui.ui.messages import (
 )
 from vapor_tui.ui.notices import Notice, lifecycle_notice, outcome_notice
 from vapor_tui.ui.screens.base import LiveScreen
-from vapor_tui.ui.startup import Quiet, open_in_background
+from vapor_tui.ui.startup import QUIET_S, Quiet, open_in_background
 
 if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
@@ -121,8 +121,16 @@ class VaporApp(App[int]):
             self.open_detail(self.watch_id)
         self.call_after_refresh(self.quiet.first_frame.set)
         if self.store is None:
+            # `watch ID` opens on a chart, which needs the store: no pause for a first key.
+            pause = 0.0 if self.watch_id is not None else QUIET_S
             opener = partial(
-                open_in_background, self.post_message, self.db, self.clock, self._peeked, self.quiet
+                open_in_background,
+                self.post_message,
+                self.db,
+                self.clock,
+                self._peeked,
+                self.quiet,
+                pause,
             )
             self.run_worker(opener, thread=True, group=OPEN, exit_on_error=False)
         else:

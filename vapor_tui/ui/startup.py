@@ -23,7 +23,7 @@ from vapor_tui.ui.messages import Peeked, Projected, StoreFailed, StoreOpened
 if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
 
-QUIET_S = 0.1  # no key for this long, and no action on its way: a quiet moment
+QUIET_S = 0.2  # no key for this long, and no action on its way: a quiet moment
 MOST_S = 0.5  # but the store is not put off longer than this after the first frame
 
 
@@ -61,6 +61,7 @@ def open_in_background(
     clock: Clock,
     peeked: tuple[Job, ...] | None,
     quiet: Quiet,
+    quiet_s: float = QUIET_S,
 ) -> None:
     """Run on a worker thread: the first frame's job list (unless read before the app
     started), then, at a quiet moment, running jobs as the clock says and the store."""
@@ -71,7 +72,7 @@ def open_in_background(
         jobs = peek(db)
         if jobs is not None:
             post(Peeked(jobs, clock.now()))
-    quiet.wait()
+    quiet.wait(quiet_s)
     if jobs is not None and any(job.status.is_active for job in jobs):
         post(Projected(clock.now()))
     opened: Store | str = open_live(db, clock)
