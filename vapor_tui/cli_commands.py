@@ -138,14 +138,15 @@ _action_command("fail", "Mark a job failed.")
 
 @cli.command("clone")
 @job_id_argument
+@click.option("--same-seed", is_flag=True, help="Keep the seed: the same curve, point for point.")
 @db_option
 @click.pass_context
-def clone_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
-    """Create a queued copy of a job's configuration and print its id."""
+def clone_cmd(ctx: click.Context, job_id: str, same_seed: bool, db: str | None) -> None:
+    """Create a queued copy of a job's configuration, with a new seed, and print its id."""
     from vapor_tui.live.commands import Cloned
 
     number = parse_job_id(job_id)
-    cloned = _execute(open_db(ctx, db, job_id=number), Clone(number))
+    cloned = _execute(open_db(ctx, db, job_id=number), Clone(number, same_seed))
     assert isinstance(cloned, Cloned)
     click.echo(cloned.job.id)
 
@@ -238,7 +239,14 @@ def _is_the_database(output: Path, target: str) -> bool:
 
 
 @cli.command("demo")
-@db_option
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH|URL",
+    default=None,
+    help="The database to fill (default: a new temporary file; $VAPOR_TUI_DB is not used, "
+    "so that a demo never fills your real database).",
+)
 @click.option("--no-tui", is_flag=True, help="Only fill the database and print its path.")
 @app_options
 @click.pass_context
@@ -246,8 +254,14 @@ def demo_cmd(ctx: click.Context, db: str | None, no_tui: bool, **options) -> Non
     """Fill a database (a fresh temporary one by default) with demo jobs and open the app on it."""
     from vapor_tui.demo import fill_demo
     from vapor_tui.store.engine import open_store
+    from vapor_tui.ui.launch import LaunchError, check_theme
 
+    try:  # before anything is created: a wrong theme leaves no demo database behind
+        check_theme(options.get("theme") or ctx.find_root().params.get("theme"))
+    except LaunchError as exc:
+        raise UserError(str(exc)) from exc
     target = _db(ctx, db)
+    temporary = target is None
     if target is None:
         target = str(Path(tempfile.mkdtemp(prefix="vapor-demo-")) / "demo.db")
     store = open_store(target)
@@ -256,7 +270,17 @@ def demo_cmd(ctx: click.Context, db: str | None, no_tui: bool, **options) -> Non
     if no_tui:
         click.echo(store.target)  # a URL without its password
         return
-    _run_app(ctx, target, **options)
+    if not temporary:
+        _run_app(ctx, target, **options)
+        return
+    # The top bar has no room for the path at 110 columns: a toast says it at the start, and
+    # a line on the way out says it again.
+    notice = f"Its database stays after you quit:\n{target}"
+    try:
+        _run_app(ctx, target, notice=notice, **options)
+    finally:
+        click.echo(f"The demo database is kept at {target}")
+        click.echo(f"Open it again with: vapor-tui --db {target}")
 
 
 @cli.command("watch")

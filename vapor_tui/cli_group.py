@@ -116,7 +116,8 @@ def app_options(f: Callable) -> Callable:
         "--theme",
         default=None,
         metavar="NAME",
-        help="A Textual theme, e.g. textual-light for a light terminal (default textual-dark).",
+        help="A Textual theme, e.g. textual-light for a light terminal (default: the one "
+        "last chosen in the app, else textual-dark).",
     )(f)
     f = click.option(
         "--ascii",

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import stat
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -283,7 +284,11 @@ def test_start_stop_fail_clone_delete(run_cli, new_db) -> None:
     assert jobs[int(b)].status is JobStatus.FAILED
     assert jobs[int(b)].reason == "marked failed by user"
     assert jobs[int(c)].status is JobStatus.QUEUED
-    assert jobs[int(c)].config == jobs[int(b)].config
+    assert jobs[int(c)].config.seed != jobs[int(b)].config.seed  # a new sample
+    assert replace(jobs[int(c)].config, seed=3) == jobs[int(b)].config
+    same = ok(run_cli("--db", db, "clone", "--same-seed", b)).strip()
+    shown = json.loads(ok(run_cli("--db", db, "show", same, "--json")))
+    assert shown["config"]["seed"] == 3
 
 
 # --- export --------------------------------------------------------------------------------

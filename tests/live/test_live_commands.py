@@ -25,13 +25,16 @@ def test_each_command_and_its_outcome(store, helpers):
     assert isinstance(created, Created) and created.job.status is JobStatus.RUNNING
     job_id = created.job.id
     cloned = execute(store, Clone(job_id))
-    assert isinstance(cloned, Cloned) and cloned.job.config == created.job.config
+    assert isinstance(cloned, Cloned) and cloned.job.config.name == created.job.config.name
+    assert cloned.job.config.seed != created.job.config.seed  # another sample of the run
+    same = execute(store, Clone(job_id, same_seed=True))
+    assert isinstance(same, Cloned) and same.job.config == created.job.config
     assert cloned.job.status is JobStatus.QUEUED and cloned.job.id != job_id
     acted = execute(store, Act(job_id, Action.STOP, JobStatus.RUNNING))
     assert isinstance(acted, Acted) and acted.job.status is JobStatus.STOPPING
     deleted = execute(store, Delete(cloned.job.id))
     assert deleted == Deleted(Delete(cloned.job.id), "made")
-    assert [j.id for j in list_jobs(store)] == [job_id]
+    assert [j.id for j in list_jobs(store)] == [same.job.id, job_id]
 
 
 def test_what_a_user_can_cause_comes_back_refused_with_the_reason(store, drive):

@@ -264,3 +264,18 @@ async def test_plot_theme_names_the_theme_textual_plotext_registered(make_app):
         await app.screen.mount(plot)
         await pilot.pause()
         assert compat.plot_theme(plot, app.theme) in themes
+
+
+async def test_a_toast_is_taken_down_only_through_textuals_privates():
+    assert not hasattr(App, "unnotify")  # no public way to take one toast down
+    from textual.notifications import Notification, Notify
+
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        shown = Notification("one", "t", "information", 30)
+        app.post_message(Notify(shown))
+        await pilot.pause()
+        assert shown in app._notifications
+        compat.drop_notification(app, shown)
+        await pilot.pause()
+        assert shown not in app._notifications

@@ -26,7 +26,12 @@ class Create:
 
 @dataclass(frozen=True, slots=True)
 class Clone:
+    """A new queued job like `job_id`: with a new seed (another sample of the run), or the
+    same one (`same_seed`: the same curve). `select`: the jobs screen's cursor goes to it."""
+
     job_id: int
+    same_seed: bool = False
+    select: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +103,8 @@ def execute(store: Store, command: Command) -> Outcome:
         match command:
             case Create(config, start):
                 return Created(command, create_job(store, config, start=start))
-            case Clone(job_id):
-                return Cloned(command, clone_job(store, job_id))
+            case Clone(job_id, same_seed):
+                return Cloned(command, clone_job(store, job_id, same_seed=same_seed))
             case Delete(job_id):
                 name = get_job(store, job_id).name
                 delete_job(store, job_id)

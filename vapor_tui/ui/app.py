@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -24,6 +25,7 @@ from vapor_tui.live.session import ActionQueue, Live, TickGate, Update
 from vapor_tui.live.tick import Snapshot, TickRequest, TickResult, TickTrouble
 from vapor_tui.ui import compat
 from vapor_tui.ui.app_keys import APP_BINDINGS
+from vapor_tui.ui.chart_options import ChartOptions
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
     ActionDone,
@@ -35,7 +37,7 @@ from vapor_tui.ui.messages import (
     TickDone,
     TickRequested,
 )
-from vapor_tui.ui.notices import Notice, lifecycle_notice, outcome_notice
+from vapor_tui.ui.notices import Notice, Toasts, as_events, outcome_notice
 from vapor_tui.ui.screens.base import LiveScreen
 from vapor_tui.ui.startup import QUIET_S, Quiet, open_in_background
 
@@ -62,6 +64,8 @@ class VaporApp(App[int]):
         theme: str | None = None,
         timer: bool = True,
         peeked: tuple[Job, ...] | None = None,
+        remember_theme: bool = False,
+        notice: str | None = None,
     ) -> None:
         from vapor_tui.ui.terminal import no_color
 
@@ -70,6 +74,9 @@ class VaporApp(App[int]):
         super().__init__(ansi_color=True if no_color() else None)
         if theme is not None:
             self.theme = theme
+        # A theme chosen in the app is saved for the next run (one given by --theme is not).
+        self.remember_theme = remember_theme
+        self.start_notice = notice  # a toast at the start (where the demo's database is)
         if ascii_only:
             self.add_class("-ascii")
         self.db = db
@@ -78,6 +85,8 @@ class VaporApp(App[int]):
         self.refresh_seconds = refresh
         self.watch_id = watch
         self.glyphs = Glyphs(ascii_only)
+        self.chart_options = ChartOptions()  # log, smoothing, metric, fit: kept for the session
+        self.toasts = Toasts(self)
         self.use_timer = timer
         self.live = Live()
         self.ticks = TickGate()
@@ -95,9 +104,20 @@ class VaporApp(App[int]):
             return "enter"
         return super().get_key_display(binding)
 
-    def notify(self, message: str, *, title: str = "", markup: bool = False, **kwargs: Any) -> None:
-        # Messages carry job names, which may look like markup: plain text unless asked.
-        super().notify(message, title=title, markup=markup, **kwargs)
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,  # messages carry job names, which may look like markup
+        key: object = None,
+    ) -> None:
+        """A toast; one posted again (or under the `key` of one showing) replaces it."""
+        self.toasts.post(
+            message, title=title, severity=severity, timeout=timeout, markup=markup, key=key
+        )
 
     def show_notice(self, notice: Notice) -> None:
         timeout = {} if notice.timeout is None else {"timeout": notice.timeout}
@@ -111,10 +131,12 @@ class VaporApp(App[int]):
 
         self._uninstall_signals = signals.install(self.exit, lambda: compat.driver_of(self))
         self._theme_changed()
-        self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed())
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed(True))
         if self._peeked is not None:
             self._show(self.live.accept_peek(self._peeked, self.clock.now()))
         self.push_screen(JobsScreen())
+        if self.start_notice:
+            self.notify(self.start_notice, title="Demo", timeout=15)
         if self.watch_id is not None:
             # Straight to the job: the jobs screen beneath is never painted (it was painted,
             # fully, three or four times before, about 45 KB over an SSH link).
@@ -136,7 +158,11 @@ class VaporApp(App[int]):
         else:
             self._store_ready()
 
-    def _theme_changed(self) -> None:
+    def _theme_changed(self, chosen: bool = False) -> None:
+        if chosen and self.remember_theme:
+            from vapor_tui.ui.palette_commands import remember_theme
+
+            remember_theme(self)
         self.glyphs.use_theme(self.theme_variables)
         for screen in self.screen_stack:
             if isinstance(screen, LiveScreen):
@@ -212,8 +238,8 @@ class VaporApp(App[int]):
     def _show(self, update: Update | None) -> None:
         if update is None:
             return
-        for event in update.events:
-            self.show_notice(lifecycle_notice(event, self.glyphs))
+        if update.events:
+            self.toasts.lifecycle(as_events(update.events), self.glyphs, self.notify)
         for screen in self.visible_screens():
             if isinstance(screen, LiveScreen):
                 screen.apply_snapshot(update.snapshot)
@@ -286,7 +312,7 @@ class VaporApp(App[int]):
         notice = outcome_notice(outcome)
         if notice is not None:
             self.show_notice(notice)
-        if isinstance(outcome, Created | Cloned):
+        if isinstance(outcome, Created) or (isinstance(outcome, Cloned) and outcome.command.select):
             self._select_in_jobs(outcome.job.id)  # so that `s` next starts the new job
         self._show(self.live.accept_outcome(outcome))
         self.request_tick()
@@ -348,12 +374,9 @@ class VaporApp(App[int]):
         self.exit(return_code=0)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from vapor_tui.ui.palette_commands import screen_commands
+        from vapor_tui.ui.palette_commands import commands
 
-        seen: set[str] = set()
-        yield from screen_commands(self, screen, seen)
-        # Textual's own (theme, keys, screenshot...), but not a second "Quit".
-        yield from (c for c in super().get_system_commands(screen) if c.title not in seen)
+        return commands(self, screen)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.check_size)

@@ -16,6 +16,7 @@ needed (the library fixed or changed what it works around: delete it then) or no
 - `internals.footer_key_class`: `textual.widgets._footer.FooterKey`, which is not exported.
 - `internals.bindings_of`: `DOMNode._bindings`; no public map of a node's own bindings for `?`.
 - `internals.driver_of`: `App._driver`, the terminal to restore when a signal ends the app.
+- `internals.drop_notification`: `App._notifications` and `App._unnotify`, to replace a toast.
 - `internals.tick_box_button`: `ToggleButton._button`, a checkbox that shows its state without
   colour.
 - `internals.ascii_select_arrows`: `SelectCurrent`'s arrow widgets, in ASCII without UTF-8.
@@ -30,6 +31,7 @@ from vapor_tui.ui.compat.internals import (
     ascii_select_arrows,
     bindings_of,
     driver_of,
+    drop_notification,
     footer_key_class,
     plot_size,
     plot_theme,
@@ -43,6 +45,7 @@ __all__ = [
     "ascii_select_arrows",
     "bindings_of",
     "driver_of",
+    "drop_notification",
     "footer_key_class",
     "open_palette",
     "plot_size",

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.binding import Binding
     from textual.dom import DOMNode
+    from textual.notifications import Notification
     from textual.visual import Visual
     from textual.widgets import Checkbox, Select, Static
 
@@ -84,3 +85,11 @@ def plot_theme(plot: Any, app_theme: str) -> str:
     """The plotext theme textual-plotext registered for this app theme."""
     name = getattr(plot, "_get_plotext_theme_name", None)
     return str(name(app_theme)) if name is not None else f"textual-auto-{app_theme}"
+
+
+def drop_notification(app: App[Any], notification: Notification) -> None:
+    """Take one toast down (Textual has no public call for it; a click on a toast does this)."""
+    notifications = getattr(app, "_notifications", None)
+    unnotify = getattr(app, "_unnotify", None)
+    if notifications is not None and unnotify is not None and notification in notifications:
+        unnotify(notification, refresh=False)

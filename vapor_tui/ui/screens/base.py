@@ -39,8 +39,16 @@ JOB_ACTION_BINDINGS = [
         "c",
         "clone",
         "Clone",
-        tooltip="A new queued job with the same configuration",
+        tooltip="A new queued job like this one, with a new seed",
         id="job.clone",
+    ),
+    Binding(
+        "C",
+        "clone(True)",
+        "Clone, same seed",
+        tooltip="Clone with the same seed (the same curve)",
+        show=False,
+        id="job.clone_same_seed",
     ),
 ]
 
@@ -69,6 +77,9 @@ class LiveScreen(VaporScreen[None]):
     """A screen of live data with a current job."""
 
     NO_JOB_TEXT: ClassVar[str] = "No job selected."
+    # Does a clone made here get the jobs screen's cursor? Not from a detail screen, whose
+    # job `esc` goes back to.
+    CLONE_SELECTS: ClassVar[bool] = True
 
     @property
     def followed_job(self) -> int | None:
@@ -96,9 +107,30 @@ class LiveScreen(VaporScreen[None]):
 
     def action_job(self, name: str) -> None:
         job = self.selected_job()
-        if job is not None:
-            action = Action.STOP if name == "stop_now" else Action(name)
-            self.vapor.submit(Act(job.id, action, job.status))
+        if job is None:
+            return
+        if name == "stop" and job.status is JobStatus.QUEUED:
+            self._ask_then(  # final and at once: a key the user may not have meant
+                f"Stop #{job.id} {job.name}?",
+                "It has not started: stopped now, it never will (stopped is final).",
+                Action.STOP,
+                job,
+            )
+            return
+        action = Action.STOP if name == "stop_now" else Action(name)
+        self.vapor.submit(Act(job.id, action, job.status))
+
+    def _ask_then(self, question: str, detail: str, action: Action, job: Job) -> None:
+        """Ask first; on yes, act on the job as it was when the key was pressed."""
+        from vapor_tui.ui.screens.confirm import ConfirmScreen
+
+        job_id, seen = job.id, job.status
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.vapor.submit(Act(job_id, action, seen))
+
+        self.vapor.push_screen(ConfirmScreen(question, detail), done)
 
     def action_refused(self, name: str) -> None:
         job = self.selected_job()
@@ -109,22 +141,12 @@ class LiveScreen(VaporScreen[None]):
         self.notify(sentence(why), title="Not possible", severity="warning")
 
     def action_fail(self) -> None:
-        from vapor_tui.ui.screens.confirm import ConfirmScreen
-
-        job = self.selected_job()
-        if job is None:
-            return
-        job_id, seen = job.id, job.status
-
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
-                self.vapor.submit(Act(job_id, Action.FAIL, seen))
-
-        self.vapor.push_screen(
-            ConfirmScreen(f"Mark #{job.id} {job.name} as failed?", "Its points are kept."), done
-        )
-
-    def action_clone(self) -> None:
         job = self.selected_job()
         if job is not None:
-            self.vapor.submit(Clone(job.id))
+            question = f"Mark #{job.id} {job.name} as failed?"
+            self._ask_then(question, "Its points are kept.", Action.FAIL, job)
+
+    def action_clone(self, same_seed: bool = False) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.vapor.submit(Clone(job.id, same_seed, select=self.CLONE_SELECTS))

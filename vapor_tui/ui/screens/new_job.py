@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from vapor_tui.core.config import (
     KNOWN_MODELS,
@@ -23,6 +26,7 @@ from vapor_tui.ui.widgets.form_fields import FormSelect, TickBox
 # (field, label, default text) for the text inputs, in form order.
 TEXT_FIELDS = (
     ("name", "Name", ""),
+    ("model", "Model", KNOWN_MODELS[0]),
     ("epochs", "Epochs", "3"),
     ("steps_per_epoch", "Steps per epoch", "100"),
     ("learning_rate", "Learning rate", "2e-4"),
@@ -32,7 +36,6 @@ TEXT_FIELDS = (
 )
 TEXT_NAMES = frozenset(f for f, _, _ in TEXT_FIELDS)
 SELECT_FIELDS = (
-    ("model", "Model", KNOWN_MODELS, KNOWN_MODELS[0]),
     ("schedule", "Schedule", tuple(s.value for s in Schedule), Schedule.COSINE.value),
     ("curve", "Curve", tuple(c.value for c in Curve), Curve.EXPONENTIAL.value),
 )
@@ -48,6 +51,10 @@ ORDER = (
     "seed",
     "step_seconds",
 )
+
+
+PLACEHOLDERS = {"name": "name this run", "model": "any text, e.g. " + KNOWN_MODELS[0]}
+MODELS = SuggestFromList(KNOWN_MODELS, case_sensitive=False)
 
 
 def build_config(values: dict[str, str]) -> tuple[JobConfig | None, dict[str, str]]:
@@ -125,9 +132,15 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
                                 value=value,
                                 id=f"field-{field}",
                                 compact=True,
-                                placeholder="name this run" if field == "name" else "",
+                                placeholder=PLACEHOLDERS.get(field, ""),
+                                # Any text; the known models complete as typed (right arrow).
+                                suggester=MODELS if field == "model" else None,
                             )
                     yield Label("", classes="form-error", id=f"error-{field}", markup=False)
+                    if field == "model":
+                        arrow = "->" if self.vapor.glyphs.ascii else "→"
+                        hint = f"{arrow} completes {', '.join(KNOWN_MODELS)}"
+                        yield Label(hint, classes="form-hint", id="hint-model")
                 with Horizontal(classes="form-row"):
                     yield Label("Start now", classes="form-label")
                     yield TickBox(
@@ -146,6 +159,10 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
                 id="form-keys",
             )
         yield Footer(compact=True)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._erring: set[str] = set()  # the fields showing an error
 
     def on_mount(self) -> None:
         self._fit()
@@ -183,13 +200,28 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
             out[field] = str(widget.value) if widget.value is not None else ""
         return out
 
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for field in ORDER:
+    def show_errors(self, errors: dict[str, str], fields: Iterable[str] = ORDER) -> None:
+        for field in fields:
             label = self.query_one(f"#error-{field}", Label)
             message = errors.get(field, "")
             label.update(message)
             label.display = bool(message)
             self.query_one(f"#field-{field}").set_class(bool(message), "-invalid")
+            self._erring.discard(field)
+            if message:
+                self._erring.add(field)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _recheck(self) -> None:
+        """An error goes as soon as its field is fixed (or says what is wrong now), without
+        waiting for the next submit; fields that showed none are not judged while typed."""
+        if self._erring:
+            _, errors = build_config(self.values())
+            self.show_errors(errors, fields=sorted(self._erring))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.query_one("#hint-model").display = event.widget.id == "field-model"
 
     def action_submit(self) -> None:
         config, errors = build_config(self.values())
@@ -198,10 +230,12 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
             first = next(f for f in ORDER if f in errors)
             self.query_one(f"#field-{first}").focus()
             return
-        self.dismiss((config, self.query_one("#field-start", TickBox).value))
+        if self.vapor.screen is self:  # dismiss() closes whatever is on top (detail.action_back)
+            self.dismiss((config, self.query_one("#field-start", TickBox).value))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.vapor.screen is self:
+            self.dismiss(None)
 
     @on(Input.Submitted)
     def _enter(self) -> None:
