@@ -15,6 +15,7 @@ from benchmarks.context import Context
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.simulator import Simulator
+from vapor_tui.live.tick import TickResult, run_tick
 from vapor_tui.store.catchup import catch_up
 from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import create_job
@@ -24,7 +25,6 @@ from vapor_tui.ui.messages import TickDone
 from vapor_tui.ui.screens.detail import JobDetailScreen
 from vapor_tui.ui.screens.jobs import JobsScreen
 from vapor_tui.ui.widgets.chart import MetricChart
-from vapor_tui.ui.worker_ops import run_tick
 
 SIZE = (120, 40)
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -74,17 +74,18 @@ async def _chart_frames(
                 screen = app.screen
                 assert isinstance(screen, JobDetailScreen), screen
                 chart = screen.query_one(MetricChart)
-                if not (chart.display and chart.size.width > 0 and chart.frames_built):
+                if not (chart.display and chart.size.width > 0 and chart._lines):
                     raise RuntimeError(f"the chart of the {label} job is not showing")
+                builds = _count_builds(chart)
                 sim = Simulator(dbs.points_job_config(f"chart-{label}", total))
                 singles = [sim.points(k, k) for k in range(total - frames + 1, total + 1)]
                 samples = []
                 for points in singles:
-                    built = chart.frames_built
+                    built = builds[0]
                     t0 = time.perf_counter()
                     added = chart.add_points(points)
                     elapsed = time.perf_counter() - t0
-                    if added != 1 or chart.frames_built != built + 1:
+                    if added != 1 or builds[0] != built + 1:
                         raise RuntimeError("appending a point did not build a chart frame")
                     samples.append(elapsed * 1000)
                     await pilot.pause()  # let the compositor paint it, untimed
@@ -94,6 +95,20 @@ async def _chart_frames(
     finally:
         store.close()
     return results
+
+
+def _count_builds(chart: MetricChart) -> list[int]:
+    """How many frames plotext builds for this chart from now on (a one-item list), counted
+    from outside the widget by wrapping its plot's build."""
+    count = [0]
+    build = chart.plt.build
+
+    def counted() -> str:
+        count[0] += 1
+        return build()
+
+    chart.plt.build = counted  # type: ignore[method-assign]
+    return count
 
 
 def bench_chart_frame(ctx: Context) -> None:
@@ -168,16 +183,17 @@ async def _ticks(db: Path, running: int, ticks: int) -> tuple[list[float], list[
                 assert isinstance(app.screen, JobsScreen), app.screen
                 for i in range(ticks + 3):
                     clock.advance(1.0)
-                    message = run_tick(store, dict(app._followed), app._jobs_version, app.snapshot)
-                    if not isinstance(message, TickDone):
-                        raise RuntimeError(f"the tick failed: {message.error}")
-                    applied = app.ticks_applied
+                    result = run_tick(store, app.live.request())
+                    if not isinstance(result, TickResult):
+                        raise RuntimeError(f"the tick failed: {result.error}")
+                    message = TickDone(result)
+                    before = app.snapshot
                     paint.total = 0.0
                     t0 = time.perf_counter()
                     app.on_tick_done(message)
                     elapsed = time.perf_counter() - t0
                     await pilot.pause(PAINT_WAIT_S)  # Textual repaints within 1/60 s
-                    if app.ticks_applied != applied + 1:
+                    if app.snapshot is before or app.snapshot.now != result.now:
                         raise RuntimeError("the tick was not applied")
                     if paint.total <= 0:
                         raise RuntimeError("the tick caused no repaint")

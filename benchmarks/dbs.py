@@ -44,6 +44,16 @@ def _config(name: str, i: int, **overrides) -> JobConfig:
     return JobConfig(name, **values)
 
 
+def add_queued_job(path: Path, name: str) -> str:
+    """A queued job, the newest (the jobs screen's cursor starts on it). Returns its name."""
+    store = open_store(path)
+    try:
+        create_job(store, _config(name, 0))
+    finally:
+        store.close()
+    return name
+
+
 def jobs_db(path: Path, running: int = RUNNING_COUNT, total: int = JOB_COUNT) -> list[str]:
     """`total` jobs created over the last few hours, `running` of them still running (one step
     a second each, like the watched job, and days from their end); the rest complete, failed,

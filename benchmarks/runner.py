@@ -37,6 +37,7 @@ SCHEMA = 1
 GROUPS = {
     "steady": bench_terminal.bench_steady_bytes,
     "launch": bench_terminal.bench_launch,
+    "firstkey": bench_terminal.bench_first_key,
     "chart": bench_terminal.bench_detail_chart,
     "frame": bench_inprocess.bench_chart_frame,
     "tick": bench_inprocess.bench_tick,

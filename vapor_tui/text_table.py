@@ -10,9 +10,10 @@ from datetime import datetime
 
 from rich.cells import cell_len
 
-from vapor_tui.core.eta import format_age, format_clock, format_eta
 from vapor_tui.core.job import Job
 from vapor_tui.core.text import escaped
+from vapor_tui.present.text import ago, clock, eta
+from vapor_tui.present.text import loss as fmt_loss
 
 NAME_CELLS = 32
 MODEL_CELLS = 24
@@ -36,14 +37,6 @@ def _pad(text: str, cells: int) -> str:
     return text + " " * (cells - cell_len(text))
 
 
-def fmt_loss(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4f}"
-
-
-def ago(when: datetime, now: datetime) -> str:
-    return format_age((now - when).total_seconds())
-
-
 def jobs_table_text(jobs: list[Job], now: datetime) -> str:
     header = ("ID", "NAME", "MODEL", "STATUS", "PROGRESS", "EPOCH", "LOSS", "ETA", "CREATED")
     rows = [
@@ -55,7 +48,7 @@ def jobs_table_text(jobs: list[Job], now: datetime) -> str:
             f"{j.progress * 100:5.1f}%",
             f"{j.epoch}/{j.config.epochs}",
             fmt_loss(j.last_loss),
-            format_eta(j.eta_seconds) if j.eta_seconds is not None else "-",
+            eta(j.eta_seconds),
             ago(j.created_at, now),
         )
         for j in jobs
@@ -81,8 +74,8 @@ def job_details_text(job: Job, now: datetime) -> str:
         f"  loss         {fmt_loss(job.last_loss)} (best {fmt_loss(job.best_loss)},"
         f" val {fmt_loss(job.last_val_loss)})",
         f"  speed        {'-' if sps is None else f'{sps:.2f} steps/s'}",
-        f"  elapsed      {format_clock(elapsed)}",
-        f"  eta          {format_eta(job.eta_seconds)}",
+        f"  elapsed      {clock(elapsed)}",
+        f"  eta          {eta(job.eta_seconds)}",
         f"  created      {job.created_at.isoformat()} ({ago(job.created_at, now)})",
         f"  started      {job.started_at.isoformat() if job.started_at else '-'}",
         f"  finished     {job.finished_at.isoformat() if job.finished_at else '-'}",

@@ -13,6 +13,7 @@ import pytest
 from rich.cells import cell_len
 
 from tests.cli.test_cli_errors import assert_one_line_error, tree
+from tests.support.recorder import notes, recorded
 from vapor_tui.cli import main
 from vapor_tui.core.status import JobStatus
 
@@ -38,9 +39,14 @@ def sql(target: str | Path, statement: str, **params) -> None:
 
 async def first_tick(app, pilot) -> None:
     """Until the app, opening its database on a worker, has applied its first tick."""
+    from tests.support.recorder import messages
+    from vapor_tui.ui.messages import TickDone
+
     for _ in range(400):
         await pilot.pause(0.05)
-        if app.ticks_applied:
+        if messages(app, TickDone):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
             return
     raise AssertionError("the app never ticked")
 
@@ -85,7 +91,7 @@ async def test_the_app_shows_the_rest_and_names_the_row(state_db):
 
     bad = state_db.jobs[JobStatus.QUEUED].id
     sql(state_db.target, "UPDATE jobs SET status = 'exploded' WHERE id = :id", id=bad)
-    app = VaporApp(state_db.target, timer=False)
+    app = recorded(VaporApp(state_db.target, timer=False))
     async with app.run_test(size=(120, 40)) as pilot:
         await first_tick(app, pilot)
         assert {job.id for job in app.snapshot.jobs} == {j.id for j in state_db.jobs.values()} - {
@@ -259,8 +265,8 @@ async def test_the_app_says_what_opening_repaired(state_db):
     from vapor_tui.ui.app import VaporApp
 
     sql(state_db.path, "DROP TABLE point_summary")
-    app = VaporApp(str(state_db.path), timer=False)
+    app = recorded(VaporApp(str(state_db.path), timer=False))
     async with app.run_test(size=(120, 40)) as pilot:
         await first_tick(app, pilot)
         note = "the table point_summary was missing: made again from the points"
-        assert ("warning", "Database", note) in app.notice_log
+        assert f"warning | Database | {note}" in notes(app)

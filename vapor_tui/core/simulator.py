@@ -14,6 +14,7 @@ is a binary search, not a sum over the whole history.
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 
@@ -38,7 +39,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
     x = x * _M1
     x = x ^ (x >> np.uint64(27))
     x = x * _M2
-    return x ^ (x >> np.uint64(31))
+    return cast(np.ndarray, x ^ (x >> np.uint64(31)))
 
 
 def _uniform(seed: int, stream: int, k: np.ndarray) -> np.ndarray:
@@ -55,7 +56,7 @@ def _uniform(seed: int, stream: int, k: np.ndarray) -> np.ndarray:
 def _normal(seed: int, stream: int, k: np.ndarray) -> np.ndarray:
     u1 = _uniform(seed, stream, k)
     u2 = _uniform(seed, stream + 16, k)
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * math.pi * u2)
+    return cast(np.ndarray, np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * math.pi * u2))
 
 
 class Simulator:
@@ -142,7 +143,7 @@ class Simulator:
         n0 = 200.0
         q = (1.0 + n0) ** -self.power
         floor = max((lf - li * q) / (1.0 - q), 0.02)
-        return floor + (li - floor) * (1.0 + n0 * u) ** -self.power
+        return cast(np.ndarray, floor + (li - floor) * (1.0 + n0 * u) ** -self.power)
 
     def points(self, first: int, last: int, start_time: float = 0.0) -> Points:
         """Steps first..last (inclusive, 1-based), timestamped from `start_time`."""
@@ -167,5 +168,5 @@ class Simulator:
             accuracy=accuracy,
             learning_rate=self.learning_rate(k),
             val_loss=np.where(is_epoch_end, val, np.nan),
-            timestamp=start_time + self.time_at(k),
+            timestamp=cast(np.ndarray, start_time + self.time_at(k)),
         )

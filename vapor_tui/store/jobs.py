@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from vapor_tui.core import catchup as planner
+from vapor_tui.core.change import change_at
 from vapor_tui.core.config import JobConfig, new_seed, stored_config
 from vapor_tui.core.job import Job
-from vapor_tui.core.simulator import Simulator
-from vapor_tui.core.status import Action, JobStatus, TransitionError, next_status, reason_for
+from vapor_tui.core.status import Action, JobStatus, TransitionError, conflicts
 
 from .catchup import catch_up
 from .convert import JobList, UnreadableJob, config_values, job_from_row, read_rows
@@ -34,7 +33,7 @@ __all__ = [
 def create_job(store: Store, config: JobConfig, *, start: bool = False) -> Job:
     now = store.clock.now().timestamp()
     with store.write() as conn:
-        job_id = conn.execute(
+        key = conn.execute(
             jobs_table.insert().values(
                 **config_values(config),
                 source="simulator",
@@ -44,7 +43,9 @@ def create_job(store: Store, config: JobConfig, *, start: bool = False) -> Job:
                 steps_done=0,
                 version=0,
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert key is not None
+        job_id = key[0]
     if start:
         return apply_action(store, job_id, Action.START)
     return get_job(store, job_id)
@@ -117,7 +118,21 @@ def apply_action(
         if row is None:
             raise JobNotFound(job_id)
         job = job_from_row(row)
-        values, owed_to = _change(job, action, now.timestamp(), reason, expected)
+        change = change_at(job, action, now.timestamp(), reason)
+        current = change.current  # what the clock has made of it by now
+        if expected is not None and conflicts(JobStatus(expected), current, action):
+            raise TransitionError(
+                job.id,
+                job.name,
+                current,
+                action,
+                f"it changed from {JobStatus(expected)} to {current} before this {action} "
+                "arrived (another instance, the command line, or the clock got there first)",
+            )
+        if change.values is None:
+            raise TransitionError(job.id, job.name, current, action)
+        values = {**change.values, "version": jobs_table.c.version + 1}
+        owed_to = change.owed_to
         # Still compare-and-set: on a server database the row lock is the guard, on SQLite the
         # write lock taken by BEGIN IMMEDIATE is; the WHERE makes the intent explicit in both.
         result = conn.execute(
@@ -137,54 +152,6 @@ def apply_action(
         except StoreError:
             pass  # the change is made; the points come with the next catch-up that has room
     return get_job(store, job_id)
-
-
-def _change(
-    job: Job, action: Action, now_s: float, reason: str | None, expected: JobStatus | None
-) -> tuple[dict, int]:
-    """The row's new values for `action` at `now_s`, and the step its points are owed up to
-    (0 if none), or a TransitionError."""
-    sim = Simulator(job.config)
-    started = job.started_at.timestamp() if job.started_at else 0.0
-
-    def plan(status: JobStatus, stop_at: int | None) -> planner.Plan:
-        return planner.plan(sim, status, job.steps_done, started, stop_at, now_s)
-
-    due = plan(job.status, job.stop_at_step)
-    current = due.end_status or job.status  # what the clock has made of it by now
-    if expected is not None and current is not JobStatus(expected):
-        raise TransitionError(
-            job.id,
-            job.name,
-            current,
-            action,
-            f"it changed from {JobStatus(expected)} to {current} before this {action} "
-            "arrived (another instance, the command line, or the clock got there first)",
-        )
-    new_status = next_status(current, action)
-    if new_status is None or action is Action.COMPLETE:
-        raise TransitionError(job.id, job.name, current, action)
-    reached = max(job.steps_done, due.last_step)
-    values: dict = {
-        "status": new_status.value,
-        "reason": reason if reason is not None else reason_for(current, action),
-        "version": jobs_table.c.version + 1,
-    }
-    if action is Action.START:
-        values["started_at"] = now_s
-    elif new_status is JobStatus.STOPPING:
-        values["stop_at_step"] = stop_at = planner.stop_step(
-            reached, job.config.steps_per_epoch, job.total_steps
-        )
-        settled = plan(new_status, stop_at)  # a stop right at an epoch's end ends it now
-        if settled.end_status is not None:
-            new_status = settled.end_status
-            values.update(status=new_status.value, finished_at=settled.finished_at)
-            values["reason"] = reason if reason is not None else settled.reason
-    if new_status.is_final:
-        values.setdefault("finished_at", now_s)
-        return values, reached
-    return values, 0
 
 
 def clone_job(store: Store, job_id: int, same_seed: bool = False) -> Job:

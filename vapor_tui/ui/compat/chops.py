@@ -6,9 +6,11 @@ the end of the dirty span. One changed cell at the right of a 120-column table t
 the whole row. This version crops from the start of the dirty span as well, and moves the
 cursor there. The output differs only in what is left out: cells that did not change.
 
-It is applied only to the Textual version it was written against (constraints.txt pins it);
-`tests/ui/test_traffic.py` checks that a patched update leaves the screen exactly as a full
-repaint would.
+A Textual bug to report: `ChopsUpdate.render_segments` (textual/_compositor.py) should crop to
+the dirty span's start `x1` as it crops to its end; once a release does, delete this file and its
+entry in compat/__init__.py (`test_compat.py` fails on that release to say so). It is applied
+only to the Textual version it was written against (constraints.txt pins it); the same test
+checks that a patched update leaves the screen exactly as a full repaint would.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from rich.control import Control
 from textual._compositor import ChopsUpdate
 
 PATCHED_FOR = ("8.",)
-TEXTUAL_RENDER_SEGMENTS = ChopsUpdate.render_segments  # kept for comparison in the tests
+TEXTUAL_RENDER_SEGMENTS = ChopsUpdate.render_segments  # Textual's own, to tell if still needed
 
 
 def _render_segments(self: ChopsUpdate, console: Console) -> str:

@@ -1,0 +1,133 @@
+"""What one tick asks of the store, and the worker-side function that answers it.
+
+A tick brings running jobs up to now, then reads only what changed: the job list if any job
+changed (the store's jobs version says so), and for each job a screen follows either its chart
+summary (the first time) or the points after the last step the screen holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from vapor_tui.core.job import Job
+
+if TYPE_CHECKING:  # numpy: not needed to paint the first frame
+    from vapor_tui.core.buckets import ChartBase
+    from vapor_tui.core.points import Points
+    from vapor_tui.store.engine import Store
+
+
+@dataclass(frozen=True, slots=True)
+class JobsVersion:
+    """Changes whenever any job changes, is added or removed."""
+
+    count: int
+    max_id: int
+    versions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """A screen follows a job's points: what it holds so far. `token` tells one screen's request
+    from the next one's for the same job (a detail screen closed and opened again)."""
+
+    job_id: int
+    token: int
+    after_step: int = 0
+    has_base: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TickRequest:
+    follows: tuple[Follow, ...] = ()
+    known: JobsVersion | None = None  # the version of the job list the app holds
+    jobs: tuple[Job, ...] = ()  # that list, handed back as it is when nothing changed
+
+
+@dataclass(frozen=True, slots=True)
+class Followed:
+    """What a tick read for one follow request: the chart summary, or the newer points."""
+
+    follow: Follow
+    base: ChartBase | None = None
+    points: Points | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TickResult:
+    jobs: tuple[Job, ...]  # newest first
+    now: datetime
+    version: JobsVersion
+    jobs_changed: bool
+    followed: tuple[Followed, ...] = ()
+    # Why running jobs could not be brought up to now (a full disk): the rest was read.
+    problem: str | None = None
+    # Job rows that could not be read and are left out, in one line (when the list was read).
+    unreadable: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TickTrouble:
+    """The store could not be brought up to now or read (a full disk, say); the message says
+    what. The app keeps running and tries again on the next tick."""
+
+    error: str
+    unreachable: bool = False  # the server does not answer (restarting, the network gone)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the screens show: every job (newest first), the time, and for the jobs a visible
+    screen follows, its chart summary or its new points."""
+
+    jobs: tuple[Job, ...]
+    now: datetime
+    points: Mapping[int, Points] = field(default_factory=dict)
+    jobs_changed: bool = True
+    bases: Mapping[int, ChartBase] = field(default_factory=dict)
+
+    def job(self, job_id: int) -> Job | None:
+        for job in self.jobs:
+            if job.id == job_id:
+                return job
+        return None
+
+
+def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
+    """Bring running jobs up to now, then read what the request needs. Runs on a worker thread,
+    with everything it needs as arguments."""
+    from vapor_tui.live.uptonow import bring_up_to_now
+    from vapor_tui.store.engine import StoreDamaged, StoreError, StoreUnreachable
+    from vapor_tui.store.jobs import jobs_version, list_jobs
+    from vapor_tui.store.points import read_points
+    from vapor_tui.store.summary import read_chart_base
+
+    problem = unreadable = None
+    try:
+        now = store.clock.now()
+        try:
+            bring_up_to_now(store, now)
+        except (StoreDamaged, StoreUnreachable):
+            raise
+        except StoreError as exc:  # no room, say: show what the database holds all the same
+            problem = str(exc)
+        version = JobsVersion(*jobs_version(store))
+        changed = request.known is None or version != request.known
+        jobs = request.jobs
+        if changed:
+            listed = list_jobs(store)
+            jobs, unreadable = tuple(listed), listed.problem()
+        followed = []
+        for follow in request.follows:
+            if follow.has_base:
+                points = read_points(store, follow.job_id, follow.after_step)
+                followed.append(Followed(follow, points=points))
+            else:
+                with store.read() as conn:
+                    followed.append(Followed(follow, base=read_chart_base(conn, follow.job_id)))
+    except StoreError as exc:
+        return TickTrouble(str(exc), unreachable=isinstance(exc, StoreUnreachable))
+    return TickResult(jobs, now, version, changed, tuple(followed), problem, unreadable)
