@@ -94,32 +94,14 @@ def new_cmd(
 
     config = JobConfig(seed=new_seed() if seed is None else seed, **fields)  # type: ignore[arg-type]
     store = open_db(ctx, db)
+    from vapor_tui.store.pieces import size_warning
+
     warning = size_warning(store, config.total_steps)
     if warning:
         click.echo(f"vapor-tui: warning: {warning}", err=True)
     created = _execute(store, Create(config, start))
     assert isinstance(created, Created)
     click.echo(created.job.id)
-
-
-def size_warning(store, steps: int) -> str | None:
-    """What to say before creating a job whose points take a lot of room (more than
-    LARGE_JOB_BYTES, or more than the disk has free), or None."""
-    import humanize
-
-    from vapor_tui.store.pieces import room
-    from vapor_tui.store.points import BYTES_PER_POINT, LARGE_JOB_BYTES
-
-    size = steps * BYTES_PER_POINT
-    disk = room(store)
-    free = disk[0] if disk else None
-    if size <= LARGE_JOB_BYTES and (free is None or size <= free):
-        return None
-    where = f"; {humanize.naturalsize(free)} free there" if free is not None else ""
-    return (
-        f"{steps:,} steps will take about {humanize.naturalsize(size)} in the database "
-        f"when done (about {BYTES_PER_POINT} bytes a point){where}"
-    )
 
 
 def _execute(store: Store, command: Command) -> Outcome:
@@ -233,7 +215,7 @@ def export_cmd(
     ctx: click.Context, job_id: str, fmt: str, output: str | None, db: str | None
 ) -> None:
     """Export a job's points (step, epoch, loss, accuracy, learning_rate, val_loss, timestamp)."""
-    from vapor_tui.export import ExportRefused, export_to
+    from vapor_tui.export import ExportRefused, export_to, is_the_database
 
     if fmt.lower() not in ("csv", "json"):
         raise UserError(f"unknown export format {shown(fmt)}: use csv or json")
@@ -244,28 +226,12 @@ def export_cmd(
 
     get_job(store, number)  # unknown id: say so before creating an output file
     output = "-" if output is None else output
-    if output != "-" and _is_the_database(Path(output), store.target):
+    if output != "-" and is_the_database(Path(output), store.target):
         raise UserError(f"cannot write {output}: it is the database itself (or its log)")
     try:
         export_to(store, number, fmt, output, sys.stdout)
     except ExportRefused as exc:
         raise UserError(str(exc)) from exc
-
-
-def _is_the_database(output: Path, target: str) -> bool:
-    """Would writing `output` overwrite the database file, its log or its shared memory?"""
-    if "://" in target:
-        return False
-    db = Path(target).expanduser()
-    for name in (db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))):
-        try:
-            if output.resolve() == name.resolve() or (
-                output.exists() and name.exists() and output.samefile(name)
-            ):
-                return True
-        except OSError:
-            continue
-    return False
 
 
 @cli.command("demo")

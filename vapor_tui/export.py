@@ -155,3 +155,19 @@ def _to_fifo(store: Store, job_id: int, fmt: str, output: str) -> int:
         raise ExportRefused(f"cannot write {output}: the reader went away") from exc
     except OSError as exc:
         raise ExportRefused(f"cannot write {output}: {exc.strerror}") from exc
+
+
+def is_the_database(output: Path, target: str) -> bool:
+    """Would writing `output` overwrite the database file, its log or its shared memory?"""
+    if "://" in target:
+        return False
+    db = Path(target).expanduser()
+    for name in (db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))):
+        try:
+            if output.resolve() == name.resolve() or (
+                output.exists() and name.exists() and output.samefile(name)
+            ):
+                return True
+        except OSError:
+            continue
+    return False

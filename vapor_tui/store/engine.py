@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from vapor_tui.core.clock import Clock, SystemClock
 
 from .netfs import warning_for
 from .selfcheck import Inspection, inspect_database
 from .server import StoreUnreachable, hide_password, make_engine, prepare_schema, server_errors
+from .sqlite_engine import sqlite_engine, sqlite_path
 from .sqlite_file import (
     APPLICATION_ID,
     BUSY_TIMEOUT_S,
@@ -36,7 +36,6 @@ from .sqlite_file import (
     is_url,
     log_size,
     no_room,
-    readable_uri,
     resolve_target,
     ro_uri,
 )
@@ -204,9 +203,9 @@ def open_store(
     clock = clock or SystemClock()
     if is_url(target) and not target.startswith("sqlite"):
         return _open_url(target, clock)
-    path = Path(_sqlite_path(target)).expanduser()
+    path = Path(sqlite_path(target)).expanduser()
     state = check_sqlite_file(path, create)
-    engine = _sqlite_engine(path, state.readonly)
+    engine = sqlite_engine(path, state.readonly)
     store = Store(engine, str(path), clock, state.readonly, warning=warning_for(path))
     try:
         _prepare(store, path, state)
@@ -240,50 +239,6 @@ def _prepare(store: Store, path: Path, state) -> None:
         return
     if found.repairs or state.version < SCHEMA_VERSION:
         _init_schema(store, found)
-
-
-def _sqlite_path(target: str) -> str:
-    if not is_url(target):
-        return target
-    try:
-        url = make_url(target)
-    except ArgumentError as exc:
-        raise StoreError(f"not a database URL: {target}") from exc
-    except ValueError as exc:  # SQLAlchemy's int() of the port
-        raise StoreError(f"not a database URL: {target} (a port is a number)") from exc
-    if url.host or url.port or url.username:
-        # SQLAlchemy would drop the host and open a file named by the rest, here.
-        raise StoreError(
-            f"a SQLite URL names a file, not a host: write sqlite:///PATH, not {target}"
-        )
-    if not url.database or url.database == ":memory:":
-        raise StoreError("an in-memory database would lose every point: give a file")
-    return url.database
-
-
-def _sqlite_engine(path: Path, readonly: bool) -> Engine:
-    url = f"sqlite:///{readable_uri(path)}&uri=true" if readonly else f"sqlite:///{path}"
-    engine = create_engine(
-        url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
-    )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:
-        # Let SQLAlchemy's "begin" event below issue BEGIN, so writes can ask for IMMEDIATE.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-        if not readonly:
-            cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
-
-    return engine
 
 
 def _init_schema(store: Store, repairs: Inspection | None = None) -> None:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from .engine import Store
-from .points import BYTES_PER_POINT
+from .points import BYTES_PER_POINT, LARGE_JOB_BYTES
 from .sqlite_file import FULL, StoreFull
 
 # At most this many points a transaction (about 2 s of writing), then a pause longer than
@@ -89,3 +89,20 @@ def after_piece(store: Store, size: int) -> None:
     if size < TXN_POINTS:
         store.checkpoint()
         store.piece_points = min(TXN_POINTS, size * 2)
+
+
+def size_warning(store: Store, steps: int) -> str | None:
+    """What to say before creating a job whose points take a lot of room (more than
+    LARGE_JOB_BYTES, or more than the disk has free), or None."""
+    import humanize
+
+    size = steps * BYTES_PER_POINT
+    disk = room(store)
+    free = disk[0] if disk else None
+    if size <= LARGE_JOB_BYTES and (free is None or size <= free):
+        return None
+    where = f"; {humanize.naturalsize(free)} free there" if free is not None else ""
+    return (
+        f"{steps:,} steps will take about {humanize.naturalsize(size)} in the database "
+        f"when done (about {BYTES_PER_POINT} bytes a point){where}"
+    )

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+from .errors import FULL, StoreDamaged, StoreError, StoreFull, StoreMissing, no_room
+
 # SQLite's header field for "which program wrote this file" (PRAGMA application_id).
 APPLICATION_ID = 0x56415052  # "VAPR"
 # 1: jobs, points, meta. 2: point_summary and the validation index. 3: point_blocks.
@@ -30,45 +32,20 @@ FULL_CHECK_MAX_BYTES = 256 * 1024 * 1024
 
 T = TypeVar("T")
 
-
-class StoreError(Exception):
-    """A problem with the database that the user can act on; the message says what."""
-
-
-class StoreDamaged(StoreError):
-    """A vapor-tui database that SQLite finds damaged: refused, and never written to."""
-
-
-class StoreMissing(StoreError):
-    """No database at the path, and the caller asked not to create one."""
-
-
-class StoreFull(StoreError):
-    """No room on the disk for what was being written; it was undone, and nothing else is
-    wrong: the same write can succeed once there is room."""
+__all__ = [
+    "FULL",
+    "StoreDamaged",
+    "StoreError",
+    "StoreFull",
+    "StoreMissing",
+    "no_room",
+]
 
 
 class FileState(NamedTuple):
     readonly: bool
     version: int  # the schema version it holds; 0: none yet (a new or empty file)
     created: bool  # made just now, empty: remove it if it cannot be made a database
-
-
-FULL = "database or disk is full"
-# Less free space than this, and SQLite's "disk I/O error" means the disk is full: with no
-# byte free it cannot even make the shared-memory file of the log.
-NO_ROOM_BYTES = 64 * 1024
-
-
-def no_room(path: Path) -> bool:
-    """Is the filesystem holding `path` (or the nearest existing parent) out of space?"""
-    for place in (path, *path.parents):
-        try:
-            st = os.statvfs(place)
-        except OSError:
-            continue
-        return st.f_bavail * st.f_frsize < NO_ROOM_BYTES
-    return False
 
 
 def default_db_path() -> Path:
