@@ -78,7 +78,7 @@ def act_on_queued(
         )
         after = _row(conn, job_id)
         conn.execute("COMMIT")
-    except (sqlite3.Error, ValueError):
+    except (sqlite3.Error, ValueError, StoreError):  # StoreError: a row it cannot read
         return None  # locked, read-only after all, a row we cannot read: the store will say
     finally:
         conn.close()
