@@ -348,3 +348,17 @@ def test_store_fixture_uses_the_fake_clock(
     fake_clock.advance(3600)
     job = create_job(store, helpers.small_config("t"))
     assert job.created_at == fake_clock.now()
+
+
+def test_an_action_refused_for_what_the_clock_did_leaves_the_database_saying_so(
+    store: Store, fake_clock: FakeClock, helpers: SimpleNamespace
+) -> None:
+    """Recorded first, an action acts on the job as the clock has it: a fail on a job whose
+    last step is due is refused as complete, and the database then says complete too (found
+    by the concurrency test: a refusal named an end the file did not hold yet)."""
+    job = create_job(store, helpers.small_config("ends"), start=True)
+    fake_clock.advance(10_000)  # every step due, none written
+    with pytest.raises(TransitionError, match="it is complete, which is final"):
+        apply_action(store, job.id, FAIL)
+    assert helpers.job_row(store, job.id)["row"]["status"] == "complete"
+    assert helpers.point_stats(store, job.id) == (30, 1, 30, 30)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from vapor_tui.core.change import change_at
+from vapor_tui.core.change import Change, change_at
 from vapor_tui.core.config import JobConfig, new_seed, stored_config
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import Action, JobStatus, TransitionError, conflicts
@@ -119,39 +119,62 @@ def apply_action(
             raise JobNotFound(job_id)
         job = job_from_row(row)
         change = change_at(job, action, now.timestamp(), reason)
-        current = change.current  # what the clock has made of it by now
-        if expected is not None and conflicts(JobStatus(expected), current, action):
-            raise TransitionError(
-                job.id,
-                job.name,
-                current,
-                action,
-                f"it changed from {JobStatus(expected)} to {current} before this {action} "
-                "arrived (another instance, the command line, or the clock got there first)",
+        refusal = _refusal(job, change, action, expected)
+        if refusal is None:
+            assert change.values is not None
+            values = {**change.values, "version": jobs_table.c.version + 1}
+            owed_to = change.owed_to
+            # Still compare-and-set: on a server database the row lock is the guard, on
+            # SQLite the write lock taken by BEGIN IMMEDIATE is; the WHERE says it in both.
+            result = conn.execute(
+                jobs_table.update()
+                .where(jobs_table.c.id == job_id, jobs_table.c.status == job.status.value)
+                .values(**values)
             )
-        if change.values is None:
-            raise TransitionError(job.id, job.name, current, action)
-        values = {**change.values, "version": jobs_table.c.version + 1}
-        owed_to = change.owed_to
-        # Still compare-and-set: on a server database the row lock is the guard, on SQLite the
-        # write lock taken by BEGIN IMMEDIATE is; the WHERE makes the intent explicit in both.
-        result = conn.execute(
-            jobs_table.update()
-            .where(jobs_table.c.id == job_id, jobs_table.c.status == job.status.value)
-            .values(**values)
-        )
-        if result.rowcount != 1:
-            raise TransitionError(job.id, job.name, job.status, action, "another process won")
-        if owed_to > job.steps_done:
-            conn.execute(owed_table.insert().values(job_id=job_id, last_step=owed_to))
+            if result.rowcount != 1:
+                why = "another process won"
+                raise TransitionError(job.id, job.name, job.status, action, why)
+            if owed_to > job.steps_done:
+                conn.execute(owed_table.insert().values(job_id=job_id, last_step=owed_to))
+    if refusal is not None:
+        if change.current is not job.status:
+            # Refused for what the clock did (it completed): let the database say so too.
+            _catch_up_if_room(store, now, job_id)
+        raise refusal
     if owed_to > job.steps_done or JobStatus(values["status"]).is_active:
-        try:
-            catch_up(store, now, [job_id])
-        except StoreDamaged:
-            raise
-        except StoreError:
-            pass  # the change is made; the points come with the next catch-up that has room
+        _catch_up_if_room(store, now, job_id)  # the change is made: the points come after it
     return get_job(store, job_id)
+
+
+def _refusal(
+    job: Job, change: Change, action: Action, expected: JobStatus | None
+) -> TransitionError | None:
+    """Why `action` is refused (the job moved on from what the user saw, or its status, as
+    the clock has it, does not allow it), or None."""
+    current = change.current  # what the clock has made of it by now
+    if expected is not None and conflicts(JobStatus(expected), current, action):
+        return TransitionError(
+            job.id,
+            job.name,
+            current,
+            action,
+            f"it changed from {JobStatus(expected)} to {current} before this {action} "
+            "arrived (another instance, the command line, or the clock got there first)",
+        )
+    if change.values is None:
+        return TransitionError(job.id, job.name, current, action)
+    return None
+
+
+def _catch_up_if_room(store: Store, now, job_id: int) -> None:
+    """Write the job's due points, or leave them to the next catch-up where they cannot be
+    written now (a full disk): what was decided stands either way."""
+    try:
+        catch_up(store, now, [job_id])
+    except StoreDamaged:
+        raise
+    except StoreError:
+        pass
 
 
 def clone_job(store: Store, job_id: int, same_seed: bool = False) -> Job:
