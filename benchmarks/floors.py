@@ -15,4 +15,6 @@ FLOORS: dict[str, Floor] = {
     "read_newest_ms": Floor("<=", 1.0),
     "read_all_numpy_s.1M": Floor("<=", 0.5),
     "peak_rss_mb.watch_1M": Floor("<=", 250),
+    # Issue 14: the whole process on the jobs screen (100 jobs, 20 running), beside htop.
+    "cpu_ratio.vapor_over_htop": Floor("<=", 3.0),
 }

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks import bench_inprocess, bench_terminal
+from benchmarks import bench_cpu, bench_inprocess, bench_terminal
 from benchmarks.context import Context
 from benchmarks.modes import FULL, QUICK
 from benchmarks.report import markdown_table, text_table
@@ -38,6 +38,7 @@ GROUPS = {
     "steady": bench_terminal.bench_steady_bytes,
     "launch": bench_terminal.bench_launch,
     "chart": bench_terminal.bench_detail_chart,
+    "cpu": bench_cpu.bench_cpu,
     "frame": bench_inprocess.bench_chart_frame,
     "tick": bench_inprocess.bench_tick,
     "catchup": bench_inprocess.bench_catchup,
@@ -230,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         # Other work on the machine skews every figure: 1-minute load before and after.
         "load_average_1m": {"start": load_before[0], "end": os.getloadavg()[0]},
         "terminal": {"cols": 120, "rows": 40, "term": "xterm-256color"},
+        "peers": ctx.peers,
         "figures": {f.id: f.as_json() for f in ctx.figures},
         "floors_missed": [f.id for f in ctx.figures if f.passed is False],
         "errors": errors,
@@ -242,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {m['python']}, textual {m['textual']}: {wall:.0f} s, "
         f"1-minute load {load_before[0]:.2f} at the start"
     )
+    for name, peer in ctx.peers.items():
+        if not peer.get("present"):
+            print(f"peer {name}: absent ({peer.get('why', 'not found')})")
     print(text_table(ctx.figures))
     if args.markdown:
         print()

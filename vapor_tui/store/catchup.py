@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,12 +10,10 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from vapor_tui.core import catchup as planner
 from vapor_tui.core.eta import training_durations, update_ema
-from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
 
-from .convert import job_from_row
+from .catchup_plans import is_due, plan_row
 from .engine import Store
 from .points import insert_points
 from .tables import jobs_table
@@ -50,7 +49,7 @@ def catch_up(
     wanted = None if job_ids is None else set(job_ids)
     # A cheap look without the write lock: most ticks have nothing due and write nothing.
     with store.read() as conn:
-        due = {r.id for r in _active_rows(conn, wanted) if _plan(r, now_s).changes_anything}
+        due = {r.id for r in _active_rows(conn, wanted) if is_due(r, now_s)}
     written, advanced, ended = 0, [], []
     while due:
         if written:
@@ -83,24 +82,10 @@ def _active_rows(conn: Connection, wanted: set[int] | None, lock: bool = False):
     return conn.execute(query.order_by(jobs_table.c.id)).all()
 
 
-def _plan(row, now_s: float) -> planner.Plan:
-    job = job_from_row(row)
-    return planner.plan(
-        Simulator(job.config),
-        job.status,
-        row.steps_done,
-        row.started_at,
-        row.stop_at_step,
-        now_s,
-    )
-
-
 def _advance(conn: Connection, row, now_s: float, budget: int) -> tuple[int, bool, bool]:
     """Write up to `budget` of the job's due points. Returns (points written, whether the job
     ended, whether it is now up to date)."""
-    job = job_from_row(row)
-    sim = Simulator(job.config)
-    plan = planner.plan(sim, job.status, row.steps_done, row.started_at, row.stop_at_step, now_s)
+    sim, plan = plan_row(row, now_s)
     if not plan.changes_anything:  # another process got here first
         return 0, False, True
     last_step = min(plan.last_step, plan.first_step + max(1, budget) - 1)
@@ -136,9 +121,15 @@ def _advance(conn: Connection, row, now_s: float, budget: int) -> tuple[int, boo
         values.update(
             status=plan.end_status.value, reason=plan.reason, finished_at=plan.finished_at
         )
-    conn.execute(
-        jobs_table.update()
-        .where(jobs_table.c.id == row.id, jobs_table.c.version == row.version)
-        .values(**values)
-    )
+    sql = _update_sql(tuple(values), conn.dialect.paramstyle)
+    conn.exec_driver_sql(sql, (*values.values(), row.id, row.version))
     return written, ends, finished
+
+
+@functools.cache
+def _update_sql(columns: tuple[str, ...], paramstyle: str) -> str:
+    """The compare-and-set update of these columns, as plain SQL made once: building the
+    statement anew for every job on every tick cost more than running it."""
+    p = "?" if paramstyle == "qmark" else "%s"
+    assignments = ", ".join(f"{jobs_table.c[column].name} = {p}" for column in columns)
+    return f"UPDATE jobs SET {assignments} WHERE id = {p} AND version = {p}"

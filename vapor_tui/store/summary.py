@@ -10,6 +10,7 @@ partial index.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -40,6 +41,9 @@ def summarise(points: Points, total_steps: int) -> Iterator[tuple]:
     """(bucket, n, first, last, loss min/max/sum, accuracy ..., lr ...) per bucket touched."""
     if not len(points):
         return
+    if len(points) <= _FEW:
+        yield from _summarise_few(points, total_steps)
+        return
     buckets = bucket_of(points.step, total_steps)
     starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
     ends = np.r_[starts[1:], len(buckets)]
@@ -54,14 +58,43 @@ def summarise(points: Points, total_steps: int) -> Iterator[tuple]:
     yield from zip(*(c.tolist() for c in columns), strict=True)
 
 
+# A tick's batch is a step or two: plain Python is faster than numpy's reductions there.
+_FEW = 16
+
+
+def _summarise_few(points: Points, total_steps: int) -> Iterator[tuple]:
+    """summarise() in plain Python: the same counts, minima and maxima; each sum added in
+    step order (numpy's pairwise sum may round the last bit differently, as batches cut at
+    other steps do anyway)."""
+    steps = points.step.tolist()
+    buckets = bucket_of(points.step, total_steps).tolist()
+    values = [getattr(points, metric).tolist() for metric in METRICS]
+    start = 0
+    for end in range(1, len(steps) + 1):
+        if end < len(steps) and buckets[end] == buckets[start]:
+            continue
+        row = [buckets[start], end - start, steps[start], steps[end - 1]]
+        for column in values:
+            part = column[start:end]
+            total = part[0]
+            for value in part[1:]:
+                total += value
+            row += [min(part), max(part), total]
+        yield tuple(row)
+        start = end
+
+
 def upsert_summary(conn: Connection, job_id: int, points: Points, total_steps: int) -> None:
     """Fold a batch of points into the job's buckets, in the caller's transaction."""
     rows = [(job_id, *row) for row in summarise(points, total_steps)]
-    if not rows:
-        return
-    sqlite = conn.dialect.name == "sqlite"
-    p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    low, high = ("min", "max") if sqlite else ("LEAST", "GREATEST")
+    if rows:
+        conn.exec_driver_sql(_upsert_sql(conn.dialect.name, conn.dialect.paramstyle), rows)
+
+
+@functools.cache
+def _upsert_sql(dialect: str, paramstyle: str) -> str:
+    p = "?" if paramstyle == "qmark" else "%s"
+    low, high = ("min", "max") if dialect == "sqlite" else ("LEAST", "GREATEST")
 
     def merge(column: str) -> str:
         if column.endswith(("_min", "first_step")):
@@ -71,11 +104,10 @@ def upsert_summary(conn: Connection, job_id: int, points: Points, total_steps: i
         return f"{column} = point_summary.{column} + excluded.{column}"
 
     names = ("job_id", "bucket", *_COLUMNS)
-    sql = (
+    return (
         f"INSERT INTO point_summary ({', '.join(names)}) VALUES ({', '.join([p] * len(names))}) "
         f"ON CONFLICT (job_id, bucket) DO UPDATE SET {', '.join(merge(c) for c in _COLUMNS)}"
     )
-    conn.exec_driver_sql(sql, rows)
 
 
 @dataclass(frozen=True, eq=False)

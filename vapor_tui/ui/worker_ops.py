@@ -24,16 +24,15 @@ def run_tick(
     after the last step the screen holds."""
     from vapor_tui.store.catchup import catch_up
     from vapor_tui.store.engine import StoreError
-    from vapor_tui.store.jobs import jobs_version, list_jobs
+    from vapor_tui.store.job_list import jobs_since
     from vapor_tui.store.points import read_points
     from vapor_tui.store.summary import read_chart_base
 
     try:
         now = store.clock.now()
         catch_up(store, now)
-        current = jobs_version(store)
+        current, jobs = jobs_since(store, previous.jobs if previous is not None else None)
         changed = previous is None or current != version
-        jobs = tuple(list_jobs(store)) if changed else previous.jobs
         points, bases = {}, {}
         for job_id, (_, after, based) in followed.items():
             if based:

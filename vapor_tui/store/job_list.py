@@ -1,0 +1,46 @@
+"""The job list a tick shows, read again only where it changed.
+
+Every tick of a screen with running jobs changes some rows (their steps, loss, ETA), and a
+tick used to read every row and convert each to a Job. Here a tick reads each job's id and
+version (what every change bumps) and reads in full only the rows whose version moved; the
+rest keep the Job the last tick made.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from vapor_tui.core.job import Job
+
+from .convert import job_from_row
+from .engine import Store
+from .tables import jobs_table
+
+_IN_CHUNK = 500  # ids per IN (...) list
+
+
+def jobs_since(
+    store: Store, previous: tuple[Job, ...] | None
+) -> tuple[tuple[int, int, int], tuple[Job, ...]]:
+    """(version, every job newest first). The version is store.jobs.jobs_version's (count,
+    max id, sum of versions): it changes whenever any job changes, is added or removed."""
+    known = {job.id: job for job in previous or ()}
+    with store.read() as conn:
+        versions = conn.execute(
+            select(jobs_table.c.id, jobs_table.c.version).order_by(jobs_table.c.id.desc())
+        ).all()
+        stale = [i for i, v in versions if i not in known or known[i].version != v]
+        rows = {}
+        for start in range(0, len(stale), _IN_CHUNK):
+            chunk = stale[start : start + _IN_CHUNK]
+            query = select(jobs_table).where(jobs_table.c.id.in_(chunk))
+            rows.update((row.id, row) for row in conn.execute(query))
+    jobs = []
+    for job_id, version in versions:
+        if job_id in rows:
+            jobs.append(job_from_row(rows[job_id]))
+        elif job_id in known and known[job_id].version == version:
+            jobs.append(known[job_id])
+        # else: deleted between the two reads (a backend whose reads are not one snapshot)
+    current = (len(versions), max((i for i, _ in versions), default=0), sum(v for _, v in versions))
+    return current, tuple(jobs)
