@@ -104,6 +104,19 @@ def live_job_db(path: Path, step_seconds: float = 1.0) -> int:
         store.close()
 
 
+def short_job_db(path: Path, started_s_ago: float = 30.0) -> int:
+    """One running job with the command line's defaults (`vapor-tui new NAME --step-seconds 1`:
+    3 epochs of 100 steps, so 300 steps in about five minutes), started `started_s_ago`
+    seconds ago. Returns its id."""
+    now = datetime.now(UTC)
+    store = open_store(path, clock=FakeClock(now - timedelta(seconds=started_s_ago)))
+    try:
+        cfg = JobConfig("short-watch", seed=1234, step_seconds=1.0)
+        return create_job(store, cfg, start=True).id
+    finally:
+        store.close()
+
+
 def big_job_db(path: Path, points: int) -> int:
     """One complete job with `points` points (10 epochs). Returns its id."""
     now = datetime.now(UTC)

@@ -17,4 +17,6 @@ FLOORS: dict[str, Floor] = {
     "peak_rss_mb.watch_1M": Floor("<=", 250),
     # Issue 14: the whole process on the jobs screen (100 jobs, 20 running), beside htop.
     "cpu_ratio.vapor_over_htop": Floor("<=", 3.0),
+    # Issue 14: watching a 300-step job (`new` defaults, a step a second).
+    "bytes_per_s.watch_short": Floor("<=", 200),
 }
