@@ -107,11 +107,23 @@ class MetricChart(PlotextPlot):
 
     # --- drawing --------------------------------------------------------------------------
 
-    def on_resize(self) -> None:
-        self._built_size = Size(0, 0)
-        self.redraw()
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        # Textual's layout hands each widget its size here, and by default sets the virtual
+        # size as a reactive that asks for another layout. A chart has no children and never
+        # scrolls, so that second layout only repainted the whole chart, the same bytes, a
+        # frame after the chart first showed (9 KB twice on `watch` of a finished job). Its
+        # own size still marks it for repaint and sends it a Resize, as before.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
-    def redraw(self) -> None:
+    def on_resize(self) -> None:
+        # The first paint after a layout may have built this size already (render_line does):
+        # building it again resent the whole chart, the same bytes, a frame later.
+        if self._built_size != self.size:
+            self.redraw()
+
+    def redraw(self, *, painting: bool = False) -> None:
+        """Build the plot and mark what changed for repaint (everything, at a new size), unless
+        `painting`: called from render_line, the paint under way shows the new lines."""
         width, height = self.size
         if width <= 0 or height <= 0 or not self.is_mounted:
             return
@@ -123,7 +135,8 @@ class MetricChart(PlotextPlot):
             self._lines = lines
             self._built_size = self.size
             self.lines_sent += len(lines)
-            self.refresh()
+            if not painting:
+                self.refresh()
             return
         regions = []
         for y, line in enumerate(lines):
@@ -213,7 +226,7 @@ class MetricChart(PlotextPlot):
 
     def render_line(self, y: int) -> Strip:
         if self._built_size != self.size:
-            self.redraw()
+            self.redraw(painting=True)
         if 0 <= y < len(self._strips):
             return self._strips[y]
         return Strip.blank(self.size.width)
