@@ -23,6 +23,8 @@ class Mode:
     cpu_runs: int
     cpu_settle_s: float  # after the rows show, before the window (the first catch-up ends)
     cpu_window_s: float
+    # Terminal: the detail chart with the page cache emptied.
+    cold_runs: int
     # In-process.
     frames: int  # chart frames timed per size (per run)
     chart_runs: int  # app runs of the chart-frame benchmark
@@ -50,6 +52,7 @@ FULL = Mode(
     cpu_runs=3,
     cpu_settle_s=5.0,
     cpu_window_s=30.0,
+    cold_runs=3,
     frames=25,
     chart_runs=3,
     ticks=50,
@@ -73,6 +76,7 @@ QUICK = Mode(
     cpu_runs=1,
     cpu_settle_s=3.0,
     cpu_window_s=10.0,
+    cold_runs=1,
     frames=10,
     chart_runs=1,
     ticks=10,

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks import bench_cpu, bench_inprocess, bench_terminal
+from benchmarks import bench_cold, bench_cpu, bench_inprocess, bench_terminal
 from benchmarks.context import Context
 from benchmarks.modes import FULL, QUICK
 from benchmarks.report import markdown_table, text_table
@@ -38,6 +38,7 @@ GROUPS = {
     "steady": bench_terminal.bench_steady_bytes,
     "launch": bench_terminal.bench_launch,
     "chart": bench_terminal.bench_detail_chart,
+    "cold": bench_cold.bench_cold_chart,
     "cpu": bench_cpu.bench_cpu,
     "frame": bench_inprocess.bench_chart_frame,
     "tick": bench_inprocess.bench_tick,
