@@ -8,7 +8,7 @@ rest keep the Job the last tick made.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from vapor_tui.core.job import Job
 
@@ -17,6 +17,8 @@ from .engine import Store
 from .tables import jobs_table
 
 _IN_CHUNK = 500  # ids per IN (...) list
+_VERSIONS = select(jobs_table.c.id, jobs_table.c.version).order_by(jobs_table.c.id.desc())
+_ROWS = select(jobs_table).where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def jobs_since(
@@ -26,15 +28,12 @@ def jobs_since(
     max id, sum of versions): it changes whenever any job changes, is added or removed."""
     known = {job.id: job for job in previous or ()}
     with store.read() as conn:
-        versions = conn.execute(
-            select(jobs_table.c.id, jobs_table.c.version).order_by(jobs_table.c.id.desc())
-        ).all()
+        versions = conn.execute(_VERSIONS).all()
         stale = [i for i, v in versions if i not in known or known[i].version != v]
         rows = {}
         for start in range(0, len(stale), _IN_CHUNK):
             chunk = stale[start : start + _IN_CHUNK]
-            query = select(jobs_table).where(jobs_table.c.id.in_(chunk))
-            rows.update((row.id, row) for row in conn.execute(query))
+            rows.update((row.id, row) for row in conn.execute(_ROWS, {"ids": chunk}))
     jobs = []
     for job_id, version in versions:
         if job_id in rows:
