@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks import bench_cold, bench_cpu, bench_inprocess, bench_terminal
+from benchmarks import bench_cold, bench_cpu, bench_inprocess, bench_store, bench_terminal
 from benchmarks.context import Context
 from benchmarks.modes import FULL, QUICK
 from benchmarks.report import markdown_table, text_table
@@ -42,8 +42,8 @@ GROUPS = {
     "cpu": bench_cpu.bench_cpu,
     "frame": bench_inprocess.bench_chart_frame,
     "tick": bench_inprocess.bench_tick,
-    "catchup": bench_inprocess.bench_catchup,
-    "reads": bench_inprocess.bench_reads,
+    "catchup": bench_store.bench_catchup,
+    "reads": bench_store.bench_reads,
 }
 
 
