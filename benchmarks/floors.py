@@ -19,4 +19,7 @@ FLOORS: dict[str, Floor] = {
     "cpu_ratio.vapor_over_htop": Floor("<=", 3.0),
     # Issue 14: watching a 300-step job (`new` defaults, a step a second).
     "bytes_per_s.watch_short": Floor("<=", 200),
+    # Issue 13: PostgreSQL beside SQLite.
+    "catchup_points_per_s.postgres": Floor(">=", 100_000),
+    "read_newest_ms.postgres": Floor("<=", 2.0),
 }

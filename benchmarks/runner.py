@@ -27,7 +27,14 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks import bench_cold, bench_cpu, bench_inprocess, bench_store, bench_terminal
+from benchmarks import (
+    bench_backends,
+    bench_cold,
+    bench_cpu,
+    bench_inprocess,
+    bench_store,
+    bench_terminal,
+)
 from benchmarks.context import Context
 from benchmarks.modes import FULL, QUICK
 from benchmarks.report import markdown_table, text_table
@@ -44,6 +51,7 @@ GROUPS = {
     "tick": bench_inprocess.bench_tick,
     "catchup": bench_store.bench_catchup,
     "reads": bench_store.bench_reads,
+    "backends": bench_backends.bench_backends,
 }
 
 

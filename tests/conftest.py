@@ -1,5 +1,10 @@
-"""Shared fixtures: an isolated data directory for every test, a fake clock, a fresh database,
-and a runner for the installed `vapor-tui` command."""
+"""Shared fixtures: an isolated data directory for every test, a fake clock, a fresh database
+(SQLite, or a database on the suite's own PostgreSQL server), and a runner for the installed
+`vapor-tui` command.
+
+Tests under BOTH_BACKENDS that ask for `backend` (through `db`, `new_db` or `store`) run once on
+SQLite and once on PostgreSQL; `@pytest.mark.sqlite_only` keeps a test about SQLite files (WAL,
+damaged files, small filesystems) to SQLite."""
 
 from __future__ import annotations
 
@@ -12,8 +17,9 @@ from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, settings
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from tests.support.postgres import PostgresServer, ServerMissing
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.job import Job
@@ -81,9 +87,80 @@ def db_path(tmp_path: Path) -> Path:
     return path
 
 
+# --- backends ---------------------------------------------------------------------------------
+
+BACKENDS = ("sqlite", "postgres")
+BOTH_BACKENDS = ("tests/store/", "tests/cli/", "tests/reliability/test_rel_concurrency.py")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames or metafunc.definition.get_closest_marker(
+        "sqlite_only"
+    ):
+        return
+    where = Path(metafunc.definition.path).relative_to(metafunc.config.rootpath).as_posix()
+    if where.startswith(BOTH_BACKENDS):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def store(db_path: Path, fake_clock: FakeClock) -> Iterator[Store]:
-    s = open_store(db_path, clock=fake_clock)
+def backend(request: pytest.FixtureRequest) -> str:
+    """ "sqlite" or "postgres": where `db`, `new_db` and `store` put the test's database."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """The suite's own PostgreSQL server (one per xdist worker), started on first use."""
+    try:
+        server = PostgresServer()
+    except ServerMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture
+def new_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable]:
+    """new_db(name="vapor") -> a database nothing has used yet: a path on SQLite, a URL of a
+    fresh empty database on PostgreSQL (dropped after the test)."""
+    made: list[str] = []
+    server: PostgresServer | None = None
+
+    def make(name: str = "vapor") -> str:
+        nonlocal server
+        if backend == "sqlite":
+            first = not made and name == "vapor"
+            path = request.getfixturevalue("db_path") if first else tmp_path / "db" / f"{name}.db"
+            n = 1
+            while path.exists() or str(path) in made:
+                n += 1
+                path = tmp_path / "db" / f"{name}-{n}.db"
+            made.append(str(path))
+            return str(path)
+        server = server or request.getfixturevalue("pg_server")
+        database = server.new_database()
+        made.append(database)
+        return server.url(database)
+
+    yield make
+    if server is not None:
+        for database in made:
+            server.drop_database(database)
+
+
+@pytest.fixture
+def db(new_db: Callable[..., str]) -> str:
+    """The test's database: on SQLite the path `db_path` names (not created yet)."""
+    return new_db()
+
+
+@pytest.fixture
+def store(db: str, fake_clock: FakeClock) -> Iterator[Store]:
+    s = open_store(db, clock=fake_clock)
     assert s.clock is fake_clock
     yield s
     s.close()
@@ -176,8 +253,8 @@ def job_row(store: Store, job_id: int) -> dict:
     """Everything stored about one job: its row and its points."""
     with store.read() as conn:
         row = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)).mappings().first()
-        points = conn.exec_driver_sql(
-            "SELECT * FROM points WHERE job_id = ? ORDER BY step", (job_id,)
+        points = conn.execute(
+            text("SELECT * FROM points WHERE job_id = :id ORDER BY step"), {"id": job_id}
         ).all()
     return {"row": dict(row) if row is not None else None, "points": [tuple(p) for p in points]}
 
@@ -186,10 +263,12 @@ def point_stats(store: Store, job_id: int) -> tuple[int, int | None, int | None,
     """(count, min step, max step, distinct steps) of one job's points, by SQL."""
     with store.read() as conn:
         return tuple(
-            conn.exec_driver_sql(
-                "SELECT count(*), min(step), max(step), count(DISTINCT step) "
-                "FROM points WHERE job_id = ?",
-                (job_id,),
+            conn.execute(
+                text(
+                    "SELECT count(*), min(step), max(step), count(DISTINCT step) "
+                    "FROM points WHERE job_id = :id"
+                ),
+                {"id": job_id},
             ).one()
         )
 

@@ -56,6 +56,8 @@ def open_db(
     except StoreMissing as exc:
         raise UserError(f"no job with id {job_id}: {exc}") from exc
     ctx.call_on_close(store.close)
+    if store.warning:
+        click.echo(f"vapor-tui: warning: {store.warning}", err=True)
     if catch_up:
         try:
             do_catch_up(store)
@@ -102,7 +104,8 @@ def app_options(f: Callable) -> Callable:
         "--theme",
         default=None,
         metavar="NAME",
-        help="A Textual theme, e.g. textual-light for a light terminal (default textual-dark).",
+        help="A Textual theme, e.g. textual-light for a light terminal (default: the one "
+        "last chosen in the app, else textual-dark).",
     )(f)
     f = click.option(
         "--ascii",

@@ -115,15 +115,16 @@ _action_command("fail", "Mark a job failed.")
 
 @cli.command("clone")
 @job_id_argument
+@click.option("--same-seed", is_flag=True, help="Keep the seed: the same curve, point for point.")
 @db_option
 @click.pass_context
-def clone_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
-    """Create a queued copy of a job's configuration and print its id."""
+def clone_cmd(ctx: click.Context, job_id: str, same_seed: bool, db: str | None) -> None:
+    """Create a queued copy of a job's configuration, with a new seed, and print its id."""
     from vapor_tui.store.jobs import clone_job
 
     number = parse_job_id(job_id)
     store = open_db(ctx, db, job_id=number)
-    click.echo(clone_job(store, number).id)
+    click.echo(clone_job(store, number, same_seed=same_seed).id)
 
 
 @cli.command("delete")
@@ -215,7 +216,14 @@ def _is_the_database(output: Path, target: str) -> bool:
 
 
 @cli.command("demo")
-@db_option
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH|URL",
+    default=None,
+    help="The database to fill (default: a new temporary file; $VAPOR_TUI_DB is not used, "
+    "so that a demo never fills your real database).",
+)
 @click.option("--no-tui", is_flag=True, help="Only fill the database and print its path.")
 @app_options
 @click.pass_context
@@ -223,17 +231,33 @@ def demo_cmd(ctx: click.Context, db: str | None, no_tui: bool, **options) -> Non
     """Fill a database (a fresh temporary one by default) with demo jobs and open the app on it."""
     from vapor_tui.demo import fill_demo
     from vapor_tui.store.engine import open_store
+    from vapor_tui.ui.launch import LaunchError, check_theme
 
+    try:  # before anything is created: a wrong theme leaves no demo database behind
+        check_theme(options.get("theme") or ctx.find_root().params.get("theme"))
+    except LaunchError as exc:
+        raise UserError(str(exc)) from exc
     target = _db(ctx, db)
+    temporary = target is None
     if target is None:
         target = str(Path(tempfile.mkdtemp(prefix="vapor-demo-")) / "demo.db")
     store = open_store(target)
     fill_demo(store)
     store.close()
     if no_tui:
-        click.echo(target)
+        click.echo(store.target)  # a URL without its password
         return
-    _run_app(ctx, target, **options)
+    if not temporary:
+        _run_app(ctx, target, **options)
+        return
+    # The top bar has no room for the path at 110 columns: a toast says it at the start, and
+    # a line on the way out says it again.
+    notice = f"Its database stays after you quit:\n{target}"
+    try:
+        _run_app(ctx, target, notice=notice, **options)
+    finally:
+        click.echo(f"The demo database is kept at {target}")
+        click.echo(f"Open it again with: vapor-tui --db {target}")
 
 
 @cli.command("watch")

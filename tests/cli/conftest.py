@@ -27,11 +27,20 @@ GLACIAL = 10_000.0
 
 @dataclass
 class StateDb:
-    path: Path
+    target: str  # a SQLite path or a PostgreSQL URL
     jobs: dict[JobStatus, Job]
 
+    @property
+    def path(self) -> Path:
+        """The SQLite file (tests about the file itself are SQLite-only)."""
+        assert "://" not in self.target, "a test about the SQLite file"
+        return Path(self.target)
+
     def digest(self) -> str:
-        """The database file's bytes, plus its write-ahead log if one was left behind."""
+        """The database file's bytes, plus its write-ahead log if one was left behind; on
+        PostgreSQL every row of every table, read without vapor-tui's code."""
+        if "://" in self.target:
+            return _server_digest(self.target)
         h = hashlib.sha256(self.path.read_bytes())
         wal = self.path.with_name(self.path.name + "-wal")
         if wal.exists():
@@ -40,7 +49,7 @@ class StateDb:
 
     def snapshot(self) -> list[tuple]:
         """Every job row and point, as a value to compare."""
-        store = open_store(self.path, clock=FakeClock())
+        store = open_store(self.target, clock=FakeClock())
         try:
             with store.read() as conn:
                 jobs = conn.exec_driver_sql("SELECT * FROM jobs ORDER BY id").all()
@@ -50,21 +59,41 @@ class StateDb:
             store.close()
 
     def job(self, job_id: int) -> Job:
-        store = open_store(self.path, clock=FakeClock())
+        store = open_store(self.target, clock=FakeClock())
         try:
             return get_job(store, job_id)
         finally:
             store.close()
 
     def all_jobs(self) -> list[Job]:
-        store = open_store(self.path, clock=FakeClock())
+        store = open_store(self.target, clock=FakeClock())
         try:
             return list_jobs(store)
         finally:
             store.close()
 
 
-def build_state_db(path: Path, helpers: SimpleNamespace) -> StateDb:
+def _server_digest(url: str) -> str:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    h = hashlib.sha256()
+    try:
+        with engine.connect() as conn:
+            tables = conn.exec_driver_sql(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema() ORDER BY 1"
+            ).all()
+            for (table,) in tables:
+                h.update(table.encode())
+                for row in conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1, 2"):
+                    h.update(repr(tuple(row)).encode())
+    finally:
+        engine.dispose()
+    return h.hexdigest()
+
+
+def build_state_db(path: Path | str, helpers: SimpleNamespace) -> StateDb:
     """Jobs made as if over the last hour: complete, failed and stopped ones first, with a
     second a step, then queued, running and stopping ones that crawl."""
     clock = FakeClock(datetime.now(UTC) - timedelta(hours=1))
@@ -92,20 +121,20 @@ def build_state_db(path: Path, helpers: SimpleNamespace) -> StateDb:
         assert jobs[JobStatus.RUNNING].status is JobStatus.RUNNING
     finally:
         store.close()
-    return StateDb(path, jobs)
+    return StateDb(str(path), jobs)
 
 
 @pytest.fixture
-def state_db(tmp_path: Path, helpers: SimpleNamespace) -> StateDb:
-    return build_state_db(tmp_path / "states" / "vapor.db", helpers)
+def state_db(new_db: Callable[..., str], helpers: SimpleNamespace) -> StateDb:
+    return build_state_db(new_db("states"), helpers)
 
 
 @pytest.fixture
-def queued_jobs(tmp_path: Path) -> Callable[[int], tuple[Path, list[int]]]:
-    """queued_jobs(n) -> (database path, ids of n fresh queued jobs)."""
+def queued_jobs(new_db: Callable[..., str]) -> Callable[[int], tuple[str, list[int]]]:
+    """queued_jobs(n) -> (database, ids of n fresh queued jobs)."""
 
-    def make(n: int) -> tuple[Path, list[int]]:
-        path = tmp_path / "queued" / "vapor.db"
+    def make(n: int) -> tuple[str, list[int]]:
+        path = new_db("queued")
         store = open_store(path, clock=FakeClock(datetime.now(UTC)))
         try:
             ids = [

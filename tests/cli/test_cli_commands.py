@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import stat
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -96,8 +97,8 @@ def test_version(run_cli) -> None:
 # --- new ----------------------------------------------------------------------------------
 
 
-def test_new_prints_the_id_alone(run_cli, tmp_path: Path) -> None:
-    db = tmp_path / "n.db"
+def test_new_prints_the_id_alone(run_cli, new_db) -> None:
+    db = new_db("n")
     code, out, err = run_cli("new", "--name", "first", "--db", db)
     assert (code, out, err) == (0, "1\n", "")
     code, out, err = run_cli("new", "--name", "second", "--db", db)
@@ -113,8 +114,8 @@ def test_new_prints_the_id_alone(run_cli, tmp_path: Path) -> None:
     assert 0 <= job.config.seed < 2**31
 
 
-def test_new_with_every_option_and_start(run_cli, tmp_path: Path) -> None:
-    db = tmp_path / "all.db"
+def test_new_with_every_option_and_start(run_cli, new_db) -> None:
+    db = new_db("all")
     out = ok(
         run_cli(
             "--db",
@@ -169,8 +170,8 @@ def test_new_with_every_option_and_start(run_cli, tmp_path: Path) -> None:
     assert [float(r["learning_rate"]) for r in rows] == [1e-3] * 14
 
 
-def test_new_with_a_huge_tiny_step_job_is_accepted(run_cli, tmp_path: Path) -> None:
-    db = tmp_path / "huge.db"
+def test_new_with_a_huge_tiny_step_job_is_accepted(run_cli, new_db) -> None:
+    db = new_db("huge")
     args = ["--epochs", "10", "--steps-per-epoch", "1000000", "--step-seconds", "0.00001"]
     out = ok(run_cli("new", "--name", "huge", *args, "--db", db))
     store = open_store(db, clock=FakeClock())
@@ -186,7 +187,7 @@ def test_new_with_a_huge_tiny_step_job_is_accepted(run_cli, tmp_path: Path) -> N
 
 
 def test_jobs_table(run_cli, state_db) -> None:
-    out = ok(run_cli("--db", state_db.path, "jobs"))
+    out = ok(run_cli("--db", state_db.target, "jobs"))
     lines = out.splitlines()
     assert lines[0].split() == [
         "ID",
@@ -211,7 +212,7 @@ def test_jobs_table(run_cli, state_db) -> None:
 
 
 def test_jobs_json(run_cli, state_db) -> None:
-    listed = json.loads(ok(run_cli("jobs", "--json", "--db", state_db.path)))
+    listed = json.loads(ok(run_cli("jobs", "--json", "--db", state_db.target)))
     assert [j["id"] for j in listed] == sorted((j.id for j in state_db.jobs.values()), reverse=True)
     by_id = {j["id"]: j for j in listed}
     for status, job in state_db.jobs.items():
@@ -233,18 +234,18 @@ def test_jobs_json(run_cli, state_db) -> None:
     assert by_id[state_db.jobs[JobStatus.COMPLETE].id]["loss"] > 0
 
 
-def test_jobs_on_an_empty_database(run_cli, tmp_path: Path) -> None:
-    out = ok(run_cli("jobs", "--db", tmp_path / "empty.db"))
+def test_jobs_on_an_empty_database(run_cli, new_db) -> None:
+    out = ok(run_cli("jobs", "--db", new_db("empty")))
     assert "No jobs yet" in out and "vapor-tui new" in out
 
 
 def test_show_text_and_json(run_cli, state_db) -> None:
     job = state_db.jobs[JobStatus.STOPPED]
-    text = ok(run_cli("--db", state_db.path, "show", str(job.id)))
+    text = ok(run_cli("--db", state_db.target, "show", str(job.id)))
     assert text.startswith(f"Job {job.id}: {job.name}")
     assert "stopped" in text and job.reason in text
     assert "seed 10" in text
-    details = json.loads(ok(run_cli("--db", state_db.path, "show", str(job.id), "--json")))
+    details = json.loads(ok(run_cli("--db", state_db.target, "show", str(job.id), "--json")))
     assert list(details)[: len(SUMMARY_FIELDS)] == SUMMARY_FIELDS
     for key in ("reason", "config", "started_at", "finished_at", "best_loss", "val_loss"):
         assert key in details, key
@@ -258,8 +259,8 @@ def test_show_text_and_json(run_cli, state_db) -> None:
 # --- actions --------------------------------------------------------------------------------
 
 
-def test_start_stop_fail_clone_delete(run_cli, tmp_path: Path) -> None:
-    db = tmp_path / "actions.db"
+def test_start_stop_fail_clone_delete(run_cli, new_db) -> None:
+    db = new_db("actions")
     store = open_store(db, clock=FakeClock(datetime.now(UTC)))
     try:
         a, b = (
@@ -283,14 +284,18 @@ def test_start_stop_fail_clone_delete(run_cli, tmp_path: Path) -> None:
     assert jobs[int(b)].status is JobStatus.FAILED
     assert jobs[int(b)].reason == "marked failed by user"
     assert jobs[int(c)].status is JobStatus.QUEUED
-    assert jobs[int(c)].config == jobs[int(b)].config
+    assert jobs[int(c)].config.seed != jobs[int(b)].config.seed  # a new sample
+    assert replace(jobs[int(c)].config, seed=3) == jobs[int(b)].config
+    same = ok(run_cli("--db", db, "clone", "--same-seed", b)).strip()
+    shown = json.loads(ok(run_cli("--db", db, "show", same, "--json")))
+    assert shown["config"]["seed"] == 3
 
 
 # --- export --------------------------------------------------------------------------------
 
 
 def expected_rows(state_db, job_id: int) -> list[tuple]:
-    store = open_store(state_db.path, clock=FakeClock())
+    store = open_store(state_db.target, clock=FakeClock())
     try:
         pts = read_points(store, job_id)
     finally:
@@ -314,7 +319,7 @@ def expected_rows(state_db, job_id: int) -> list[tuple]:
 
 def test_export_csv(run_cli, state_db) -> None:
     job = state_db.jobs[JobStatus.COMPLETE]
-    out = ok(run_cli("--db", state_db.path, "export", str(job.id)))
+    out = ok(run_cli("--db", state_db.target, "export", str(job.id)))
     reader = csv.reader(io.StringIO(out))
     header = next(reader)
     assert header == list(COLUMNS)
@@ -345,7 +350,7 @@ def test_export_json_to_a_file(run_cli, state_db, tmp_path: Path) -> None:
     target = tmp_path / "out" / "points.json"
     target.parent.mkdir()
     code, out, err = run_cli(
-        "export", str(job.id), "--format", "json", "-o", target, "--db", state_db.path
+        "export", str(job.id), "--format", "json", "-o", target, "--db", state_db.target
     )
     assert (code, out, err) == (0, "", "")
     records = json.loads(target.read_text(encoding="utf-8"))
@@ -363,9 +368,9 @@ def test_export_json_to_a_file(run_cli, state_db, tmp_path: Path) -> None:
 def test_export_csv_to_a_file_and_an_empty_job(run_cli, state_db, tmp_path: Path) -> None:
     job = state_db.jobs[JobStatus.QUEUED]
     target = tmp_path / "empty.csv"
-    assert ok(run_cli("--db", state_db.path, "export", str(job.id), "-o", target)) == ""
+    assert ok(run_cli("--db", state_db.target, "export", str(job.id), "-o", target)) == ""
     assert target.read_text(encoding="utf-8") == ",".join(COLUMNS) + "\n"
-    out = ok(run_cli("--db", state_db.path, "export", str(job.id), "--format", "JSON"))
+    out = ok(run_cli("--db", state_db.target, "export", str(job.id), "--format", "JSON"))
     assert json.loads(out) == []
 
 
@@ -401,8 +406,8 @@ def test_demo_no_tui_prints_a_fresh_database(run_cli, isolated_env: Path) -> Non
     assert stopped.steps_done % stopped.config.steps_per_epoch == 0 and stopped.steps_done > 0
 
 
-def test_demo_fills_the_database_given(run_cli, tmp_path: Path) -> None:
-    db = tmp_path / "demo.db"
+def test_demo_fills_the_database_given(run_cli, new_db) -> None:
+    db = new_db("demo")
     assert ok(run_cli("--db", db, "demo", "--no-tui")) == f"{db}\n"
     store = open_store(db, clock=FakeClock(datetime.now(UTC)))
     try:
@@ -427,8 +432,8 @@ def test_env_var_selects_the_database(run_cli, tmp_path: Path, data_home: Path) 
     assert not (data_home / "vapor-tui").exists()
 
 
-def test_db_option_before_and_after_the_subcommand(run_cli, tmp_path: Path, data_home: Path):
-    db = tmp_path / "either-side.db"
+def test_db_option_before_and_after_the_subcommand(run_cli, new_db, data_home: Path):
+    db = new_db("either-side")
     assert ok(run_cli("--db", db, "new", "--name", "before")) == "1\n"
     out = ok(run_cli("jobs", "--json", "--db", db))
     assert [j["name"] for j in json.loads(out)] == ["before"]

@@ -45,7 +45,7 @@ def tree(root: Path) -> list[str]:
 def test_unknown_id(args: list[str], run_cli, state_db, tmp_path: Path) -> None:
     before = state_db.digest()
     argv = [a.format(tmp=tmp_path) for a in args]
-    assert_one_line_error(run_cli("--db", state_db.path, *argv), "no job with id 999")
+    assert_one_line_error(run_cli("--db", state_db.target, *argv), "no job with id 999")
     assert state_db.digest() == before
     assert not (tmp_path / "never.csv").exists()
 
@@ -58,7 +58,7 @@ def test_non_numeric_id_creates_no_database(run_cli, tmp_path: Path) -> None:
 
 def test_non_numeric_id_leaves_an_existing_database_alone(run_cli, state_db) -> None:
     before = state_db.digest()
-    assert_one_line_error(run_cli("--db", state_db.path, "start", "1x"), "'1x'")
+    assert_one_line_error(run_cli("--db", state_db.target, "start", "1x"), "'1x'")
     assert state_db.digest() == before
 
 
@@ -74,7 +74,7 @@ def test_refused_transition(status: JobStatus, command: str, run_cli, state_db) 
     job = state_db.jobs[status]
     before, rows = state_db.digest(), state_db.snapshot()
     line = assert_one_line_error(
-        run_cli("--db", state_db.path, command, str(job.id)),
+        run_cli("--db", state_db.target, command, str(job.id)),
         f"job #{job.id}",
         job.name,
         status.value,
@@ -104,7 +104,7 @@ def test_refused_transition(status: JobStatus, command: str, run_cli, state_db) 
 def test_bad_new_options(option: str, value: str, message: str, run_cli, state_db) -> None:
     before = state_db.digest()
     assert_one_line_error(
-        run_cli("--db", state_db.path, "new", "--name", "bad", option, value), option, message
+        run_cli("--db", state_db.target, "new", "--name", "bad", option, value), option, message
     )
     assert state_db.digest() == before
 
@@ -123,7 +123,7 @@ def test_unknown_export_format(run_cli, state_db, tmp_path: Path) -> None:
     job = state_db.jobs[JobStatus.COMPLETE]
     out_file = tmp_path / "x.xml"
     assert_one_line_error(
-        run_cli("--db", state_db.path, "export", str(job.id), "--format", "xml", "-o", out_file),
+        run_cli("--db", state_db.target, "export", str(job.id), "--format", "xml", "-o", out_file),
         "export format",
         "xml",
     )
@@ -182,13 +182,14 @@ def test_an_id_on_a_missing_database_creates_nothing(command, run_cli, tmp_path:
     assert tree(tmp_path) == []
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
 def test_export_never_writes_over_the_database(suffix, run_cli, state_db) -> None:
     job = state_db.jobs[JobStatus.COMPLETE]
     before = state_db.digest()
     target = f"{state_db.path}{suffix}"
     line = assert_one_line_error(
-        run_cli("--db", state_db.path, "export", str(job.id), "-o", target), "database itself"
+        run_cli("--db", state_db.target, "export", str(job.id), "-o", target), "database itself"
     )
     assert target in line
     assert state_db.digest() == before
@@ -225,13 +226,14 @@ def test_a_full_standard_output_is_one_line(args, run_cli, tmp_path: Path) -> No
     ]
 
 
+@pytest.mark.sqlite_only
 def test_a_newer_version_in_the_meta_table_is_refused(run_cli, state_db) -> None:
     conn = sqlite3.connect(state_db.path)
     conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
     before = state_db.digest()
-    assert_one_line_error(run_cli("--db", state_db.path, "jobs"), "newer vapor-tui", "schema 99")
+    assert_one_line_error(run_cli("--db", state_db.target, "jobs"), "newer vapor-tui", "schema 99")
     assert state_db.digest() == before
 
 

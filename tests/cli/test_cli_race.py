@@ -20,7 +20,7 @@ def test_two_processes_starting_one_job(queued_jobs, helpers, isolated_env: Path
     for job_id in ids:
         procs = [
             subprocess.Popen(
-                [str(VAPOR_TUI), "--db", str(db), "start", str(job_id)],
+                [str(VAPOR_TUI), "--db", db, "start", str(job_id)],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

@@ -1,6 +1,6 @@
 """What must hold of a vapor-tui database after anything at all happened to it: a kill, a
-signal, a full disk, two processes at once. Read with the standard library's sqlite3, so the
-checks share no code with what they check."""
+signal, a full disk, two processes at once. Read with the standard library's sqlite3 (or plain
+psycopg for a PostgreSQL URL), so the checks share no code with what they check."""
 
 from __future__ import annotations
 
@@ -46,9 +46,42 @@ def integrity_check(path: Path) -> str:
     return "; ".join(str(r[0]) for r in rows)
 
 
-def read_jobs(path: Path) -> dict[int, JobFacts]:
-    conn = sqlite3.connect(path)
+class _Row(tuple):
+    """A psycopg row read by position or by column name, as sqlite3.Row is."""
+
+    names: dict[str, int] = {}
+
+    def __getitem__(self, key):  # type: ignore[override]
+        return super().__getitem__(self.names[key] if isinstance(key, str) else key)
+
+
+def _hybrid_rows(cursor):
+    names = {c.name: i for i, c in enumerate(cursor.description or ())}
+    row_type = type("Row", (_Row,), {"names": names})
+    return lambda values: row_type(values)
+
+
+def _connect(db: Path | str):
+    """A connection whose rows read like sqlite3.Row: sqlite3 for a file, psycopg for a URL."""
+    if "://" in str(db):
+        from tests.support.postgres import connect_url
+
+        return connect_url(str(db), row_factory=_hybrid_rows)
+    conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _tables(conn) -> set[str]:
+    if isinstance(conn, sqlite3.Connection):
+        query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    else:
+        query = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+    return {r[0] for r in conn.execute(query)}
+
+
+def read_jobs(path: Path | str) -> dict[int, JobFacts]:
+    conn = _connect(path)
     try:
         rows = conn.execute("SELECT * FROM jobs ORDER BY id").fetchall()
     finally:
@@ -82,13 +115,15 @@ def _facts(r: sqlite3.Row) -> JobFacts:
     )
 
 
-def check_database(path: Path, where: str = "", integrity: bool = True) -> dict[int, JobFacts]:
-    """Assert everything that must hold; return the jobs. `where` goes into every message."""
-    if integrity:
+def check_database(
+    path: Path | str, where: str = "", integrity: bool = True
+) -> dict[int, JobFacts]:
+    """Assert everything that must hold; return the jobs. `where` goes into every message.
+    (PostgreSQL keeps its own files whole: the integrity check is SQLite's.)"""
+    if integrity and "://" not in str(path):
         result = integrity_check(path)
         assert result == "ok", f"{where}: integrity_check says {result}"
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
+    conn = _connect(path)
     try:
         jobs = {r["id"]: r for r in conn.execute("SELECT * FROM jobs ORDER BY id")}
         stats = {
@@ -101,8 +136,7 @@ def check_database(path: Path, where: str = "", integrity: bool = True) -> dict[
         last_points = {
             r["job_id"]: r
             for r in conn.execute(
-                "SELECT p.* FROM jobs j CROSS JOIN points p "
-                "ON p.job_id = j.id AND p.step = j.steps_done"
+                "SELECT p.* FROM jobs j JOIN points p ON p.job_id = j.id AND p.step = j.steps_done"
             )
         }
         summaries = _summaries(conn)
@@ -140,10 +174,9 @@ def check_database(path: Path, where: str = "", integrity: bool = True) -> dict[
     return facts
 
 
-def _blocks(conn: sqlite3.Connection) -> dict[int, tuple[int, np.ndarray]] | None:
+def _blocks(conn) -> dict[int, tuple[int, np.ndarray]] | None:
     """Per job: the points its blocks say they hold, and the steps they really hold."""
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "point_blocks" not in tables:
+    if "point_blocks" not in _tables(conn):
         return None
     found: dict[int, tuple[int, list]] = {}
     for job_id, n, data in conn.execute(
@@ -155,9 +188,8 @@ def _blocks(conn: sqlite3.Connection) -> dict[int, tuple[int, np.ndarray]] | Non
     return {k: (n, np.concatenate(parts).astype(np.int64)) for k, (n, parts) in found.items()}
 
 
-def _summaries(conn: sqlite3.Connection) -> dict[int, tuple] | None:
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "point_summary" not in tables:
+def _summaries(conn) -> dict[int, tuple] | None:
+    if "point_summary" not in _tables(conn):
         return None
     return {
         r[0]: tuple(r[1:])

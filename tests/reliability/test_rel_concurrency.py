@@ -34,7 +34,7 @@ REFUSAL = re.compile(
 )
 
 
-def make_jobs(db: Path, shapes: list[tuple[str, str, float]]) -> dict[str, int]:
+def make_jobs(db: Path | str, shapes: list[tuple[str, str, float]]) -> dict[str, int]:
     """Jobs by name: (name, status to leave it in, seconds a step)."""
     store = open_store(db, clock=FakeClock(datetime.now(UTC)))
     ids = {}
@@ -50,7 +50,7 @@ def make_jobs(db: Path, shapes: list[tuple[str, str, float]]) -> dict[str, int]:
     return ids
 
 
-def worker_calls(db: Path, worker: int, env, cwd: Path, out: list[CliCall]) -> None:
+def worker_calls(db: Path | str, worker: int, env, cwd: Path, out: list[CliCall]) -> None:
     rng = random.Random(SEED + worker)
     for n in range(CLI_CALLS_EACH):
         ids = sorted(read_jobs(db))
@@ -94,8 +94,8 @@ def shown_within_two_ticks(instance: Instance, since: float, expect, what: str) 
     assert ticks and expect(later[1]["jobs"]), f"{what}: the second tick after showed {later[1]}"
 
 
-def test_instances_and_command_line_on_one_database(tmp_path, helpers):
-    db = tmp_path / "shared.db"
+def test_instances_and_command_line_on_one_database(tmp_path, new_db, helpers):
+    db = new_db("shared")
     make_jobs(
         db,
         [("run-a", "running", 0.002), ("run-b", "running", 0.003), ("wait", "queued", 0.002)],
@@ -155,10 +155,10 @@ def race(instances: list[Instance], kind_a: str, kind_b: str, job_id: int, seen:
     instances[1].act(kind_b, job_id, seen)
 
 
-def test_conflicting_actions_from_two_instances(tmp_path, helpers):
+def test_conflicting_actions_from_two_instances(tmp_path, new_db, helpers):
     """The same key pressed on one job in two instances at once, as the user saw it: one wins,
     the other shows a warning that names the status that won."""
-    db = tmp_path / "race.db"
+    db = new_db("race")
     ids = make_jobs(
         db,
         [
@@ -212,7 +212,7 @@ def test_conflicting_actions_from_two_instances(tmp_path, helpers):
     check_database(db, "after the races")
 
 
-def test_conflicting_actions_from_two_command_lines(tmp_path, helpers):
+def test_conflicting_actions_from_two_command_lines(tmp_path, new_db, helpers):
     """Two `vapor-tui` calls on one job at once: exactly one exits 0, the other exits 2 with one
     line naming the status that won. (Stop against fail on a running job is no conflict: the
     stop asks for the end of the epoch, and a stopping job can still be failed.)"""
@@ -223,7 +223,7 @@ def test_conflicting_actions_from_two_command_lines(tmp_path, helpers):
             (f"s{round_}", "stopping", GLACIAL),
             (f"r{round_}", "running", GLACIAL),
         ]
-    db = tmp_path / "cli-race.db"
+    db = new_db("cli-race")
     ids = make_jobs(db, shapes)
     env = helpers.cli_env()
     cases = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -153,7 +154,7 @@ def test_list_jobs_newest_first(store: Store, helpers: SimpleNamespace) -> None:
 
 
 @pytest.mark.parametrize("status", list(JobStatus))
-def test_clone_makes_a_new_queued_job_with_the_same_configuration(
+def test_clone_makes_a_new_queued_job_with_the_same_configuration_and_a_new_seed(
     status: JobStatus, store: Store, drive: Callable[..., Job], helpers: SimpleNamespace
 ) -> None:
     job = drive(
@@ -163,13 +164,16 @@ def test_clone_makes_a_new_queued_job_with_the_same_configuration(
     clone = clone_job(store, job.id)
     assert clone.id != job.id
     assert clone.status is Q
-    assert clone.config == job.config
-    assert clone.config.seed == 1234
+    # A new seed: a run again is a new sample, not the same curve point for point.
+    assert clone.config.seed != 1234
+    assert replace(clone.config, seed=1234) == job.config
     assert (clone.steps_done, clone.started_at, clone.finished_at) == (0, None, None)
     assert helpers.point_stats(store, clone.id)[0] == 0
     assert helpers.job_row(store, job.id) == original_before
-    # The clone runs like the original did: same configuration, same seed, same curve.
-    assert apply_action(store, clone.id, START).status is R
+    # Asked for, the same seed: the clone runs exactly as the original did.
+    twin = clone_job(store, job.id, same_seed=True)
+    assert twin.config == job.config
+    assert apply_action(store, twin.id, START).status is R
 
 
 def test_ids_are_never_reused(store: Store, helpers: SimpleNamespace) -> None:
@@ -335,10 +339,12 @@ def test_random_actions_and_time_never_leave_the_table(
 
 
 def test_store_fixture_uses_the_fake_clock(
-    store: Store, fake_clock: FakeClock, db_path: Path, helpers: SimpleNamespace
+    store: Store, fake_clock: FakeClock, db_path: Path, backend: str, helpers: SimpleNamespace
 ) -> None:
     assert store.clock is fake_clock
-    assert Path(store.target) == db_path
+    assert store.is_sqlite == (backend == "sqlite")
+    if store.is_sqlite:
+        assert Path(store.target) == db_path
     fake_clock.advance(3600)
     job = create_job(store, helpers.small_config("t"))
     assert job.created_at == fake_clock.now()

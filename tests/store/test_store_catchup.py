@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -342,10 +341,10 @@ def test_deleting_a_running_job_stops_its_catch_up(store: Store, fake_clock: Fak
     assert catch_up(store) == CatchUpResult(0, (), ())
 
 
-def test_two_stores_on_one_file_agree(db_path: Path, fake_clock: FakeClock) -> None:
+def test_two_stores_on_one_file_agree(db: str, fake_clock: FakeClock) -> None:
     # Two processes catching up the same job: the second finds nothing left to do.
-    a = open_store(db_path, clock=fake_clock)
-    b = open_store(db_path, clock=fake_clock)
+    a = open_store(db, clock=fake_clock)
+    b = open_store(db, clock=fake_clock)
     try:
         job, sim = start(a, config())
         fake_clock.advance(sim.time_at(70) + 0.01)
@@ -384,14 +383,17 @@ def test_a_long_catch_up_is_several_whole_transactions(
     b, _ = start(store, config("b", seed=5))
     fake_clock.advance(sim.time_at(sim.total) + 100)
     seen = []
-    look = sqlite3.connect(store.target)  # another connection sees only what was committed
+    look = store.engine.connect()  # another connection sees only what was committed
 
     def after_commit(conn) -> None:
-        rows = look.execute(
-            "SELECT j.id, j.steps_done, j.status, count(p.step), max(p.step) FROM jobs j "
-            "LEFT JOIN points p ON p.job_id = j.id GROUP BY j.id ORDER BY j.id"
-        ).fetchall()
-        seen.append(rows)
+        if conn is look:
+            return
+        with look.begin():
+            rows = look.exec_driver_sql(
+                "SELECT j.id, j.steps_done, j.status, count(p.step), max(p.step) FROM jobs j "
+                "LEFT JOIN points p ON p.job_id = j.id GROUP BY j.id ORDER BY j.id"
+            ).all()
+        seen.append([tuple(r) for r in rows])
 
     event.listen(store.engine, "commit", after_commit)
     try:
@@ -412,7 +414,7 @@ def test_a_long_catch_up_is_several_whole_transactions(
 
 
 def test_another_writer_gets_in_during_a_long_catch_up(
-    db_path: Path, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    db: str, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A job left for days catches up in many transactions; a `new` from another process
     waits for one of them, not for all (it once waited 30 s and got "database is locked")."""
@@ -420,8 +422,8 @@ def test_another_writer_gets_in_during_a_long_catch_up(
     import time
 
     monkeypatch.setattr(store_catchup, "TXN_POINTS", 100_000)
-    store = open_store(db_path, clock=fake_clock)
-    other = open_store(db_path, clock=fake_clock)
+    store = open_store(db, clock=fake_clock)
+    other = open_store(db, clock=fake_clock)
     try:
         cfg = JobConfig("long", epochs=1, steps_per_epoch=600_000, step_seconds=0.001, seed=4)
         job, sim = start(store, cfg)

@@ -37,6 +37,7 @@ def pragma(store: Store, name: str):
         return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
 
 
+@pytest.mark.sqlite_only
 def test_pragmas(store: Store) -> None:
     assert str(pragma(store, "journal_mode")).lower() == "wal"
     assert pragma(store, "foreign_keys") == 1
@@ -46,6 +47,7 @@ def test_pragmas(store: Store) -> None:
     assert store.is_sqlite and not store.readonly
 
 
+@pytest.mark.sqlite_only
 def test_pragmas_hold_on_every_pooled_connection(store: Store) -> None:
     # Foreign keys are per connection: check several connections at once.
     conns = [store.engine.connect() for _ in range(3)]
@@ -56,6 +58,7 @@ def test_pragmas_hold_on_every_pooled_connection(store: Store) -> None:
             c.close()
 
 
+@pytest.mark.sqlite_only
 def test_schema_version_is_recorded(store: Store, db_path: Path) -> None:
     assert pragma(store, "user_version") == SCHEMA_VERSION
     with store.read() as conn:

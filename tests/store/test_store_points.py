@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.points import COLUMNS, Points
@@ -52,8 +53,9 @@ def test_batch_write_reads_back_equal_arrays(store: Store, filled: int) -> None:
 
 def test_nan_val_loss_is_stored_as_null(store: Store, filled: int) -> None:
     with store.read() as conn:
-        nulls = conn.exec_driver_sql(
-            "SELECT count(*) FROM points WHERE job_id = ? AND val_loss IS NULL", (filled,)
+        nulls = conn.execute(
+            text("SELECT count(*) FROM points WHERE job_id = :id AND val_loss IS NULL"),
+            {"id": filled},
         ).scalar()
     assert nulls == SIM.total - CFG.epochs
 
@@ -140,5 +142,5 @@ def test_points_are_read_only_arrays(store: Store, filled: int) -> None:
 def test_status_values_stored_as_text(store: Store) -> None:
     job = create_job(store, CFG)
     with store.read() as conn:
-        raw = conn.exec_driver_sql("SELECT status FROM jobs WHERE id = ?", (job.id,)).scalar()
+        raw = conn.execute(text("SELECT status FROM jobs WHERE id = :id"), {"id": job.id}).scalar()
     assert raw == JobStatus.QUEUED.value

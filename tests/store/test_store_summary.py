@@ -6,8 +6,10 @@ from __future__ import annotations
 import sqlite3
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
@@ -127,12 +129,13 @@ def test_deleting_a_job_deletes_its_summary(store, fake_clock):
     catch_up(store)
     delete_job(store, job.id)
     with store.read() as conn:
-        left = conn.exec_driver_sql(
-            "SELECT count(*) FROM point_summary WHERE job_id = ?", (job.id,)
+        left = conn.execute(
+            text("SELECT count(*) FROM point_summary WHERE job_id = :id"), {"id": job.id}
         ).scalar()
     assert left == 0
 
 
+@pytest.mark.sqlite_only
 def test_reading_validation_points_uses_their_index(store, fake_clock):
     job = create_job(store, JobConfig("plan", step_seconds=0.01, seed=2), start=True)
     fake_clock.advance(60)

@@ -9,7 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vapor_tui.core.points import Points
-from vapor_tui.ui.chart_axes import integer_ticks, linear_ticks, log_ticks, tick_labels
+from vapor_tui.ui.chart_axes import (
+    integer_ticks,
+    linear_ticks,
+    log_ticks,
+    nice_ceil,
+    nice_floor,
+    step_ticks,
+    tick_labels,
+)
 from vapor_tui.ui.chart_data import ChartSeries
 
 
@@ -39,6 +47,20 @@ def test_log_ticks_are_one_two_five():
         "10.0",
     ]
     assert log_ticks(1e-6, 1.0, 4) == [1e-6, 1e-4, 1e-2, 1.0]  # thinned to every other decade
+
+
+def test_a_short_log_span_gets_finer_ticks_and_limits_hug_the_data():
+    assert log_ticks(0.25, 0.45, 6) == [0.25, 0.3, 0.4]
+    assert log_ticks(1.5e-4, 2.5e-4, 6) == [1.5e-4, 2e-4, 2.5e-4]
+    assert (nice_floor(0.3, (1, 2, 5, 10)), nice_ceil(2.5, (1, 2, 5, 10))) == (0.2, 5.0)
+    assert (nice_floor(0.33), nice_ceil(2.6)) == (0.3, 3.0)
+
+
+def test_the_step_axis_ends_at_the_last_step():
+    assert step_ticks(900, 5, 72) == [0, 200, 400, 600, 800, 900]
+    assert step_ticks(1010, 5, 40) == [0, 250, 500, 750, 1010]  # 1000 would touch 1010
+    assert step_ticks(1000, 5, 72) == [0, 200, 400, 600, 800, 1000]
+    assert step_ticks(1, 8, 72) == [0, 1]
 
 
 def test_learning_rate_labels_are_short():

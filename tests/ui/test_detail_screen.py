@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from rich.text import Text
 
 from vapor_tui.core.simulator import Simulator
@@ -192,7 +193,8 @@ async def test_log_scale_before_the_first_point(make_app, ui_store):
         await pilot.press("l", "a", "m", "a", "a")
         await settle(app, pilot)
         chart = screen.query_one(MetricChart)
-        plain = [Text.from_ansi(line).plain for line in chart._lines]
+        assert "No points yet" in static_text(screen.query_one("#chart-placeholder"))
+        plain = [Text.from_ansi(line).plain for line in chart._build(120, 30)]
         assert chart.log_y and any("step" in line for line in plain)  # an empty frame
         assert not any("could not be drawn" in line for line in plain)
         assert app.return_code is None
@@ -294,3 +296,33 @@ async def test_no_color_shows_the_smoothed_curve_alone_and_says_so(
         assert "hidden without colour" in caption
         smoothed = sum(ch >= "⠁" and ch <= "⣿" for line in chart._lines for ch in line)
         assert 0 < smoothed < braille  # one thin curve instead of the noisy raw one
+
+
+@pytest.mark.parametrize(("size", "length"), [((120, 40), 120), ((80, 24), 68), ((80, 24), 200)])
+async def test_a_long_name_is_cut_and_the_status_always_shows(make_app, ui_store, size, length):
+    name = ("very-long-run-name-" * 12)[:length]
+    job = create_job(ui_store, config(name))
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        title = screen._compositor.render_strips()[0].text.rstrip()
+        assert title.endswith("○ queued"), title
+        assert title.startswith(f" #{job.id} {name[:20]}") and "…" in title, title
+        assert len(title) <= size[0] - 1
+
+
+async def test_the_reason_gives_way_to_the_name_and_the_status(make_app, ui_store, clock):
+    from vapor_tui.core.status import Action
+    from vapor_tui.store.jobs import apply_action
+
+    job = create_job(ui_store, config("n" * 70), start=True)
+    apply_action(ui_store, job.id, Action.FAIL)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, job.id)
+        title = screen._compositor.render_strips()[0].text.rstrip()
+        assert f"#{job.id} {'n' * 70}  ✖ failed  marked failed by user" in title, title
+        await pilot.resize_terminal(90, 30)
+        await settle(app, pilot)
+        title = screen._compositor.render_strips()[0].text.rstrip()
+        assert "✖ failed" in title and "…" in title and len(title) <= 89, title

@@ -175,7 +175,7 @@ async def test_clone_and_delete_with_confirmation(make_app, ui_store):
         await pilot.press("c")
         await settle(app, pilot)
         jobs = list_jobs(ui_store)
-        assert len(jobs) == 2 and jobs[0].config == job.config
+        assert len(jobs) == 2 and jobs[0].config.learning_rate == job.config.learning_rate
         assert jobs[0].status is JobStatus.QUEUED
         assert table_rows(app)[0][0] == str(jobs[0].id)
         # The cursor went to the clone, so that `s` next starts it.
@@ -224,7 +224,7 @@ async def test_filter_by_name_and_status(make_app, ui_store):
         assert footer_shown(app)["escape"] == "Clear filter"  # how to get them all back
         await pilot.press("slash", "ctrl+u", *"zzz")
         await pilot.pause()
-        assert "No job matches" in static_text(app.screen.query_one("#empty"))
+        assert app.screen.query_one(JobTable).empty_text.startswith("No job matches “zzz”")
 
 
 async def test_help_lists_every_key_and_quit_exits_zero(make_app, ui_store):
@@ -484,3 +484,61 @@ async def test_at_80_columns_the_footer_keeps_help_and_drops_quit(make_app, ui_s
         assert {"question_mark", "q"} <= set(footer_shown(app))
         await pilot.press("q")  # still quits, shown or not
     assert app.return_code == 0
+
+
+async def test_stopping_a_queued_job_asks_first(make_app, ui_store):
+    """`x` on a queued job made it stopped at once, for good, with no question."""
+    job = create_job(ui_store, config("waiting"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmScreen)
+        question = static_text(app.screen.query_one("#confirm-question"))
+        assert f"Stop #{job.id} waiting" in question
+        assert "final" in static_text(app.screen.query_one("#confirm-detail"))
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert get_job(ui_store, job.id).status is JobStatus.QUEUED
+        await pilot.press("x", "y")
+        await settle(app, pilot)
+        assert get_job(ui_store, job.id).status is JobStatus.STOPPED
+
+
+async def test_the_delete_dialog_of_a_running_job_says_it_is_running(make_app, ui_store, clock):
+    job = create_job(ui_store, config("busy"), start=True)
+    clock.advance(30)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        detail = static_text(app.screen.query_one("#confirm-detail"))
+        points = get_job(ui_store, job.id).steps_done
+        assert "running" in detail and f"{points} points" in detail, detail
+        await pilot.press("escape")
+
+
+async def test_clone_from_the_detail_screen_then_back_lands_on_the_job_that_was_open(
+    make_app, ui_store
+):
+    job = create_job(ui_store, config("original", seed=4321))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_detail(job.id)
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        clone = list_jobs(ui_store)[0]
+        assert clone.id != job.id and clone.config.seed != 4321  # a new seed
+        assert any(f"as #{clone.id}" in n and "new seed" in n for n in notes(app))
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobsScreen)
+        assert app.screen.query_one(JobTable).selected_id == job.id
+        await pilot.press("C")  # clone, same seed: on the jobs screen the cursor goes to it
+        await settle(app, pilot)
+        twin = list_jobs(ui_store)[0]
+        assert twin.config == job.config
+        assert app.screen.query_one(JobTable).selected_id == twin.id

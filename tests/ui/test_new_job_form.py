@@ -216,3 +216,66 @@ async def test_a_burst_of_keys_lands_in_the_fields_it_was_typed_for(make_app, ui
         values = form.values()
         assert (values["name"], values["epochs"], values["steps_per_epoch"]) == ("fast", "7", "250")
         assert values["learning_rate"] == "9e-4"
+
+
+async def test_an_error_goes_as_soon_as_its_field_is_fixed(make_app, ui_store):
+    """ "required" stayed under the name after a name was typed, until the next submit."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        form = app.screen
+        form.query_one("#field-epochs").value = "0"
+        await pilot.press("enter")  # no name, no epochs
+        await settle(app, pilot)
+        name_error, epochs_error = form.query_one("#error-name"), form.query_one("#error-epochs")
+        assert name_error.display and "required" in str(name_error.content)
+        assert epochs_error.display
+        await pilot.press("a")  # the name field has focus: one letter fixes it
+        await settle(app, pilot)
+        assert not name_error.display and not form.query_one("#field-name").has_class("-invalid")
+        assert epochs_error.display  # still wrong, still said
+        form.query_one("#field-epochs").value = "x"
+        await settle(app, pilot)
+        assert "'x'" in str(epochs_error.content)  # what it says follows the text
+        form.query_one("#field-epochs").value = "4"
+        await settle(app, pilot)
+        assert not epochs_error.display
+        assert not form.query_one("#error-learning_rate").display  # never shown unasked
+
+
+async def test_a_combined_limit_goes_when_either_field_is_fixed(make_app, ui_store):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"big")
+        form = app.screen
+        form.query_one("#field-epochs").value = "100000"
+        form.query_one("#field-steps_per_epoch").value = "100000"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        error = form.query_one("#error-steps_per_epoch")
+        assert error.display and "at most" in str(error.content)
+        form.query_one("#field-epochs").value = "3"  # the other field of the pair
+        await settle(app, pilot)
+        assert not error.display
+
+
+async def test_the_model_takes_any_text_and_suggests_the_known_ones(make_app, ui_store):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"custom", "tab")
+        assert app.focused.id == "field-model"
+        await pilot.press("ctrl+u", *"lfm2-7")
+        await settle(app, pilot)
+        model = app.screen.query_one("#field-model")
+        assert model._suggestion == "LFM2-700M"  # shown greyed after the cursor
+        hint = str(app.screen.query_one("#hint-model").content)
+        assert app.screen.query_one("#hint-model").display and "LFM2-1.2B" in hint
+        await pilot.press("right")  # accepts it, as in a shell
+        assert model.value == "LFM2-700M"
+        await pilot.press("ctrl+u", *"my-org/custom-7b", "enter")
+        await settle(app, pilot)
+        (job,) = list_jobs(ui_store)
+        assert job.config.model == "my-org/custom-7b"

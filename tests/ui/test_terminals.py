@@ -78,6 +78,9 @@ def colour_db(tmp_path, run_cli) -> str:
     db = str(tmp_path / "colour.db")
     code, _, _ = run_cli("new", "--name", "colour", "--start", "--seed", "1", "--db", db)
     assert code == 0
+    # The newest job takes the cursor, whose row has colours of its own (test_contrast.py).
+    code, _, _ = run_cli("new", "--name", "newest", "--db", db)
+    assert code == 0
     return db
 
 

@@ -74,3 +74,44 @@ async def test_markup_in_the_database_path(tmp_path, clock):
         assert app.return_code in (None, 0)
     finally:
         store.close()
+
+
+def _toasts(app) -> str:
+    from textual.widgets._toast import Toast
+
+    return "\n".join(str(toast.render()) for toast in app.screen.query(Toast))
+
+
+async def test_backslashes_in_names_are_shown_as_typed_everywhere(make_app, ui_store, clock):
+    """Textual's markup has no escape for a backslash: `back\\slash` showed doubled in the
+    detail title and the filter bar, and a name ending in a backslash turned the closing tag
+    after it into text (`ends\\[/b]`)."""
+    names = ("back\\slash", "ends\\", "\\[b]x")
+    jobs = [create_job(ui_store, JobConfig(n, seed=1, step_seconds=1.0)) for n in names]
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        screen = _screen(app)
+        for name in names:
+            assert f" {name} " in screen, name  # the table
+        for job in jobs:
+            await pilot.press("slash", *job.name, "enter")
+            await settle(app, pilot)
+            top = _screen(app).splitlines()[0]
+            assert f"filter: “{job.name}”" in top and "\\\\" not in top.replace(job.name, ""), top
+            await pilot.press("f")  # the dialog names the job as typed
+            await settle(app, pilot)
+            assert f"Mark #{job.id} {job.name} as failed?" in _screen(app)
+            await pilot.press("escape", "escape")  # the dialog, then the filter
+            await settle(app, pilot)
+            app.open_detail(job.id)
+            await settle(app, pilot)
+            title = _screen(app).splitlines()[0]
+            assert title.startswith(f" #{job.id} {job.name}  ○ queued"), title
+            assert "[/b]" not in title.replace(job.name, "")
+            await pilot.press("escape")
+            await settle(app, pilot)
+        app.notify(f"#{jobs[1].id} {jobs[1].name}")  # a toast as the app raises them
+        await settle(app, pilot)
+        assert f"#{jobs[1].id} ends\\" in _toasts(app)
+    assert app.return_code in (None, 0)

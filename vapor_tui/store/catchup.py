@@ -56,7 +56,10 @@ def catch_up(
             time.sleep(TXN_PAUSE_S)
         budget = TXN_POINTS
         with store.write() as conn:
-            rows = _active_rows(conn, due, lock=not store.is_sqlite)
+            # On a server, a job another process is writing right now is left to it (SKIP
+            # LOCKED): a tick or a `new` does not queue behind its catch-up. An action on the
+            # job (job_ids given) waits for it, to act on the job as it is now.
+            rows = _active_rows(conn, due, lock=not store.is_sqlite, skip=job_ids is None)
             due &= {row.id for row in rows}  # ended or deleted elsewhere meanwhile
             for row in rows:
                 count, end, finished = _advance(conn, row, now_s, budget)
@@ -78,10 +81,10 @@ _ACTIVE_ROWS = select(jobs_table).where(jobs_table.c.status.in_(_ACTIVE)).order_
 _WANTED_ROWS = _ACTIVE_ROWS.where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
 
 
-def _active_rows(conn: Connection, wanted: set[int] | None, lock: bool = False):
+def _active_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
     query = _ACTIVE_ROWS if wanted is None else _WANTED_ROWS
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(skip_locked=skip)
     params = {} if wanted is None else {"ids": sorted(wanted)}
     return conn.execute(query, params).all()
 

@@ -18,6 +18,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from vapor_tui.core.clock import Clock, SystemClock
 
+from .netfs import warning_for
+from .server import StoreUnreachable, hide_password, make_engine, prepare_schema, server_errors
 from .sqlite_file import (
     APPLICATION_ID,
     BUSY_TIMEOUT_S,
@@ -43,6 +45,7 @@ __all__ = [
     "StoreDamaged",
     "StoreError",
     "StoreMissing",
+    "StoreUnreachable",
     "default_db_path",
     "open_store",
     "resolve_target",
@@ -56,6 +59,8 @@ class Store:
     clock: Clock = field(default_factory=SystemClock)
     readonly: bool = False
     _fallback: Engine | None = field(default=None, repr=False)
+    # A SQLite file on a network filesystem (NFS, SMB, Lustre...): its warning, else None.
+    warning: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -114,6 +119,10 @@ class Store:
 
 @contextlib.contextmanager
 def _translate_errors(target: str) -> Iterator[None]:
+    if is_url(target) and not target.startswith("sqlite"):
+        with server_errors(target):
+            yield
+        return
     try:
         yield
     except OperationalError as exc:
@@ -150,7 +159,7 @@ def open_store(
     path = Path(_sqlite_path(target)).expanduser()
     readonly, needs_schema = check_sqlite_file(path, create)
     engine = _sqlite_engine(path, readonly)
-    store = Store(engine, str(path), clock, readonly)
+    store = Store(engine, str(path), clock, readonly, warning=warning_for(path))
     if needs_schema:
         if readonly:
             raise StoreError(f"{path} is empty and read-only: there is nothing to show")
@@ -210,6 +219,8 @@ def _init_schema(store: Store) -> None:
             if str(mode).lower() != "wal":
                 raise StoreError(f"{store.target}: cannot use the WAL journal ({mode})")
         with store.write() as conn:
+            if not store.is_sqlite:
+                prepare_schema(conn, store.target)
             SQLModel.metadata.create_all(conn)
             version = conn.execute(
                 select(meta_table.c.value).where(meta_table.c.key == "schema_version")
@@ -240,23 +251,11 @@ def _init_schema(store: Store) -> None:
 
 
 def _open_url(target: str, clock: Clock) -> Store:
-    shown = _without_password(target)  # every message names the URL this way
-    try:
-        engine = create_engine(target, pool_pre_ping=True)
-    except (ArgumentError, ImportError) as exc:
-        raise StoreError(f"cannot use the database URL {shown}: {exc}") from exc
-    store = Store(engine, shown, clock)
+    shown = hide_password(target)  # every message names the URL this way
+    store = Store(make_engine(target, shown), shown, clock)
     try:
         _init_schema(store)
-    except StoreError:
+    except BaseException:
+        store.close()
         raise
-    except Exception as exc:
-        raise StoreError(f"cannot open {shown}: {str(exc).replace(target, shown)}") from exc
     return store
-
-
-def _without_password(target: str) -> str:
-    try:
-        return make_url(target).render_as_string(hide_password=True)
-    except ArgumentError:
-        return target

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import func, select
 
 from vapor_tui.core.catchup import stop_step
-from vapor_tui.core.config import JobConfig
+from vapor_tui.core.config import JobConfig, new_seed
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import Action, JobStatus, TransitionError, next_status, reason_for
 
@@ -131,9 +133,12 @@ def apply_action(
     return get_job(store, job_id)
 
 
-def clone_job(store: Store, job_id: int) -> Job:
-    """A new queued job with the same configuration: how a finished job is run again."""
-    return create_job(store, get_job(store, job_id).config)
+def clone_job(store: Store, job_id: int, same_seed: bool = False) -> Job:
+    """A new queued job with the same configuration, how a finished job is run again: with
+    a new seed (another sample of the run, as a rerun is), or the same one if asked (the
+    same curve, point for point)."""
+    config = get_job(store, job_id).config
+    return create_job(store, config if same_seed else replace(config, seed=new_seed()))
 
 
 def delete_job(store: Store, job_id: int) -> None:

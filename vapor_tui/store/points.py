@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from vapor_tui.core.points import COLUMNS, Points
 
 from .blocks import read_blocks, write_blocks
+from .server_write import copy_points
 from .summary import upsert_summary
 
 if TYPE_CHECKING:
@@ -48,12 +49,14 @@ def insert_points(
     if not len(points):
         return 0
     p = _placeholder(conn)
-    sql = (
-        f"INSERT INTO points ({', '.join(_INSERT_COLUMNS)}) "
-        f"VALUES ({', '.join([p] * len(_INSERT_COLUMNS))})"
-    )
-    rows = [(job_id, *row) for row in points.rows()]
-    conn.exec_driver_sql(sql, rows)
+    if conn.dialect.name == "postgresql":
+        copy_points(conn, job_id, points)  # a row a protocol round is too slow on a server
+    else:
+        sql = (
+            f"INSERT INTO points ({', '.join(_INSERT_COLUMNS)}) "
+            f"VALUES ({', '.join([p] * len(_INSERT_COLUMNS))})"
+        )
+        conn.exec_driver_sql(sql, [(job_id, *row) for row in points.rows()])
     if total_steps is None:
         total_steps = conn.exec_driver_sql(
             f"SELECT epochs * steps_per_epoch FROM jobs WHERE id = {p}", (job_id,)
@@ -61,7 +64,7 @@ def insert_points(
     if total_steps is not None:
         upsert_summary(conn, job_id, points, int(total_steps))
     write_blocks(conn, job_id, points)
-    return len(rows)
+    return len(points)
 
 
 def read_points_conn(

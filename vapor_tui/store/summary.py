@@ -84,16 +84,25 @@ def _summarise_few(points: Points, total_steps: int) -> Iterator[tuple]:
         start = end
 
 
+_NAMES = ("job_id", "bucket", *_COLUMNS)
+
+
 def upsert_summary(conn: Connection, job_id: int, points: Points, total_steps: int) -> None:
     """Fold a batch of points into the job's buckets, in the caller's transaction."""
     rows = [(job_id, *row) for row in summarise(points, total_steps)]
-    if rows:
-        conn.exec_driver_sql(_upsert_sql(conn.dialect.name, conn.dialect.paramstyle), rows)
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        from .server_write import upsert_summary_arrays
+
+        upsert_summary_arrays(conn, _NAMES, _merges(conn.dialect.name), rows)
+        return
+    conn.exec_driver_sql(_upsert_sql(conn.dialect.name, conn.dialect.paramstyle), rows)
 
 
 @functools.cache
-def _upsert_sql(dialect: str, paramstyle: str) -> str:
-    p = "?" if paramstyle == "qmark" else "%s"
+def _merges(dialect: str) -> str:
+    """How an upsert folds a batch's bucket into the stored one, column by column."""
     low, high = ("min", "max") if dialect == "sqlite" else ("LEAST", "GREATEST")
 
     def merge(column: str) -> str:
@@ -103,10 +112,15 @@ def _upsert_sql(dialect: str, paramstyle: str) -> str:
             return f"{column} = {high}(point_summary.{column}, excluded.{column})"
         return f"{column} = point_summary.{column} + excluded.{column}"
 
-    names = ("job_id", "bucket", *_COLUMNS)
+    return ", ".join(merge(c) for c in _COLUMNS)
+
+
+@functools.cache
+def _upsert_sql(dialect: str, paramstyle: str) -> str:
+    p = "?" if paramstyle == "qmark" else "%s"
     return (
-        f"INSERT INTO point_summary ({', '.join(names)}) VALUES ({', '.join([p] * len(names))}) "
-        f"ON CONFLICT (job_id, bucket) DO UPDATE SET {', '.join(merge(c) for c in _COLUMNS)}"
+        f"INSERT INTO point_summary ({', '.join(_NAMES)}) VALUES ({', '.join([p] * len(_NAMES))}) "
+        f"ON CONFLICT (job_id, bucket) DO UPDATE SET {_merges(dialect)}"
     )
 
 

@@ -15,6 +15,7 @@ from vapor_tui.core.config import JobConfig
 from vapor_tui.core.status import JobStatus
 from vapor_tui.ui import palette, patches
 from vapor_tui.ui.app_ticks import TickLoop
+from vapor_tui.ui.chart_options import ChartOptions
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
     ActionDone,
@@ -23,6 +24,7 @@ from vapor_tui.ui.messages import (
     StoreFailed,
     StoreOpened,
 )
+from vapor_tui.ui.notices import Toasts
 from vapor_tui.ui.worker_ops import run_action
 
 if TYPE_CHECKING:
@@ -72,6 +74,8 @@ class VaporApp(TickLoop, App[int]):
         ascii_only: bool = False,
         theme: str | None = None,
         timer: bool = True,
+        remember_theme: bool = False,
+        notice: str | None = None,
     ) -> None:
         from vapor_tui.ui.terminal import no_color
 
@@ -79,6 +83,9 @@ class VaporApp(TickLoop, App[int]):
         super().__init__(ansi_color=True if no_color() else None)
         if theme is not None:
             self.theme = theme
+        # A theme chosen in the app is saved for the next run (one given by --theme is not).
+        self.remember_theme = remember_theme
+        self.start_notice = notice  # a toast at the start (where the demo's database is)
         if ascii_only:
             self.add_class("-ascii")
         self.db = db
@@ -87,6 +94,7 @@ class VaporApp(TickLoop, App[int]):
         self.refresh_seconds = refresh
         self.watch_id = watch
         self.glyphs = Glyphs(ascii_only)
+        self.chart_options = ChartOptions()  # log, smoothing, metric, fit: kept for the session
         self.use_timer = timer
         self.snapshot: Snapshot | None = None
         self._jobs_version: tuple[int, int, int] | None = None
@@ -101,6 +109,7 @@ class VaporApp(TickLoop, App[int]):
         self.problem: str | None = None
         # Every toast shown, oldest first, as (severity, title, message): tests read it.
         self.notice_log: list[tuple[str, str, str]] = []
+        self.toasts = Toasts(self)
         self._uninstall_signals: Callable[[], None] | None = None
 
     def get_key_display(self, binding: Binding) -> str:
@@ -108,10 +117,21 @@ class VaporApp(TickLoop, App[int]):
             return "enter"
         return super().get_key_display(binding)
 
-    def notify(self, message: str, *, title: str = "", severity="information", **kwargs) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = False,  # messages carry job names, which may look like markup
+        key: object = None,
+    ) -> None:
+        """A toast; one posted again (or under the `key` of one showing) replaces it."""
         self.notice_log.append((str(severity), title, message))
-        kwargs.setdefault("markup", False)  # messages carry job names, which may look like markup
-        super().notify(message, title=title, severity=severity, **kwargs)
+        self.toasts.post(
+            message, title=title, severity=severity, timeout=timeout, markup=markup, key=key
+        )
 
     # --- start-up -------------------------------------------------------------------------
 
@@ -120,8 +140,10 @@ class VaporApp(TickLoop, App[int]):
 
         self._install_signal_handlers()
         self._theme_changed()
-        self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed())
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed(True))
         self.push_screen(JobsScreen())
+        if self.start_notice:
+            self.notify(self.start_notice, title="Demo", timeout=15)
         if self.watch_id is not None:
             # Straight to the job: the jobs screen beneath is never painted (it was painted,
             # fully, three or four times before, about 45 KB over an SSH link).
@@ -131,7 +153,11 @@ class VaporApp(TickLoop, App[int]):
         else:
             self._store_ready()
 
-    def _theme_changed(self) -> None:
+    def _theme_changed(self, chosen: bool = False) -> None:
+        if chosen and self.remember_theme:
+            from vapor_tui.ui.palette_commands import remember_theme
+
+            remember_theme(self)
         self.glyphs.use_theme(self.theme_variables)
         for screen in self.screen_stack:
             redraw = getattr(screen, "redraw_all", None)
@@ -180,6 +206,8 @@ class VaporApp(TickLoop, App[int]):
         self.exit(return_code=2, message=f"vapor-tui: error: {message.error}")
 
     def _store_ready(self) -> None:
+        if getattr(self.store, "warning", None):  # a SQLite file on a network filesystem
+            self.notify(self.store.warning, title="Database", severity="warning", timeout=30)
         if self.use_timer:
             self.set_interval(self.refresh_seconds, self.request_tick, name="tick")
         self.request_tick()
@@ -199,18 +227,21 @@ class VaporApp(TickLoop, App[int]):
         config: JobConfig | None = None,
         start: bool = False,
         expected: JobStatus | None = None,
+        select: bool = True,
     ) -> None:
         """Run a user action on a worker thread; the result comes back as ActionDone.
-        `expected` is the job's status as the user saw it when they pressed the key."""
+        `expected` is the job's status as the user saw it when they pressed the key;
+        `select`, whether the jobs screen's cursor goes to a job it creates."""
         if self.store is None:
             self.notify("The database is still opening.", severity="warning")
             return
-        self._action_worker(kind, job_id, config, start, expected)
+        self._action_worker(kind, job_id, config, start, expected, select)
 
     @work(thread=True, group="actions", exit_on_error=False)
-    def _action_worker(self, kind, job_id, config, start, expected) -> None:
+    def _action_worker(self, kind, job_id, config, start, expected, select) -> None:
         try:
-            self.post_message(run_action(self.store, kind, job_id, config, start, expected))
+            done = run_action(self.store, kind, job_id, config, start, expected, select)
+            self.post_message(done)
         except Exception as exc:  # keep running, but never silently
             self.post_message(ActionDone("", error=f"Unexpected error: {exc!r}", job_id=job_id))
             raise
@@ -220,7 +251,8 @@ class VaporApp(TickLoop, App[int]):
             self.notify(message.error, title="Refused", severity="warning", timeout=6)
         elif message.message and message.kind != "delete":  # the next tick says "Deleted"
             self.notify(message.message)
-        if not message.error and message.kind in ("create", "clone") and message.job_id:
+        created = message.kind in ("create", "clone", "clone_same_seed")
+        if not message.error and created and message.job_id and message.select:
             self._select_in_jobs(message.job_id)  # so that `s` next starts the new job
         self.request_tick()
 
@@ -252,22 +284,9 @@ class VaporApp(TickLoop, App[int]):
     # --- command palette and size --------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        seen = set()
-        for _key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not active.enabled or not binding.show or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            node, action = active.node, binding.action
-            title = binding.description or action
-            seen.add(title)
-            yield SystemCommand(
-                title,
-                f"key: {self.get_key_display(binding)}",
-                lambda node=node, action=action: self.call_later(node.run_action, action),
-            )
-        # Textual's own (theme, keys, screenshot...), but not a second "Quit".
-        yield from (c for c in super().get_system_commands(screen) if c.title not in seen)
+        from vapor_tui.ui.palette_commands import commands
+
+        return commands(self, screen)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._check_size)

@@ -59,8 +59,8 @@ class TickLoop:
                     self._followed[job_id] = (held, points.last_step, True)
         snap = Snapshot(snap.jobs, snap.now, kept, snap.jobs_changed, bases)
         if snap.jobs_changed and self.snapshot is not None:
-            for note in notices.lifecycle(self.snapshot.jobs, snap.jobs, self.glyphs):
-                self.notify(note.text, title=note.title, severity=note.severity)
+            found = notices.events(self.snapshot.jobs, snap.jobs)
+            self.toasts.lifecycle(found, self.glyphs, self.notify)
         self.problem = None
         self._apply(snap)
         self._last_tick_error = None
@@ -99,7 +99,10 @@ class TickLoop:
         if message.error != self._last_tick_error:
             self.notify(message.error, title="Database", severity="error", timeout=10)
         self._last_tick_error = message.error
-        self.problem = "cannot update: " + message.error.split(": ")[-1]
+        if message.unreachable:  # a server restarting, the network gone: the next tick retries
+            self.problem = "cannot reach the database; retrying"
+        else:
+            self.problem = "cannot update: " + message.error.split(": ")[-1]
         if self.snapshot is not None:
             self._apply(Snapshot(self.snapshot.jobs, self.snapshot.now, {}, False))
         self._tick_again_if_asked()

@@ -42,24 +42,86 @@ def integer_ticks(hi: int, most: int) -> list[int]:
     return list(range(0, hi + 1, step))
 
 
+def step_ticks(total: int, most: int, columns: int) -> list[int]:
+    """Ticks for the steps axis, 0 to `total` on a plot `columns` wide: round ones, and the
+    job's last step at the end (a 900-step job's stopped at 800). The round tick before the
+    end goes if their labels would touch."""
+    ticks = integer_ticks(total, most)
+    if ticks[-1] != total:
+        gap = (total - ticks[-1]) / max(1, total) * columns
+        if len(ticks) > 1 and gap < len(f"{ticks[-1]:,}") + 2:
+            ticks.pop()
+        ticks.append(total)
+    return ticks
+
+
+def _mantissa_ticks(lo: float, hi: float, mantissas: tuple[float, ...]) -> list[float]:
+    first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    return [
+        float(f"{m * 10.0**e:.12g}")
+        for e in range(first, last + 1)
+        for m in mantissas
+        if lo * (1 - 1e-9) <= m * 10.0**e <= hi * (1 + 1e-9)
+    ]
+
+
 def log_ticks(lo: float, hi: float, most: int) -> list[float]:
-    """1, 2, 5 x 10^k inside [lo, hi]; thinned to decades (then every other decade) if there
-    are too many."""
+    """1, 2, 5 x 10^k inside [lo, hi]; finer (1, 1.5, 2, 3, 5, 7) on a span too short for three
+    of those; thinned to decades (then every other decade) if there are too many."""
     if lo <= 0 or hi <= lo:
         return []
-    first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    ticks = _mantissa_ticks(lo, hi, (1, 2, 5))
+    if len(ticks) < 3:
+        for finer in ((1, 1.5, 2, 3, 5, 7), (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9)):
+            more = _mantissa_ticks(lo, hi, finer)
+            if len(more) > most + 1:
+                break
+            ticks = more
+            if len(ticks) >= 3:
+                break
+        return ticks
     for mantissas in ((1, 2, 5), (1, 3), (1,)):
-        ticks = [
-            m * 10.0**e
-            for e in range(first, last + 1)
-            for m in mantissas
-            if lo * (1 - 1e-9) <= m * 10.0**e <= hi * (1 + 1e-9)
-        ]
+        ticks = _mantissa_ticks(lo, hi, mantissas)
         if len(ticks) <= most + 1:
             return ticks
+    first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
     decades = [10.0**e for e in range(first, last + 1) if lo <= 10.0**e <= hi]
     stride = math.ceil(len(decades) / max(1, most))
     return decades[::stride]
+
+
+# Where an axis ends: close to the data, on a value that reads well.
+FINE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceil(value: float, mantissas: tuple[float, ...] = FINE) -> float:
+    """The next of `mantissas` x 10^k at or above value (1, 1.2, 1.5, 2, 2.5, 3, 4, 5...)."""
+    if value <= 0 or not math.isfinite(value):
+        return 1.0
+    exp = math.floor(math.log10(value))
+    for m in mantissas:
+        if m * 10**exp >= value * (1 - 1e-12):
+            return float(f"{m * 10**exp:.12g}")
+    return 10.0 ** (exp + 1)
+
+
+def nice_floor(value: float, mantissas: tuple[float, ...] = FINE) -> float:
+    """The last of `mantissas` x 10^k at or below a positive value."""
+    if value <= 0 or not math.isfinite(value):
+        return 1.0
+    exp = math.floor(math.log10(value))
+    for m in reversed(mantissas):
+        if m * 10**exp <= value * (1 + 1e-12):
+            return float(f"{m * 10**exp:.12g}")
+    return 10.0**exp
+
+
+def floor_to(value: float, step: float) -> float:
+    return math.floor(value / step + 1e-9) * step
+
+
+def ceil_to(value: float, step: float) -> float:
+    return math.ceil(value / step - 1e-9) * step
 
 
 def tick_labels(ticks: list[float]) -> list[str]:

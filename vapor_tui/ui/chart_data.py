@@ -15,7 +15,13 @@ import numpy as np
 
 from vapor_tui.core.points import Points, ema_debiased
 from vapor_tui.store.summary import METRICS, SUMMARY_BUCKETS, ChartBase, bucket_of
-from vapor_tui.ui.chart_axes import nice_step
+from vapor_tui.ui.chart_axes import (
+    ceil_to,
+    floor_to,
+    nice_ceil,
+    nice_floor,
+    nice_step,
+)
 
 METRIC_LABELS = {"loss": "loss", "accuracy": "accuracy", "learning_rate": "learning rate"}
 
@@ -134,95 +140,115 @@ class ChartSeries:
         mean = np.divide(total, n, out=np.zeros(count), where=mask)
         return centres[mask], lo[mask], hi[mask], mean[mask], mask
 
-    def envelope(self) -> tuple[np.ndarray, np.ndarray]:
+    def envelope(self, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """A zig-zag through each display bucket's min and max: the raw curve as the eye sees
-        it, spikes included."""
+        it, spikes included. On a log axis, without the values at or below 0."""
         x, lo, hi, _, _ = self._display()
         if not len(x):
             return np.empty(0), np.empty(0)
         flip = (np.arange(len(x)) % 2).astype(bool)
         first = np.where(flip, hi, lo)
         second = np.where(flip, lo, hi)
-        return np.repeat(x, 2), np.column_stack([first, second]).ravel()
+        return _drawable(np.repeat(x, 2), np.column_stack([first, second]).ravel(), log)
 
-    def smoothed(self, weight: float) -> tuple[np.ndarray, np.ndarray]:
+    def smoothed(self, weight: float, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
         # TensorBoard samples a series down before smoothing it; so do we (bucket means).
         x, _, _, mean, _ = self._display()
-        return x, ema_debiased(mean, weight)
+        return _drawable(x, ema_debiased(mean, weight), log)
 
-    def extent(self) -> tuple[float, float] | None:
+    def extent(self, log: bool = False) -> tuple[float, float] | None:
+        """(lowest, highest) value held; on a log axis, of the values above 0 (a bucket that
+        reaches 0, as a cosine rate does at its last step, counts by its highest)."""
         filled = self.fine.n > 0
-        if not filled.any():
+        lo, hi = self.fine.lo[self.metric][filled], self.fine.hi[self.metric][filled]
+        if log:
+            lo = np.where(lo > 0, lo, hi)
+            keep = lo > 0
+            lo, hi = lo[keep], hi[keep]
+        if not len(lo):
             return None
-        return float(self.fine.lo[self.metric][filled].min()), float(
-            self.fine.hi[self.metric][filled].max()
-        )
+        return float(lo.min()), float(hi.max())
 
-    def fitted_range(self) -> tuple[float, float]:
+    def left_out(self, log: bool) -> bool:
+        """Are there values a log axis cannot show (at or below 0)?"""
+        if not log:
+            return False
+        filled = self.fine.n > 0
+        _, val = self.validation()
+        lowest = self.fine.lo[self.metric][filled]
+        return bool((lowest <= 0).any() or (val <= 0).any())
+
+    def fitted_range(self, log: bool = False) -> tuple[float, float] | None:
         """Limits around the data after its first tenth (the early steps, whose loss is far
         above the rest, would squash the run into a few rows), from the lowest value to the
         99th percentile of the bucket highs (a lone spike does not set the scale either),
-        padded and rounded to a nice step so that they move seldom as points arrive."""
+        padded and rounded to a nice step so that they move seldom as points arrive. On a
+        log axis, padded in decades and rounded to 1, 1.2, 1.5, 2... x 10^k; None if no
+        value there is above 0."""
         x, lo, hi, _, _ = self._display()
-        keep = x >= x.min() + 0.1 * (x.max() - x.min())
-        lo, hi = lo[keep], hi[keep]
+        cut = x.min() + 0.1 * (x.max() - x.min())
+        keep = x >= cut
         vx, val = self.validation()
-        val = val[vx >= x.min() + 0.1 * (x.max() - x.min())] if len(val) else val
+        val = val[vx >= cut] if len(val) else val
+        if log:
+            lo = np.where(lo > 0, lo, hi)
+            keep &= lo > 0
+            val = val[val > 0]
+        lo, hi = lo[keep], hi[keep]
+        if not len(lo):
+            return None
         low = float(min(lo.min(), val.min())) if len(val) else float(lo.min())
         high = float(np.quantile(hi, 0.99))
         if len(val):
             high = max(high, float(val.max()))
+        if log:
+            a, b = math.log10(low), math.log10(max(high, low))
+            pad = max(b - a, 0.05) * 0.05
+            return nice_floor(10 ** (a - pad)), nice_ceil(10 ** (b + pad))
         span = high - low
         if span <= 0:
             span = abs(high) * 0.1 or 1.0
         step = nice_step(span * 1.1, 5)
-        lower = _nice_floor(low - span * 0.05, step)
+        lower = floor_to(low - span * 0.05, step)
         if low >= 0:
             lower = max(0.0, lower)  # a loss or a rate is never negative: no axis below 0
-        return lower, _nice_ceil_to(high + span * 0.05, step)
+        return lower, ceil_to(high + span * 0.05, step)
 
-    def validation(self) -> tuple[np.ndarray, np.ndarray]:
+    def validation(self, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
         if self.metric != "loss" or not self._val_step:
             return np.empty(0), np.empty(0)
-        return np.concatenate(self._val_step), np.concatenate(self._val_loss)
+        return _drawable(np.concatenate(self._val_step), np.concatenate(self._val_loss), log)
 
     def y_range(self, log: bool, fit: bool = False) -> tuple[float, float]:
         """Axis limits that only ever widen, and then by a 'nice' step: no jumping axis.
-        With `fit`, limits around the data instead (see fitted_range)."""
-        extent = self.extent()
-        if fit and not log and extent is not None:
-            return self.fitted_range()
+        With `fit`, limits around the data instead (see fitted_range). A log axis spans the
+        nice values around the data (0.3 to 2.5 for a loss from 0.3 to 2.5, ticked at 0.5, 1
+        and 2), not the decades around it (0.1 to 10)."""
+        extent = self.extent(log)
+        if fit and extent is not None and (fitted := self.fitted_range(log)) is not None:
+            return fitted
         if self.metric == "accuracy" and not log:
             return 0.0, 1.0
         if extent is None:
             return (0.1, 10.0) if log else (0.0, 1.0)
         lo, hi = extent
-        _, val = self.validation()
+        _, val = self.validation(log)
         if len(val):
             lo, hi = min(lo, float(val.min())), max(hi, float(val.max()))
         if log:
-            lo = max(lo, 1e-12)
-            self._y_lo_log = min(self._y_lo_log, 10 ** math.floor(math.log10(lo)))
-            self._y_hi_log = max(self._y_hi_log, 10 ** math.ceil(math.log10(max(hi, 1e-12))))
+            self._y_lo_log = min(self._y_lo_log, nice_floor(lo))
+            self._y_hi_log = max(self._y_hi_log, nice_ceil(hi))
+            if self._y_hi_log <= self._y_lo_log:  # one value alone: the nice values around it
+                self._y_lo_log = nice_floor(self._y_lo_log * 0.99)
+                self._y_hi_log = nice_ceil(self._y_hi_log * 1.01)
             return self._y_lo_log, self._y_hi_log
         self._y_hi = max(self._y_hi, nice_ceil(hi * 1.02))
         return 0.0, self._y_hi
 
 
-def nice_ceil(value: float) -> float:
-    """The next of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k at or above value."""
-    if value <= 0 or not math.isfinite(value):
-        return 1.0
-    exp = math.floor(math.log10(value))
-    for m in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
-        if m * 10**exp >= value * (1 - 1e-12):
-            return m * 10**exp
-    return 10.0 ** (exp + 1)
-
-
-def _nice_floor(value: float, step: float) -> float:
-    return math.floor(value / step + 1e-9) * step
-
-
-def _nice_ceil_to(value: float, step: float) -> float:
-    return math.ceil(value / step - 1e-9) * step
+def _drawable(x: np.ndarray, y: np.ndarray, log: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The points a log axis can show: those above 0 (plotext raised ValueError on a 0)."""
+    if not log:
+        return x, y
+    keep = y > 0
+    return x[keep], y[keep]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.color import Color as RichColor
 from rich.text import Text
 from textual.color import Color, ColorParseError
+from textual.content import Content
 
 from vapor_tui.core.status import JobStatus
 
@@ -74,6 +75,9 @@ class Glyphs:
 
     def badge(self, status: JobStatus) -> Text:
         return Text(f"{self.symbol(status)} {status}", style=self.status_style(status))
+
+    def badge_content(self, status: JobStatus) -> Content:
+        return Content.styled(f"{self.symbol(status)} {status}", self.status_style(status))
 
     def bar(self, fraction: float, width: int) -> str:
         fraction = min(max(fraction, 0.0), 1.0)

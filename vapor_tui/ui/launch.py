@@ -14,16 +14,43 @@ def run_app(
     watch: int | None = None,
     ascii_only: bool | None = None,
     theme: str | None = None,
+    notice: str | None = None,
 ) -> int:
-    from vapor_tui.ui.terminal import locale_is_utf8, theme_names
+    from vapor_tui.ui.terminal import locale_is_utf8
 
-    if theme is not None and theme not in theme_names():
-        raise LaunchError(f"unknown theme {theme!r}: choose one of {', '.join(theme_names())}")
+    check_theme(theme)
     if ascii_only is None:
         ascii_only = not locale_is_utf8()
 
     from vapor_tui.ui.app import VaporApp
 
-    app = VaporApp(db, refresh=refresh, watch=watch, ascii_only=ascii_only, theme=theme)
+    app = VaporApp(
+        db,
+        refresh=refresh,
+        watch=watch,
+        ascii_only=ascii_only,
+        theme=initial_theme(theme),
+        remember_theme=True,
+        notice=notice,
+    )
     app.run()
     return app.return_code or 0
+
+
+def initial_theme(given: str | None) -> str | None:
+    """`--theme` if given, else the theme last chosen in the app (if this Textual still has
+    it), else None: Textual's default."""
+    from vapor_tui import settings
+    from vapor_tui.ui.terminal import theme_names
+
+    if given is not None:
+        return given
+    saved = settings.load().get("theme")
+    return saved if isinstance(saved, str) and saved in theme_names() else None
+
+
+def check_theme(theme: str | None) -> None:
+    from vapor_tui.ui.terminal import theme_names
+
+    if theme is not None and theme not in theme_names():
+        raise LaunchError(f"unknown theme {theme!r}: choose one of {', '.join(theme_names())}")

@@ -68,19 +68,26 @@ class TickDone(Message):
 
 
 class TickFailed(Message):
-    def __init__(self, error: str) -> None:
+    def __init__(self, error: str, unreachable: bool = False) -> None:
         super().__init__()
         self.error = error
+        self.unreachable = unreachable  # the server does not answer: ticks go on trying
 
 
 class ActionDone(Message):
     """A user action finished: `error` is None on success, else the reason it was refused."""
 
     def __init__(
-        self, message: str, error: str | None = None, job_id: int | None = None, kind: str = ""
+        self,
+        message: str,
+        error: str | None = None,
+        job_id: int | None = None,
+        kind: str = "",
+        select: bool = True,
     ):
         super().__init__()
         self.message = message
         self.error = error
         self.job_id = job_id  # for create and clone, the new job
         self.kind = kind
+        self.select = select  # put the jobs screen's cursor on the new job

@@ -1,14 +1,22 @@
 """Toasts for lifecycle events, found by comparing two snapshots of the jobs: they appear for
-changes made here, by another instance, or by the clock, while you look at any screen."""
+changes made here, by another instance, or by the clock, while you look at any screen.
+
+Events of one kind fold: twelve jobs started by a script read "12 jobs started" in one toast,
+which grows while it shows instead of stacking twelve over the table."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from textual.app import App
+from textual.notifications import Notification, Notify
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
 from vapor_tui.ui.glyphs import Glyphs
+
+NAMED = 4  # jobs named in a folded toast, then "and N more"
 
 
 @dataclass(frozen=True)
@@ -18,24 +26,53 @@ class Notice:
     severity: str = "information"
 
 
-def lifecycle(before: Iterable[Job], after: Iterable[Job], glyphs: Glyphs) -> Iterator[Notice]:
+@dataclass(frozen=True)
+class Event:
+    """One job's change: `kind` is its new status, or "deleted"."""
+
+    kind: str
+    job: Job
+
+
+def events(before: Iterable[Job], after: Iterable[Job]) -> list[Event]:
     old = {j.id: j for j in before}
     new = {j.id for j in after}
+    found = []
     for job in sorted(after, key=lambda j: j.id):
         prev = old.get(job.id)
         if prev is None and job.status is JobStatus.QUEUED:
             continue  # a job created queued has not done anything yet
         if prev is not None and prev.status is job.status:
             continue
-        yield _notice(job, glyphs)
-    for job_id in sorted(set(old) - new):
-        yield Notice("Deleted", f"#{job_id} {old[job_id].name}", "warning")
+        found.append(Event(job.status.value, job))
+    found += [Event("deleted", old[job_id]) for job_id in sorted(set(old) - new)]
+    return found
 
 
-def _notice(job: Job, glyphs: Glyphs) -> Notice:
+def lifecycle(before: Iterable[Job], after: Iterable[Job], glyphs: Glyphs) -> list[Notice]:
+    """One notice a job: what changed between two snapshots."""
+    return [notice([e.job], e.kind, glyphs) for e in events(before, after)]
+
+
+def notice(jobs: list[Job], kind: str, glyphs: Glyphs) -> Notice:
+    """The toast for jobs that changed the same way: one job's says what happened to it;
+    several read "12 jobs started" and name the first few."""
+    if len(jobs) == 1:
+        return _one(jobs[0], kind, glyphs)
+    severity = {"stopped": "warning", "deleted": "warning", "failed": "error"}.get(kind)
+    symbol = "" if kind == "deleted" else f"{glyphs.symbol(JobStatus(kind))} "
+    verb = {"running": "started", "stopping": "stopping"}.get(kind, kind)
+    names = ", ".join(f"#{j.id} {j.name}" for j in jobs[:NAMED])
+    more = f" and {len(jobs) - NAMED} more" if len(jobs) > NAMED else ""
+    return Notice(f"{symbol}{len(jobs)} jobs {verb}", names + more, severity or "information")
+
+
+def _one(job: Job, kind: str, glyphs: Glyphs) -> Notice:
     who = f"#{job.id} {job.name}"
-    symbol = glyphs.symbol(job.status)
+    if kind == "deleted":
+        return Notice("Deleted", who, "warning")
     status = job.status
+    symbol = glyphs.symbol(status)
     if status is JobStatus.RUNNING:
         return Notice(f"{symbol} Started", who)
     if status is JobStatus.STOPPING:
@@ -49,3 +86,62 @@ def _notice(job: Job, glyphs: Glyphs) -> Notice:
     if status is JobStatus.FAILED:
         return Notice(f"{symbol} Failed", f"{who}: {job.reason or 'failed'}", "error")
     return Notice(f"{symbol} {status}", who)
+
+
+class Toasts:
+    """The app's toasts, none stacked twice: a toast posted under the key of one still
+    showing replaces it. The key is the toast's own text unless given: the same refusal,
+    pressed five times, shows once; lifecycle events of a kind share one key, so that the
+    toast of a burst grows ("12 jobs started") while it shows."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._live: dict[object, Notification] = {}
+        self._folded: dict[str, list[Job]] = {}  # kind -> the jobs its live toast names
+
+    def post(
+        self,
+        message: str,
+        *,
+        title: str,
+        severity: str,
+        timeout: float | None,
+        markup: bool,
+        key: object = None,
+    ) -> Notification:
+        key = (severity, title, message) if key is None else key
+        for stale in [k for k, n in self._live.items() if n.has_expired]:
+            del self._live[stale]
+        shown = self._live.get(key)
+        if shown is not None:
+            self._drop(shown)
+        seconds = self.app.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        notification = Notification(message, title, severity, seconds, markup=markup)  # type: ignore[arg-type]
+        self._live[key] = notification
+        self.app.post_message(Notify(notification))
+        return notification
+
+    def lifecycle(
+        self,
+        found: list[Event],
+        glyphs: Glyphs,
+        notify: Callable[..., object],
+    ) -> None:
+        """Toast each kind of change once, folded into the toast of its kind still showing."""
+        kinds: dict[str, list[Job]] = {}
+        for event in found:
+            kinds.setdefault(event.kind, []).append(event.job)
+        for kind, jobs in kinds.items():
+            shown = self._live.get(("lifecycle", kind))
+            if shown is not None and not shown.has_expired:
+                named = {j.id for j in jobs}
+                jobs = [j for j in self._folded.get(kind, []) if j.id not in named] + jobs
+            self._folded[kind] = jobs
+            note = notice(jobs, kind, glyphs)
+            notify(note.text, title=note.title, severity=note.severity, key=("lifecycle", kind))
+
+    def _drop(self, notification: Notification) -> None:
+        # Textual has no public call to take one toast down (a click on it does this).
+        notifications = self.app._notifications
+        if notification in notifications:
+            self.app._unnotify(notification, refresh=False)

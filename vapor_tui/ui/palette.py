@@ -6,6 +6,10 @@
   arriving before that (ctrl+p and PageDown in one burst of input) raised KeyError. Such a key
   now does nothing; the next one, after the list is drawn, pages as usual. The guard is on
   Textual's class itself, because Textual opens palettes of its own too ("Change theme").
+- A second enter (or escape) of the same burst reached a palette the first had closed: it
+  closed again, popping the screen beneath it, ran its command again, and the next one found
+  no screen left (ScreenStackError ended the app). A palette that is not on top now ignores
+  them: Textual's `Screen.dismiss` pops whatever screen is on top, not necessarily itself.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from textual.app import App
 from textual.command import CommandPalette
 
 TEXTUAL_ACTION_COMMAND_LIST = CommandPalette._action_command_list
+TEXTUAL_SELECT_OR_COMMAND = CommandPalette._select_or_command
+TEXTUAL_DISMISS = CommandPalette.dismiss
 
 
 def _guarded_action_command_list(self: CommandPalette, action: str) -> None:
@@ -23,9 +29,30 @@ def _guarded_action_command_list(self: CommandPalette, action: str) -> None:
         TEXTUAL_ACTION_COMMAND_LIST(self, action)
 
 
+def _select_if_open(self: CommandPalette, event: object = None) -> None:
+    if self.app.screen is self:
+        TEXTUAL_SELECT_OR_COMMAND(self, event)
+
+
+def _dismiss_if_open(self: CommandPalette, result: object = None):
+    if self.app.screen is self:
+        return TEXTUAL_DISMISS(self, result)
+    return None
+
+
 def guard_paging() -> None:
-    """Make every CommandPalette ignore a page key that arrives before its list is drawn."""
+    """Make every CommandPalette ignore a page key that arrives before its list is drawn,
+    and a selection or a close that arrives once it is closed."""
     CommandPalette._action_command_list = _guarded_action_command_list  # type: ignore[method-assign]
+    CommandPalette._select_or_command = _select_if_open  # type: ignore[method-assign]
+    CommandPalette.dismiss = _dismiss_if_open  # type: ignore[method-assign]
+    # It also answers Input.Submitted and Button.Pressed through @on, which keeps the function
+    # itself, not the attribute: the guarded one goes there too.
+    for handlers in CommandPalette.__dict__["_decorated_handlers"].values():
+        handlers[:] = [
+            (_select_if_open if method is TEXTUAL_SELECT_OR_COMMAND else method, selectors)
+            for method, selectors in handlers
+        ]
 
 
 def open_palette(app: App) -> None:

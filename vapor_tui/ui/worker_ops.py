@@ -23,7 +23,7 @@ def run_tick(
     changed, and for each followed job either its chart summary (the first time) or the points
     after the last step the screen holds."""
     from vapor_tui.store.catchup import catch_up
-    from vapor_tui.store.engine import StoreError
+    from vapor_tui.store.engine import StoreError, StoreUnreachable
     from vapor_tui.store.job_list import jobs_since
     from vapor_tui.store.points import read_points
     from vapor_tui.store.summary import read_chart_base
@@ -41,7 +41,7 @@ def run_tick(
                 with store.read() as conn:
                     bases[job_id] = read_chart_base(conn, job_id)
     except StoreError as exc:
-        return TickFailed(str(exc))
+        return TickFailed(str(exc), unreachable=isinstance(exc, StoreUnreachable))
     tokens = {job_id: token for job_id, (token, _, _) in followed.items()}
     return TickDone(Snapshot(jobs, now, points, changed, bases), current, tokens)
 
@@ -53,7 +53,10 @@ def run_action(
     config: JobConfig | None,
     start: bool,
     expected: JobStatus | None = None,
+    select: bool = True,
 ) -> ActionDone:
+    """`select`: the jobs screen puts its cursor on a job this creates (not when it was
+    cloned from a detail screen, whose job `esc` goes back to)."""
     from vapor_tui.store.engine import StoreError
     from vapor_tui.store.jobs import (
         JobNotFound,
@@ -70,9 +73,11 @@ def run_action(
             job = create_job(store, config, start=start)
             return ActionDone(f"Created #{job.id} {job.name}", job_id=job.id, kind=kind)
         assert job_id is not None
-        if kind == "clone":
-            job = clone_job(store, job_id)
-            return ActionDone(f"Cloned #{job_id} as #{job.id}", job_id=job.id, kind=kind)
+        if kind in ("clone", "clone_same_seed"):
+            job = clone_job(store, job_id, same_seed=kind == "clone_same_seed")
+            seed = "same seed" if kind == "clone_same_seed" else f"new seed {job.config.seed}"
+            text = f"Cloned #{job_id} as #{job.id} ({seed})"
+            return ActionDone(text, job_id=job.id, kind=kind, select=select)
         if kind == "delete":
             name = get_job(store, job_id).name
             delete_job(store, job_id)

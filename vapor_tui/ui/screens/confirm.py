@@ -30,4 +30,5 @@ class ConfirmScreen(ModalScreen[bool]):
         yield Footer(compact=True)  # this dialog's keys, not those of the screen beneath
 
     def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+        if self.app.screen is self:  # dismiss() closes whatever is on top (detail.action_back)
+            self.dismiss(answer)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
 from vapor_tui.core.eta import format_clock, format_eta
 from vapor_tui.core.job import Job
+from vapor_tui.core.status import JobStatus
 from vapor_tui.core.words import count
 from vapor_tui.ui.messages import Snapshot
-from vapor_tui.ui.plain import plain
+from vapor_tui.ui.plain import markup
+from vapor_tui.ui.screens.detail_text import loss_text, pack, title_line
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
 from vapor_tui.ui.terminal import no_color
 from vapor_tui.ui.widgets.chart import MetricChart
@@ -20,28 +22,10 @@ from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
 
 
-def _loss(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4f}"
-
-
-def pack(items: list[str], sep: str, width: int) -> str:
-    """Items (console markup) joined by `sep`, broken into lines between items, never inside
-    one, so that a narrow terminal shows "loss 0.2700" whole on the next line."""
-    lines: list[str] = []
-    line, used = "", 0
-    for item in items:
-        size = Text.from_markup(item).cell_len
-        if line and used + len(sep) + size > width:
-            lines.append(line)
-            line, used = "", 0
-        line, used = (f"{line}{sep}{item}", used + len(sep) + size) if line else (item, size)
-    lines.append(line)
-    return "\n".join(lines)
-
-
 class JobDetailScreen(JobActions, Screen[None]):
     HELP_TITLE = "Job detail: keys"
     NO_JOB_TEXT = "This job was deleted."
+    CLONE_SELECTS = False  # `esc` goes back to this job, not to its clone
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the jobs", id="detail.back"),
         *JOB_ACTION_BINDINGS,
@@ -74,7 +58,7 @@ class JobDetailScreen(JobActions, Screen[None]):
         self.job_id = job_id
         self.job: Job | None = None
         self._covered = False  # by the too-small notice: ticks leave a covered screen alone
-        self._texts: dict[str, str] = {}
+        self._texts: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         yield LiveStatic(f"Job #{self.job_id}", id="detail-title")
@@ -117,8 +101,11 @@ class JobDetailScreen(JobActions, Screen[None]):
         if job is None:
             if self.job is not None:
                 # Deleted while shown: say so, keep the chart, offer no action on it.
-                name, self.job = plain(self.job.name), None
-                self._set("detail-title", f"[b]#{self.job_id} {name}[/b]  deleted")
+                name, self.job = self.job.name, None
+                gone = Content("deleted")
+                width = self.size.width - 2
+                title = title_line(self.job_id, name, gone, "", width, self.app.glyphs)
+                self._set("detail-title", title)
                 self._set("detail-stats", "This job was deleted; its points are gone.")
                 self.refresh_bindings()
             elif snap.jobs_changed:
@@ -133,14 +120,11 @@ class JobDetailScreen(JobActions, Screen[None]):
         points = snap.points.get(self.job_id)
         if base is not None or points is not None:
             chart = self.query_one(MetricChart)
-            placeholder = self.query_one("#chart-placeholder")
-            if placeholder.display:
-                placeholder.display = False
-                chart.display = True
             if base is not None:
                 chart.load_base(base)
             if points is not None:
                 chart.add_points(points)
+            self._show_chart(chart, job)
         self._render_job(job, snap)
         if status_changed:
             self.refresh_bindings()
@@ -151,8 +135,30 @@ class JobDetailScreen(JobActions, Screen[None]):
         if self.job is not None:
             self._render_job(self.job, self.app.snapshot)
 
+    def _show_chart(self, chart: MetricChart, job: Job) -> None:
+        """The chart once it has a point; before that, a line that says why there is none
+        (an empty frame looked like a chart that failed)."""
+        placeholder = self.query_one("#chart-placeholder", Static)
+        if chart.has_points:
+            if placeholder.display:
+                placeholder.display = False
+                chart.display = True
+            return
+        if job.status is JobStatus.QUEUED:
+            text = "No points yet: this job has not started (s starts it)."
+        elif job.status.is_active:
+            text = "No points yet: its first step is under way."
+        else:
+            text = f"No points: it ended ({job.status}) before its first step."
+        placeholder.update(text)
+
     def _mount_chart(self, job: Job) -> None:
-        chart = MetricChart(job.total_steps, ascii_only=self.app.glyphs.ascii, id="chart")
+        chart = MetricChart(
+            job.total_steps,
+            ascii_only=self.app.glyphs.ascii,
+            options=self.app.chart_options,
+            id="chart",
+        )
         chart.colourless = no_color()
         chart.display = False
         self.mount(chart, after=self.query_one("#chart-placeholder"))
@@ -160,16 +166,16 @@ class JobDetailScreen(JobActions, Screen[None]):
     def _render_job(self, job: Job, snap: Snapshot | None) -> None:
         g = self.app.glyphs
         c = job.config
-        badge = g.badge(job.status).markup
-        reason = f"  [dim]{plain(job.reason)}[/dim]" if job.reason else ""
-        self._set("detail-title", f"[b]#{job.id} {plain(job.name)}[/b]  {badge}{reason}")
         sep = f" {g.sep} "
         line_width = max(20, self.size.width - 2)
+        badge = g.badge_content(job.status)
+        title = title_line(job.id, job.name, badge, job.reason or "", line_width, g)
+        self._set("detail-title", title)
         self._set(
             "detail-config",
             pack(
                 [
-                    f"[b]{plain(c.model)}[/b]",
+                    markup("[b]$model[/b]", model=c.model),
                     f"{count(c.epochs, 'epoch')} x {count(c.steps_per_epoch, 'step')}",
                     f"lr {c.learning_rate:g}",
                     f"batch {c.batch_size}",
@@ -200,9 +206,9 @@ class JobDetailScreen(JobActions, Screen[None]):
             sps if job.status.is_active else f"[dim]{sps}[/dim]",
             f"elapsed {format_clock(elapsed)}",
             f"ETA {format_eta(job.eta_seconds)}",
-            f"loss {_loss(job.last_loss)}",
-            f"best {_loss(job.best_loss)}",
-            f"val {_loss(job.last_val_loss)}",
+            f"loss {loss_text(job.last_loss)}",
+            f"best {loss_text(job.best_loss)}",
+            f"val {loss_text(job.last_val_loss)}",
         ]
         self._set("detail-stats", pack(stats, "   ", line_width))
         self._update_caption()
@@ -222,9 +228,11 @@ class JobDetailScreen(JobActions, Screen[None]):
             legend += f", {'o' if g.ascii else '◆'} validation"
         self._set("chart-caption", f"[b]{chart.description}[/b]  ({legend})")
 
-    def _set(self, widget_id: str, text: str) -> None:
-        if self._texts.get(widget_id) != text:
-            self._texts[widget_id] = text
+    def _set(self, widget_id: str, text: str | Content) -> None:
+        # Content compares its text alone: a colour that changed (a theme) counts too.
+        key = (text.plain, tuple(text.spans)) if isinstance(text, Content) else text
+        if self._texts.get(widget_id) != key:
+            self._texts[widget_id] = key
             self.query_one(f"#{widget_id}", Static).update(text)
 
     def selected_job(self) -> Job | None:
@@ -233,7 +241,12 @@ class JobDetailScreen(JobActions, Screen[None]):
     # --- keys -----------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        # Only while this screen is on top: pop_screen() closes whatever is. A "Back" chosen in
+        # the palette runs after the palette closes, and a key of the same burst may have
+        # opened another screen by then: Back closed that one, and the screens below it went
+        # one by one until none was left (the app ended; found by the random keys).
+        if self.app.screen is self:
+            self.app.pop_screen()
 
     def _chart(self) -> MetricChart | None:
         charts = self.query(MetricChart)

@@ -83,4 +83,5 @@ class HelpScreen(ModalScreen[None]):
         yield Footer(compact=True)  # this dialog's keys, not those of the screen beneath
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if self.app.screen is self:  # dismiss() closes whatever is on top (detail.action_back)
+            self.dismiss(None)

@@ -26,8 +26,16 @@ JOB_ACTION_BINDINGS = [
         "c",
         "clone",
         "Clone",
-        tooltip="A new queued job with the same configuration",
+        tooltip="A new queued job like this one, with a new seed",
         id="job.clone",
+    ),
+    Binding(
+        "C",
+        "clone(True)",
+        "Clone, same seed",
+        tooltip="Clone with the same seed (the same curve)",
+        show=False,
+        id="job.clone_same_seed",
     ),
 ]
 
@@ -44,6 +52,9 @@ class JobActions:
     """Mixin for a Screen that has a current job."""
 
     NO_JOB_TEXT = "No job selected."
+    # Does a clone made here get the jobs screen's cursor? Not from a detail screen, whose
+    # job `esc` goes back to.
+    CLONE_SELECTS = True
 
     def selected_job(self) -> Job | None:
         raise NotImplementedError
@@ -60,9 +71,30 @@ class JobActions:
 
     def action_job(self, name: str) -> None:
         job = self.selected_job()
-        if job is not None:
-            action = "stop" if name == "stop_now" else name
-            self.app.act(action, job.id, expected=job.status)
+        if job is None:
+            return
+        if name == "stop" and job.status is JobStatus.QUEUED:
+            self._ask_then(  # final and at once: a key the user may not have meant
+                f"Stop #{job.id} {job.name}?",
+                "It has not started: stopped now, it never will (stopped is final).",
+                "stop",
+                job,
+            )
+            return
+        action = "stop" if name == "stop_now" else name
+        self.app.act(action, job.id, expected=job.status)
+
+    def _ask_then(self, question: str, detail: str, action: str, job: Job) -> None:
+        """Ask first; on yes, act on the job as it was when the key was pressed."""
+        from vapor_tui.ui.screens.confirm import ConfirmScreen
+
+        job_id, seen = job.id, job.status
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.app.act(action, job_id, expected=seen)
+
+        self.app.push_screen(ConfirmScreen(question, detail), done)
 
     def action_refused(self, name: str) -> None:
         job = self.selected_job()
@@ -73,22 +105,13 @@ class JobActions:
         self.notify(text[:1].upper() + text[1:], title="Not possible", severity="warning")
 
     def action_fail(self) -> None:
-        from vapor_tui.ui.screens.confirm import ConfirmScreen
-
-        job = self.selected_job()
-        if job is None:
-            return
-        job_id, seen = job.id, job.status
-
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
-                self.app.act("fail", job_id, expected=seen)
-
-        self.app.push_screen(
-            ConfirmScreen(f"Mark #{job.id} {job.name} as failed?", "Its points are kept."), done
-        )
-
-    def action_clone(self) -> None:
         job = self.selected_job()
         if job is not None:
-            self.app.act("clone", job.id)
+            question = f"Mark #{job.id} {job.name} as failed?"
+            self._ask_then(question, "Its points are kept.", "fail", job)
+
+    def action_clone(self, same_seed: bool = False) -> None:
+        job = self.selected_job()
+        if job is not None:
+            kind = "clone_same_seed" if same_seed else "clone"
+            self.app.act(kind, job.id, select=self.CLONE_SELECTS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,8 +12,8 @@ from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
 from vapor_tui.core.words import count
 from vapor_tui.ui.messages import Snapshot
-from vapor_tui.ui.plain import plain
 from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
+from vapor_tui.ui.screens.jobs_topbar import TopNotes, topbar_text
 from vapor_tui.ui.widgets.job_table import JobTable
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
@@ -57,6 +56,9 @@ class JobsScreen(JobActions, Screen[None]):
             "Filter",
             tooltip="Filter by name, status or id",
             id="jobs.filter",
+            # Priority: handled before the keys after it are handed out, so that "/ends" sent
+            # in one burst goes into the box ("n" opened the new-job form).
+            priority=True,
         ),
         Binding("escape", "clear_filter", "Clear filter", id="jobs.clear_filter"),
     ]
@@ -65,14 +67,17 @@ class JobsScreen(JobActions, Screen[None]):
         super().__init__()
         self.filter_text = ""
         self._jobs: tuple[Job, ...] = ()
-        self._summary = ""
+        self._summary: tuple | None = None
         self._footer_for: tuple[int, JobStatus] | None = None
         self._select_on_mount: int | None = None
+        self._wanted: int | None = None  # a job to put the cursor on once a tick shows it
+        self._visible: list[Job] = []
+        self._shown_filter = ""  # the filter the rows were last chosen by
 
     def compose(self) -> ComposeResult:
         yield LiveStatic("vapor-tui", id="topbar")
         yield Input(
-            placeholder="filter by name or status; enter keeps it, esc clears",
+            placeholder="filter by name, status or id; enter keeps it, esc clears",
             id="filter",
             compact=True,
         )
@@ -107,7 +112,7 @@ class JobsScreen(JobActions, Screen[None]):
         """Colours changed (a new theme): rebuild every row."""
         table = self.query_one(JobTable)
         table.setup_columns(self.app.size.width, force=True)
-        self._summary = ""
+        self._summary = None
         if self.app.snapshot is not None:
             self._show(self.app.snapshot)
 
@@ -117,53 +122,60 @@ class JobsScreen(JobActions, Screen[None]):
 
     def _show(self, snap: Snapshot) -> None:
         table = self.query_one(JobTable)
-        visible = [j for j in snap.jobs if matches(j, self.filter_text)]
-        table.sync(visible, snap.now)
+        self._reveal_wanted(snap)
+        # The selected job stays in view when it stops matching (it completed, say, under a
+        # "running" filter) until the cursor leaves it: the cursor never moves to another job
+        # under the user's hands, so the next key acts on the job they chose.
+        same_filter = self.filter_text == self._shown_filter
+        kept = table.selected_id if self.filter_text and same_filter else None
+        visible = [j for j in snap.jobs if matches(j, self.filter_text) or j.id == kept]
+        self._visible, self._shown_filter = visible, self.filter_text
+        table.empty_text = f"No job matches “{self.filter_text}”. Press esc to clear the filter."
+        table.sync(visible, snap.now, existing={job.id for job in snap.jobs})
         empty = self.query_one("#empty", Static)
         if not snap.jobs:
             empty.update(EMPTY_TEXT)
-        elif not visible:
-            shown = plain(self.filter_text)
-            empty.update(f"No job matches “{shown}”. Press esc to clear the filter.")
         # Setting `display`, even to the value it has, restyles the widget: only on change.
-        if empty.display != (not visible):
-            empty.display = not visible
-        if table.display != bool(visible):
-            table.display = bool(visible)
+        if empty.display != (not snap.jobs):
+            empty.display = not snap.jobs
+        if table.display != bool(snap.jobs):
+            table.display = bool(snap.jobs)
         self._update_topbar(snap)
         self._refresh_footer()
 
+    def _reveal_wanted(self, snap: Snapshot) -> None:
+        """A job just created or cloned gets the cursor (so that `s` next starts it), even
+        when the filter hides it: the filter is cleared, and a toast says so."""
+        wanted = self._wanted
+        job = snap.job(wanted) if wanted is not None else None
+        if job is None:
+            return
+        self._wanted = None
+        if not matches(job, self.filter_text):
+            shown = self.filter_text
+            self._drop_filter()
+            self.app.notify(
+                f"Filter “{shown}” cleared to show #{job.id} {job.name}.", title="Filter"
+            )
+
     def _update_topbar(self, snap: Snapshot) -> None:
-        counts = {s: 0 for s in JobStatus}
-        for job in snap.jobs:
-            counts[job.status] += 1
-        g = self.app.glyphs
-        sep = f" {g.sep} "
-        total = count(len(snap.jobs), "job")
-        words = sep.join([total] + [f"{counts[s]} {s}" for s in JobStatus if counts[s]])
-        symbols = " ".join([total] + [f"{counts[s]}{g.symbol(s)}" for s in JobStatus if counts[s]])
-        # (markup, the text it shows) of each note, so that its width is known exactly.
-        notes: list[tuple[str, str]] = []
-        if self.filter_text:
-            shown = f"  {g.sep}  filter: “{self.filter_text}”"
-            notes.append((plain(shown), shown))
-        if getattr(self.app.store, "readonly", False):
-            notes.append(("  [b $warning]read-only: viewing only[/]", "  read-only: viewing only"))
-        if self.app.problem:
-            notes.append((f"  [b $error]{plain(self.app.problem)}[/]", f"  {self.app.problem}"))
-        target = getattr(self.app.store, "target", "") if self.app.store else ""
-        where = (f"  [dim]{plain(target)}[/dim]", f"  {target}")
-        # Narrow terminals: the database path goes first, then the counts shrink to symbols.
-        room = self.app.size.width - 2
-        text = ""
-        for counts_text, tail in ((words, [where]), (words, []), (symbols, [])):
-            parts = [("[b]vapor-tui[/b]  ", "vapor-tui  "), (counts_text, counts_text)]
-            parts += notes + tail
-            text = "".join(markup for markup, _ in parts)
-            if cell_len("".join(shown for _, shown in parts)) <= room:
-                break
-        if text != self._summary:
-            self._summary = text
+        store = self.app.store
+        text = topbar_text(
+            snap.jobs,
+            self._visible if self.filter_text else snap.jobs,
+            self.filter_text,
+            notes=TopNotes(
+                readonly=getattr(store, "readonly", False),
+                network_fs=bool(getattr(store, "warning", None)),
+                problem=self.app.problem or "",
+                target=getattr(store, "target", "") if store else "",
+            ),
+            width=self.app.size.width - 2,
+            glyphs=self.app.glyphs,
+        )
+        key = (text.plain, tuple(text.spans))  # Content compares its text alone
+        if key != self._summary:
+            self._summary = key
             self.query_one("#topbar", Static).update(text)
 
     def selected_job(self) -> Job | None:
@@ -178,6 +190,9 @@ class JobsScreen(JobActions, Screen[None]):
 
     @on(JobTable.Highlighted)
     def _highlighted(self) -> None:
+        kept = [job.id for job in self._visible if not matches(job, self.filter_text)]
+        if kept and self.app.snapshot is not None:
+            self._show(self.app.snapshot)  # the cursor left a job kept in view: it goes
         self._refresh_footer()
 
     def _refresh_footer(self) -> None:
@@ -191,6 +206,7 @@ class JobsScreen(JobActions, Screen[None]):
 
     def select_later(self, job_id: int) -> None:
         """Put the cursor on this job once the table shows it (created, cloned, opened)."""
+        self._wanted = job_id
         if not self.is_mounted:
             self._select_on_mount = job_id
             return
@@ -231,9 +247,12 @@ class JobsScreen(JobActions, Screen[None]):
         job_id = job.id
         points = count(job.steps_done, "point")
         detail = f"Its {points} will be deleted with it." if job.steps_done else "It has no points."
+        if job.status.is_active:
+            detail = f"It is {job.status}: deleting it ends the run. {detail}"
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
+                self.query_one(JobTable).release(job_id)  # the cursor moves on from it
                 self.app.act("delete", job_id)
 
         self.app.push_screen(ConfirmScreen(f"Delete #{job.id} {job.name}?", detail), done)
@@ -246,21 +265,28 @@ class JobsScreen(JobActions, Screen[None]):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        if box.has_focus:  # a "/" typed in the filter is part of it
+            box.insert_text_at_cursor("/")
+            return
         box.display = True
-        box.focus()
+        self.set_focus(box)  # at once (focus() waits): the letters after it go into the box
         self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         if not box.display and not self.filter_text:
             return
+        self._drop_filter()
+        if self.app.snapshot is not None:
+            self._show(self.app.snapshot)
+
+    def _drop_filter(self) -> None:
+        box = self.query_one("#filter", Input)
         box.value = ""
         box.display = False
         self.filter_text = ""
         self.query_one(JobTable).focus()
         self.refresh_bindings()
-        if self.app.snapshot is not None:
-            self._show(self.app.snapshot)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

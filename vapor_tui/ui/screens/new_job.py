@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Iterable
+
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from vapor_tui.core.config import (
     KNOWN_MODELS,
@@ -22,6 +25,7 @@ from vapor_tui.ui.widgets.form_fields import FormSelect, TickBox
 # (field, label, default text) for the text inputs, in form order.
 TEXT_FIELDS = (
     ("name", "Name", ""),
+    ("model", "Model", KNOWN_MODELS[0]),
     ("epochs", "Epochs", "3"),
     ("steps_per_epoch", "Steps per epoch", "100"),
     ("learning_rate", "Learning rate", "2e-4"),
@@ -30,7 +34,6 @@ TEXT_FIELDS = (
     ("step_seconds", "Seconds per step", "0.5"),
 )
 SELECT_FIELDS = (
-    ("model", "Model", KNOWN_MODELS, KNOWN_MODELS[0]),
     ("schedule", "Schedule", tuple(s.value for s in Schedule), Schedule.COSINE.value),
     ("curve", "Curve", tuple(c.value for c in Curve), Curve.EXPONENTIAL.value),
 )
@@ -46,6 +49,10 @@ ORDER = (
     "seed",
     "step_seconds",
 )
+
+
+PLACEHOLDERS = {"name": "name this run", "model": "any text, e.g. " + KNOWN_MODELS[0]}
+MODELS = SuggestFromList(KNOWN_MODELS, case_sensitive=False)
 
 
 def build_config(values: dict[str, str]) -> tuple[JobConfig | None, dict[str, str]]:
@@ -118,9 +125,15 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
                                 value=value,
                                 id=f"field-{field}",
                                 compact=True,
-                                placeholder="name this run" if field == "name" else "",
+                                placeholder=PLACEHOLDERS.get(field, ""),
+                                # Any text; the known models complete as typed (right arrow).
+                                suggester=MODELS if field == "model" else None,
                             )
                     yield Label("", classes="form-error", id=f"error-{field}", markup=False)
+                    if field == "model":
+                        arrow = "->" if self.app.glyphs.ascii else "→"
+                        hint = f"{arrow} completes {', '.join(KNOWN_MODELS)}"
+                        yield Label(hint, classes="form-hint", id="hint-model")
                 with Horizontal(classes="form-row"):
                     yield Label("Start now", classes="form-label")
                     yield TickBox(
@@ -140,6 +153,10 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
             )
         yield Footer(compact=True)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._erring: set[str] = set()  # the fields showing an error
+
     def on_mount(self) -> None:
         self._fit()
 
@@ -157,13 +174,28 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
             out[field] = str(widget.value) if widget.value is not None else ""
         return out
 
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for field in ORDER:
+    def show_errors(self, errors: dict[str, str], fields: Iterable[str] = ORDER) -> None:
+        for field in fields:
             label = self.query_one(f"#error-{field}", Label)
             message = errors.get(field, "")
             label.update(message)
             label.display = bool(message)
             self.query_one(f"#field-{field}").set_class(bool(message), "-invalid")
+            self._erring.discard(field)
+            if message:
+                self._erring.add(field)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _recheck(self) -> None:
+        """An error goes as soon as its field is fixed (or says what is wrong now), without
+        waiting for the next submit; fields that showed none are not judged while typed."""
+        if self._erring:
+            _, errors = build_config(self.values())
+            self.show_errors(errors, fields=sorted(self._erring))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.query_one("#hint-model").display = event.widget.id == "field-model"
 
     def action_submit(self) -> None:
         config, errors = build_config(self.values())
@@ -172,10 +204,12 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
             first = next(f for f in ORDER if f in errors)
             self.query_one(f"#field-{first}").focus()
             return
-        self.dismiss((config, self.query_one("#field-start", TickBox).value))
+        if self.app.screen is self:  # dismiss() closes whatever is on top (detail.action_back)
+            self.dismiss((config, self.query_one("#field-start", TickBox).value))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.app.screen is self:
+            self.dismiss(None)
 
     @on(Input.Submitted)
     def _enter(self) -> None:

@@ -20,8 +20,9 @@ from textual_plotext import PlotextPlot
 
 from vapor_tui.core.points import Points
 from vapor_tui.store.summary import ChartBase
-from vapor_tui.ui.chart_axes import integer_ticks, linear_ticks, log_ticks, tick_labels
+from vapor_tui.ui.chart_axes import linear_ticks, log_ticks, step_ticks, tick_labels
 from vapor_tui.ui.chart_data import METRIC_LABELS, ChartSeries
+from vapor_tui.ui.chart_options import ChartOptions
 from vapor_tui.ui.glyphs import theme_colour
 from vapor_tui.ui.widgets.diff import changed_span
 
@@ -45,15 +46,22 @@ def theme_colours(variables: dict[str, str]) -> tuple[tuple[int, int, int], ...]
 
 
 class MetricChart(PlotextPlot):
-    def __init__(self, total_steps: int, *, ascii_only: bool = False, **kwargs) -> None:
+    def __init__(
+        self,
+        total_steps: int,
+        *,
+        ascii_only: bool = False,
+        options: ChartOptions | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
+        # Shared with the app: what the keys change here, the next job's chart starts from.
+        self.options = options if options is not None else ChartOptions()
         self.series = ChartSeries(total_steps)
+        self.series.set_metric(self.options.metric)
         self._colour_key: tuple | None = None  # the theme the curve colours were taken from
         self._theme_colours: tuple[tuple[int, int, int], ...] = ()
         self.ascii_only = ascii_only
-        self.log_y = False
-        self.smoothing = False
-        self.fit_y = False  # y limits around the data instead of fixed from 0
         self.colourless = False  # NO_COLOR: a faint raw curve would look like the smoothed one
         self._lines: list[str] = []
         self._strips: list[Strip] = []
@@ -75,24 +83,41 @@ class MetricChart(PlotextPlot):
             self.redraw()
         return added
 
+    @property
+    def log_y(self) -> bool:
+        return self.options.log_y
+
+    @property
+    def smoothing(self) -> bool:
+        return self.options.smoothing
+
+    @property
+    def fit_y(self) -> bool:
+        return self.options.fit_y
+
     def toggle_log(self) -> None:
-        self.log_y = not self.log_y
+        self.options.log_y = not self.options.log_y
         self.redraw()
 
     def toggle_fit(self) -> None:
-        self.fit_y = not self.fit_y
+        self.options.fit_y = not self.options.fit_y
         self.redraw()
 
     def toggle_smoothing(self) -> None:
-        self.smoothing = not self.smoothing
+        self.options.smoothing = not self.options.smoothing
         self.redraw()
 
     def cycle_metric(self) -> str:
         names = list(METRIC_LABELS)
         metric = names[(names.index(self.series.metric) + 1) % len(names)]
         self.series.set_metric(metric)
+        self.options.metric = metric
         self.redraw()
         return metric
+
+    @property
+    def has_points(self) -> bool:
+        return self.series.points_seen > 0
 
     @property
     def description(self) -> str:
@@ -101,8 +126,10 @@ class MetricChart(PlotextPlot):
             parts.append(f"smoothed {SMOOTHING_WEIGHT:g}")
         if self.log_y:
             parts.append("log y")
-        elif self.fit_y:
+        if self.fit_y:
             parts.append("y fitted")
+        if self.series.left_out(self.log_y):
+            parts.append("values <= 0 left out" if self.ascii_only else "values ≤ 0 left out")
         return " · ".join(parts) if not self.ascii_only else " - ".join(parts)
 
     # --- drawing --------------------------------------------------------------------------
@@ -161,11 +188,14 @@ class MetricChart(PlotextPlot):
         series = self.series
         total = max(1, series.total)
         plt.xlim(0, total)
-        xticks = integer_ticks(total, max(1, (width - 8) // 14))
+        xticks = step_ticks(total, max(1, (width - 8) // 14), width - 8)
         plt.xticks(xticks, tick_labels(xticks))
-        x, y = series.envelope()
-        # plotext cannot lay out a log axis with nothing on it: linear until there is data.
+        x, y = series.envelope(self.log_y)
+        # plotext cannot lay out a log axis with nothing on it: linear until there is data
+        # above 0 (values at or below 0 are left out of a log axis, and the caption says so).
         log = self.log_y and len(x) > 0
+        if self.log_y and not log:
+            x, y = series.envelope()
         lo, hi = series.y_range(log, self.fit_y)
         most = max(2, (height - 4) // 3)
         yticks = log_ticks(lo, hi, most) if log else linear_ticks(lo, hi, most)
@@ -186,7 +216,7 @@ class MetricChart(PlotextPlot):
                     x.tolist(), y.tolist(), marker=marker, color=faint if self.smoothing else raw
                 )
             if self.smoothing:
-                sx, sy = series.smoothed(SMOOTHING_WEIGHT)
+                sx, sy = series.smoothed(SMOOTHING_WEIGHT, log)
                 plt.plot(
                     sx.tolist(),
                     sy.tolist(),
@@ -194,7 +224,7 @@ class MetricChart(PlotextPlot):
                     color=smooth,
                     style="bold",
                 )
-        vx, vy = series.validation()
+        vx, vy = series.validation(log)
         if len(vx):
             plt.scatter(
                 vx.tolist(), vy.tolist(), marker="o" if self.ascii_only else "◆", color=validation

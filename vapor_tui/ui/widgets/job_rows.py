@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -11,6 +12,7 @@ from rich.text import Text
 
 from vapor_tui.core.eta import format_age, format_eta
 from vapor_tui.core.job import Job
+from vapor_tui.ui.contrast import reads
 from vapor_tui.ui.glyphs import Glyphs
 
 # (key, label, minimum terminal width at which the column is shown)
@@ -65,9 +67,11 @@ def layout(width: int, fitted: dict[str, int]) -> tuple[tuple[str, ...], dict[st
 
 
 def fit(text: str, width: int, glyphs: Glyphs) -> str:
-    if len(text) <= width:
+    """`text` in at most `width` terminal cells, cut with an ellipsis where it is longer."""
+    if cell_len(text) <= width:
         return text
-    return text[: max(1, width - len(glyphs.ellipsis))] + glyphs.ellipsis
+    room = max(1, width - cell_len(glyphs.ellipsis))
+    return set_cell_size(text, room).rstrip(" ") + glyphs.ellipsis
 
 
 def job_cells(
@@ -99,7 +103,9 @@ def cell_segments(
     cell: Text, width: int, right: bool, base: Style, over: Style | None, console: Console
 ) -> list[Segment]:
     """A cell padded and cut to its column, on the row's `base` style. `over` (the cursor)
-    is laid over the cell's own style, as DataTable did, so badges keep their colour."""
+    is laid over the cell's own style: a badge or a bar keeps its colour where that reads on
+    the cursor's background (in truecolor and in 256 colours), and takes the cursor's text
+    colour where it does not (a blue badge on a blue cursor)."""
     text = cell.copy()
     text.truncate(width)
     if right:
@@ -113,7 +119,8 @@ def cell_segments(
     for segment in text.render(console):
         style = base + own + segment.style if segment.style else base + own
         if over is not None:
-            style = style + Style(bgcolor=over.bgcolor, reverse=over.reverse)
+            colour = style.color if reads(style.color, over.bgcolor) else over.color
+            style = style + Style(color=colour, bgcolor=over.bgcolor, reverse=over.reverse)
         segments.append(Segment(segment.text, style))
     segments.append(pad)
     return segments

@@ -8,13 +8,12 @@ re-rendered every cell of every repainted row through Rich, about 40 ms a tick a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -22,7 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vapor_tui.core.job import Job
+from vapor_tui.ui.contrast import readable_pair
 from vapor_tui.ui.glyphs import Glyphs
+from vapor_tui.ui.widgets.job_cursor import HEADER_HEIGHT, CursorMoves
 from vapor_tui.ui.widgets.job_rows import (
     COLUMNS,
     PADDING,
@@ -34,11 +35,9 @@ from vapor_tui.ui.widgets.job_rows import (
     layout,
 )
 
-HEADER_HEIGHT = 1
 
-
-class JobTable(ScrollView, can_focus=True):
-    COMPONENT_CLASSES = {"job-table--header", "job-table--cursor"}
+class JobTable(CursorMoves, ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {"job-table--header", "job-table--cursor", "job-table--empty"}
     BINDINGS = [
         Binding("enter", "open", "Open", id="jobs.open"),
         # What htop, k9s and less users reach for: vertical home/end, vi keys.
@@ -86,7 +85,13 @@ class JobTable(ScrollView, can_focus=True):
         # The job the cursor goes to at the next sync that shows it: the one it was on before
         # the columns were rebuilt, or one just created or opened elsewhere.
         self._select_next: int | None = None
+        # The selected job went (deleted elsewhere): no row is selected until the user moves
+        # the cursor, so that the next key does not act on the job that took its place.
+        self._orphan = False
+        self._released: int | None = None  # a job the user deletes here: its neighbour follows
         self.cells_updated = 0  # read by tests: how many cells a sync touched
+        # The line under the header when there is no row (a filter that matches nothing).
+        self._empty_text = ""
 
     # --- what the screen asks ------------------------------------------------------------
 
@@ -100,7 +105,9 @@ class JobTable(ScrollView, can_focus=True):
 
     @property
     def selected_id(self) -> int | None:
-        return self._rows[self._cursor] if 0 <= self._cursor < len(self._rows) else None
+        if self._orphan or not 0 <= self._cursor < len(self._rows):
+            return None
+        return self._rows[self._cursor]
 
     def get_cell(self, job_id: int | str, column: str) -> Text:
         return self._cells[int(job_id)][column]
@@ -109,9 +116,29 @@ class JobTable(ScrollView, can_focus=True):
         cells = self._cells[self._rows[index]]
         return [cells[c] for c in self._columns]
 
+    @property
+    def empty_text(self) -> str:
+        return self._empty_text
+
+    @empty_text.setter
+    def empty_text(self, text: str) -> None:
+        if text != self._empty_text:
+            self._empty_text = text
+            if not self._rows:
+                self.refresh(Region(0, HEADER_HEIGHT, self.size.width, 1))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":  # not in the footer when no row is there to open
+            return self.selected_id is not None
+        return True
+
     def select_later(self, job_id: int) -> None:
         """Put the cursor on this job as soon as a sync shows it."""
         self._select_next = job_id
+
+    def release(self, job_id: int) -> None:
+        """The user deletes this job: when it goes, the cursor moves on to its neighbour."""
+        self._released = job_id
 
     def setup_columns(self, width: int, force: bool = False) -> bool:
         """Choose the columns that fit a terminal `width` columns wide, with fixed widths so
@@ -130,16 +157,20 @@ class JobTable(ScrollView, can_focus=True):
         self._forget_lines()
         return True
 
-    def sync(self, jobs: list[Job], now: datetime) -> None:
-        """Make the rows show `jobs` (newest first), touching only what changed."""
+    def sync(self, jobs: list[Job], now: datetime, existing: Collection[int] = ()) -> None:
+        """Make the rows show `jobs` (newest first), touching only what changed. `existing`:
+        the ids of every job, shown or not: the selected job, gone from them (deleted, and
+        not by this user here), leaves no job selected."""
         fitted = fitted_widths(jobs)
         if fitted != self._fitted:
             self._fitted = fitted
             self.setup_columns(self._terminal_width, force=True)
         selected = self.selected_id
-        if self._select_next is not None and any(job.id == self._select_next for job in jobs):
-            selected, self._select_next = self._select_next, None
         order = [job.id for job in sorted(jobs, key=lambda j: j.id, reverse=True)]
+        if selected is not None and selected not in existing and selected not in order:
+            self._orphan = selected != self._released
+        if self._select_next is not None and self._select_next in order:
+            selected, self._select_next, self._orphan = self._select_next, None, False
         changed: list[tuple[int, str]] = []
         for job in jobs:
             changed += self._update_cells(job, now)
@@ -245,6 +276,10 @@ class JobTable(ScrollView, can_focus=True):
             style = self.rich_style
             if component is not None:
                 style = style + self.get_component_rich_style(component)
+            if component == "job-table--cursor" and style.bgcolor is not None:
+                # Some themes' own cursor text is below 4.5:1 (textual-dark's 3.8:1).
+                text, background = readable_pair(style.color, style.bgcolor)
+                style = style + Style(color=text, bgcolor=background)
             self._styles[component] = style
         return style
 
@@ -255,10 +290,14 @@ class JobTable(ScrollView, can_focus=True):
                 self._header = self._header_strip()
             return self._header.crop(0, width)
         index = self.scroll_offset.y + y - HEADER_HEIGHT
+        if not self._rows and index == 0 and self._empty_text:
+            text = Text(f" {self._empty_text}", style=self._style("job-table--empty"))
+            return Strip(text.render(self.app.console)).adjust_cell_length(width, self.rich_style)
         if not 0 <= index < len(self._rows):
             return Strip.blank(width, self.rich_style)
         job_id = self._rows[index]
-        return self._row_strip(job_id, index == self._cursor).crop(0, width)
+        cursor = index == self._cursor and not self._orphan
+        return self._row_strip(job_id, cursor).crop(0, width)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -268,52 +307,3 @@ class JobTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self._line_width(), len(self._rows) + HEADER_HEIGHT)
         self._forget_lines()
         self._keep_in_view()
-
-    # --- the cursor ----------------------------------------------------------------------
-
-    def _place_cursor(self, job_id: int | None) -> None:
-        index = self._index.get(job_id, self._cursor) if job_id is not None else self._cursor
-        self.move_cursor(min(index, max(0, len(self._rows) - 1)))
-
-    def move_cursor(self, row: int) -> None:
-        row = min(max(row, 0), max(0, len(self._rows) - 1))
-        before, moved = self.selected_id, row != self._cursor
-        if moved:
-            top = self.scroll_offset.y
-            for old_or_new in (self._cursor, row):
-                self.refresh(Region(0, HEADER_HEIGHT + old_or_new - top, self.size.width, 1))
-            self._cursor = row
-        self._keep_in_view()
-        if self.selected_id != before:
-            self.post_message(self.Highlighted(self.selected_id))
-
-    def _keep_in_view(self) -> None:
-        rows_shown = max(1, self.size.height - HEADER_HEIGHT)
-        top = self.scroll_offset.y
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, immediate=True)
-        elif self._cursor >= top + rows_shown:
-            self.scroll_to(y=self._cursor - rows_shown + 1, animate=False, immediate=True)
-
-    def action_move(self, delta: int) -> None:
-        self.move_cursor(self._cursor + delta)
-
-    def action_page(self, direction: int) -> None:
-        self.move_cursor(self._cursor + direction * max(1, self.size.height - HEADER_HEIGHT))
-
-    def action_first(self) -> None:
-        self.move_cursor(0)
-
-    def action_last(self) -> None:
-        self.move_cursor(len(self._rows) - 1)
-
-    def action_open(self) -> None:
-        if self.selected_id is not None:
-            self.post_message(self.Selected(self.selected_id))
-
-    def on_click(self, event: events.Click) -> None:
-        index = self.scroll_offset.y + event.y - HEADER_HEIGHT
-        if event.y >= HEADER_HEIGHT and 0 <= index < len(self._rows):
-            self.move_cursor(index)
-            if event.chain >= 2:  # a double click opens, as enter does
-                self.action_open()

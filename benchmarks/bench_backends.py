@@ -1,0 +1,156 @@
+"""SQLite and PostgreSQL side by side, in one run: catch-up, the newest points read, and a 1M-point
+chart opened (in-process: the chart's read; in a real terminal: launch to the chart drawn).
+
+The PostgreSQL server is the test suite's kind: a cluster of its own in a temporary directory,
+on a Unix socket, with fsync off (so these figures are the server's CPU cost, not a disk's).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from benchmarks import dbs
+from benchmarks.bench_terminal import _watch
+from benchmarks.context import Context
+from tests.support.postgres import PostgresServer
+from vapor_tui.core.clock import FakeClock
+from vapor_tui.core.config import JobConfig
+from vapor_tui.core.simulator import Simulator
+from vapor_tui.store.catchup import catch_up
+from vapor_tui.store.engine import open_store
+from vapor_tui.store.jobs import create_job
+from vapor_tui.store.points import read_points
+from vapor_tui.store.summary import read_chart_base
+
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+BACKENDS = ("sqlite", "postgres")
+
+
+class _Targets:
+    """A fresh database on either backend; the server started on first use."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.server: PostgresServer | None = None
+        self.n = 0
+
+    def new(self, backend: str) -> str:
+        self.n += 1
+        if backend == "sqlite":
+            return str(self.ctx.path(f"backend-{self.n}.db"))
+        if self.server is None:
+            self.server = PostgresServer()
+            self.server.start()
+        return self.server.url(self.server.new_database())
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.destroy()
+
+
+def _catchup_rate(target: str, n: int, seed: int) -> float:
+    clock = FakeClock(START)
+    store = open_store(target, clock=clock)
+    try:
+        cfg = JobConfig(
+            "catch-up", epochs=10, steps_per_epoch=n // 10, step_seconds=0.001, seed=seed
+        )
+        create_job(store, cfg, start=True)
+        clock.advance(Simulator(cfg).time_at(n) + 1.0)
+        t0 = time.perf_counter()
+        result = catch_up(store)
+        elapsed = time.perf_counter() - t0
+    finally:
+        store.close()
+    if result.points_written != n:
+        raise RuntimeError(f"catch-up wrote {result.points_written} of {n} points")
+    return n / elapsed
+
+
+def _big_job(target: str, points: int) -> int:
+    store = open_store(target, clock=FakeClock(datetime.now(UTC)))
+    try:
+        return dbs.add_job_with_points(store, f"big-{points}", points, points)
+    finally:
+        store.close()
+
+
+def _reads(ctx: Context, backend: str, target: str, job_id: int, points: int) -> None:
+    mode = ctx.mode
+    store = open_store(target)
+    try:
+        for _ in range(20):  # untimed: the pool's connection, the statement cache
+            read_points(store, job_id, after_step=points - 10)
+        newest = []
+        for _ in range(mode.newest_reads):
+            t0 = time.perf_counter()
+            got = read_points(store, job_id, after_step=points - 10)
+            newest.append((time.perf_counter() - t0) * 1000)
+            if len(got) != 10:
+                raise RuntimeError(f"read {len(got)} newest points, not 10")
+        ctx.add(
+            f"read_newest_ms.{backend}",
+            f"{backend}: read the newest 10 points",
+            "ms",
+            newest,
+            {"job_points": points},
+        )
+        opens = []
+        for _ in range(max(5, mode.frames)):
+            t0 = time.perf_counter()
+            with store.read() as conn:
+                base = read_chart_base(conn, job_id)
+            tail = read_points(store, job_id, after_step=base.last_step)
+            opens.append((time.perf_counter() - t0) * 1000)
+            if base.last_step != points or len(tail):
+                raise RuntimeError("the chart base does not cover the job")
+        ctx.add(
+            f"chart_open_read_ms.1M.{backend}",
+            f"{backend}: what opening a 1M-point chart reads (summary, validation, newest)",
+            "ms",
+            opens,
+            {"points": points},
+        )
+    finally:
+        store.close()
+
+
+def bench_backends(ctx: Context) -> None:
+    mode = ctx.mode
+    targets = _Targets(ctx)
+    try:
+        n = mode.catchup_points
+        for backend in BACKENDS:
+            ctx.log(f"{backend}: catch-up of {n:,} points, {mode.catchup_runs} runs")
+            rates = [
+                _catchup_rate(targets.new(backend), n, run) for run in range(mode.catchup_runs)
+            ]
+            ctx.add(
+                f"catchup_points_per_s.{backend}",
+                f"{backend}: catch-up, points written per second",
+                "points/s",
+                rates,
+                {"points": n},
+            )
+        for backend in BACKENDS:
+            target = targets.new(backend)
+            ctx.log(f"{backend}: building a job with {mode.big_points:,} points")
+            job_id = _big_job(target, mode.big_points)
+            _reads(ctx, backend, target, job_id, mode.big_points)
+            ctx.log(f"{backend}: launch to the 1M-point chart, {mode.chart_runs_1m} runs")
+            if mode.warm_up:
+                _watch(target, job_id, 0.0)
+            times = [_watch(target, job_id, 0.0)[0] for _ in range(mode.chart_runs_1m)]
+            ctx.add(
+                f"time_to_chart_s.1M.{backend}",
+                f"{backend}: launch to the detail chart of a 1M-point job",
+                "s",
+                times,
+                {"points": mode.big_points},
+            )
+    finally:
+        targets.close()
+
+
+BENCHMARKS = (bench_backends,)
