@@ -6,6 +6,7 @@ import sqlite3
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.points import COLUMNS
@@ -94,11 +95,9 @@ def test_upgrading_from_schema_2_builds_the_blocks(tmp_path, fake_clock):
 
 
 def _blocks(store, job_id):
+    query = text("SELECT block, n, length(data) FROM point_blocks WHERE job_id = :j ORDER BY block")
     with store.read() as conn:
-        return conn.exec_driver_sql(
-            "SELECT block, n, length(data) FROM point_blocks WHERE job_id = ? ORDER BY block",
-            (job_id,),
-        ).all()
+        return [tuple(row) for row in conn.execute(query, {"j": job_id})]
 
 
 def test_a_block_is_written_once_when_its_last_step_is(store, fake_clock):
@@ -132,9 +131,9 @@ def test_a_part_filled_block_an_older_version_wrote_is_read_as_rows_and_then_rep
     with store.write() as conn:  # what an older version kept: the block in progress
         part = read_points_conn(conn, job.id, BLOCK_STEPS)
         data = np.column_stack([getattr(part, n).astype(np.float64) for n in COLUMNS])
-        conn.exec_driver_sql(
-            "INSERT INTO point_blocks (job_id, block, n, data) VALUES (?, 1, ?, ?)",
-            (job.id, len(part), data[: len(part) - 7].tobytes()),  # and a stale one at that
+        conn.execute(
+            text("INSERT INTO point_blocks (job_id, block, n, data) VALUES (:j, 1, :n, :d)"),
+            {"j": job.id, "n": len(part), "d": data[: len(part) - 7].tobytes()},  # stale, too
         )
     with store.read() as conn:
         assert_same(read_points_conn(conn, job.id), read_blocks(conn, job.id))

@@ -3,15 +3,15 @@ that run, and what it remembers between ticks never hides a change another proce
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
 from vapor_tui.store.catchup import catch_up
+from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import create_job, get_job
+from vapor_tui.store.tables import jobs_table
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_ticks_with_nothing_due_search_nothing_and_build_nothing(store, fake_clo
     assert len(searches) <= 2 * len(jobs)
 
 
-def test_a_change_another_process_made_is_planned_again(store, fake_clock, db_path):
+def test_a_change_another_process_made_is_planned_again(store, fake_clock, db):
     """What a tick remembers is keyed by the row's content: a stop written by another process
     (here the job left stopping at its epoch's end, nothing more to run) is acted on at the
     next tick, before the job's next step is due."""
@@ -66,13 +66,16 @@ def test_a_change_another_process_made_is_planned_again(store, fake_clock, db_pa
     assert done == 1
     fake_clock.advance(1.0)
     assert catch_up(store).points_written == 0  # remembered: nothing due for ~28 s
-    other = sqlite3.connect(db_path)
-    other.execute(
-        "UPDATE jobs SET status = 'stopping', stop_at_step = ?, version = version + 1 WHERE id = ?",
-        (done, job.id),
-    )
-    other.commit()
-    other.close()
+    other = open_store(db, clock=fake_clock)  # another process's connection to the file
+    try:
+        with other.write() as conn:
+            conn.execute(
+                jobs_table.update()
+                .where(jobs_table.c.id == job.id)
+                .values(status="stopping", stop_at_step=done, version=jobs_table.c.version + 1)
+            )
+    finally:
+        other.close()
     fake_clock.advance(1.0)
     result = catch_up(store)
     assert result.jobs_ended == (job.id,)
