@@ -23,14 +23,17 @@ RUNNING = (20, 100)
 REFRESH_S = 1.0
 
 
-def _drain(terminals: list[Terminal], seconds: float) -> None:
-    """Read whatever any of `terminals` writes for `seconds`, without parsing it."""
+def _drain(terminals: list[Terminal], seconds: float) -> list[int]:
+    """Read whatever any of `terminals` writes for `seconds`, without parsing it. Returns the
+    bytes each wrote."""
     end = time.perf_counter() + seconds
-    by_fd = {t.child.child_fd: t for t in terminals}
+    by_fd = {t.child.child_fd: i for i, t in enumerate(terminals)}
+    counts = [0] * len(terminals)
     while (left := end - time.perf_counter()) > 0:
         ready, _, _ = select.select(list(by_fd), [], [], left)
         for fd in ready:
-            by_fd[fd].discard_available()
+            counts[by_fd[fd]] += terminals[by_fd[fd]].discard_available()
+    return counts
 
 
 def _htop() -> Terminal | None:
@@ -41,7 +44,8 @@ def _htop() -> Terminal | None:
 
 
 def _window(ctx: Context, db, names: list[str], with_peer: bool):
-    """One launch: (vapor-tui's CpuUse, htop's CpuUse or None) over the same window."""
+    """One launch: (vapor-tui's CpuUse, htop's CpuUse or None, the bytes per second each
+    wrote) over the same window."""
     mode = ctx.mode
     newest = list(reversed(names))[:20]  # newest first: the rows at the top of the table
     peer = _htop() if with_peer else None
@@ -56,7 +60,7 @@ def _window(ctx: Context, db, names: list[str], with_peer: bool):
             first = cpu.sample(term.pid)
             first_peer = cpu.sample(peer.pid) if peer else None
             t0 = time.perf_counter()
-            _drain(both, mode.cpu_window_s)
+            sent = _drain(both, mode.cpu_window_s)
             wall = time.perf_counter() - t0
             last = cpu.sample(term.pid)
             last_peer = cpu.sample(peer.pid) if peer else None
@@ -69,7 +73,8 @@ def _window(ctx: Context, db, names: list[str], with_peer: bool):
             peer.close()
     use = cpu.between(first, last, wall)
     peer_use = cpu.between(first_peer, last_peer, wall) if peer else None
-    return use, peer_use
+    rates = [count / wall for count in sent]
+    return use, peer_use, rates
 
 
 def bench_cpu(ctx: Context) -> None:
@@ -88,10 +93,11 @@ def bench_cpu(ctx: Context) -> None:
         key = f"jobs_{running}_running"
         with_peer = htop is not None and running == RUNNING[0]
         ctx.log(f"CPU: jobs screen, {JOBS} jobs, {running} running, {mode.cpu_window_s:g} s")
-        uses, peer_uses = [], []
+        uses, peer_uses, rates = [], [], []
         for _ in range(mode.cpu_runs):
-            use, peer_use = _window(ctx, db, names, with_peer)
+            use, peer_use, sent = _window(ctx, db, names, with_peer)
             uses.append(use)
+            rates.append(sent)
             if peer_use is not None:
                 peer_uses.append(peer_use)
         params = {
@@ -142,6 +148,20 @@ def bench_cpu(ctx: Context) -> None:
                 "CPU, htop beside it in the same window",
                 "% core",
                 [u.percent(u.process_s) for u in peer_uses],
+                peer_params,
+            )
+            ctx.add(
+                "bytes_per_s.htop",
+                "bytes htop wrote to its terminal in the same window",
+                "B/s",
+                [sent[1] for sent in rates],
+                peer_params,
+            )
+            ctx.add(
+                f"bytes_per_s.{key}",
+                f"bytes vapor-tui wrote in the same window: {what}",
+                "B/s",
+                [sent[0] for sent in rates],
                 peer_params,
             )
             ctx.add(

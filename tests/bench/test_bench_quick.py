@@ -70,7 +70,12 @@ EXPECTED = {
     },
 }
 # Measured beside htop in the same run, only where htop is installed (else reported absent).
-PEER_HTOP = {"cpu_pct.htop": None, "cpu_ratio.vapor_over_htop": ("<=", 3)}
+PEER_HTOP = {
+    "cpu_pct.htop": None,
+    "cpu_ratio.vapor_over_htop": ("<=", 3),
+    "bytes_per_s.htop": None,
+    "bytes_per_s.jobs_20_running": None,
+}
 # Bytes written while nothing changes can truly be zero; every other figure is a time, a size,
 # a rate or a ratio of things that happened, so it must be above zero.
 # htop's CPU over the quick run's 10 s can be less than one clock tick.
