@@ -15,6 +15,7 @@ from benchmarks.context import Context
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.simulator import Simulator
+from vapor_tui.live.tick import TickResult, run_tick
 from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import create_job
 from vapor_tui.ui.app import VaporApp
@@ -22,7 +23,6 @@ from vapor_tui.ui.messages import TickDone
 from vapor_tui.ui.screens.detail import JobDetailScreen
 from vapor_tui.ui.screens.jobs import JobsScreen
 from vapor_tui.ui.widgets.chart import MetricChart
-from vapor_tui.ui.worker_ops import run_tick
 
 SIZE = (120, 40)
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -72,17 +72,18 @@ async def _chart_frames(
                 screen = app.screen
                 assert isinstance(screen, JobDetailScreen), screen
                 chart = screen.query_one(MetricChart)
-                if not (chart.display and chart.size.width > 0 and chart.frames_built):
+                if not (chart.display and chart.size.width > 0 and chart._lines):
                     raise RuntimeError(f"the chart of the {label} job is not showing")
+                builds = _count_builds(chart)
                 sim = Simulator(dbs.points_job_config(f"chart-{label}", total))
                 singles = [sim.points(k, k) for k in range(total - frames + 1, total + 1)]
                 samples = []
                 for points in singles:
-                    built = chart.frames_built
+                    built = builds[0]
                     t0 = time.perf_counter()
                     added = chart.add_points(points)
                     elapsed = time.perf_counter() - t0
-                    if added != 1 or chart.frames_built != built + 1:
+                    if added != 1 or builds[0] != built + 1:
                         raise RuntimeError("appending a point did not build a chart frame")
                     samples.append(elapsed * 1000)
                     await pilot.pause()  # let the compositor paint it, untimed
@@ -92,6 +93,20 @@ async def _chart_frames(
     finally:
         store.close()
     return results
+
+
+def _count_builds(chart: MetricChart) -> list[int]:
+    """How many frames plotext builds for this chart from now on (a one-item list), counted
+    from outside the widget by wrapping its plot's build."""
+    count = [0]
+    build = chart.plt.build
+
+    def counted() -> str:
+        count[0] += 1
+        return build()
+
+    chart.plt.build = counted  # type: ignore[method-assign]
+    return count
 
 
 def bench_chart_frame(ctx: Context) -> None:
@@ -146,10 +161,10 @@ async def _ticks(
     db: Path, running: int, ticks: int
 ) -> tuple[list[float], list[float], list[float]]:
     """`running` jobs at a step a second on the jobs screen at 120x40. Each tick: the clock
-    moves 1 s, run_tick does the database work (untimed, as the worker thread would), then
-    VaporApp.on_tick_done is timed on the UI thread. The second list adds the repaint that
-    Textual does for the tick's changes on its next frame (headless, so the compositor renders
-    the changed lines but no escape sequences are encoded)."""
+    moves 1 s, run_tick does the database work (as the worker thread would; its CPU time is the
+    third list), then VaporApp.on_tick_done is timed on the UI thread. The second list adds the
+    repaint that Textual does for the tick's changes on its next frame (headless, so the
+    compositor renders the changed lines but no escape sequences are encoded)."""
     clock = FakeClock(START)
     store = open_store(db, clock=clock)
     handler, with_paint, worker = [], [], []
@@ -169,17 +184,18 @@ async def _ticks(
                 for i in range(ticks + 3):
                     clock.advance(1.0)
                     cpu0 = time.thread_time()
-                    message = run_tick(store, dict(app._followed), app._jobs_version, app.snapshot)
+                    result = run_tick(store, app.live.request())
                     worker_s = time.thread_time() - cpu0
-                    if not isinstance(message, TickDone):
-                        raise RuntimeError(f"the tick failed: {message.error}")
-                    applied = app.ticks_applied
+                    if not isinstance(result, TickResult):
+                        raise RuntimeError(f"the tick failed: {result.error}")
+                    message = TickDone(result)
+                    before = app.snapshot
                     paint.total = 0.0
                     t0 = time.perf_counter()
                     app.on_tick_done(message)
                     elapsed = time.perf_counter() - t0
                     await pilot.pause(PAINT_WAIT_S)  # Textual repaints within 1/60 s
-                    if app.ticks_applied != applied + 1:
+                    if app.snapshot is before or app.snapshot.now != result.now:
                         raise RuntimeError("the tick was not applied")
                     if paint.total <= 0:
                         raise RuntimeError("the tick caused no repaint")

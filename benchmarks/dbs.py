@@ -44,6 +44,16 @@ def _config(name: str, i: int, **overrides) -> JobConfig:
     return JobConfig(name, **values)
 
 
+def add_queued_job(path: Path, name: str) -> str:
+    """A queued job, the newest (the jobs screen's cursor starts on it). Returns its name."""
+    store = open_store(path)
+    try:
+        create_job(store, _config(name, 0))
+    finally:
+        store.close()
+    return name
+
+
 def jobs_db(
     path: Path, running: int = RUNNING_COUNT, total: int = JOB_COUNT, caught_up: bool = False
 ) -> list[str]:

@@ -7,6 +7,8 @@ FLOORS: dict[str, Floor] = {
     "bytes_per_s.jobs_5_running": Floor("<=", 1_500),
     "bytes_per_s.idle": Floor("<=", 100),
     "launch_ratio.vapor_over_bare": Floor("<=", 3.0),
+    # Issue 8: the first key the footer offered, acted on, within twice a bare app's first frame.
+    "first_key_ratio.over_bare_frame": Floor("<=", 2.0),
     "chart_frame_ms.1M": Floor("<=", 30.0),
     "tick_ms.100": Floor("<=", 10.0),
     # The floor again on the whole main-thread cost: the handler and the repaint it causes.

@@ -44,6 +44,7 @@ SCHEMA = 1
 GROUPS = {
     "steady": bench_terminal.bench_steady_bytes,
     "launch": bench_terminal.bench_launch,
+    "firstkey": bench_terminal.bench_first_key,
     "chart": bench_terminal.bench_detail_chart,
     "cold": bench_cold.bench_cold_chart,
     "cpu": bench_cpu.bench_cpu,

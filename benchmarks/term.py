@@ -112,6 +112,28 @@ class Terminal:
             + "\n".join(self.lines())
         )
 
+    def press_until(
+        self, keys: str, every: float, ready: Callable[[list[str]], bool], timeout: float
+    ) -> float:
+        """Send `keys` now and every `every` seconds after, until the screen satisfies `ready`;
+        returns seconds from launch to the moment the output that completed it was read."""
+        end = time.perf_counter() + timeout
+        next_press = time.perf_counter()
+        while time.perf_counter() < end:
+            now = time.perf_counter()
+            if now >= next_press:
+                self.child.send(keys)
+                next_press += every
+            got, stamp = self._read_available(max(0.0, min(next_press, end) - now))
+            if got and ready(self.lines()):
+                return stamp - self.started
+            if not got and not self.child.isalive():
+                break
+        raise TimeoutError(
+            f"the screen never got ready within {timeout:g}s of pressing {keys!r}; it showed:\n"
+            + "\n".join(self.lines())
+        )
+
     def count_bytes(self, seconds: float) -> int:
         """Bytes written over the next `seconds`, not parsed (the screen is not needed)."""
         end = time.perf_counter() + seconds

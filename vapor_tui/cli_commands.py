@@ -6,10 +6,11 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from vapor_tui.cli import (
+from vapor_tui.cli_group import (
     UserError,
     _db,
     _run_app,
@@ -18,7 +19,12 @@ from vapor_tui.cli import (
     db_option,
     open_db,
     parse_job_id,
+    up_to_now,
 )
+from vapor_tui.live.commands import Act, Clone, Command, Create, Delete, Outcome, Refused
+
+if TYPE_CHECKING:
+    from vapor_tui.store.engine import Store
 
 job_id_argument = click.argument("job_id", metavar="ID")
 
@@ -34,7 +40,9 @@ def jobs_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
     store = open_db(ctx, db, reading=True)
     jobs = list_jobs(store)
     if as_json:
-        click.echo(json.dumps([j.summary() for j in jobs], indent=2))
+        from vapor_tui.present.shapes import job_summary
+
+        click.echo(json.dumps([job_summary(j) for j in jobs], indent=2))
         return
     from vapor_tui.text_table import jobs_table_text
 
@@ -78,12 +86,22 @@ def new_cmd(
 ) -> None:
     """Create a job and print its id."""
     from vapor_tui.core.config import JobConfig, new_seed
-    from vapor_tui.store.jobs import create_job
+    from vapor_tui.live.commands import Created
 
     config = JobConfig(seed=new_seed() if seed is None else seed, **fields)  # type: ignore[arg-type]
-    store = open_db(ctx, db)
-    job = create_job(store, config, start=start)
-    click.echo(job.id)
+    created = _execute(open_db(ctx, db), Create(config, start))
+    assert isinstance(created, Created)
+    click.echo(created.job.id)
+
+
+def _execute(store: Store, command: Command) -> Outcome:
+    """Carry the command out as the app does; a refusal is one line and exit status 2."""
+    from vapor_tui.live.commands import execute
+
+    outcome = execute(store, command)
+    if isinstance(outcome, Refused):
+        raise UserError(outcome.reason)
+    return outcome
 
 
 def _action_command(name: str, help_text: str) -> None:
@@ -93,15 +111,20 @@ def _action_command(name: str, help_text: str) -> None:
     @click.pass_context
     def command(ctx: click.Context, job_id: str, db: str | None) -> None:
         from vapor_tui.core.status import Action
-        from vapor_tui.store.jobs import apply_action, get_job
+        from vapor_tui.live.commands import Acted
+        from vapor_tui.live.uptonow import status_now
+        from vapor_tui.store.jobs import get_job
 
         number = parse_job_id(job_id)  # before opening: bad input writes nothing
-        store = open_db(ctx, db, job_id=number)
-        # Acts on the status read here: of two stops racing on a running job, one makes it
-        # stopping and the other is refused, rather than turning it into a stop at once.
-        seen = get_job(store, number).status
-        job = apply_action(store, number, Action(name), expected=seen)
-        click.echo(f"job #{job.id} {job.name}: {job.status}")
+        store = open_db(ctx, db, catch_up=False, job_id=number)
+        # The status to compare and set on is read before this command writes anything, its
+        # own catch-up included: of two stops racing on a running job, one makes it stopping
+        # and the other is refused, rather than turning it into a stop at once.
+        seen = status_now(get_job(store, number), store.clock.now())
+        up_to_now(store)
+        acted = _execute(store, Act(number, Action(name), seen))
+        assert isinstance(acted, Acted)
+        click.echo(f"job #{acted.job.id} {acted.job.name}: {acted.job.status}")
 
 
 _action_command("start", "Start a queued job.")
@@ -120,11 +143,12 @@ _action_command("fail", "Mark a job failed.")
 @click.pass_context
 def clone_cmd(ctx: click.Context, job_id: str, same_seed: bool, db: str | None) -> None:
     """Create a queued copy of a job's configuration, with a new seed, and print its id."""
-    from vapor_tui.store.jobs import clone_job
+    from vapor_tui.live.commands import Cloned
 
     number = parse_job_id(job_id)
-    store = open_db(ctx, db, job_id=number)
-    click.echo(clone_job(store, number, same_seed=same_seed).id)
+    cloned = _execute(open_db(ctx, db, job_id=number), Clone(number, same_seed))
+    assert isinstance(cloned, Cloned)
+    click.echo(cloned.job.id)
 
 
 @cli.command("delete")
@@ -133,11 +157,8 @@ def clone_cmd(ctx: click.Context, job_id: str, same_seed: bool, db: str | None) 
 @click.pass_context
 def delete_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
     """Delete a job and all its points."""
-    from vapor_tui.store.jobs import delete_job
-
     number = parse_job_id(job_id)
-    store = open_db(ctx, db, job_id=number)
-    delete_job(store, number)
+    _execute(open_db(ctx, db, job_id=number), Delete(number))
     click.echo(f"deleted job {number}")
 
 
@@ -154,7 +175,9 @@ def show_cmd(ctx: click.Context, job_id: str, as_json: bool, db: str | None) -> 
     store = open_db(ctx, db, reading=True, job_id=number)
     job = get_job(store, number)
     if as_json:
-        click.echo(json.dumps(job.details(), indent=2))
+        from vapor_tui.present.shapes import job_details
+
+        click.echo(json.dumps(job_details(job), indent=2))
         return
     from vapor_tui.text_table import job_details_text
 

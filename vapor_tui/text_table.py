@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from vapor_tui.core.eta import format_age, format_clock, format_eta
 from vapor_tui.core.job import Job
-
-
-def fmt_loss(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4f}"
-
-
-def ago(when: datetime, now: datetime) -> str:
-    return format_age((now - when).total_seconds())
+from vapor_tui.present.text import ago, clock, eta
+from vapor_tui.present.text import loss as fmt_loss
 
 
 def jobs_table_text(jobs: list[Job], now: datetime) -> str:
@@ -27,7 +20,7 @@ def jobs_table_text(jobs: list[Job], now: datetime) -> str:
             f"{j.progress * 100:5.1f}%",
             f"{j.epoch}/{j.config.epochs}",
             fmt_loss(j.last_loss),
-            format_eta(j.eta_seconds) if j.eta_seconds is not None else "-",
+            eta(j.eta_seconds),
             ago(j.created_at, now),
         )
         for j in jobs
@@ -53,8 +46,8 @@ def job_details_text(job: Job, now: datetime) -> str:
         f"  loss         {fmt_loss(job.last_loss)} (best {fmt_loss(job.best_loss)},"
         f" val {fmt_loss(job.last_val_loss)})",
         f"  speed        {'-' if sps is None else f'{sps:.2f} steps/s'}",
-        f"  elapsed      {format_clock(elapsed)}",
-        f"  eta          {format_eta(job.eta_seconds)}",
+        f"  elapsed      {clock(elapsed)}",
+        f"  eta          {eta(job.eta_seconds)}",
         f"  created      {job.created_at.isoformat()} ({ago(job.created_at, now)})",
         f"  started      {job.started_at.isoformat() if job.started_at else '-'}",
         f"  finished     {job.finished_at.isoformat() if job.finished_at else '-'}",

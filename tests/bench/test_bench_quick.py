@@ -27,6 +27,8 @@ EXPECTED = {
     "launch_s.vapor_rows": None,
     "launch_s.bare_datatable": None,
     "launch_ratio.vapor_over_bare": ("<=", 3),
+    "first_key_s.start": None,
+    "first_key_ratio.over_bare_frame": ("<=", 2),
     "time_to_chart_s.1k": None,
     "time_to_chart_s.1M": None,
     "chart_frame_ms.1k": None,

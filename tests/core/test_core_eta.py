@@ -15,14 +15,13 @@ from vapor_tui.core.eta import (
     MIN_SAMPLES,
     durations_from_timestamps,
     eta_seconds,
-    format_clock,
-    format_duration,
-    format_eta,
     steps_per_second,
     update_ema,
 )
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
+from vapor_tui.present import text as present
+from vapor_tui.present.shapes import job_summary
 
 
 def loop_ema(previous: float | None, durations: list[float], alpha: float = ALPHA) -> float | None:
@@ -123,8 +122,7 @@ def test_steps_per_second() -> None:
     ],
 )
 def test_format_eta_is_humanized(seconds: float | None, text: str) -> None:
-    assert format_eta(seconds) == text
-    assert format_duration(seconds) == text
+    assert present.eta(seconds) == text
 
 
 @pytest.mark.parametrize(
@@ -132,7 +130,7 @@ def test_format_eta_is_humanized(seconds: float | None, text: str) -> None:
     [(None, "-"), (0, "0:00"), (59.6, "1:00"), (754, "12:34"), (3723, "1:02:03")],
 )
 def test_format_clock(seconds: float | None, text: str) -> None:
-    assert format_clock(seconds) == text
+    assert present.clock(seconds) == text
 
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -146,7 +144,6 @@ def job(status: JobStatus, steps_done: int, ema: float | None, **kw) -> Job:
 def test_job_eta_is_ema_times_steps_left() -> None:
     assert job(JobStatus.RUNNING, 40, 0.5).eta_seconds == pytest.approx(30.0)
     assert job(JobStatus.RUNNING, MIN_SAMPLES - 1, 0.5).eta_seconds is None
-    assert not job(JobStatus.RUNNING, MIN_SAMPLES - 1, 0.5).has_eta_samples
     # A stopping job only has until its stop step.
     assert job(JobStatus.STOPPING, 40, 0.5, stop_at_step=50).eta_seconds == pytest.approx(5.0)
 
@@ -169,7 +166,7 @@ def test_job_summary_and_progress() -> None:
     assert j.progress == 0.5
     assert j.epoch == 2  # epoch 1 is done: it is training epoch 2
     assert j.elapsed_seconds(T0 + timedelta(seconds=70)) == 60.0
-    s = j.summary()
+    s = job_summary(j)
     assert list(s) == [
         "id",
         "name",

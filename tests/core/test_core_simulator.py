@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.points import concat
 from vapor_tui.core.config import Curve, JobConfig, Schedule
 from vapor_tui.core.points import COLUMNS, Points
 from vapor_tui.core.simulator import WARMUP_FRACTION, Simulator
@@ -81,10 +82,7 @@ def test_any_sub_range_regenerates_bit_identically(first: int, length: int) -> N
 def test_regeneration_is_identical_in_any_order_of_chunks() -> None:
     sim = make(epochs=2, spe=1000, seed=5)
     chunks = [sim.points(a, min(a + 136, sim.total), 10.0) for a in range(1, sim.total + 1, 137)]
-    whole = chunks[0]
-    for chunk in chunks[1:]:
-        whole = whole.concat(chunk)
-    assert_identical(whole, sim.points(1, sim.total, 10.0))
+    assert_identical(concat(chunks), sim.points(1, sim.total, 10.0))
 
 
 @pytest.mark.parametrize("cs", CURVES_AND_SCHEDULES, ids=cs_id)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.support.recorder import forget, recorded
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.store.engine import open_store
 from vapor_tui.ui.app import VaporApp
@@ -34,9 +35,10 @@ def ui_store(ui_db, clock):
 def make_app(ui_store, clock):
     def factory(**kwargs) -> VaporApp:
         kwargs.setdefault("timer", False)
-        return VaporApp(store=ui_store, clock=clock, **kwargs)
+        return recorded(VaporApp(store=ui_store, clock=clock, **kwargs))
 
-    return factory
+    yield factory
+    forget()
 
 
 async def settle(app: VaporApp, pilot, rounds: int = 3) -> None:

@@ -17,7 +17,11 @@ import sys
 import threading
 import time
 
-from vapor_tui.core.status import JobStatus
+from textual.message import Message
+from textual.notifications import Notification, Notify
+
+from vapor_tui.core.status import Action, JobStatus
+from vapor_tui.live.commands import Act, Clone, Delete
 from vapor_tui.ui.app import VaporApp
 
 
@@ -36,16 +40,25 @@ async def main(db: str, refresh: float) -> int:
     commands: queue.Queue[str] = queue.Queue()
     threading.Thread(target=read_commands, args=(commands,), daemon=True).start()
     app = VaporApp(db, refresh=refresh)
-    async with app.run_test(headless=True, size=(120, 40)) as pilot:
+    shown: list[Notification] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Notify):
+            shown.append(message.notification)
+
+    async with app.run_test(headless=True, size=(120, 40), message_hook=hook) as pilot:
         ticks = notes = 0
+        seen_at = None
         emit({"ready": True})
         while True:
-            if app.ticks_applied != ticks and app.snapshot is not None:
-                ticks = app.ticks_applied
+            # A tick applied: the snapshot's time moves (an action's result keeps it).
+            if app.snapshot is not None and app.snapshot.now != seen_at:
+                seen_at, ticks = app.snapshot.now, ticks + 1
                 jobs = [[j.id, str(j.status), j.steps_done] for j in app.snapshot.jobs]
-                emit({"tick": ticks, "t": time.time(), "jobs": jobs, "problem": app.problem})
-            while notes < len(app.notice_log):
-                emit({"note": list(app.notice_log[notes]), "t": time.time()})
+                emit({"tick": ticks, "t": time.time(), "jobs": jobs, "problem": app.live.problem})
+            while notes < len(shown):
+                n = shown[notes]
+                emit({"note": [n.severity, n.title, n.message], "t": time.time()})
                 notes += 1
             try:
                 command = commands.get_nowait().split()
@@ -56,7 +69,12 @@ async def main(db: str, refresh: float) -> int:
                 break
             kind, job_id = command[1], int(command[2])
             expected = JobStatus(command[3]) if len(command) > 3 else None
-            app.act(kind, job_id, expected=expected)
+            if kind == "delete":
+                app.submit(Delete(job_id))
+            elif kind == "clone":
+                app.submit(Clone(job_id))
+            else:
+                app.submit(Act(job_id, Action(kind), expected))
         await pilot.press("q")
         await pilot.pause()
     emit({"exit": app.return_code})

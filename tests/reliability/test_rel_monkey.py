@@ -11,6 +11,7 @@ import unicodedata
 from textual import events
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
+from tests.support.recorder import notes
 from vapor_tui.core.config import JobConfig
 from vapor_tui.store.jobs import create_job
 
@@ -96,7 +97,7 @@ async def test_thousands_of_random_keys(make_app, ui_store, clock, ui_db):
                 await pilot.pause()
         # The palette has a Quit command: choosing it at random is a clean quit too.
         assert app.return_code == 0, f"session {sessions} ended with {app.return_code}: {trail}"
-        unexpected = [n for n in app.notice_log if "nexpected" in n[2]]
+        unexpected = [n for n in notes(app) if "nexpected" in n]
         assert not unexpected, unexpected
     assert pressed == MONKEY_KEYS
     check_database(ui_db, f"after {MONKEY_KEYS} random keys")

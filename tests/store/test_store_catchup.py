@@ -440,3 +440,20 @@ def test_another_writer_gets_in_during_a_long_catch_up(
     finally:
         store.close()
         other.close()
+
+
+@pytest.mark.parametrize("status", [JobStatus.RUNNING, JobStatus.STOPPING])
+@pytest.mark.parametrize("later", [3.5, 12.0, 500.0])  # mid epoch, past its end, past the job's
+def test_a_projection_is_what_the_catch_up_writes(store, drive, fake_clock, status, later):
+    """core.catchup.project computes, without writing, the job the catch-up makes: the screens
+    show it while a long catch-up has not yet written the points."""
+    from dataclasses import replace
+
+    from vapor_tui.core.catchup import project
+
+    job = drive(status)
+    fake_clock.advance(later)
+    projected = project(job, fake_clock.now())
+    catch_up(store)
+    caught_up = get_job(store, job.id)
+    assert replace(projected, version=caught_up.version) == caught_up

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.recorder import notes, recorded
 from vapor_tui.cli import main
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.store import netfs
@@ -87,12 +88,12 @@ async def test_the_app_warns_in_its_top_bar(on_nfs, tmp_path: Path) -> None:
     from vapor_tui.ui.app import VaporApp
 
     store = open_store(tmp_path / "app.db", clock=FakeClock())
-    app = VaporApp(store=store, clock=store.clock, timer=False)
+    app = recorded(VaporApp(store=store, clock=store.clock, timer=False))
     async with app.run_test(size=(120, 30)) as pilot:
         for _ in range(3):
             await app.workers.wait_for_complete()
             await pilot.pause()
-        assert any("network filesystem (NFS)" in n[2] for n in app.notice_log), app.notice_log
+        assert any("network filesystem (NFS)" in n for n in notes(app)), notes(app)
         header = str(app.screen.query_one("#topbar").content)
         assert "SQLite on a network filesystem: use PostgreSQL" in header
     store.close()

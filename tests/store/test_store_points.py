@@ -8,13 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from tests.support.points import concat
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.points import COLUMNS, Points
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
 from vapor_tui.store.engine import Store, StoreError
 from vapor_tui.store.jobs import create_job
-from vapor_tui.store.points import insert_points, iter_point_chunks, read_points, read_tail
+from vapor_tui.store.points import insert_points, iter_point_chunks, read_points
 
 CFG = JobConfig("pts", epochs=5, steps_per_epoch=37, seed=8, step_seconds=0.25)
 SIM = Simulator(CFG)
@@ -88,19 +89,15 @@ def store_with_points(tmp_path_factory: pytest.TempPathFactory):
 
 def test_limit_and_tail(store: Store, filled: int) -> None:
     assert read_points(store, filled, after_step=10, limit=5).step.tolist() == [11, 12, 13, 14, 15]
-    tail = read_tail(store, filled, 7)
+    tail = read_points(store, filled, after_step=SIM.total - 7)
     assert tail.step.tolist() == list(range(SIM.total - 6, SIM.total + 1))
-    assert len(read_tail(store, filled, 10_000)) == SIM.total
-    assert len(read_tail(store, 999, 5)) == 0
+    assert len(read_points(store, 999, after_step=0)) == 0
 
 
 def test_chunks_cover_everything_once(store: Store, filled: int) -> None:
     chunks = list(iter_point_chunks(store, filled, chunk=40))
     assert [len(c) for c in chunks] == [40, 40, 40, 40, 25]
-    whole = chunks[0]
-    for c in chunks[1:]:
-        whole = whole.concat(c)
-    assert_points_equal(whole, ALL)
+    assert_points_equal(concat(chunks), ALL)
 
 
 def test_an_empty_batch_writes_nothing(store: Store) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from vapor_tui.core.buckets import METRICS, SUMMARY_BUCKETS, bucket_of
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.store.catchup import catch_up
@@ -18,7 +19,7 @@ from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import create_job, delete_job
 from vapor_tui.store.points import read_points
 from vapor_tui.store.sqlite_file import SCHEMA_VERSION
-from vapor_tui.store.summary import METRICS, SUMMARY_BUCKETS, bucket_of, read_chart_base
+from vapor_tui.store.summary import read_chart_base
 
 
 def expected_summary(points, total):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import vapor_tui.core.buckets as summary
 import vapor_tui.store.job_list as job_list
-import vapor_tui.store.summary as summary
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import Action
@@ -43,15 +43,15 @@ def test_the_job_list_reads_again_only_the_rows_that_changed(store, fake_clock, 
 def test_the_few_points_fold_matches_numpys(total):
     sim = Simulator(JobConfig("s", epochs=1, steps_per_epoch=1000, seed=3))
     for first in range(1, 900, 37):
-        for count in range(1, summary._FEW + 1):
+        for count in range(1, summary.FEW + 1):
             points = sim.points(first, first + count - 1)
             few = list(summary.summarise(points, total))
-            summary_many = summary._FEW
+            summary_many = summary.FEW
             try:
-                summary._FEW = 0
+                summary.FEW = 0
                 general = list(summary.summarise(points, total))
             finally:
-                summary._FEW = summary_many
+                summary.FEW = summary_many
             assert len(few) == len(general)
             for a, b in zip(few, general, strict=True):
                 assert a[:4] == b[:4]  # bucket, count, first and last step

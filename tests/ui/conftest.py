@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.support.recorder import Repaints, forget, messages, notes, recorded
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.store.engine import open_store
@@ -30,9 +31,10 @@ def ui_store(tmp_path, clock):
 def make_app(ui_store, clock):
     def factory(**kwargs) -> VaporApp:
         kwargs.setdefault("timer", False)
-        return VaporApp(store=ui_store, clock=clock, **kwargs)
+        return recorded(VaporApp(store=ui_store, clock=clock, **kwargs))
 
-    return factory
+    yield factory
+    forget()
 
 
 def config(name: str = "run", **kwargs) -> JobConfig:
@@ -53,11 +55,6 @@ async def tick(app: VaporApp, pilot) -> None:
     await settle(app, pilot)
 
 
-def notes(app: VaporApp) -> list[str]:
-    """Every toast shown so far, as 'severity | title | message'."""
-    return [" | ".join(n) for n in app.notice_log]
-
-
 def static_text(widget) -> str:
     """The plain text a Static shows (Rich renderables included)."""
     import io
@@ -72,3 +69,6 @@ def static_text(widget) -> str:
         return Content.from_markup(content).plain + "\n"
     console.print(content)
     return console.export_text()
+
+
+__all__ = ["Repaints", "messages", "notes", "recorded"]

@@ -11,6 +11,7 @@ from rich.style import Style
 from textual.theme import BUILTIN_THEMES
 from textual.widgets import Input
 
+from tests.support.tables import row_count
 from vapor_tui.core.status import JobStatus
 from vapor_tui.ui.contrast import contrast_ratio
 from vapor_tui.ui.widgets.job_table import HEADER_HEIGHT, JobTable
@@ -57,7 +58,7 @@ def _worst_cell(style_cells: list[tuple[str, Style]], light: bool, system: Color
 
 def _cursor_row(app, table: JobTable) -> list[tuple[str, Style]]:
     strips = app.screen._compositor.render_strips()
-    y = table.region.y + HEADER_HEIGHT + table.cursor_row - table.scroll_offset.y
+    y = table.region.y + HEADER_HEIGHT + table._cursor - table.scroll_offset.y
     return [(char, seg.style or Style()) for seg in strips[y] for char in seg.text]
 
 
@@ -86,7 +87,7 @@ async def test_the_cursor_row_reads_in_every_theme_and_colour_system(
             app.theme = theme
             await pilot.pause()
             light = not app.current_theme.dark
-            for row in range(table.row_count):
+            for row in range(row_count(table)):
                 table.move_cursor(row)
                 await pilot.pause()
                 cells = _cursor_row(app, table)

@@ -3,6 +3,7 @@ to another job under the user's hands."""
 
 from __future__ import annotations
 
+from tests.support.tables import row_count
 from vapor_tui.core.status import Action, JobStatus
 from vapor_tui.store.jobs import apply_action, create_job, get_job, list_jobs
 from vapor_tui.ui.screens.jobs import JobsScreen
@@ -96,7 +97,7 @@ async def test_the_selected_job_stays_when_it_leaves_the_filter(make_app, ui_sto
         assert get_job(ui_store, second.id).status is JobStatus.RUNNING
         await pilot.press("up")  # moving on: the job that left the filter goes
         await tick(app, pilot)
-        assert table.selected_id == second.id and table.row_count == 1
+        assert table.selected_id == second.id and row_count(table) == 1
         apply_action(ui_store, second.id, Action.FAIL)
         await tick(app, pilot)
         assert table.selected_id == second.id  # selected, so it stays until the cursor moves
@@ -118,7 +119,7 @@ async def test_a_filter_typed_in_one_burst_goes_into_the_box(make_app, ui_store)
             app._driver.send_message(event)
         await settle(app, pilot)
         assert isinstance(app.screen, JobsScreen) and app.screen.filter_text == "ends"
-        assert app.screen.query_one(JobTable).row_count == 1
+        assert row_count(app.screen.query_one(JobTable)) == 1
 
 
 async def test_a_slash_in_the_filter_is_part_of_it(make_app, ui_store):
@@ -130,7 +131,7 @@ async def test_a_slash_in_the_filter_is_part_of_it(make_app, ui_store):
         await pilot.press("slash", *"a/l", "enter")
         await settle(app, pilot)
         assert app.screen.filter_text == "a/l"
-        assert app.screen.query_one(JobTable).row_count == 1
+        assert row_count(app.screen.query_one(JobTable)) == 1
 
 
 async def test_a_job_deleted_elsewhere_leaves_no_job_selected(make_app, ui_store, clock):

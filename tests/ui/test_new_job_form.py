@@ -12,7 +12,7 @@ from vapor_tui.store.jobs import list_jobs
 from vapor_tui.ui.screens.jobs import JobsScreen
 from vapor_tui.ui.screens.new_job import NewJobScreen, build_config
 
-from .conftest import settle
+from .conftest import notes, settle
 
 DEFAULTS = {
     "name": "x",
@@ -53,7 +53,7 @@ async def test_n_name_enter_creates_a_job_with_defaults(make_app, ui_store):
             "exponential",
         )
         assert c.step_seconds == 0.5 and job.status is JobStatus.QUEUED
-        assert any("Created" in n[2] for n in app.notice_log)
+        assert any("Created" in n for n in notes(app))
 
 
 async def test_start_now_and_scientific_learning_rate(make_app, ui_store):

@@ -9,6 +9,7 @@ import pytest
 from rich.text import Text
 
 from tests.support.pty_app import PtyApp
+from tests.support.tables import row_cells
 from vapor_tui.store.jobs import create_job
 from vapor_tui.ui.terminal import locale_is_utf8
 from vapor_tui.ui.widgets.chart import MetricChart
@@ -45,7 +46,7 @@ async def test_ascii_mode_draws_chart_and_badges_in_ascii(make_app, ui_store, cl
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one(JobTable)
-        cells = [str(getattr(c, "plain", c)) for c in table.get_row_at(0)]
+        cells = row_cells(table, 0)
         assert cells[3] == "> running" and _ascii("".join(cells))
         app.open_detail(job.id)
         await settle(app, pilot)

@@ -8,23 +8,19 @@ import pyte
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
 from tests.support.pty_app import PtyApp
+from tests.support.tables import cell, row_cells
 from vapor_tui.store.jobs import create_job
-from vapor_tui.ui import patches
 from vapor_tui.ui.screens.detail import JobDetailScreen
 from vapor_tui.ui.widgets.diff import changed_span
 from vapor_tui.ui.widgets.job_table import JobTable
 from vapor_tui.ui.widgets.live_static import LiveStatic
 
-from .conftest import config, settle, tick
-
-ORIGINAL = patches.TEXTUAL_RENDER_SEGMENTS
+from .conftest import Repaints, config, settle, tick
 
 
 def _line(*cells: tuple[str, str]) -> Strip:
@@ -33,29 +29,6 @@ def _line(*cells: tuple[str, str]) -> Strip:
 
 def _paint(data: str, screen: pyte.Screen) -> None:
     pyte.Stream(screen).feed(data)
-
-
-def test_partial_update_sends_only_the_changed_span_and_paints_the_same():
-    console = Console(color_system="truecolor", width=40, force_terminal=True)
-    old = _line(("  7  ", "bold"), ("alpha    ", ""), ("running ", "green"), ("12 sec", "dim"))
-    new = _line(("  7  ", "bold"), ("alpha    ", ""), ("running ", "green"), ("13 sec", "dim"))
-    span = changed_span(old, new)
-    assert span == (23, 24)  # the one digit that changed
-    update = ChopsUpdate([{0: new}], [(0, span[0], span[1])], [[40]])
-    screens = []
-    for render in (ORIGINAL, patches._render_segments):
-        screen = pyte.Screen(40, 2)
-        _paint("\x1b[1;1H" + "".join(s.text for s in old), screen)
-        data = render(update, console)
-        _paint(data, screen)
-        screens.append((screen.display[0], len(data)))
-    (textual_line, textual_bytes), (our_line, our_bytes) = screens
-    assert our_line == textual_line and "13 sec" in our_line
-    assert our_bytes < textual_bytes / 3
-
-
-def test_patch_is_installed_for_the_pinned_textual():
-    assert ChopsUpdate.render_segments is patches._render_segments
 
 
 def test_changed_span_none_when_equal_and_covers_style_changes():
@@ -121,16 +94,16 @@ async def test_covered_screen_is_not_updated_until_it_is_shown_again(make_app, u
         table = app.screen.query_one(JobTable)
         app.open_detail(job.id)
         await settle(app, pilot)
-        touched = table.cells_updated
+        repaints = Repaints(table)
         for _ in range(3):
             clock.advance(10)
             await tick(app, pilot)
         assert isinstance(app.screen, JobDetailScreen)
-        assert table.cells_updated == touched  # nothing painted underneath the detail screen
+        assert repaints.calls == 0  # nothing painted underneath the detail screen
         await pilot.press("escape")
         await settle(app, pilot)
-        assert table.cells_updated > touched  # and it caught up on return
-        row = [str(getattr(c, "plain", c)) for c in table.get_row_at(0)]
+        assert repaints.calls > 0  # and it caught up on return
+        row = row_cells(table, 0)
         assert row[4].strip().endswith("%") and not row[4].strip().endswith(" 0%")
 
 
@@ -177,10 +150,10 @@ async def test_rows_out_of_view_update_their_data_and_show_it_when_scrolled_to(
         await settle(app, pilot)
         table = app.screen.query_one(JobTable)
         oldest = str(jobs[0].id)
-        before = str(table.get_cell(oldest, "progress"))
+        before = cell(table, oldest, "progress")
         clock.advance(90)
         await tick(app, pilot)
-        after = str(table.get_cell(oldest, "progress"))
+        after = cell(table, oldest, "progress")
         assert after != before  # the data moved although the row is far below the window
         await pilot.press("end")  # to the last (oldest) job
         await settle(app, pilot)
@@ -203,13 +176,13 @@ async def test_the_painted_rows_show_each_changed_cell(make_app, ui_store, clock
         await settle(app, pilot)
         await pilot.press("down")  # the cursor on the second row
         table = app.screen.query_one(JobTable)
-        before = {job.id: str(table.get_cell(str(job.id), "loss")) for job in jobs}
+        before = {job.id: cell(table, job.id, "loss") for job in jobs}
         _screen_lines(app)  # every row rendered, so every render is cached
         clock.advance(7)
         await tick(app, pilot)
         lines = _screen_lines(app)
         for job in jobs:
-            loss = str(table.get_cell(str(job.id), "loss"))
+            loss = cell(table, job.id, "loss")
             assert loss != before[job.id] and "." in before[job.id]
             row = next(line for line in lines if f" paint{job.id - 1} " in line)
             assert loss in row and before[job.id] not in row, (row, loss)

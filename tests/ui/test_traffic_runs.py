@@ -20,12 +20,12 @@ from textual._compositor import ChopsUpdate
 from textual.strip import SGR_STYLES, Strip
 
 from tests.support.pty_app import PtyApp
-from vapor_tui.ui import patches
+from vapor_tui.ui.compat import chops
 from vapor_tui.ui.widgets.diff import changed_runs, changed_span
 
 from .test_traffic import _cols
 
-ORIGINAL = patches.TEXTUAL_RENDER_SEGMENTS
+ORIGINAL = chops.TEXTUAL_RENDER_SEGMENTS
 WIDTH = 30
 
 
@@ -136,7 +136,7 @@ def test_the_writer_paints_what_textual_paints(lines):
     old_lines, _, update = _update(lines)
     if update is None:
         return
-    ours, textual = patches._render_segments(update, CONSOLE), ORIGINAL(update, CONSOLE)
+    ours, textual = chops._render_segments(update, CONSOLE), ORIGINAL(update, CONSOLE)
     assert _painted(ours, old_lines) == _painted(textual, old_lines)
 
 
@@ -206,7 +206,7 @@ def test_every_cell_sent_is_drawn_with_its_own_style(lines):
     _, new_lines, update = _update(lines)
     if update is None:
         return
-    data = patches._render_segments(update, CONSOLE)
+    data = chops._render_segments(update, CONSOLE)
     drawn = _pens(data)
     for y, line in enumerate(new_lines):
         x = 0

@@ -8,8 +8,12 @@ number of processes may plan the same job: they all agree on every number.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
+from .change import stop_step
+from .clock import from_epoch
+from .job import Job
 from .simulator import Simulator
 from .status import Action, JobStatus, reason_for
 
@@ -30,11 +34,6 @@ class Plan:
     @property
     def changes_anything(self) -> bool:
         return self.count > 0 or self.end_status is not None
-
-
-def stop_step(steps_done: int, steps_per_epoch: int, total: int) -> int:
-    """A graceful stop finishes the epoch in progress: the step it ends at."""
-    return min(total, max(1, math.ceil(steps_done / steps_per_epoch)) * steps_per_epoch)
 
 
 def plan(
@@ -69,6 +68,54 @@ def plan(
         target,
         end_action,
         end_status,
-        started_at + sim.time_at(target),
+        started_at + float(sim.time_at(target)),
         reason,
     )
+
+
+def project(job: Job, now: datetime, chunk: int = 200_000) -> Job:
+    """The job as it is at `now`, computed from the clock and the simulator, with nothing
+    written: what the store's catch-up would make of it (the same steps, loss, best, ETA and
+    end), for showing a job before a long catch-up has written its points."""
+    if not job.status.is_active or job.started_at is None:
+        return job
+    from .eta import training_durations, update_ema
+    from .simulator import Simulator
+
+    sim = Simulator(job.config)
+    started = job.started_at.timestamp()
+    step = plan(sim, job.status, job.steps_done, started, job.stop_at_step, now.timestamp())
+    if not step.changes_anything:
+        return job
+    ema, last_ts = job.ema_step_seconds, job.last_timestamp or started
+    best, last_loss, last_val = job.best_loss, job.last_loss, job.last_val_loss
+    for first in range(step.first_step, step.last_step + 1, chunk):
+        points = sim.points(first, min(step.last_step, first + chunk - 1), started)
+        ema = update_ema(ema, training_durations(points.timestamp, points.val_loss, last_ts))
+        last_ts = float(points.timestamp[-1])
+        low = float(points.loss.min())
+        best = low if best is None else min(best, low)
+        last_loss = float(points.loss[-1])
+        _, vals = points.validation()
+        if len(vals):
+            last_val = float(vals[-1])
+    projected = replace(
+        job,
+        steps_done=max(job.steps_done, step.last_step),
+        ema_step_seconds=ema,
+        last_timestamp=last_ts if step.count else job.last_timestamp,
+        best_loss=best,
+        last_loss=last_loss,
+        last_val_loss=last_val,
+    )
+    if step.end_status is None or step.finished_at is None:
+        return projected
+    return replace(
+        projected,
+        status=step.end_status,
+        reason=step.reason,
+        finished_at=from_epoch(step.finished_at),
+    )
+
+
+__all__ = ["Plan", "plan", "project", "stop_step"]

@@ -41,9 +41,5 @@ class FakeClock:
             self._now = when
 
 
-def to_epoch(when: datetime) -> float:
-    return when.timestamp()
-
-
 def from_epoch(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)

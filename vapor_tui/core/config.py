@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import math
 import re
-import secrets
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 
 class Schedule(StrEnum):
@@ -49,6 +48,8 @@ class ConfigError(ValueError):
 
 
 def new_seed() -> int:
+    import secrets  # hashlib and all: not needed to paint the first frame
+
     return secrets.randbelow(2**31)
 
 
@@ -72,7 +73,7 @@ class JobConfig:
     def total_steps(self) -> int:
         return self.epochs * self.steps_per_epoch
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["schedule"] = str(self.schedule)
         d["curve"] = str(self.curve)
@@ -81,13 +82,13 @@ class JobConfig:
 
 def validate(cfg: JobConfig) -> None:
     """Check a whole configuration; parsers below check one field each."""
-    checked = {
+    epochs = parse_int("epochs", cfg.epochs, 1, MAX_EPOCHS)
+    steps_per_epoch = parse_int("steps_per_epoch", cfg.steps_per_epoch, 1, MAX_STEPS_PER_EPOCH)
+    checked: dict[str, object] = {
         "name": parse_name(cfg.name),
         "model": parse_model(cfg.model),
-        "epochs": parse_int("epochs", cfg.epochs, 1, MAX_EPOCHS),
-        "steps_per_epoch": parse_int(
-            "steps_per_epoch", cfg.steps_per_epoch, 1, MAX_STEPS_PER_EPOCH
-        ),
+        "epochs": epochs,
+        "steps_per_epoch": steps_per_epoch,
         "learning_rate": parse_learning_rate(cfg.learning_rate),
         "batch_size": parse_int("batch_size", cfg.batch_size, 1, MAX_BATCH_SIZE),
         "schedule": parse_choice("schedule", cfg.schedule, Schedule),
@@ -95,7 +96,7 @@ def validate(cfg: JobConfig) -> None:
         "seed": parse_int("seed", cfg.seed, 0, MAX_SEED),
         "step_seconds": parse_step_seconds(cfg.step_seconds),
     }
-    if checked["epochs"] * checked["steps_per_epoch"] > MAX_TOTAL_STEPS:
+    if epochs * steps_per_epoch > MAX_TOTAL_STEPS:
         raise ConfigError(
             "steps_per_epoch", f"epochs x steps per epoch must be at most {MAX_TOTAL_STEPS:,}"
         )

@@ -1,11 +1,9 @@
-"""Time left, estimated from an exponential moving average of recent step durations."""
+"""Time left, estimated from an exponential moving average of recent step durations (shown as
+words by vapor_tui.present.text)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
-
-import humanize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,34 +63,3 @@ def eta_seconds(ema: float | None, samples: int, remaining_steps: int) -> float 
 
 def steps_per_second(ema: float | None) -> float | None:
     return 1.0 / ema if ema and ema > 0 else None
-
-
-def format_duration(seconds: float | None) -> str:
-    """'2 minutes', 'a moment' for under a second, '-' for unknown."""
-    if seconds is None:
-        return "-"
-    if seconds < 1:
-        return "a moment"
-    return humanize.naturaldelta(timedelta(seconds=seconds))
-
-
-def format_eta(seconds: float | None) -> str:
-    return format_duration(seconds)
-
-
-def format_age(seconds: float) -> str:
-    """'just now', '3 minutes ago', '2 days ago': an age that changes at most once a minute,
-    so a screen full of them costs nothing to keep open."""
-    if seconds < 60:
-        return "just now"
-    return humanize.naturaltime(timedelta(seconds=seconds))
-
-
-def format_clock(seconds: float | None) -> str:
-    """Compact h:mm:ss, as htop shows times."""
-    if seconds is None:
-        return "-"
-    s = round(seconds)
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

@@ -5,14 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from .config import JobConfig
-from .eta import MIN_SAMPLES, eta_seconds
+from .eta import eta_seconds
 from .status import JobStatus
-
-if TYPE_CHECKING:
-    from .simulator import Simulator
 
 SOURCE_SIMULATOR = "simulator"
 
@@ -81,10 +77,6 @@ class Job:
         )
 
     @property
-    def has_eta_samples(self) -> bool:
-        return self.steps_done >= MIN_SAMPLES
-
-    @property
     def steps_per_second(self) -> float | None:
         """The current speed while the job runs; its average over the run once it has ended."""
         if self.status.is_active or self.last_timestamp is None or self.started_at is None:
@@ -97,45 +89,3 @@ class Job:
             return None
         end = self.finished_at or now
         return max(0.0, (end - self.started_at).total_seconds())
-
-    def simulator(self) -> Simulator:
-        from .simulator import Simulator  # numpy: not needed to paint a job list
-
-        return Simulator(self.config)
-
-    def summary(self) -> dict:
-        """The fields `vapor-tui jobs --json` prints."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "model": self.model,
-            "status": str(self.status),
-            "step": self.steps_done,
-            "total_steps": self.total_steps,
-            "progress": round(self.progress, 6),
-            "epoch": self.epoch,
-            "epochs": self.config.epochs,
-            "loss": self.last_loss,
-            "eta_seconds": None if self.eta_seconds is None else round(self.eta_seconds, 3),
-            "created_at": self.created_at.isoformat(),
-        }
-
-    def details(self) -> dict:
-        """Everything `vapor-tui show --json` prints."""
-        d = self.summary()
-        d.update(
-            {
-                "reason": self.reason,
-                "source": self.source,
-                "config": self.config.as_dict(),
-                "started_at": self.started_at.isoformat() if self.started_at else None,
-                "finished_at": self.finished_at.isoformat() if self.finished_at else None,
-                "best_loss": self.best_loss,
-                "val_loss": self.last_val_loss,
-                "steps_per_second": (
-                    round(self.steps_per_second, 6) if self.steps_per_second else None
-                ),
-                "stop_at_step": self.stop_at_step,
-            }
-        )
-        return d

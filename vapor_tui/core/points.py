@@ -1,8 +1,10 @@
-"""Metric points as read-only numpy columns, and the reductions the chart needs."""
+"""Metric points as read-only numpy columns, and the smoothing the chart draws."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
@@ -54,9 +56,10 @@ class Points:
     def last_step(self) -> int:
         return int(self.step[-1]) if len(self) else 0
 
-    def rows(self):
+    def rows(self) -> Iterator[tuple[Any, ...]]:
         """Plain tuples in COLUMNS order, ready for an executemany."""
-        val = np.where(np.isnan(self.val_loss), None, self.val_loss).tolist()
+        # An object array with None where there is no validation: NULL in the database.
+        val = np.where(np.isnan(self.val_loss), None, self.val_loss).tolist()  # type: ignore[call-overload]
         return zip(
             self.step.tolist(),
             self.epoch.tolist(),
@@ -68,13 +71,6 @@ class Points:
             strict=True,
         )
 
-    def concat(self, other: Points) -> Points:
-        if not len(other):
-            return self
-        if not len(self):
-            return other
-        return Points(*(np.concatenate([getattr(self, n), getattr(other, n)]) for n in COLUMNS))
-
     def slice(self, start: int, stop: int | None = None) -> Points:
         return Points(*(getattr(self, n)[start:stop] for n in COLUMNS))
 
@@ -82,33 +78,6 @@ class Points:
         """(steps, val_loss) of the points that carry a validation loss."""
         mask = ~np.isnan(self.val_loss)
         return self.step[mask], self.val_loss[mask]
-
-
-def reduce_minmax(x: np.ndarray, y: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
-    """Keep the first, min and max point of each of `buckets` equal slices, in x order.
-
-    A chart drawn from the result looks like one drawn from every point (spikes survive),
-    and its cost no longer grows with the length of the history.
-    """
-    n = len(x)
-    if buckets <= 0 or n <= 3 * buckets:
-        return x, y
-    edges = np.linspace(0, n, buckets + 1).astype(np.int64)
-    starts = edges[:-1]
-    arg_min = np.empty(buckets, dtype=np.int64)
-    arg_max = np.empty(buckets, dtype=np.int64)
-    # reduceat gives the extreme values; positions come from comparing within each slice.
-    mins = np.minimum.reduceat(y, starts)
-    maxs = np.maximum.reduceat(y, starts)
-    bucket_of = np.repeat(np.arange(buckets), np.diff(edges))
-    idx = np.arange(n)
-    is_min = y == mins[bucket_of]
-    is_max = y == maxs[bucket_of]
-    # First index in each bucket that hits the min / max.
-    arg_min[:] = np.minimum.reduceat(np.where(is_min, idx, n), starts)
-    arg_max[:] = np.minimum.reduceat(np.where(is_max, idx, n), starts)
-    keep = np.unique(np.concatenate([starts, arg_min, arg_max, [n - 1]]))
-    return x[keep], y[keep]
 
 
 def ema_debiased(y: np.ndarray, weight: float) -> np.ndarray:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import cast
 
 import numpy as np
 
@@ -43,7 +44,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
     x = x * _M1
     x = x ^ (x >> np.uint64(27))
     x = x * _M2
-    return x ^ (x >> np.uint64(31))
+    return cast(np.ndarray, x ^ (x >> np.uint64(31)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -76,11 +77,12 @@ def _uniforms(seed: int, streams: tuple[int, ...], k: np.ndarray) -> np.ndarray:
 
 def _uniform(seed: int, stream: int, k: np.ndarray) -> np.ndarray:
     """Uniform numbers in (0, 1), one per step in k."""
-    return _uniforms(seed, (stream,), k)[0]
+    row: np.ndarray = _uniforms(seed, (stream,), k)[0]
+    return row
 
 
 def _box_muller(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * math.pi * u2)
+    return cast(np.ndarray, np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * math.pi * u2))
 
 
 def _normal(seed: int, stream: int, k: np.ndarray) -> np.ndarray:
@@ -155,7 +157,7 @@ class Simulator:
         margin = 2.0 * DURATION_JITTER * self.config.step_seconds
         lo = max(0, self._steps_by_smooth_time(elapsed - margin) - 1)
         hi = min(self.total, self._steps_by_smooth_time(elapsed + margin) + 2)
-        times = self.time_at(np.arange(lo, hi + 1, dtype=np.int64))
+        times = cast(np.ndarray, self.time_at(np.arange(lo, hi + 1, dtype=np.int64)))
         # time_at increases strictly: the count of window steps done, after the lo - 1 before.
         done = int(np.searchsorted(times, elapsed, side="right"))
         if done == 0 or (done == len(times) and hi < self.total):
@@ -204,7 +206,7 @@ class Simulator:
         n0 = 200.0
         q = (1.0 + n0) ** -self.power
         floor = max((lf - li * q) / (1.0 - q), 0.02)
-        return floor + (li - floor) * (1.0 + n0 * u) ** -self.power
+        return cast(np.ndarray, floor + (li - floor) * (1.0 + n0 * u) ** -self.power)
 
     def points(self, first: int, last: int, start_time: float = 0.0) -> Points:
         """Steps first..last (inclusive, 1-based), timestamped from `start_time`."""

@@ -78,8 +78,16 @@ def next_status(status: JobStatus, action: Action) -> JobStatus | None:
     return TRANSITIONS.get((JobStatus(status), Action(action)))
 
 
-def allowed_actions(status: JobStatus) -> tuple[Action, ...]:
-    return tuple(a for a in USER_ACTIONS if (JobStatus(status), a) in TRANSITIONS)
+def conflicts(seen: JobStatus, now: JobStatus, action: Action) -> bool:
+    """Whether `action`, asked for by someone who saw the job `seen`, must be refused because
+    it is `now` something else. Not when the action does from `now` what it would have done
+    from `seen`: a fail asked for on a running job that was stopped meanwhile still fails it
+    (a stop and a fail do not conflict), while a second stop on a job that went from running
+    to stopping would stop it at once, which is not what was asked."""
+    if seen is now:
+        return False
+    meant = next_status(seen, action)
+    return meant is None or next_status(now, action) is not meant
 
 
 def explain_refusal(status: JobStatus, action: Action) -> str:

@@ -22,6 +22,8 @@ import numpy as np
 
 from vapor_tui.core.points import COLUMNS, Points
 
+from .point_rows import read_points_conn
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
@@ -55,8 +57,6 @@ def write_blocks(conn: Connection, job_id: int, points: Points) -> None:
     rows = _matrix(points)
     begin = first * BLOCK_STEPS + 1
     if first_step > begin:  # the block's earlier steps came in earlier batches
-        from .points import read_points_conn
-
         earlier = read_points_conn(conn, job_id, begin - 1, first_step - begin)
         rows = np.concatenate([_matrix(earlier), rows])
     out = []
@@ -77,8 +77,6 @@ def write_blocks(conn: Connection, job_id: int, points: Points) -> None:
 def read_blocks(conn: Connection, job_id: int, after_step: int = 0) -> Points:
     """Points with step > after_step: the whole blocks from there on, then the rows after
     the last of them."""
-    from .points import read_points_conn
-
     p = _param(conn)
     block = max(0, after_step) // BLOCK_STEPS
     parts = []

@@ -124,7 +124,7 @@ def _advance(conn: Connection, row, now_s: float, budget: int) -> tuple[int, boo
         "version": row.version + 1,
     }
     ends = finished and plan.end_status is not None
-    if ends:
+    if ends and plan.end_status is not None:
         values.update(
             status=plan.end_status.value, reason=plan.reason, finished_at=plan.finished_at
         )

@@ -211,7 +211,9 @@ def _init_schema(store: Store) -> None:
                 raw = store.engine.raw_connection()
                 try:
                     # Outside any transaction: SQLite refuses to change the journal inside one.
-                    mode = raw.driver_connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                    driver = raw.driver_connection
+                    assert driver is not None  # a connection just made from the pool
+                    mode = driver.execute("PRAGMA journal_mode=WAL").fetchone()[0]
                 finally:
                     raw.close()
             except store.engine.dialect.loaded_dbapi.Error as exc:  # not wrapped by SQLAlchemy

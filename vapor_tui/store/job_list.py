@@ -8,6 +8,8 @@ rest keep the Job the last tick made.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import bindparam, select
 
 from vapor_tui.core.job import Job
@@ -30,7 +32,7 @@ def jobs_since(
     with store.read() as conn:
         versions = conn.execute(_VERSIONS).all()
         stale = [i for i, v in versions if i not in known or known[i].version != v]
-        rows = {}
+        rows: dict[int, Any] = {}
         for start in range(0, len(stale), _IN_CHUNK):
             chunk = stale[start : start + _IN_CHUNK]
             rows.update((row.id, row) for row in conn.execute(_ROWS, {"ids": chunk}))

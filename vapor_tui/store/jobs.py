@@ -6,10 +6,15 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from vapor_tui.core.catchup import stop_step
+from vapor_tui.core.change import status_change
 from vapor_tui.core.config import JobConfig, new_seed
 from vapor_tui.core.job import Job
-from vapor_tui.core.status import Action, JobStatus, TransitionError, next_status, reason_for
+from vapor_tui.core.status import (
+    Action,
+    JobStatus,
+    TransitionError,
+    conflicts,
+)
 
 from .catchup import catch_up
 from .convert import config_values, job_from_row
@@ -26,7 +31,7 @@ class JobNotFound(LookupError):
 def create_job(store: Store, config: JobConfig, *, start: bool = False) -> Job:
     now = store.clock.now().timestamp()
     with store.write() as conn:
-        job_id = conn.execute(
+        key = conn.execute(
             jobs_table.insert().values(
                 **config_values(config),
                 source="simulator",
@@ -36,7 +41,9 @@ def create_job(store: Store, config: JobConfig, *, start: bool = False) -> Job:
                 steps_done=0,
                 version=0,
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert key is not None
+        job_id = key[0]
     if start:
         return apply_action(store, job_id, Action.START)
     return get_job(store, job_id)
@@ -92,7 +99,7 @@ def apply_action(
         if row is None:
             raise JobNotFound(job_id)
         job = job_from_row(row)
-        if expected is not None and job.status is not JobStatus(expected):
+        if expected is not None and conflicts(JobStatus(expected), job.status, action):
             raise TransitionError(
                 job.id,
                 job.name,
@@ -101,23 +108,10 @@ def apply_action(
                 f"it changed from {JobStatus(expected)} to {job.status} before this {action} "
                 "arrived (another instance, the command line, or the clock got there first)",
             )
-        new_status = next_status(job.status, action)
-        if new_status is None or action is Action.COMPLETE:
+        values = status_change(job, action, now.timestamp(), reason)
+        if values is None:
             raise TransitionError(job.id, job.name, job.status, action)
-        values: dict = {
-            "status": new_status.value,
-            "reason": reason if reason is not None else reason_for(job.status, action),
-            "version": jobs_table.c.version + 1,
-        }
-        now_s = now.timestamp()
-        if action is Action.START:
-            values["started_at"] = now_s
-        elif new_status is JobStatus.STOPPING:
-            values["stop_at_step"] = stop_step(
-                job.steps_done, job.config.steps_per_epoch, job.total_steps
-            )
-        if new_status.is_final:
-            values["finished_at"] = now_s
+        values["version"] = jobs_table.c.version + 1
         # Still compare-and-set: on a server database the row lock is the guard, on SQLite the
         # write lock taken by BEGIN IMMEDIATE is; the WHERE makes the intent explicit in both.
         result = conn.execute(
@@ -127,7 +121,7 @@ def apply_action(
         )
         if result.rowcount != 1:
             raise TransitionError(job.id, job.name, job.status, action, "another process won")
-    if new_status is JobStatus.STOPPING:
+    if values["status"] == JobStatus.STOPPING.value:
         # The epoch may already be over (a stop right at its end): settle it now.
         catch_up(store, now, [job_id])
     return get_job(store, job_id)

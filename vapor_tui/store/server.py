@@ -117,7 +117,7 @@ def prepare_schema(conn: Connection, shown: str) -> None:
     }
     if not tables:
         return
-    meta = {}
+    meta: dict[str, str] = {}
     if "meta" in tables:
         cols = {
             name

@@ -76,6 +76,7 @@ def copy_points(conn: Connection, job_id: int, points: Points) -> None:
 
     payload = copy_payload(job_id, points)
     raw = conn.connection.driver_connection
+    assert raw is not None  # a live connection, inside the caller's transaction
     try:
         with raw.cursor() as cursor, cursor.copy(_COPY_SQL) as copy:
             copy.write(payload)

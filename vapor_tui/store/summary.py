@@ -11,77 +11,22 @@ partial index.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vapor_tui.core.buckets import METRICS, ChartBase, summarise
 from vapor_tui.core.points import Points
 
-if TYPE_CHECKING:  # the UI imports this module for its bucket arithmetic, not for SQL
+if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-SUMMARY_BUCKETS = 1024
-METRICS = ("loss", "accuracy", "learning_rate")
 _COLUMNS = (
     "n",
     "first_step",
     "last_step",
     *(f"{m}_{agg}" for m in METRICS for agg in ("min", "max", "sum")),
 )
-
-
-def bucket_of(steps: np.ndarray, total_steps: int) -> np.ndarray:
-    total = max(1, total_steps)
-    return np.clip(((steps - 1) * SUMMARY_BUCKETS) // total, 0, SUMMARY_BUCKETS - 1)
-
-
-def summarise(points: Points, total_steps: int) -> Iterator[tuple]:
-    """(bucket, n, first, last, loss min/max/sum, accuracy ..., lr ...) per bucket touched."""
-    if not len(points):
-        return
-    if len(points) <= _FEW:
-        yield from _summarise_few(points, total_steps)
-        return
-    buckets = bucket_of(points.step, total_steps)
-    starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
-    ends = np.r_[starts[1:], len(buckets)]
-    columns = [buckets[starts], ends - starts, points.step[starts], points.step[ends - 1]]
-    for metric in METRICS:
-        values = getattr(points, metric)
-        columns += [
-            np.minimum.reduceat(values, starts),
-            np.maximum.reduceat(values, starts),
-            np.add.reduceat(values, starts),
-        ]
-    yield from zip(*(c.tolist() for c in columns), strict=True)
-
-
-# A tick's batch is a step or two: plain Python is faster than numpy's reductions there.
-_FEW = 16
-
-
-def _summarise_few(points: Points, total_steps: int) -> Iterator[tuple]:
-    """summarise() in plain Python: the same counts, minima and maxima; each sum added in
-    step order (numpy's pairwise sum may round the last bit differently, as batches cut at
-    other steps do anyway)."""
-    steps = points.step.tolist()
-    buckets = bucket_of(points.step, total_steps).tolist()
-    values = [getattr(points, metric).tolist() for metric in METRICS]
-    start = 0
-    for end in range(1, len(steps) + 1):
-        if end < len(steps) and buckets[end] == buckets[start]:
-            continue
-        row = [buckets[start], end - start, steps[start], steps[end - 1]]
-        for column in values:
-            part = column[start:end]
-            total = part[0]
-            for value in part[1:]:
-                total += value
-            row += [min(part), max(part), total]
-        yield tuple(row)
-        start = end
 
 
 _NAMES = ("job_id", "bucket", *_COLUMNS)
@@ -122,21 +67,6 @@ def _upsert_sql(dialect: str, paramstyle: str) -> str:
         f"INSERT INTO point_summary ({', '.join(_NAMES)}) VALUES ({', '.join([p] * len(_NAMES))}) "
         f"ON CONFLICT (job_id, bucket) DO UPDATE SET {_merges(dialect)}"
     )
-
-
-@dataclass(frozen=True, eq=False)
-class ChartBase:
-    """All a chart needs of a job's history: its summary buckets and validation points, and the
-    last step they cover (newer points are read after it)."""
-
-    total_steps: int
-    last_step: int
-    bucket: np.ndarray
-    n: np.ndarray
-    first_step: np.ndarray
-    stats: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # metric -> (min, max, sum)
-    val_step: np.ndarray
-    val_loss: np.ndarray
 
 
 def read_chart_base(conn: Connection, job_id: int) -> ChartBase:

@@ -110,9 +110,10 @@ class MetaRow(SQLModel, table=True):
     value: str
 
 
-jobs_table = JobRow.__table__
-points_table = PointRow.__table__
-meta_table = MetaRow.__table__
+# SQLModel makes these at class creation; its types do not say so.
+jobs_table = JobRow.__table__  # type: ignore[attr-defined]
+points_table = PointRow.__table__  # type: ignore[attr-defined]
+meta_table = MetaRow.__table__  # type: ignore[attr-defined]
 
 Index("ix_jobs_created", jobs_table.c.created_at)
 # Validation points are one an epoch: a partial index finds them without reading the rest.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from .blocks import write_blocks
-from .points import read_points_conn
+from .point_rows import read_points_conn
 from .summary import upsert_summary
 from .tables import points_table
 

@@ -1,67 +1,56 @@
-"""The App: one timer, database work on worker threads, snapshots back to the screens."""
+"""The App: one timer, the database work on worker threads, messages routed to the screens.
+
+What a tick and an action are lives in vapor_tui.live; the App only starts workers with
+everything they need as arguments, hands their results to the session's bookkeeping, and shows
+what it says.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
 
 from vapor_tui.core.clock import Clock, SystemClock
-from vapor_tui.core.config import JobConfig
-from vapor_tui.core.status import JobStatus
-from vapor_tui.ui import palette, patches
-from vapor_tui.ui.app_ticks import TickLoop
+from vapor_tui.core.job import Job
+from vapor_tui.live.commands import Act, Cloned, Command, Created
+from vapor_tui.live.session import ActionQueue, Live, TickGate, Update
+from vapor_tui.live.tick import Snapshot, TickRequest, TickResult, TickTrouble
+from vapor_tui.ui import compat
+from vapor_tui.ui.app_keys import APP_BINDINGS
 from vapor_tui.ui.chart_options import ChartOptions
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.messages import (
     ActionDone,
+    EarlyDeclined,
     Peeked,
-    Snapshot,
+    Projected,
     StoreFailed,
     StoreOpened,
+    TickDone,
+    TickRequested,
 )
-from vapor_tui.ui.notices import Toasts
-from vapor_tui.ui.worker_ops import run_action
+from vapor_tui.ui.notices import Notice, Toasts, as_events, outcome_notice
+from vapor_tui.ui.screens.base import LiveScreen
+from vapor_tui.ui.startup import QUIET_S, Quiet, open_in_background
 
 if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
 
-patches.apply()
-palette.guard_paging()
-
-MIN_WIDTH, MIN_HEIGHT = 60, 16
-QUIT_TEXT = "Quit"
+OPEN, TICK, ACTIONS = "open", "tick", "actions"  # worker groups
 
 
-class VaporApp(TickLoop, App[int]):
+class VaporApp(App[int]):
     CSS_PATH = "vapor.tcss"
     TITLE = "vapor-tui"
-    BINDINGS = [
-        Binding("q", "quit", "Quit", tooltip=QUIT_TEXT, id="app.quit"),
-        Binding(
-            "ctrl+q",
-            "quit",
-            "Quit",
-            tooltip=QUIT_TEXT,
-            show=False,
-            priority=True,
-            id="app.quit.ctrl_q",
-        ),
-        Binding(
-            "ctrl+c",
-            "quit",
-            "Quit",
-            tooltip=QUIT_TEXT,
-            show=False,
-            priority=True,
-            id="app.quit.ctrl_c",
-        ),
-        Binding("question_mark", "help", "Help", tooltip="This list of keys", id="app.help"),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(
         self,
@@ -74,11 +63,13 @@ class VaporApp(TickLoop, App[int]):
         ascii_only: bool = False,
         theme: str | None = None,
         timer: bool = True,
+        peeked: tuple[Job, ...] | None = None,
         remember_theme: bool = False,
         notice: str | None = None,
     ) -> None:
         from vapor_tui.ui.terminal import no_color
 
+        compat.apply()
         # With NO_COLOR, Textual's ANSI mode strips colour entirely instead of greying it.
         super().__init__(ansi_color=True if no_color() else None)
         if theme is not None:
@@ -90,27 +81,23 @@ class VaporApp(TickLoop, App[int]):
             self.add_class("-ascii")
         self.db = db
         self.store = store
-        self.clock = clock
+        self.clock = clock or (store.clock if store is not None else SystemClock())
         self.refresh_seconds = refresh
         self.watch_id = watch
         self.glyphs = Glyphs(ascii_only)
         self.chart_options = ChartOptions()  # log, smoothing, metric, fit: kept for the session
-        self.use_timer = timer
-        self.snapshot: Snapshot | None = None
-        self._jobs_version: tuple[int, int, int] | None = None
-        self._tick_running = False
-        self._tick_again = False
-        self._follow_token = 0
-        # job id -> (token, last step held, summary loaded): what each detail screen has.
-        self._followed: dict[int, tuple[int, int, bool]] = {}
-        self.ticks_applied = 0
-        self._last_tick_error: str | None = None
-        # What keeps the app from writing (a full disk, say), shown until a tick succeeds.
-        self.problem: str | None = None
-        # Every toast shown, oldest first, as (severity, title, message): tests read it.
-        self.notice_log: list[tuple[str, str, str]] = []
         self.toasts = Toasts(self)
+        self.use_timer = timer
+        self.live = Live()
+        self.ticks = TickGate()
+        self.actions = ActionQueue()
         self._uninstall_signals: Callable[[], None] | None = None
+        self._peeked = peeked  # the job list read before the app started, for its first frame
+        self.quiet = Quiet()
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        return self.live.snapshot
 
     def get_key_display(self, binding: Binding) -> str:
         if self.glyphs.ascii and binding.key == "enter":
@@ -122,25 +109,31 @@ class VaporApp(TickLoop, App[int]):
         message: str,
         *,
         title: str = "",
-        severity="information",
+        severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,  # messages carry job names, which may look like markup
         key: object = None,
     ) -> None:
         """A toast; one posted again (or under the `key` of one showing) replaces it."""
-        self.notice_log.append((str(severity), title, message))
         self.toasts.post(
             message, title=title, severity=severity, timeout=timeout, markup=markup, key=key
         )
 
+    def show_notice(self, notice: Notice) -> None:
+        timeout = {} if notice.timeout is None else {"timeout": notice.timeout}
+        self.notify(notice.text, title=notice.title, severity=notice.severity, **timeout)  # type: ignore[arg-type]
+
     # --- start-up -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from vapor_tui.ui import signals
         from vapor_tui.ui.screens.jobs import JobsScreen
 
-        self._install_signal_handlers()
+        self._uninstall_signals = signals.install(self.exit, lambda: compat.driver_of(self))
         self._theme_changed()
         self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed(True))
+        if self._peeked is not None:
+            self._show(self.live.accept_peek(self._peeked, self.clock.now()))
         self.push_screen(JobsScreen())
         if self.start_notice:
             self.notify(self.start_notice, title="Demo", timeout=15)
@@ -148,8 +141,20 @@ class VaporApp(TickLoop, App[int]):
             # Straight to the job: the jobs screen beneath is never painted (it was painted,
             # fully, three or four times before, about 45 KB over an SSH link).
             self.open_detail(self.watch_id)
+        self.call_after_refresh(self.quiet.first_frame.set)
         if self.store is None:
-            self._open_store()
+            # `watch ID` opens on a chart, which needs the store: no pause for a first key.
+            pause = 0.0 if self.watch_id is not None else QUIET_S
+            opener = partial(
+                open_in_background,
+                self.post_message,
+                self.db,
+                self.clock,
+                self._peeked,
+                self.quiet,
+                pause,
+            )
+            self.run_worker(opener, thread=True, group=OPEN, exit_on_error=False)
         else:
             self._store_ready()
 
@@ -160,43 +165,14 @@ class VaporApp(TickLoop, App[int]):
             remember_theme(self)
         self.glyphs.use_theme(self.theme_variables)
         for screen in self.screen_stack:
-            redraw = getattr(screen, "redraw_all", None)
-            if redraw is not None:
-                redraw()
-
-    def _install_signal_handlers(self) -> None:
-        from vapor_tui.ui import signals
-
-        self._uninstall_signals = signals.install(self.exit, lambda: self._driver)
-
-    @work(thread=True, name="open-store", exit_on_error=False)
-    def _open_store(self) -> None:
-        try:
-            self._peek_then_open()
-        except Exception as exc:  # a bug: say so rather than sit on "Opening the database"
-            self.post_message(StoreFailed(f"unexpected error opening the database: {exc!r}"))
-            raise
-
-    def _peek_then_open(self) -> None:
-        from vapor_tui.store.peek import peek_jobs
-
-        jobs = peek_jobs(self.db)
-        if jobs is not None:
-            # Paint the job list now; the full store (and its imports) comes next.
-            self.post_message(Peeked(tuple(jobs), (self.clock or SystemClock()).now()))
-
-        from vapor_tui.store.engine import StoreError, open_store
-
-        try:
-            store = open_store(self.db, clock=self.clock)
-        except StoreError as exc:
-            self.post_message(StoreFailed(str(exc)))
-        else:
-            self.post_message(StoreOpened(store))
+            if isinstance(screen, LiveScreen):
+                screen.redraw_all()
 
     def on_peeked(self, message: Peeked) -> None:
-        if self.snapshot is None:
-            self._apply(Snapshot(message.jobs, message.now, {}, True))
+        self._show(self.live.accept_peek(message.jobs, message.now))
+
+    def on_projected(self, message: Projected) -> None:
+        self._show(self.live.project(message.now))
 
     def on_store_opened(self, message: StoreOpened) -> None:
         self.store = message.store
@@ -206,11 +182,12 @@ class VaporApp(TickLoop, App[int]):
         self.exit(return_code=2, message=f"vapor-tui: error: {message.error}")
 
     def _store_ready(self) -> None:
-        if getattr(self.store, "warning", None):  # a SQLite file on a network filesystem
+        if self.store is not None and self.store.warning:  # SQLite on a network filesystem
             self.notify(self.store.warning, title="Database", severity="warning", timeout=30)
         if self.use_timer:
             self.set_interval(self.refresh_seconds, self.request_tick, name="tick")
         self.request_tick()
+        self._next_action()  # those pressed while the database opened
 
     def on_unmount(self) -> None:
         if self._uninstall_signals is not None:
@@ -218,43 +195,149 @@ class VaporApp(TickLoop, App[int]):
         if self.store is not None:
             self.store.close()
 
+    # --- ticks ----------------------------------------------------------------------------
+
+    def request_tick(self) -> None:
+        self.post_message(TickRequested())
+
+    def on_tick_requested(self, _message: TickRequested) -> None:
+        if self.store is not None and self.ticks.ask():
+            self._tick(self.store, self.live.request())
+        elif self.store is not None:
+            # The last tick is still at work (a long catch-up): show running jobs as the
+            # clock says they are meanwhile.
+            self._show(self.live.project(self.clock.now()))
+
+    @work(thread=True, group=TICK, exit_on_error=False)
+    def _tick(self, store: Store, request: TickRequest) -> None:
+        from vapor_tui.live.tick import run_tick
+
+        self.post_message(TickDone(run_tick(store, request)))
+
+    def on_tick_done(self, message: TickDone) -> None:
+        result = message.result
+        if isinstance(result, TickResult):
+            shown = {s.followed_job for s in self.visible_screens() if isinstance(s, LiveScreen)}
+            self._show(self.live.accept_tick(result, {j for j in shown if j is not None}))
+        else:
+            self._tick_failed(result)
+        self._tick_ended()
+
+    def _tick_failed(self, trouble: TickTrouble) -> None:
+        """The app keeps running: it says what is wrong once, shows it in the top bar, and
+        tries again on the next tick."""
+        update, new = self.live.accept_trouble(trouble)
+        if new:
+            self.notify(trouble.error, title="Database", severity="error", timeout=10)
+        self._show(update)
+
+    def _tick_ended(self) -> None:
+        if self.ticks.finished() and self.store is not None:
+            self._tick(self.store, self.live.request())
+
+    def _show(self, update: Update | None) -> None:
+        if update is None:
+            return
+        if update.events:
+            self.toasts.lifecycle(as_events(update.events), self.glyphs, self.notify)
+        for screen in self.visible_screens():
+            if isinstance(screen, LiveScreen):
+                screen.apply_snapshot(update.snapshot)
+
+    def visible_screens(self) -> list[Screen[Any]]:
+        """The top screen and those that show through it (under modal dialogs).
+
+        A covered screen is left alone: when a background screen changes, Textual repaints
+        the whole top screen, which would resend every cell of the terminal on every tick.
+        A screen that becomes current again catches up in its on_screen_resume."""
+        visible: list[Screen[Any]] = []
+        for screen in reversed(self.screen_stack):
+            visible.append(screen)
+            if not isinstance(screen, ModalScreen):
+                break
+        return visible
+
+    def follow(self, job_id: int) -> None:
+        self.live.follow(job_id)
+        self.request_tick()
+
+    def unfollow(self, job_id: int) -> None:
+        self.live.unfollow(job_id)
+
     # --- actions --------------------------------------------------------------------------
 
-    def act(
-        self,
-        kind: str,
-        job_id: int | None = None,
-        config: JobConfig | None = None,
-        start: bool = False,
-        expected: JobStatus | None = None,
-        select: bool = True,
-    ) -> None:
-        """Run a user action on a worker thread; the result comes back as ActionDone.
-        `expected` is the job's status as the user saw it when they pressed the key;
-        `select`, whether the jobs screen's cursor goes to a job it creates."""
-        if self.store is None:
-            self.notify("The database is still opening.", severity="warning")
-            return
-        self._action_worker(kind, job_id, config, start, expected, select)
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.quiet.touch(self.actions.pending)
+        await super().on_event(event)
 
-    @work(thread=True, group="actions", exit_on_error=False)
-    def _action_worker(self, kind, job_id, config, start, expected, select) -> None:
-        try:
-            done = run_action(self.store, kind, job_id, config, start, expected, select)
-            self.post_message(done)
-        except Exception as exc:  # keep running, but never silently
-            self.post_message(ActionDone("", error=f"Unexpected error: {exc!r}", job_id=job_id))
-            raise
+    def submit(self, command: Command) -> None:
+        """Carry out a user action, after those asked for before it (and, while the database
+        opens, as soon as it is open). The result comes back as ActionDone."""
+        self.actions.submit(command)
+        self.quiet.touch(self.actions.pending)
+        self._next_action()
+
+    def _next_action(self) -> None:
+        if self.store is None:
+            early = self.actions.next_early()
+            if early is not None:
+                self._act_early(self.db, early, self.clock)
+            return
+        command = self.actions.next()
+        if command is not None:
+            self._act(self.store, command)
+
+    @work(thread=True, group=ACTIONS, exit_on_error=False)
+    def _act_early(self, db: str | None, command: Act, clock: Clock) -> None:
+        from vapor_tui.live.opening import early
+
+        outcome = early(db, command, clock)
+        self.post_message(ActionDone(outcome) if outcome else EarlyDeclined(command))
+
+    def on_early_declined(self, message: EarlyDeclined) -> None:
+        self.actions.declined(message.command)
+        self._next_action()
+
+    @work(thread=True, group=ACTIONS, exit_on_error=False)
+    def _act(self, store: Store, command: Command) -> None:
+        from vapor_tui.live.commands import execute
+
+        self.post_message(ActionDone(execute(store, command)))
 
     def on_action_done(self, message: ActionDone) -> None:
-        if message.error:
-            self.notify(message.error, title="Refused", severity="warning", timeout=6)
-        elif message.message and message.kind != "delete":  # the next tick says "Deleted"
-            self.notify(message.message)
-        created = message.kind in ("create", "clone", "clone_same_seed")
-        if not message.error and created and message.job_id and message.select:
-            self._select_in_jobs(message.job_id)  # so that `s` next starts the new job
+        outcome = message.outcome
+        self.actions.finished(outcome)
+        self.quiet.touch(self.actions.pending)
+        notice = outcome_notice(outcome)
+        if notice is not None:
+            self.show_notice(notice)
+        if isinstance(outcome, Created) or (isinstance(outcome, Cloned) and outcome.command.select):
+            self._select_in_jobs(outcome.job.id)  # so that `s` next starts the new job
+        self._show(self.live.accept_outcome(outcome))
         self.request_tick()
+        self._next_action()
+
+    # --- worker errors: one place --------------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is not WorkerState.ERROR:
+            return
+        error = f"unexpected error: {worker.error!r}"
+        if worker.group == OPEN:  # say so rather than sit on "Opening the database"
+            why = f"unexpected error opening the database: {worker.error!r}"
+            self.exit(return_code=2, message=f"vapor-tui: error: {why}")
+        elif worker.group == TICK:
+            self._tick_failed(TickTrouble(error))
+            self._tick_ended()
+        elif worker.group == ACTIONS:
+            self.actions.finished(None)
+            self.notify(f"Unexpected error: {worker.error!r}", title="Refused", severity="warning")
+            self._next_action()
+
+    # --- screens --------------------------------------------------------------------------
 
     def open_detail(self, job_id: int) -> None:
         from vapor_tui.ui.screens.detail import JobDetailScreen
@@ -269,8 +352,17 @@ class VaporApp(TickLoop, App[int]):
             if isinstance(screen, JobsScreen):
                 screen.select_later(job_id)
 
+    def on_key(self, event: events.Key) -> None:
+        """A key no widget took. Typed straight after `n`, it was handed to the jobs screen
+        before the form opened over it (Textual passes keys on before the one before them is
+        handled): it is the form's, not one to drop."""
+        from vapor_tui.ui.screens.new_job import NewJobScreen
+
+        if isinstance(self.screen, NewJobScreen) and event.is_printable and event.character:
+            self.screen.type_early(event.character)
+
     def action_command_palette(self) -> None:
-        palette.open_palette(self)  # Textual's, with two crashes guarded (see palette.py)
+        compat.open_palette(self)
 
     def action_help(self) -> None:
         from vapor_tui.ui.screens.help import HelpScreen
@@ -281,22 +373,15 @@ class VaporApp(TickLoop, App[int]):
     async def action_quit(self) -> None:
         self.exit(return_code=0)
 
-    # --- command palette and size --------------------------------------------------------
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from vapor_tui.ui.palette_commands import commands
 
         return commands(self, screen)
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._check_size)
+        self.call_after_refresh(self.check_size)
 
-    def _check_size(self) -> None:
-        from vapor_tui.ui.screens.too_small import TooSmallScreen
+    def check_size(self) -> None:
+        from vapor_tui.ui.screens.too_small import fit_screen
 
-        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
-        showing = isinstance(self.screen, TooSmallScreen)
-        if small and not showing:
-            self.push_screen(TooSmallScreen())
-        elif not small and showing:
-            self.pop_screen()
+        fit_screen(self)

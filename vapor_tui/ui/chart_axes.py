@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 
 _STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 
@@ -124,7 +125,7 @@ def ceil_to(value: float, step: float) -> float:
     return math.ceil(value / step - 1e-9) * step
 
 
-def tick_labels(ticks: list[float]) -> list[str]:
+def tick_labels(ticks: Sequence[float]) -> list[str]:
     """Labels as short as the ticks allow, all in one style and no two alike: 0.25 0.50 0.75;
     5e-5 1e-4 1.5e-4 for a learning rate; 250k 500k for step counts."""
     if not ticks:

@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
+from vapor_tui.core.buckets import METRICS, SUMMARY_BUCKETS, ChartBase, bucket_of
 from vapor_tui.core.points import Points, ema_debiased
-from vapor_tui.store.summary import METRICS, SUMMARY_BUCKETS, ChartBase, bucket_of
 from vapor_tui.ui.chart_axes import (
     ceil_to,
     floor_to,

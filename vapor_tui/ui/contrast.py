@@ -51,7 +51,7 @@ def worst_ratio(fg: Color, bg: Color) -> float:
 
 
 def reads(fg: Color | None, bg: Color | None) -> bool:
-    return known(fg) and known(bg) and worst_ratio(fg, bg) >= FLOOR  # type: ignore[arg-type]
+    return known(fg) and known(bg) and worst_ratio(fg, bg) >= FLOOR
 
 
 def readable_pair(fg: Color | None, bg: Color) -> tuple[Color | None, Color]:

@@ -22,8 +22,11 @@ def run_app(
     if ascii_only is None:
         ascii_only = not locale_is_utf8()
 
+    from vapor_tui.live.opening import peek
     from vapor_tui.ui.app import VaporApp
 
+    # A quick look at the file with the standard library, so that the first frame has the rows.
+    jobs = peek(db)
     app = VaporApp(
         db,
         refresh=refresh,
@@ -32,6 +35,7 @@ def run_app(
         theme=initial_theme(theme),
         remember_theme=True,
         notice=notice,
+        peeked=jobs,
     )
     app.run()
     return app.return_code or 0

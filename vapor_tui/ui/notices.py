@@ -1,12 +1,12 @@
-"""Toasts for lifecycle events, found by comparing two snapshots of the jobs: they appear for
-changes made here, by another instance, or by the clock, while you look at any screen.
+"""Toasts: lifecycle events (found by vapor_tui.live.events between two job lists: changes made
+here, by another instance, or by the clock, while you look at any screen) and action outcomes.
 
 Events of one kind fold: twelve jobs started by a script read "12 jobs started" in one toast,
 which grows while it shows instead of stacking twelve over the table."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import App
@@ -14,6 +14,10 @@ from textual.notifications import Notification, Notify
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
+from vapor_tui.live.commands import Cloned, Created, Outcome, Refused
+from vapor_tui.live.events import Lifecycle
+from vapor_tui.present import text
+from vapor_tui.ui import compat
 from vapor_tui.ui.glyphs import Glyphs
 
 NAMED = 4  # jobs named in a folded toast, then "and N more"
@@ -24,6 +28,7 @@ class Notice:
     title: str
     text: str
     severity: str = "information"
+    timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -32,26 +37,6 @@ class Event:
 
     kind: str
     job: Job
-
-
-def events(before: Iterable[Job], after: Iterable[Job]) -> list[Event]:
-    old = {j.id: j for j in before}
-    new = {j.id for j in after}
-    found = []
-    for job in sorted(after, key=lambda j: j.id):
-        prev = old.get(job.id)
-        if prev is None and job.status is JobStatus.QUEUED:
-            continue  # a job created queued has not done anything yet
-        if prev is not None and prev.status is job.status:
-            continue
-        found.append(Event(job.status.value, job))
-    found += [Event("deleted", old[job_id]) for job_id in sorted(set(old) - new)]
-    return found
-
-
-def lifecycle(before: Iterable[Job], after: Iterable[Job], glyphs: Glyphs) -> list[Notice]:
-    """One notice a job: what changed between two snapshots."""
-    return [notice([e.job], e.kind, glyphs) for e in events(before, after)]
 
 
 def notice(jobs: list[Job], kind: str, glyphs: Glyphs) -> Notice:
@@ -81,8 +66,7 @@ def _one(job: Job, kind: str, glyphs: Glyphs) -> Notice:
     if status is JobStatus.STOPPED:
         return Notice(f"{symbol} Stopped", f"{who}: {job.reason}", "warning")
     if status is JobStatus.COMPLETE:
-        loss = "-" if job.last_loss is None else f"{job.last_loss:.4f}"
-        return Notice(f"{symbol} Complete", f"{who}: final loss {loss}")
+        return Notice(f"{symbol} Complete", f"{who}: final loss {text.loss(job.last_loss)}")
     if status is JobStatus.FAILED:
         return Notice(f"{symbol} Failed", f"{who}: {job.reason or 'failed'}", "error")
     return Notice(f"{symbol} {status}", who)
@@ -141,7 +125,22 @@ class Toasts:
             notify(note.text, title=note.title, severity=note.severity, key=("lifecycle", kind))
 
     def _drop(self, notification: Notification) -> None:
-        # Textual has no public call to take one toast down (a click on it does this).
-        notifications = self.app._notifications
-        if notification in notifications:
-            self.app._unnotify(notification, refresh=False)
+        compat.drop_notification(self.app, notification)
+
+
+def as_events(found: tuple[Lifecycle, ...]) -> list[Event]:
+    return [Event("deleted" if e.deleted else e.job.status.value, e.job) for e in found]
+
+
+def outcome_notice(outcome: Outcome) -> Notice | None:
+    """A refusal says why; a created or cloned job says its id. The rest shows as lifecycle
+    events (a start as "Started", a delete as "Deleted"), whoever caused them."""
+    match outcome:
+        case Refused(_, reason):
+            return Notice("Refused", text.sentence(reason), "warning", timeout=6)
+        case Created(_, job):
+            return Notice("", f"Created #{job.id} {job.name}")
+        case Cloned(command, job):
+            seed = "same seed" if command.same_seed else f"new seed {job.config.seed}"
+            return Notice("", f"Cloned #{command.job_id} as #{job.id} ({seed})")
+    return None

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
-from textual.dom import DOMNode
 from textual.screen import Screen
 
 KEPT = ("Theme", "Screenshot")
@@ -42,7 +42,7 @@ def commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
             yield command
 
 
-async def _run_if_shown(node: DOMNode, action: str) -> None:
+async def _run_if_shown(node: Any, action: str) -> None:
     """A screen's command runs once the palette has closed, and only if that screen is on top
     again: a key of the same burst may have opened another screen meanwhile, and the command
     would act (or close) under it."""

@@ -5,24 +5,23 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
-from vapor_tui.core.eta import format_clock, format_eta
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
-from vapor_tui.core.words import count
-from vapor_tui.ui.messages import Snapshot
+from vapor_tui.live.tick import Snapshot
+from vapor_tui.present.text import clock, count, eta
+from vapor_tui.present.text import loss as loss_text
 from vapor_tui.ui.plain import markup
-from vapor_tui.ui.screens.detail_text import loss_text, pack, title_line
-from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
+from vapor_tui.ui.screens.base import JOB_ACTION_BINDINGS, LiveScreen
+from vapor_tui.ui.screens.detail_text import pack, title_line
 from vapor_tui.ui.terminal import no_color
 from vapor_tui.ui.widgets.chart import MetricChart
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
 
 
-class JobDetailScreen(JobActions, Screen[None]):
+class JobDetailScreen(LiveScreen):
     HELP_TITLE = "Job detail: keys"
     NO_JOB_TEXT = "This job was deleted."
     CLONE_SELECTS = False  # `esc` goes back to this job, not to its clone
@@ -69,14 +68,18 @@ class JobDetailScreen(JobActions, Screen[None]):
         yield Static("Loading points…", id="chart-placeholder")
         yield KeysFooter()
 
+    @property
+    def followed_job(self) -> int | None:
+        return self.job_id
+
     def on_mount(self) -> None:
-        self.app.follow(self.job_id)
-        snap = self.app.snapshot
+        self.vapor.follow(self.job_id)
+        snap = self.vapor.snapshot
         if snap is not None:
             self.apply_snapshot(Snapshot(snap.jobs, snap.now, {}, True, {}))
 
     def on_unmount(self) -> None:
-        self.app.unfollow(self.job_id)
+        self.vapor.unfollow(self.job_id)
 
     def on_screen_suspend(self) -> None:
         self._covered = True
@@ -84,15 +87,15 @@ class JobDetailScreen(JobActions, Screen[None]):
     def on_screen_resume(self) -> None:
         # Shown again after the too-small notice covered it: ticks left it alone meanwhile,
         # and its points since then wait in the store for the next one.
-        snap = self.app.snapshot
+        snap = self.vapor.snapshot
         if self._covered and snap is not None and self.job is not None:
             self._covered = False
             self.apply_snapshot(Snapshot(snap.jobs, snap.now, {}, True, {}))
-            self.app.request_tick()
+            self.vapor.request_tick()
 
     def on_resize(self) -> None:
         if self.job is not None:
-            self._render_job(self.job, self.app.snapshot)
+            self._render_job(self.job, self.vapor.snapshot)
 
     # --- data -----------------------------------------------------------------------------
 
@@ -104,7 +107,7 @@ class JobDetailScreen(JobActions, Screen[None]):
                 name, self.job = self.job.name, None
                 gone = Content("deleted")
                 width = self.size.width - 2
-                title = title_line(self.job_id, name, gone, "", width, self.app.glyphs)
+                title = title_line(self.job_id, name, gone, "", width, self.vapor.glyphs)
                 self._set("detail-title", title)
                 self._set("detail-stats", "This job was deleted; its points are gone.")
                 self.refresh_bindings()
@@ -133,7 +136,7 @@ class JobDetailScreen(JobActions, Screen[None]):
         """Colours changed (a new theme): render every text again."""
         self._texts.clear()
         if self.job is not None:
-            self._render_job(self.job, self.app.snapshot)
+            self._render_job(self.job, self.vapor.snapshot)
 
     def _show_chart(self, chart: MetricChart, job: Job) -> None:
         """The chart once it has a point; before that, a line that says why there is none
@@ -155,8 +158,8 @@ class JobDetailScreen(JobActions, Screen[None]):
     def _mount_chart(self, job: Job) -> None:
         chart = MetricChart(
             job.total_steps,
-            ascii_only=self.app.glyphs.ascii,
-            options=self.app.chart_options,
+            ascii_only=self.vapor.glyphs.ascii,
+            options=self.vapor.chart_options,
             id="chart",
         )
         chart.colourless = no_color()
@@ -164,7 +167,7 @@ class JobDetailScreen(JobActions, Screen[None]):
         self.mount(chart, after=self.query_one("#chart-placeholder"))
 
     def _render_job(self, job: Job, snap: Snapshot | None) -> None:
-        g = self.app.glyphs
+        g = self.vapor.glyphs
         c = job.config
         sep = f" {g.sep} "
         line_width = max(20, self.size.width - 2)
@@ -201,11 +204,11 @@ class JobDetailScreen(JobActions, Screen[None]):
         sps = f"{speed:,.2f} steps/s" if speed else "- steps/s"
         if not job.status.is_active and speed:
             sps += " avg"
-        stats = [
+        stats: list[str | Content] = [
             f"Epoch {job.epoch}/{c.epochs} - step {job.steps_done:,}/{job.total_steps:,}",
             sps if job.status.is_active else f"[dim]{sps}[/dim]",
-            f"elapsed {format_clock(elapsed)}",
-            f"ETA {format_eta(job.eta_seconds)}",
+            f"elapsed {clock(elapsed)}",
+            f"ETA {eta(job.eta_seconds)}",
             f"loss {loss_text(job.last_loss)}",
             f"best {loss_text(job.best_loss)}",
             f"val {loss_text(job.last_val_loss)}",
@@ -217,7 +220,7 @@ class JobDetailScreen(JobActions, Screen[None]):
         chart = self._chart()
         if chart is None:
             return
-        g = self.app.glyphs
+        g = self.vapor.glyphs
         if not chart.smoothing:
             legend = "train"
         elif chart.colourless:
@@ -245,8 +248,8 @@ class JobDetailScreen(JobActions, Screen[None]):
         # the palette runs after the palette closes, and a key of the same burst may have
         # opened another screen by then: Back closed that one, and the screens below it went
         # one by one until none was left (the app ended; found by the random keys).
-        if self.app.screen is self:
-            self.app.pop_screen()
+        if self.vapor.screen is self:
+            self.vapor.pop_screen()
 
     def _chart(self) -> MetricChart | None:
         charts = self.query(MetricChart)

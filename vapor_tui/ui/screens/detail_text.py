@@ -10,10 +10,6 @@ from vapor_tui.ui.plain import markup
 from vapor_tui.ui.widgets.job_rows import fit
 
 
-def loss_text(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4f}"
-
-
 def pack(items: list[str | Content], sep: str, width: int) -> Content:
     """Items (console markup, or Content holding user text) joined by `sep`, broken into lines
     between items, never inside one, so that a narrow terminal shows "loss 0.2700" whole on

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
+from vapor_tui.ui import compat
+from vapor_tui.ui.screens.base import VaporScreen
 
-def _key_name(binding: Binding, app) -> str:
+
+def _key_name(binding: Binding, app: App[Any]) -> str:
     names = [app.get_key_display(Binding(k.strip(), "")) for k in binding.key.split(",")]
     return ", ".join(names)
 
@@ -22,8 +27,8 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
     A key is listed only under the layer that wins it: the app's priority bindings, then the
     screen's (with the keys of its main widget, HELP_EXTRA), then the app's other bindings."""
     app = screen.app
-    app_bindings = [b for g in app._bindings.key_to_bindings.values() for b in g]
-    screen_bindings = [b for g in screen._bindings.key_to_bindings.values() for b in g]
+    app_bindings = compat.bindings_of(app)
+    screen_bindings = compat.bindings_of(screen)
     # Textual's own focus and copy keys: true everywhere, and noise in a list of this screen's.
     generic = ("app.focus_next", "app.focus_previous", "screen.copy_text")
     screen_bindings = [b for b in screen_bindings if b.action not in generic]
@@ -48,8 +53,8 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
             if name not in keys:
                 keys.append(name)
         taken |= layer_keys
-    for keys, label in getattr(screen, "HELP_EXTRA", ()):
-        rows[1].setdefault(label, []).append(keys)
+    for extra, label in screen.HELP_EXTRA if isinstance(screen, VaporScreen) else ():
+        rows[1].setdefault(label, []).append(extra)
     # The screen's own keys first, then the app's.
     merged: dict[str, list[str]] = {}
     for label, keys in [*rows[1].items(), *rows[0].items(), *rows[2].items()]:
@@ -65,13 +70,14 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        title = getattr(self.under, "HELP_TITLE", "Keys")
+        under = self.under
+        title = under.HELP_TITLE if isinstance(under, VaporScreen) else "Keys"
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for keys, label in screen_keys(self.under):
             table.add_row(keys, label)
-        navigation = getattr(self.under, "HELP_NAVIGATION", ())
+        navigation = under.HELP_NAVIGATION if isinstance(under, VaporScreen) else ()
         if navigation:
             table.add_row("", "")
         for keys, label in navigation:

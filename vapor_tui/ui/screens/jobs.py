@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
-from vapor_tui.core.words import count
-from vapor_tui.ui.messages import Snapshot
-from vapor_tui.ui.screens.job_actions import JOB_ACTION_BINDINGS, JobActions
+from vapor_tui.live.commands import Create, Delete
+from vapor_tui.live.tick import Snapshot
+from vapor_tui.present.text import count
+from vapor_tui.ui.screens.base import JOB_ACTION_BINDINGS, LiveScreen
 from vapor_tui.ui.screens.jobs_topbar import TopNotes, topbar_text
 from vapor_tui.ui.widgets.job_table import JobTable
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
@@ -31,7 +31,7 @@ def matches(job: Job, text: str) -> bool:
     return text in job.name.lower() or job.status.value.startswith(text) or text == str(job.id)
 
 
-class JobsScreen(JobActions, Screen[None]):
+class JobsScreen(LiveScreen):
     HELP_TITLE = "Jobs: keys"
     AUTO_FOCUS = "#jobs"
     HELP_EXTRA = (("enter", "Open the job: its chart, progress and ETA"),)
@@ -81,40 +81,40 @@ class JobsScreen(JobActions, Screen[None]):
             id="filter",
             compact=True,
         )
-        yield JobTable(self.app.glyphs, id="jobs")
+        yield JobTable(self.vapor.glyphs, id="jobs")
         yield Static("Opening the database…", id="empty")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(JobTable)
-        table.setup_columns(self.app.size.width)
+        table.setup_columns(self.vapor.size.width)
         if self._select_on_mount is not None:
             table.select_later(self._select_on_mount)
-        if self.app.snapshot is not None:
-            self.apply_snapshot(self.app.snapshot)
+        if self.vapor.snapshot is not None:
+            self.apply_snapshot(self.vapor.snapshot)
 
     def on_screen_resume(self) -> None:
-        if self.app.snapshot is not None and self.app.snapshot.jobs is not self._jobs:
-            self.apply_snapshot(self.app.snapshot)
-        elif self.app.snapshot is not None:
-            self._show(self.app.snapshot)
+        if self.vapor.snapshot is not None and self.vapor.snapshot.jobs is not self._jobs:
+            self.apply_snapshot(self.vapor.snapshot)
+        elif self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)
 
     def on_resize(self) -> None:
         table = self.query_one(JobTable)
-        if table.setup_columns(self.app.size.width) and self.app.snapshot is not None:
-            self._show(self.app.snapshot)
-        elif self.app.snapshot is not None:
-            self._update_topbar(self.app.snapshot)  # what fits on the top line changed
+        if table.setup_columns(self.vapor.size.width) and self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)
+        elif self.vapor.snapshot is not None:
+            self._update_topbar(self.vapor.snapshot)  # what fits on the top line changed
 
     # --- data -----------------------------------------------------------------------------
 
     def redraw_all(self) -> None:
         """Colours changed (a new theme): rebuild every row."""
         table = self.query_one(JobTable)
-        table.setup_columns(self.app.size.width, force=True)
+        table.setup_columns(self.vapor.size.width, force=True)
         self._summary = None
-        if self.app.snapshot is not None:
-            self._show(self.app.snapshot)
+        if self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)
 
     def apply_snapshot(self, snap: Snapshot) -> None:
         self._jobs = snap.jobs
@@ -154,24 +154,24 @@ class JobsScreen(JobActions, Screen[None]):
         if not matches(job, self.filter_text):
             shown = self.filter_text
             self._drop_filter()
-            self.app.notify(
+            self.vapor.notify(
                 f"Filter “{shown}” cleared to show #{job.id} {job.name}.", title="Filter"
             )
 
     def _update_topbar(self, snap: Snapshot) -> None:
-        store = self.app.store
+        store = self.vapor.store
         text = topbar_text(
             snap.jobs,
             self._visible if self.filter_text else snap.jobs,
             self.filter_text,
             notes=TopNotes(
-                readonly=getattr(store, "readonly", False),
-                network_fs=bool(getattr(store, "warning", None)),
-                problem=self.app.problem or "",
-                target=getattr(store, "target", "") if store else "",
+                readonly=store is not None and store.readonly,
+                network_fs=store is not None and bool(store.warning),
+                problem=self.vapor.live.problem or "",
+                target=store.target if store is not None else "",
             ),
-            width=self.app.size.width - 2,
-            glyphs=self.app.glyphs,
+            width=self.vapor.size.width - 2,
+            glyphs=self.vapor.glyphs,
         )
         key = (text.plain, tuple(text.spans))  # Content compares its text alone
         if key != self._summary:
@@ -191,8 +191,8 @@ class JobsScreen(JobActions, Screen[None]):
     @on(JobTable.Highlighted)
     def _highlighted(self) -> None:
         kept = [job.id for job in self._visible if not matches(job, self.filter_text)]
-        if kept and self.app.snapshot is not None:
-            self._show(self.app.snapshot)  # the cursor left a job kept in view: it goes
+        if kept and self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)  # the cursor left a job kept in view: it goes
         self._refresh_footer()
 
     def _refresh_footer(self) -> None:
@@ -211,10 +211,14 @@ class JobsScreen(JobActions, Screen[None]):
             self._select_on_mount = job_id
             return
         self.query_one(JobTable).select_later(job_id)
-        snap = self.app.snapshot
+        snap = self.vapor.snapshot
         # A covered screen catches up when it shows again (repainting it now would resend the
         # whole terminal).
-        if snap is not None and snap.job(job_id) is not None and self in self.app.visible_screens():
+        if (
+            snap is not None
+            and snap.job(job_id) is not None
+            and self in self.vapor.visible_screens()
+        ):
             self._show(snap)
 
     @on(JobTable.Selected)
@@ -226,7 +230,7 @@ class JobsScreen(JobActions, Screen[None]):
     def action_open(self) -> None:
         job = self.selected_job()
         if job is not None:
-            self.app.open_detail(job.id)
+            self.vapor.open_detail(job.id)
 
     def action_new(self) -> None:
         from vapor_tui.ui.screens.new_job import NewJobScreen
@@ -234,9 +238,9 @@ class JobsScreen(JobActions, Screen[None]):
         def created(result) -> None:
             if result is not None:
                 config, start = result
-                self.app.act("create", config=config, start=start)
+                self.vapor.submit(Create(config, start))
 
-        self.app.push_screen(NewJobScreen(), created)
+        self.vapor.push_screen(NewJobScreen(), created)
 
     def action_delete(self) -> None:
         from vapor_tui.ui.screens.confirm import ConfirmScreen
@@ -253,9 +257,9 @@ class JobsScreen(JobActions, Screen[None]):
         def done(confirmed: bool | None) -> None:
             if confirmed:
                 self.query_one(JobTable).release(job_id)  # the cursor moves on from it
-                self.app.act("delete", job_id)
+                self.vapor.submit(Delete(job_id))
 
-        self.app.push_screen(ConfirmScreen(f"Delete #{job.id} {job.name}?", detail), done)
+        self.vapor.push_screen(ConfirmScreen(f"Delete #{job.id} {job.name}?", detail), done)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":  # in the footer only while there is a filter to clear
@@ -277,8 +281,8 @@ class JobsScreen(JobActions, Screen[None]):
         if not box.display and not self.filter_text:
             return
         self._drop_filter()
-        if self.app.snapshot is not None:
-            self._show(self.app.snapshot)
+        if self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)
 
     def _drop_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -293,8 +297,8 @@ class JobsScreen(JobActions, Screen[None]):
         if bool(self.filter_text) != bool(event.value):
             self.refresh_bindings()
         self.filter_text = event.value
-        if self.app.snapshot is not None:
-            self._show(self.app.snapshot)
+        if self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:

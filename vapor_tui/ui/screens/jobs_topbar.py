@@ -11,7 +11,7 @@ from textual.content import Content
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
-from vapor_tui.core.words import count
+from vapor_tui.present.text import count
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.plain import markup
 

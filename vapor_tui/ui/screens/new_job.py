@@ -20,6 +20,7 @@ from vapor_tui.core.config import (
     Schedule,
     new_seed,
 )
+from vapor_tui.ui.screens.base import VaporScreen
 from vapor_tui.ui.widgets.form_fields import FormSelect, TickBox
 
 # (field, label, default text) for the text inputs, in form order.
@@ -33,6 +34,7 @@ TEXT_FIELDS = (
     ("seed", "Seed", None),
     ("step_seconds", "Seconds per step", "0.5"),
 )
+TEXT_NAMES = frozenset(f for f, _, _ in TEXT_FIELDS)
 SELECT_FIELDS = (
     ("schedule", "Schedule", tuple(s.value for s in Schedule), Schedule.COSINE.value),
     ("curve", "Curve", tuple(c.value for c in Curve), Curve.EXPONENTIAL.value),
@@ -81,7 +83,11 @@ def build_config(values: dict[str, str]) -> tuple[JobConfig | None, dict[str, st
         return None, {exc.field: exc.message}
 
 
-class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
+FormResult = tuple[JobConfig, bool] | None
+
+
+# ModalScreen first: Textual takes a screen's CSS type names from its first base only.
+class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
     HELP_TITLE = "New job: keys"
     AUTO_FOCUS = "#field-name"
     BINDINGS = [
@@ -101,6 +107,7 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
     def compose(self) -> ComposeResult:
         selects = {f: (label, options, default) for f, label, options, default in SELECT_FIELDS}
         texts = {f: (label, default) for f, label, default in TEXT_FIELDS}
+        default: str | None
         with Vertical(id="form-box", classes="dialog"):
             yield Static("[b]New job[/b]", id="form-title")
             with VerticalScroll(id="form-fields"):
@@ -115,7 +122,7 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
                                 allow_blank=False,
                                 id=f"field-{field}",
                                 compact=True,
-                                ascii_only=self.app.glyphs.ascii,
+                                ascii_only=self.vapor.glyphs.ascii,
                             )
                         else:
                             label, default = texts[field]
@@ -131,7 +138,7 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
                             )
                     yield Label("", classes="form-error", id=f"error-{field}", markup=False)
                     if field == "model":
-                        arrow = "->" if self.app.glyphs.ascii else "→"
+                        arrow = "->" if self.vapor.glyphs.ascii else "→"
                         hint = f"{arrow} completes {', '.join(KNOWN_MODELS)}"
                         yield Label(hint, classes="form-hint", id="hint-model")
                 with Horizontal(classes="form-row"):
@@ -145,7 +152,7 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
             with Horizontal(id="form-buttons"):
                 yield Button("Create", variant="primary", id="create", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-            sep = self.app.glyphs.sep
+            sep = self.vapor.glyphs.sep
             yield Static(
                 f"[dim]enter creates {sep} tab moves {sep} space opens a list "
                 f"{sep} esc cancels[/dim]",
@@ -160,17 +167,36 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
     def on_mount(self) -> None:
         self._fit()
 
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed straight after `n` reach the form before anything in it has focus: they
+        are the name's first letters, not keys to drop."""
+        if event.is_printable and event.character and self.focused is None:
+            self.type_early(event.character)
+            event.stop()
+
+    def type_early(self, text: str) -> None:
+        """Text typed before the form was ready for it, into the field being filled in."""
+        field = self.focused if isinstance(self.focused, Input) else None
+        if field is None:
+            field = self.query_one("#field-name", Input)
+            field.focus()
+        field.insert_text_at_cursor(text)
+
     def on_resize(self) -> None:
         self._fit()
 
     def _fit(self) -> None:
         fields = self.query_one("#form-fields")
-        fields.styles.max_height = max(3, self.app.size.height - self.CHROME_ROWS)
+        fields.styles.max_height = max(3, self.vapor.size.height - self.CHROME_ROWS)
 
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for field in ORDER:
-            widget = self.query_one(f"#field-{field}")
+            widget: Input | FormSelect = (
+                self.query_one(f"#field-{field}", Input)
+                if field in TEXT_NAMES
+                else self.query_one(f"#field-{field}", FormSelect)
+            )
             out[field] = str(widget.value) if widget.value is not None else ""
         return out
 
@@ -204,11 +230,11 @@ class NewJobScreen(ModalScreen[tuple[JobConfig, bool] | None]):
             first = next(f for f in ORDER if f in errors)
             self.query_one(f"#field-{first}").focus()
             return
-        if self.app.screen is self:  # dismiss() closes whatever is on top (detail.action_back)
+        if self.vapor.screen is self:  # dismiss() closes whatever is on top (detail.action_back)
             self.dismiss((config, self.query_one("#field-start", TickBox).value))
 
     def action_cancel(self) -> None:
-        if self.app.screen is self:
+        if self.vapor.screen is self:
             self.dismiss(None)
 
     @on(Input.Submitted)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import Any
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static
 
+from vapor_tui.ui.screens.base import VaporScreen
+from vapor_tui.ui.size import MIN_HEIGHT, MIN_WIDTH
 
-class TooSmallScreen(Screen[None]):
+
+class TooSmallScreen(VaporScreen[None]):
     BINDINGS = [Binding("q", "app.quit", "Quit", id="small.quit")]
 
     def compose(self) -> ComposeResult:
@@ -23,13 +27,22 @@ class TooSmallScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         # Back on top after a screen opened over it (help, the palette) has closed: the
         # terminal may have grown meanwhile, and no resize event will come to say so.
-        self.app.call_after_refresh(self.app._check_size)
+        self.app.call_after_refresh(self.vapor.check_size)
 
     def _describe(self) -> None:
-        from vapor_tui.ui.app import MIN_HEIGHT, MIN_WIDTH
-
         w, h = self.app.size
         self.query_one("#too-small", Static).update(
             f"Terminal too small ({w}x{h}).\nvapor-tui needs at least {MIN_WIDTH}x{MIN_HEIGHT}."
             "\nEnlarge the window, or press q to quit."
         )
+
+
+def fit_screen(app: App[Any]) -> None:
+    """Cover the screens with this notice while the terminal is too small, and take it away
+    when it is large enough again."""
+    small = app.size.width < MIN_WIDTH or app.size.height < MIN_HEIGHT
+    showing = isinstance(app.screen, TooSmallScreen)
+    if small and not showing:
+        app.push_screen(TooSmallScreen())
+    elif not small and showing:
+        app.pop_screen()

@@ -18,8 +18,9 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
+from vapor_tui.core.buckets import ChartBase
 from vapor_tui.core.points import Points
-from vapor_tui.store.summary import ChartBase
+from vapor_tui.ui import compat
 from vapor_tui.ui.chart_axes import linear_ticks, log_ticks, step_ticks, tick_labels
 from vapor_tui.ui.chart_data import METRIC_LABELS, ChartSeries
 from vapor_tui.ui.chart_options import ChartOptions
@@ -66,8 +67,6 @@ class MetricChart(PlotextPlot):
         self._lines: list[str] = []
         self._strips: list[Strip] = []
         self._built_size = Size(0, 0)
-        self.frames_built = 0  # how many times plotext built a frame (tests and benchmark read it)
-        self.lines_sent = 0  # how many lines were marked for repaint
 
     # --- data and options -----------------------------------------------------------------
 
@@ -134,13 +133,13 @@ class MetricChart(PlotextPlot):
 
     # --- drawing --------------------------------------------------------------------------
 
-    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
-        # Textual's layout hands each widget its size here, and by default sets the virtual
-        # size as a reactive that asks for another layout. A chart has no children and never
-        # scrolls, so that second layout only repainted the whole chart, the same bytes, a
-        # frame after the chart first showed (9 KB twice on `watch` of a finished job). Its
-        # own size still marks it for repaint and sends it a Resize, as before.
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # The second layout Textual asks for when the virtual size changes only repainted the
+        # whole chart, the same bytes, a frame after it first showed (9 KB twice on `watch`
+        # of a finished job). Its own size still marks it for repaint and sends a Resize.
+        return compat.size_without_relayout(self, size, virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
         # The first paint after a layout may have built this size already (render_line does):
@@ -161,7 +160,6 @@ class MetricChart(PlotextPlot):
             self._strips = [self._to_strip(line, width) for line in lines]
             self._lines = lines
             self._built_size = self.size
-            self.lines_sent += len(lines)
             if not painting:
                 self.refresh()
             return
@@ -175,21 +173,19 @@ class MetricChart(PlotextPlot):
             if span is not None:
                 regions.append(Region(span[0], y, span[1] - span[0], 1))
         self._lines = lines
-        self.lines_sent += len(regions)
         if regions:
             self.refresh(*regions)
 
     def _build(self, width: int, height: int) -> list[str]:
         plt = self.plt
         plt.clear_figure()
-        plt.plotsize(width, height)
-        plt._set_size(width, height)
-        plt.theme(self._get_plotext_theme_name(self.app.theme))
+        compat.plot_size(plt, width, height)
+        plt.theme(compat.plot_theme(self, self.app.theme))
         series = self.series
         total = max(1, series.total)
         plt.xlim(0, total)
         xticks = step_ticks(total, max(1, (width - 8) // 14), width - 8)
-        plt.xticks(xticks, tick_labels(xticks))
+        plt.xticks([float(t) for t in xticks], tick_labels(xticks))
         x, y = series.envelope(self.log_y)
         # plotext cannot lay out a log axis with nothing on it: linear until there is data
         # above 0 (values at or below 0 are left out of a log axis, and the caption says so).
@@ -229,7 +225,6 @@ class MetricChart(PlotextPlot):
             plt.scatter(
                 vx.tolist(), vy.tolist(), marker="o" if self.ascii_only else "◆", color=validation
             )
-        self.frames_built += 1
         try:
             text = plt.build()
         except Exception as exc:  # a charting library's corner case must not end the app

@@ -12,7 +12,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.strip import Strip
 
-# What the terminal is sent, in bytes, estimated (ui/patches.py writes it): a cursor move
+# What the terminal is sent, in bytes, estimated (ui/compat/chops.py writes it): a cursor move
 # along the line ("\x1b[116G") and a change of style (at most its whole SGR, with a 256-colour
 # foreground and background: "\x1b[0;38;5;71;48;5;233m").
 MOVE_BYTES = 6

@@ -6,6 +6,8 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Checkbox, Select
 
+from vapor_tui.ui import compat
+
 
 class TickBox(Checkbox, inherit_bindings=False):
     """A checkbox drawn `[x]` / `[ ]`, so that its state shows without colour (Textual's draws
@@ -16,8 +18,7 @@ class TickBox(Checkbox, inherit_bindings=False):
 
     @property
     def _button(self) -> Content:
-        style = self.get_visual_style("toggle--button")
-        return Content.assemble("[", ("x" if self.value else " ", style), "]")
+        return compat.tick_box_button(self)
 
 
 class FormSelect(Select, inherit_bindings=False):
@@ -31,6 +32,4 @@ class FormSelect(Select, inherit_bindings=False):
 
     def on_mount(self) -> None:
         if self._ascii_only:
-            for arrow, text in ((".down-arrow", "v"), (".up-arrow", "^")):
-                for widget in self.query(arrow):
-                    widget.update(text)
+            compat.ascii_select_arrows(self)

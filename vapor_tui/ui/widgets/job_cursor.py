@@ -3,14 +3,36 @@ go, and on no job once the one it was on is gone (deleted elsewhere) until the u
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.geometry import Region
+from textual.message import Message
+from textual.scroll_view import ScrollView
 
 HEADER_HEIGHT = 1
 
 
-class CursorMoves:
+if TYPE_CHECKING:  # what JobTable brings: a ScrollView holding the rows and the cursor
+    _Table = ScrollView
+else:
+    _Table = object
+
+
+class CursorMoves(_Table):
     """Mixed into JobTable (which holds `_rows`, `_index`, `_cursor` and `_orphan`)."""
+
+    if TYPE_CHECKING:
+        _rows: list[int]
+        _index: dict[int, int]
+        _cursor: int
+        _orphan: bool
+        Highlighted: Callable[[int | None], Message]
+        Selected: Callable[[int], Message]
+
+        @property
+        def selected_id(self) -> int | None: ...
 
     def _place_cursor(self, job_id: int | None) -> None:
         index = self._index.get(job_id, self._cursor) if job_id is not None else self._cursor

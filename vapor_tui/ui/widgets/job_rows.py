@@ -10,8 +10,8 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from vapor_tui.core.eta import format_age, format_eta
 from vapor_tui.core.job import Job
+from vapor_tui.present import text
 from vapor_tui.ui.contrast import reads
 from vapor_tui.ui.glyphs import Glyphs
 
@@ -90,13 +90,13 @@ def job_cells(
         ),
         "epoch": Text(f"{job.epoch}/{job.config.epochs}"),
         "loss": Text("-" if job.last_loss is None else f"{job.last_loss:.4f}"),
-        "eta": Text(format_eta(job.eta_seconds) if job.eta_seconds is not None else "-"),
+        "eta": Text(text.eta(job.eta_seconds)),
         "created": Text(age(job, now)),
     }
 
 
 def age(job: Job, now: datetime) -> str:
-    return format_age((now - job.created_at).total_seconds())
+    return text.ago(job.created_at, now)
 
 
 def cell_segments(

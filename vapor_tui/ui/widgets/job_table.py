@@ -50,11 +50,15 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
     ]
 
     class Highlighted(Message):
-        """The cursor is on another job (or on none)."""
+        """The cursor is on another job (or on none). Several waiting are one: the footer
+        follows the job the cursor is on now."""
 
         def __init__(self, job_id: int | None) -> None:
             super().__init__()
             self.job_id = job_id
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, JobTable.Highlighted)
 
     class Selected(Message):
         """Enter or a double click on a job."""
@@ -69,7 +73,9 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         self._rows: list[int] = []  # job ids, top to bottom
         self._index: dict[int, int] = {}  # job id -> row index
         self._cells: dict[int, dict[str, Text]] = {}
-        self._versions: dict[int, int] = {}  # the job version each row's cells were made from
+        # What each row's cells were made from: the job's version, and its step (a job shown as
+        # the clock says it is, before the store has written it, has moved on at one version).
+        self._versions: dict[int, tuple[int, int]] = {}
         self._strips: dict[tuple[int, bool], Strip] = {}  # (job id, cursor) -> its line
         # (job id, column, cursor) -> the cell's segments, padding included: a line is made
         # again from these, and only a changed cell is rendered again.
@@ -89,32 +95,16 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         # the cursor, so that the next key does not act on the job that took its place.
         self._orphan = False
         self._released: int | None = None  # a job the user deletes here: its neighbour follows
-        self.cells_updated = 0  # read by tests: how many cells a sync touched
         # The line under the header when there is no row (a filter that matches nothing).
         self._empty_text = ""
 
     # --- what the screen asks ------------------------------------------------------------
 
     @property
-    def row_count(self) -> int:
-        return len(self._rows)
-
-    @property
-    def cursor_row(self) -> int:
-        return self._cursor
-
-    @property
     def selected_id(self) -> int | None:
         if self._orphan or not 0 <= self._cursor < len(self._rows):
             return None
         return self._rows[self._cursor]
-
-    def get_cell(self, job_id: int | str, column: str) -> Text:
-        return self._cells[int(job_id)][column]
-
-    def get_row_at(self, index: int) -> list[Text]:
-        cells = self._cells[self._rows[index]]
-        return [cells[c] for c in self._columns]
 
     @property
     def empty_text(self) -> str:
@@ -193,7 +183,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
     def _update_cells(self, job: Job, now: datetime) -> list[tuple[int, str]]:
         """Bring a job's cells up to date; the (job, column) pairs that changed."""
         shown = self._cells.get(job.id)
-        if shown is not None and self._versions.get(job.id) == job.version:
+        if shown is not None and self._versions.get(job.id) == (job.version, job.steps_done):
             created = Text(age(job, now))  # all but the age stay while the job is unchanged
             if created == shown.get("created"):
                 return []
@@ -203,7 +193,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             model_width = self._widths.get("model", 18)
             cells = job_cells(job, now, self.glyphs, name_width, model_width)
         self._cells[job.id] = cells
-        self._versions[job.id] = job.version
+        self._versions[job.id] = (job.version, job.steps_done)
         if shown is None:
             return []
         changed = [c for c in self._columns if cells[c] != shown[c]]
@@ -220,7 +210,6 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
 
     def _repaint_cells(self, cells: list[tuple[int, str]]) -> None:
         """Mark exactly these cells dirty, where they are on screen."""
-        self.cells_updated += len(cells)
         top = self.scroll_offset.y
         visible = range(top, top + max(0, self.size.height - HEADER_HEIGHT))
         for job_id, column in cells:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+from vapor_tui.ui import compat
 
 ROOMY_WIDTH = 100
 
@@ -17,8 +18,10 @@ class KeysFooter(Footer):
 
     def compose(self) -> ComposeResult:
         roomy = self.app.size.width >= ROOMY_WIDTH
+        footer_key = compat.footer_key_class()
         for widget in super().compose():
-            if not roomy and isinstance(widget, FooterKey) and widget.action == "quit":
+            is_key = footer_key is not None and isinstance(widget, footer_key)
+            if not roomy and is_key and getattr(widget, "action", None) == "quit":
                 continue
             yield widget
 

@@ -12,6 +12,7 @@ from textual.geometry import Region
 from textual.visual import Visual, VisualType, visualize
 from textual.widgets import Static
 
+from vapor_tui.ui import compat
 from vapor_tui.ui.widgets.diff import changed_runs
 
 
@@ -23,12 +24,13 @@ class LiveStatic(Static):
             return
         old = [self.render_line(y) for y in range(height)]
         visual = visualize(self, content, markup=self._render_markup)
-        if visual.get_height(self.styles, width) != height:
+        if visual.get_height(self.styles, width) != height:  # type: ignore[arg-type]
             super().update(content, layout=True)  # it wraps differently now: lay out again
             return
         # Textual's Static keeps these private; set them without its whole-widget refresh.
-        self._Static__content = content
-        self._Static__visual = visual
+        if not compat.set_static_content(self, content, visual):
+            super().update(content, layout=layout)
+            return
         new = Visual.to_strips(self, visual, width, height, self.visual_style)
         regions = []
         for y, (before, after) in enumerate(zip(old, new, strict=False)):

@@ -1,16 +1,29 @@
-"""Start / stop / fail / clone on the selected job, shared by the jobs and detail screens.
+"""The screens' base classes: every screen reaches the App through the typed `vapor` property,
+and says what the help screen (`?`) shows of it besides its bindings; a LiveScreen is handed
+every snapshot while it shows, and has the keys that act on its job.
 
-Each key has two bindings: the action itself, shown in the footer only when the job's state
-allows it, and a hidden fallback on the same key that says why it is not possible. Textual
-tries a key's bindings in order and skips one whose `check_action` is False.
+Start / stop / fail / clone have two bindings each: the action itself, shown in the footer only
+when the job's state allows it, and a hidden fallback on the same key that says why it is not
+possible. Textual tries a key's bindings in order and skips one whose `check_action` is False.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
+
 from textual.binding import Binding
+from textual.screen import Screen
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import Action, JobStatus, TransitionError, next_status
+from vapor_tui.live.commands import Act, Clone
+from vapor_tui.live.tick import Snapshot
+from vapor_tui.present.text import sentence
+
+if TYPE_CHECKING:
+    from vapor_tui.ui.app import VaporApp
+
+ResultT = TypeVar("ResultT")
 
 JOB_ACTION_BINDINGS = [
     Binding("s", "job('start')", "Start", tooltip="Start a queued job", id="job.start"),
@@ -40,6 +53,18 @@ JOB_ACTION_BINDINGS = [
 ]
 
 
+class VaporScreen(Screen[ResultT]):
+    HELP_TITLE: ClassVar[str] = "Keys"
+    # (keys, what they do) listed with the bindings: the keys of the screen's main widget...
+    HELP_EXTRA: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # ...and, after them, how to move about.
+    HELP_NAVIGATION: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    @property
+    def vapor(self) -> VaporApp:
+        return cast("VaporApp", self.app)
+
+
 def _allowed(job: Job, action: str) -> bool:
     if action == "stop_now":
         return job.status is JobStatus.STOPPING
@@ -48,16 +73,27 @@ def _allowed(job: Job, action: str) -> bool:
     return next_status(job.status, Action(action)) is not None
 
 
-class JobActions:
-    """Mixin for a Screen that has a current job."""
+class LiveScreen(VaporScreen[None]):
+    """A screen of live data with a current job."""
 
-    NO_JOB_TEXT = "No job selected."
+    NO_JOB_TEXT: ClassVar[str] = "No job selected."
     # Does a clone made here get the jobs screen's cursor? Not from a detail screen, whose
     # job `esc` goes back to.
-    CLONE_SELECTS = True
+    CLONE_SELECTS: ClassVar[bool] = True
+
+    @property
+    def followed_job(self) -> int | None:
+        """The job whose points this screen follows (it is handed them while it shows)."""
+        return None
+
+    def apply_snapshot(self, snap: Snapshot) -> None:
+        """Show what a tick (or an action) brought."""
+
+    def redraw_all(self) -> None:
+        """Colours changed (a new theme): render everything again."""
 
     def selected_job(self) -> Job | None:
-        raise NotImplementedError
+        return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         job = self.selected_job()
@@ -77,14 +113,14 @@ class JobActions:
             self._ask_then(  # final and at once: a key the user may not have meant
                 f"Stop #{job.id} {job.name}?",
                 "It has not started: stopped now, it never will (stopped is final).",
-                "stop",
+                Action.STOP,
                 job,
             )
             return
-        action = "stop" if name == "stop_now" else name
-        self.app.act(action, job.id, expected=job.status)
+        action = Action.STOP if name == "stop_now" else Action(name)
+        self.vapor.submit(Act(job.id, action, job.status))
 
-    def _ask_then(self, question: str, detail: str, action: str, job: Job) -> None:
+    def _ask_then(self, question: str, detail: str, action: Action, job: Job) -> None:
         """Ask first; on yes, act on the job as it was when the key was pressed."""
         from vapor_tui.ui.screens.confirm import ConfirmScreen
 
@@ -92,26 +128,25 @@ class JobActions:
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                self.app.act(action, job_id, expected=seen)
+                self.vapor.submit(Act(job_id, action, seen))
 
-        self.app.push_screen(ConfirmScreen(question, detail), done)
+        self.vapor.push_screen(ConfirmScreen(question, detail), done)
 
     def action_refused(self, name: str) -> None:
         job = self.selected_job()
         if job is None:
             self.notify(self.NO_JOB_TEXT, severity="warning")
             return
-        text = str(TransitionError(job.id, job.name, job.status, Action(name)))
-        self.notify(text[:1].upper() + text[1:], title="Not possible", severity="warning")
+        why = str(TransitionError(job.id, job.name, job.status, Action(name)))
+        self.notify(sentence(why), title="Not possible", severity="warning")
 
     def action_fail(self) -> None:
         job = self.selected_job()
         if job is not None:
             question = f"Mark #{job.id} {job.name} as failed?"
-            self._ask_then(question, "Its points are kept.", "fail", job)
+            self._ask_then(question, "Its points are kept.", Action.FAIL, job)
 
     def action_clone(self, same_seed: bool = False) -> None:
         job = self.selected_job()
         if job is not None:
-            kind = "clone_same_seed" if same_seed else "clone"
-            self.app.act(kind, job.id, select=self.CLONE_SELECTS)
+            self.vapor.submit(Clone(job.id, same_seed, select=self.CLONE_SELECTS))

@@ -9,9 +9,11 @@ newline Textual writes between two lines (each line's span begins with a cursor 
 A line may hold several spans (changed runs apart, see widgets/diff.py): each is written
 after a move to its start.
 
-It is applied only to the Textual version it was written against (constraints.txt pins it);
-`tests/ui/test_traffic.py` checks that a patched update leaves the screen exactly as a full
-repaint would.
+A Textual bug to report: `ChopsUpdate.render_segments` (textual/_compositor.py) should crop to
+the dirty span's start `x1` as it crops to its end; once a release does, delete this file and its
+entry in compat/__init__.py (`test_compat.py` fails on that release to say so). It is applied
+only to the Textual version it was written against (constraints.txt pins it); the same test
+checks that a patched update leaves the screen exactly as a full repaint would.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from textual._compositor import ChopsUpdate
 from textual.strip import SGR_STYLES, Strip
 
 PATCHED_FOR = ("8.",)
-TEXTUAL_RENDER_SEGMENTS = ChopsUpdate.render_segments  # kept for comparison in the tests
+TEXTUAL_RENDER_SEGMENTS = ChopsUpdate.render_segments  # Textual's own, to tell if still needed
 
 
 def _render_segments(self: ChopsUpdate, console: Console) -> str:

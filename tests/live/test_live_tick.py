@@ -1,0 +1,133 @@
+"""A tick as plain functions and values: the request, the worker-side run against a real store,
+and the bookkeeping that accepts the result. No Pilot."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from vapor_tui.core.status import Action, JobStatus
+from vapor_tui.live.commands import Act, Acted, Create, Created, Delete, Deleted, execute
+from vapor_tui.live.session import Live, TickGate
+from vapor_tui.live.tick import TickResult, TickTrouble, run_tick
+from vapor_tui.store.jobs import apply_action, create_job, delete_job, get_job
+
+
+def tick(live: Live, store, shown=()) -> tuple:
+    result = run_tick(store, live.request())
+    assert isinstance(result, TickResult), result
+    return result, live.accept_tick(result, set(shown))
+
+
+def test_a_tick_brings_running_jobs_up_to_now_and_reads_only_what_changed(
+    store, helpers, fake_clock
+):
+    job = create_job(store, helpers.small_config("ticked"), start=True)
+    live = Live()
+    first, update = tick(live, store)
+    assert first.jobs_changed and update.snapshot.jobs[0].steps_done == 0
+    fake_clock.advance(5.5)
+    second, update = tick(live, store)
+    assert second.jobs_changed and update.snapshot.jobs[0].steps_done == 5
+    assert get_job(store, job.id).steps_done == 5  # written, not only shown
+    third, _ = tick(live, store)
+    assert not third.jobs_changed and third.jobs is second.jobs  # nothing new: nothing read
+
+
+def test_a_followed_job_gets_its_summary_then_only_newer_points(store, helpers, fake_clock):
+    job = create_job(store, helpers.small_config("followed"), start=True)
+    fake_clock.advance(4.5)
+    live = Live()
+    live.follow(job.id)
+    _, update = tick(live, store, shown=[job.id])
+    base = update.snapshot.bases[job.id]
+    assert base.last_step == 4 and int(base.n.sum()) == 4
+    (follow,) = live.request().follows
+    assert (follow.after_step, follow.has_base) == (4, True)
+    fake_clock.advance(3.0)
+    _, update = tick(live, store, shown=[job.id])
+    assert update.snapshot.points[job.id].step.tolist() == [5, 6, 7]
+    assert not update.snapshot.bases
+
+
+def test_points_go_only_to_the_request_that_asked_and_to_a_screen_that_shows(
+    store, helpers, fake_clock
+):
+    job = create_job(store, helpers.small_config("guarded"), start=True)
+    fake_clock.advance(4.5)
+    live = Live()
+    live.follow(job.id)
+    stale = run_tick(store, live.request())
+    live.unfollow(job.id)
+    live.follow(job.id)  # the screen closed and opened again: a new request
+    assert not live.accept_tick(stale, {job.id}).snapshot.bases
+    covered = run_tick(store, live.request())
+    assert not live.accept_tick(covered, set()).snapshot.bases  # not shown: nothing handed
+    (follow,) = live.request().follows
+    assert not follow.has_base  # so the next tick reads the summary again
+
+
+def test_lifecycle_events_whoever_caused_them(store, helpers, fake_clock):
+    job = create_job(store, helpers.small_config("events", epochs=1), start=False)
+    live = Live()
+    _, update = tick(live, store)
+    assert update.events == ()  # the first list says nothing
+    apply_action(store, job.id, Action.START)
+    _, update = tick(live, store)
+    assert [(e.job.status, e.deleted) for e in update.events] == [(JobStatus.RUNNING, False)]
+    fake_clock.advance(3600)
+    _, update = tick(live, store)
+    assert [e.job.status for e in update.events] == [JobStatus.COMPLETE]
+    delete_job(store, job.id)
+    _, update = tick(live, store)
+    assert [(e.job.id, e.deleted) for e in update.events] == [(job.id, True)]
+
+
+def test_an_actions_result_shows_at_once_and_a_stale_read_does_not_undo_it(store, helpers):
+    job = create_job(store, helpers.small_config("overlaid"))
+    live = Live()
+    stale = run_tick(store, live.request())  # read before the action commits
+    live.accept_tick(stale, set())
+    acted = execute(store, Act(job.id, Action.START, JobStatus.QUEUED))
+    update = live.accept_outcome(acted)
+    assert isinstance(acted, Acted) and update.snapshot.jobs[0].status is JobStatus.RUNNING
+    assert [e.job.status for e in update.events] == [JobStatus.RUNNING]  # "Started", once
+    update = live.accept_tick(replace(stale, jobs_changed=True), set())
+    assert update.snapshot.jobs[0].status is JobStatus.RUNNING and update.events == ()
+    _, update = tick(live, store)  # the store caught up: its job is shown from now on
+    assert update.snapshot.jobs[0].version == get_job(store, job.id).version
+
+
+def test_created_and_deleted_show_before_the_next_tick(store, helpers):
+    live = Live()
+    tick(live, store)
+    created = execute(store, Create(helpers.small_config("new")))
+    assert isinstance(created, Created)
+    stale = run_tick(store, replace(live.request(), known=None))
+    assert [j.id for j in live.accept_outcome(created).snapshot.jobs] == [created.job.id]
+    deleted = execute(store, Delete(created.job.id))
+    assert isinstance(deleted, Deleted)
+    update = live.accept_outcome(deleted)
+    assert update.snapshot.jobs == () and update.events[0].deleted
+    assert live.accept_tick(stale, set()).snapshot.jobs == ()  # a read from before: still gone
+
+
+def test_a_failed_tick_says_so_once_and_keeps_what_is_shown(store, helpers):
+    create_job(store, helpers.small_config("kept"))
+    live = Live()
+    tick(live, store)
+    update, new = live.accept_trouble(TickTrouble("cannot write to x: database or disk is full"))
+    assert new and live.problem == "cannot update: database or disk is full"
+    assert update is not None and len(update.snapshot.jobs) == 1
+    _, again = live.accept_trouble(TickTrouble("cannot write to x: database or disk is full"))
+    assert not again  # the same error: no second toast
+    tick(live, store)
+    assert live.problem is None
+
+
+def test_one_tick_at_a_time_and_one_more_if_asked_during_it():
+    gate = TickGate()
+    assert gate.ask()  # start
+    assert not gate.ask() and not gate.ask()  # asked twice during it
+    assert gate.finished()  # one more, not two
+    assert not gate.finished()
+    assert gate.ask()

@@ -1,0 +1,335 @@
+"""Each workaround in vapor_tui/ui/compat: a test that fails when the library it works around no
+longer needs it (delete the workaround then), and one that fails when it no longer works."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pyte
+import pytest
+import textual
+import textual.widgets
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from textual._compositor import ChopsUpdate
+from textual.app import App, ComposeResult
+from textual.command import CommandPalette
+from textual.geometry import Region, Size
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Static
+from textual_plotext import PlotextPlot
+
+from vapor_tui.ui import compat
+from vapor_tui.ui.compat import chops, palette
+from vapor_tui.ui.widgets.diff import changed_span
+from vapor_tui.ui.widgets.form_fields import FormSelect, TickBox
+
+from .conftest import settle
+
+
+def test_apply_installs_what_fits_this_textual():
+    assert textual.__version__.startswith("8.")  # what the workarounds were written for
+    assert compat.apply() == {"chops": True, "palette.guard_paging": True}
+    assert ChopsUpdate.render_segments is chops._render_segments
+    assert CommandPalette._action_command_list is palette._guarded_action_command_list
+
+
+# --- chops: a changed cell sends only itself ---------------------------------------------
+
+
+def _line(*cells: tuple[str, str]) -> Strip:
+    return Strip([Segment(text, Style.parse(style)) for text, style in cells])
+
+
+def test_a_partial_update_sends_only_the_changed_span_and_paints_the_same():
+    """Needed while Textual resends a dirty line from the widget's left edge: our bytes are a
+    third of Textual's for a one-digit change at column 23. Works: both paint the same."""
+    console = Console(color_system="truecolor", width=40, force_terminal=True)
+    old = _line(("  7  ", "bold"), ("alpha    ", ""), ("running ", "green"), ("12 sec", "dim"))
+    new = _line(("  7  ", "bold"), ("alpha    ", ""), ("running ", "green"), ("13 sec", "dim"))
+    span = changed_span(old, new)
+    assert span == (23, 24)  # the one digit that changed
+    update = ChopsUpdate([{0: new}], [(0, span[0], span[1])], [[40]])
+    screens = []
+    for render in (chops.TEXTUAL_RENDER_SEGMENTS, chops._render_segments):
+        screen = pyte.Screen(40, 2)
+        pyte.Stream(screen).feed("\x1b[1;1H" + "".join(s.text for s in old))
+        data = render(update, console)
+        pyte.Stream(screen).feed(data)
+        screens.append((screen.display[0], len(data)))
+    (textual_line, textual_bytes), (our_line, our_bytes) = screens
+    assert our_line == textual_line and "13 sec" in our_line
+    assert our_bytes < textual_bytes / 3
+
+
+# --- the palette ----------------------------------------------------------------------------
+
+
+async def _palette_just_mounted(app: App[None]) -> CommandPalette:
+    palette_screen = CommandPalette(id="--command-palette")
+    await app.push_screen(palette_screen)
+    await asyncio.sleep(0)  # composed, its list not drawn yet
+    return palette_screen
+
+
+async def test_a_page_key_before_the_palette_list_is_drawn_needs_the_guard():
+    app: App[None] = App()
+    async with app.run_test():
+        palette_screen = await _palette_just_mounted(app)
+        with pytest.raises(KeyError):
+            palette.TEXTUAL_ACTION_COMMAND_LIST(palette_screen, "page_down")
+
+
+async def test_the_guard_ignores_that_page_key():
+    compat.apply()
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        palette_screen = await _palette_just_mounted(app)
+        palette_screen._action_command_list("page_down")  # does nothing, raises nothing
+        await pilot.pause()
+        palette_screen._action_command_list("page_down")  # drawn now: it pages
+        assert app.screen is palette_screen
+
+
+async def test_textual_opens_a_second_palette_when_one_is_under_another_screen():
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        App.action_command_palette(app)
+        await pilot.pause()
+        app.push_screen(Screen())
+        await pilot.pause()
+        with pytest.raises(Exception, match="--command-palette"):  # DuplicateIds
+            App.action_command_palette(app)
+            await pilot.pause()
+
+
+async def test_open_palette_does_not():
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        compat.open_palette(app)
+        await pilot.pause()
+        app.push_screen(Screen())
+        await pilot.pause()
+        compat.open_palette(app)
+        await pilot.pause()
+        assert sum(isinstance(s, CommandPalette) for s in app.screen_stack) == 1
+
+
+# --- Static's private content --------------------------------------------------------------
+
+
+class _OneStatic(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("Epoch 1/3 - step 42/300", id="s")
+
+
+async def test_static_update_repaints_the_whole_widget():
+    app = _OneStatic()
+    async with app.run_test(size=(60, 5)) as pilot:
+        await pilot.pause()
+        static = app.query_one(Static)
+        static._dirty_regions.clear()
+        static._repaint_regions.clear()
+        static.update("Epoch 1/3 - step 43/300")
+        dirty = Region.from_union(list(static._dirty_regions or static._repaint_regions))
+        assert dirty.width == static.size.width  # all of it, for a change of two cells
+
+
+async def test_set_static_content_changes_what_the_static_shows():
+    app = _OneStatic()
+    async with app.run_test(size=(60, 5)) as pilot:
+        await pilot.pause()
+        static = app.query_one(Static)
+        from textual.visual import visualize
+
+        visual = visualize(static, "changed")
+        assert compat.set_static_content(static, "changed", visual)
+        assert static.content == "changed" and static.visual is visual
+
+
+# --- a widget's size without a second layout ------------------------------------------------
+
+
+class _Leaf(Widget):
+    """A widget with no children that never scrolls, counting the paints of its first line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def render_line(self, y: int) -> Strip:
+        if y == 0:
+            self.paints += 1
+        return Strip.blank(self.size.width)
+
+
+class _QuietLeaf(_Leaf):
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return compat.size_without_relayout(self, size, virtual_size, container_size, layout)
+
+
+class _Shows(App[None]):
+    def __init__(self, leaf: _Leaf) -> None:
+        super().__init__()
+        self.leaf = leaf
+
+    def compose(self) -> ComposeResult:
+        yield Static("above")
+        yield self.leaf
+
+
+async def _paints_once_shown(leaf: _Leaf) -> int:
+    """The leaf mounted hidden and then shown, as the detail screen shows its chart."""
+    leaf.display = False
+    app = _Shows(leaf)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        leaf.display = True
+        for _ in range(5):
+            await pilot.pause(0.02)
+        return leaf.paints
+
+
+async def test_textual_paints_a_shown_widget_twice():
+    assert await _paints_once_shown(_Leaf()) == 2  # the layout, then the one its size asks for
+
+
+async def test_size_without_relayout_paints_it_once():
+    assert await _paints_once_shown(_QuietLeaf()) == 1
+
+
+# --- the footer's keys, a node's bindings, the driver ---------------------------------------
+
+
+class _Footed(App[None]):
+    BINDINGS = [("x", "stop", "Stop"), ("x", "stop_now", "Stop now"), ("q", "quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        yield Footer()
+
+
+def test_footer_key_is_not_exported():
+    assert not hasattr(textual.widgets, "FooterKey")
+
+
+async def test_footer_key_class_finds_the_footers_keys():
+    app = _Footed()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        footer_key = compat.footer_key_class()
+        assert footer_key is not None
+        actions = {key.action for key in app.query(footer_key)}  # type: ignore[attr-defined]
+        assert "quit" in actions
+
+
+async def test_bindings_of_lists_what_active_bindings_cannot():
+    app = _Footed()
+    async with app.run_test():
+        public = [b for b in app.active_bindings.values() if b.binding.key == "x"]
+        assert len(public) == 1  # the public map keeps one binding a key
+        ours = [b.action for b in compat.bindings_of(app) if b.key == "x"]
+        assert ours == ["stop", "stop_now"]
+
+
+async def test_driver_of_gives_the_running_apps_driver():
+    assert not hasattr(App, "driver")  # no public way to it
+    app: App[None] = App()
+    assert compat.driver_of(app) is None
+    async with app.run_test():
+        assert compat.driver_of(app) is not None
+
+
+# --- the form's controls ---------------------------------------------------------------------
+
+
+class _Form(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Checkbox("plain", id="plain")
+        yield TickBox("ours", id="ours")
+        yield FormSelect([("a", "a")], value="a", allow_blank=False, ascii_only=True, id="sel")
+
+
+async def test_textuals_checkbox_looks_the_same_ticked_or_not():
+    app = _Form()
+    async with app.run_test():
+        box = app.query_one("#plain", Checkbox)
+        before = box._button.plain
+        box.value = True
+        assert box._button.plain == before  # only colour tells them apart
+
+
+async def test_tick_box_shows_its_state_in_characters():
+    app = _Form()
+    async with app.run_test():
+        box = app.query_one(TickBox)
+        assert box._button.plain == "[ ]"
+        box.value = True
+        assert box._button.plain == "[x]"
+
+
+async def test_ascii_select_arrows_replace_the_arrow():
+    app = _Form()
+    async with app.run_test(size=(40, 8)) as pilot:
+        await pilot.pause()
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert any(" v" in line for line in lines) and not any("▼" in line for line in lines)
+
+
+# --- plotext's size and theme ----------------------------------------------------------------
+
+
+def _chart_lines(plt, width: int, height: int, fix: bool) -> int:
+    plt.clear_figure()
+    if fix:
+        compat.plot_size(plt, width, height)
+    else:
+        plt.plotsize(width, height)
+    plt.xlim(0, 100)
+    plt.xticks([0, 50, 100], ["0", "50", "100"])
+    plt.plot(list(range(100)), [3 * 0.97**i for i in range(100)], marker="braille")
+    return len(plt.build().split("\n"))
+
+
+def test_plotsize_alone_leaves_the_canvas_short_after_a_resize():
+    plt = PlotextPlot().plt
+    _chart_lines(plt, 40, 10, fix=False)
+    assert _chart_lines(plt, 118, 33, fix=False) < 33
+
+
+def test_plot_size_lays_the_canvas_out_at_the_size_asked():
+    plt = PlotextPlot().plt
+    _chart_lines(plt, 40, 10, fix=True)
+    assert _chart_lines(plt, 118, 33, fix=True) >= 33
+
+
+async def test_plot_theme_names_the_theme_textual_plotext_registered(make_app):
+    from plotext._dict import themes
+
+    assert not hasattr(PlotextPlot, "plotext_theme_name")  # no public way to it
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        plot = PlotextPlot()
+        await app.screen.mount(plot)
+        await pilot.pause()
+        assert compat.plot_theme(plot, app.theme) in themes
+
+
+async def test_a_toast_is_taken_down_only_through_textuals_privates():
+    assert not hasattr(App, "unnotify")  # no public way to take one toast down
+    from textual.notifications import Notification, Notify
+
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        shown = Notification("one", "t", "information", 30)
+        app.post_message(Notify(shown))
+        await pilot.pause()
+        assert shown in app._notifications
+        compat.drop_notification(app, shown)
+        await pilot.pause()
+        assert shown not in app._notifications

@@ -1,0 +1,116 @@
+"""Actions as typed commands, and the one function that carries a command out against the store.
+
+The app (on a worker thread) and the command line both call `execute`; it never raises for
+something a user can cause: a refused action, an unknown job or a database problem comes back as
+`Refused` with the sentence that says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vapor_tui.core.config import JobConfig
+from vapor_tui.core.job import Job
+from vapor_tui.core.status import Action, JobStatus
+
+if TYPE_CHECKING:
+    from vapor_tui.store.engine import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Create:
+    config: JobConfig
+    start: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Clone:
+    """A new queued job like `job_id`: with a new seed (another sample of the run), or the
+    same one (`same_seed`: the same curve). `select`: the jobs screen's cursor goes to it."""
+
+    job_id: int
+    same_seed: bool = False
+    select: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Delete:
+    job_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """Start, stop or fail a job. `seen` is the status the user saw when they asked: the store
+    compares and sets on it, so whoever changed the job meanwhile wins."""
+
+    job_id: int
+    action: Action
+    seen: JobStatus | None = None
+
+
+Command = Create | Clone | Delete | Act
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    command: Create
+    job: Job
+
+
+@dataclass(frozen=True, slots=True)
+class Cloned:
+    command: Clone
+    job: Job
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    command: Delete
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Acted:
+    command: Act
+    job: Job
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    command: Command
+    reason: str  # "cannot start job #3 alpha: it is complete, which is final (clone it ...)"
+
+
+Outcome = Created | Cloned | Deleted | Acted | Refused
+
+
+def execute(store: Store, command: Command) -> Outcome:
+    """Carry out `command`. Every action first brings the job it acts on up to now (the store's
+    apply_action does that before its compare-and-set)."""
+    from vapor_tui.core.status import TransitionError
+    from vapor_tui.store.engine import StoreError
+    from vapor_tui.store.jobs import (
+        JobNotFound,
+        apply_action,
+        clone_job,
+        create_job,
+        delete_job,
+        get_job,
+    )
+
+    try:
+        match command:
+            case Create(config, start):
+                return Created(command, create_job(store, config, start=start))
+            case Clone(job_id, same_seed):
+                return Cloned(command, clone_job(store, job_id, same_seed=same_seed))
+            case Delete(job_id):
+                name = get_job(store, job_id).name
+                delete_job(store, job_id)
+                return Deleted(command, name)
+            case Act(job_id, action, seen):
+                return Acted(command, apply_action(store, job_id, action, expected=seen))
+    except (TransitionError, JobNotFound, StoreError) as exc:
+        return Refused(command, str(exc))
+    raise TypeError(f"not a command: {command!r}")  # pragma: no cover - the union is closed

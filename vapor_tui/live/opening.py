@@ -1,0 +1,49 @@
+"""Opening the database for the app: a quick look first (the standard library only, so the first
+frame needs neither SQLAlchemy nor numpy), then the store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vapor_tui.core.clock import Clock
+from vapor_tui.core.job import Job
+from vapor_tui.core.status import JobStatus
+
+from .commands import Act, Acted, Outcome, Refused
+
+if TYPE_CHECKING:
+    from vapor_tui.store.engine import Store
+
+
+def peek(db: str | None) -> tuple[Job, ...] | None:
+    """Every job as the file holds it now (not brought up to now), or None where there is
+    nothing to look at quickly; opening the store says what is wrong, if anything."""
+    from vapor_tui.store.peek import peek_jobs
+
+    jobs = peek_jobs(db)
+    return None if jobs is None else tuple(jobs)
+
+
+def open_live(db: str | None, clock: Clock) -> Store | str:
+    """The store, or the one line that says why it cannot be opened."""
+    from vapor_tui.store.engine import StoreError, open_store
+
+    try:
+        return open_store(db, clock=clock)
+    except StoreError as exc:
+        return str(exc)
+
+
+def early(db: str | None, command: Act, clock: Clock) -> Outcome | None:
+    """Carry out an action pressed while the store opens, if it is one that needs nothing of
+    the store (a start, stop or fail of a job queued as the user saw it), straight in the file;
+    None where it is not, and it waits for the store."""
+    from vapor_tui.core.status import TransitionError
+    from vapor_tui.store.early import act_on_queued
+
+    if command.seen is not JobStatus.QUEUED:
+        return None
+    done = act_on_queued(db, command.job_id, command.action, clock.now().timestamp())
+    if isinstance(done, TransitionError):
+        return Refused(command, str(done))
+    return None if done is None else Acted(command, done)

@@ -1,0 +1,269 @@
+"""The bookkeeping of one app session, on the UI thread, as plain values and functions: what the
+screens follow and hold, the job list they show, the queue of actions, one tick at a time.
+
+Nothing here touches the store or a widget: the App hands in what its workers returned and gets
+back what to show and which toasts to raise.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from vapor_tui.core.job import Job
+from vapor_tui.core.status import Action, JobStatus, next_status
+
+from .commands import Act, Acted, Cloned, Command, Created, Deleted, Outcome
+from .events import Lifecycle, lifecycle
+from .tick import Follow, JobsVersion, Snapshot, TickRequest, TickResult, TickTrouble
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What the screens show now, and the lifecycle events since they last showed anything."""
+
+    snapshot: Snapshot
+    events: tuple[Lifecycle, ...] = ()
+
+
+class Live:
+    """The job list as last read from the store, with this session's own changes laid over it
+    until a read catches up with them, and the follow requests of the screens."""
+
+    def __init__(self) -> None:
+        self.snapshot: Snapshot | None = None
+        self.problem: str | None = None  # what keeps the app from updating, until a tick works
+        self._read: tuple[Job, ...] = ()
+        self._version: JobsVersion | None = None
+        self._follows: dict[int, Follow] = {}
+        self._token = 0
+        self._newer: dict[int, Job] = {}  # job id -> this session's result, newer than _read
+        self._deleted: set[int] = set()  # ids are never reused: a deleted one stays gone
+        # job id -> the job as the clock says it is now, until a read brings it up to now
+        self._projected: dict[int, Job] = {}
+        self._last_error: str | None = None
+
+    # --- following a job's points -------------------------------------------------------
+
+    def follow(self, job_id: int) -> None:
+        self._token += 1
+        self._follows[job_id] = Follow(job_id, self._token)
+
+    def unfollow(self, job_id: int) -> None:
+        self._follows.pop(job_id, None)
+
+    def request(self) -> TickRequest:
+        return TickRequest(tuple(self._follows.values()), self._version, self._read)
+
+    # --- accepting what the workers brought ---------------------------------------------
+
+    def accept_peek(self, jobs: tuple[Job, ...], now: datetime) -> Update | None:
+        """The job list read straight from the file for the first frame; ignored once a tick
+        (or anything newer) has been shown."""
+        if self.snapshot is not None:
+            return None
+        self._read = jobs
+        return self._show(Snapshot(self._visible(), now))
+
+    def project(self, now: datetime) -> Update | None:
+        """The running jobs shown as the clock says they are at `now`, computed, not read: for
+        the first frame of a database with a backlog, and while a long catch-up has not yet
+        written it (a job left running for an hour at 10,000 steps a second). A read from the
+        store replaces them."""
+        from vapor_tui.core.catchup import project
+
+        if self.snapshot is None:
+            return None
+        active = [job for job in self.snapshot.jobs if job.status.is_active]
+        if not active:
+            return None
+        for job in active:
+            self._projected[job.id] = project(job, now)
+        return self._show(Snapshot(self._visible(), now))
+
+    def accept_tick(self, result: TickResult, shown: Collection[int]) -> Update:
+        """A tick's result. Points and summaries go only to a follow request that is still the
+        current one for its job and whose screen shows (`shown`): a covered screen catches up
+        on the next tick after it shows again, from what it still holds."""
+        self._read, self._version = result.jobs, result.version
+        self.problem, self._last_error = None, None
+        self._projected.clear()
+        points, bases = {}, {}
+        for got in result.followed:
+            current = self._follows.get(got.follow.job_id)
+            if current is None or current.token != got.follow.token:
+                continue  # the screen that asked is gone
+            if got.follow.job_id not in shown:
+                continue
+            job_id = got.follow.job_id
+            if got.base is not None:
+                bases[job_id] = got.base
+                self._follows[job_id] = replace(
+                    current, after_step=got.base.last_step, has_base=True
+                )
+            if got.points is not None:
+                points[job_id] = got.points
+                if len(got.points):
+                    last = got.points.last_step
+                    self._follows[job_id] = replace(current, after_step=last, has_base=True)
+        self._forget_what_the_read_caught_up_with()
+        snap = Snapshot(self._visible(), result.now, points, result.jobs_changed, bases)
+        return self._show(snap)
+
+    def accept_trouble(self, trouble: TickTrouble) -> tuple[Update | None, bool]:
+        """A tick that failed: (the screens redrawn to show the problem, whether the error is
+        new and worth a toast). The app tries again on the next tick."""
+        new = trouble.error != self._last_error
+        self._last_error = trouble.error
+        if trouble.unreachable:  # the next tick tries again
+            self.problem = "cannot reach the database; retrying"
+        else:
+            self.problem = "cannot update: " + trouble.error.split(": ")[-1]
+        if self.snapshot is None:
+            return None, new
+        old = self.snapshot
+        return Update(Snapshot(old.jobs, old.now, {}, False)), new
+
+    def accept_outcome(self, outcome: Outcome) -> Update | None:
+        """An action's result, shown at once: the job as the action left it (a started job shows
+        running without waiting for a tick, which may be busy with a long catch-up)."""
+        match outcome:
+            case Created(_, job) | Cloned(_, job) | Acted(_, job):
+                self._newer[job.id] = job
+            case Deleted(command, _):
+                self._deleted.add(command.job_id)
+                self._newer.pop(command.job_id, None)
+            case _:
+                return None
+        self._forget_what_the_read_caught_up_with()
+        if self.snapshot is None:
+            return None
+        return self._show(Snapshot(self._visible(), self.snapshot.now))
+
+    def _forget_what_the_read_caught_up_with(self) -> None:
+        read = {job.id: job.version for job in self._read}
+        self._newer = {
+            job_id: job
+            for job_id, job in self._newer.items()
+            if job_id not in read or read[job_id] < job.version
+        }
+
+    def _visible(self) -> tuple[Job, ...]:
+        jobs = {job.id: self._projected.get(job.id, job) for job in self._read}
+        jobs.update(self._newer)
+        for job_id in self._deleted:
+            jobs.pop(job_id, None)
+        return tuple(sorted(jobs.values(), key=lambda job: job.id, reverse=True))
+
+    def _show(self, snap: Snapshot) -> Update:
+        before, self.snapshot = self.snapshot, snap
+        if before is None:
+            return Update(snap)
+        return Update(snap, lifecycle(before.jobs, snap.jobs))
+
+
+class TickGate:
+    """One tick at a time; asked for during one, there is one more right after it."""
+
+    def __init__(self) -> None:
+        self._running = False
+        self._again = False
+
+    def ask(self) -> bool:
+        """True: start a tick now. False: one is running, and another will follow it."""
+        if self._running:
+            self._again = True
+            return False
+        self._running = True
+        return True
+
+    def finished(self) -> bool:
+        """The running tick ended. True: start the one that was asked for meanwhile."""
+        self._running = self._again
+        self._again = False
+        return self._running
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    before: JobStatus
+    after: JobStatus
+    action: Action
+
+
+@dataclass
+class ActionQueue:
+    """The user's actions, carried out one at a time in the order they were asked for: those
+    asked while the database opens wait for it, and none is dropped.
+
+    Each keeps the status the user saw, with one correction: where an earlier action of this
+    session moved the job from that status, the later one is judged from where that action left
+    it. So `x x` on a running job stops it at once (the second stop finds it stopping, as the
+    README promises), and a press repeated while the first was on its way is not a conflict with
+    itself: a repeated start on the job it started is dropped."""
+
+    _waiting: deque[Command] = field(default_factory=deque)
+    _busy: bool = False
+    _changes: dict[int, list[_Change]] = field(default_factory=dict)
+    _early: bool = True  # whether the store's early path may still be tried
+
+    def submit(self, command: Command) -> None:
+        self._waiting.append(command)
+
+    @property
+    def pending(self) -> int:
+        return len(self._waiting) + self._busy
+
+    def next(self) -> Command | None:
+        """The next command to carry out (it is then in progress until `finished`), or None."""
+        if self._busy:
+            return None
+        while self._waiting:
+            command: Command | None = self._waiting.popleft()
+            if isinstance(command, Act):
+                command = self._judged(command)
+            if command is None:
+                continue  # a repeat of what this session already did
+            self._busy = True
+            return command
+        return None
+
+    def next_early(self) -> Act | None:
+        """While the store opens: the next command, if it is one the store's early path may
+        carry out (an action on a job the user saw queued); None to wait for the store."""
+        if self._busy or not self._early or not self._waiting:
+            return None
+        head = self._waiting[0]
+        if not isinstance(head, Act) or head.seen is not JobStatus.QUEUED:
+            return None
+        command = self.next()
+        assert command is None or isinstance(command, Act)
+        return command
+
+    def declined(self, command: Command) -> None:
+        """The early path could not carry it out: it waits for the store, first in line, and
+        the early path is not tried again."""
+        self._waiting.appendleft(command)
+        self._busy, self._early = False, False
+
+    def finished(self, outcome: Outcome | None) -> None:
+        """The command in progress ended (None: it failed unexpectedly)."""
+        self._busy = False
+        if isinstance(outcome, Acted) and outcome.command.seen is not None:
+            change = _Change(outcome.command.seen, outcome.job.status, outcome.command.action)
+            self._changes.setdefault(outcome.job.id, []).append(change)
+
+    def _judged(self, command: Act) -> Act | None:
+        seen, last = command.seen, None
+        if seen is None:
+            return command
+        for change in self._changes.get(command.job_id, ()):
+            if change.before is seen:
+                seen, last = change.after, change.action
+        if last is None:
+            return command
+        if next_status(seen, command.action) is None and last is command.action:
+            return None
+        return replace(command, seen=seen)

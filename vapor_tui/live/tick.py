@@ -1,0 +1,123 @@
+"""What one tick asks of the store, and the worker-side function that answers it.
+
+A tick brings running jobs up to now, then reads only what changed: the rows of the jobs whose
+version moved (the store's jobs version says whether any did), and for each job a screen
+follows either its chart summary (the first time) or the points after the last step the
+screen holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from vapor_tui.core.job import Job
+
+if TYPE_CHECKING:  # numpy: not needed to paint the first frame
+    from vapor_tui.core.buckets import ChartBase
+    from vapor_tui.core.points import Points
+    from vapor_tui.store.engine import Store
+
+
+@dataclass(frozen=True, slots=True)
+class JobsVersion:
+    """Changes whenever any job changes, is added or removed."""
+
+    count: int
+    max_id: int
+    versions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """A screen follows a job's points: what it holds so far. `token` tells one screen's request
+    from the next one's for the same job (a detail screen closed and opened again)."""
+
+    job_id: int
+    token: int
+    after_step: int = 0
+    has_base: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TickRequest:
+    follows: tuple[Follow, ...] = ()
+    known: JobsVersion | None = None  # the version of the job list the app holds
+    jobs: tuple[Job, ...] = ()  # that list, handed back as it is when nothing changed
+
+
+@dataclass(frozen=True, slots=True)
+class Followed:
+    """What a tick read for one follow request: the chart summary, or the newer points."""
+
+    follow: Follow
+    base: ChartBase | None = None
+    points: Points | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TickResult:
+    jobs: tuple[Job, ...]  # newest first
+    now: datetime
+    version: JobsVersion
+    jobs_changed: bool
+    followed: tuple[Followed, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TickTrouble:
+    """The store could not be brought up to now or read (a full disk, say); the message says
+    what. The app keeps running and tries again on the next tick."""
+
+    error: str
+    unreachable: bool = False  # the server does not answer (restarting, the network gone)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the screens show: every job (newest first), the time, and for the jobs a visible
+    screen follows, its chart summary or its new points."""
+
+    jobs: tuple[Job, ...]
+    now: datetime
+    points: Mapping[int, Points] = field(default_factory=dict)
+    jobs_changed: bool = True
+    bases: Mapping[int, ChartBase] = field(default_factory=dict)
+
+    def job(self, job_id: int) -> Job | None:
+        for job in self.jobs:
+            if job.id == job_id:
+                return job
+        return None
+
+
+def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
+    """Bring running jobs up to now, then read what the request needs. Runs on a worker thread,
+    with everything it needs as arguments."""
+    from vapor_tui.live.uptonow import bring_up_to_now
+    from vapor_tui.store.engine import StoreError, StoreUnreachable
+    from vapor_tui.store.job_list import jobs_since
+    from vapor_tui.store.points import read_points
+    from vapor_tui.store.summary import read_chart_base
+
+    try:
+        now = store.clock.now()
+        bring_up_to_now(store, now)
+        # Every job's id and version; in full only the rows whose version moved.
+        current, latest = jobs_since(store, request.jobs)
+        version = JobsVersion(*current)
+        changed = request.known is None or version != request.known
+        jobs = latest if changed else request.jobs
+        followed = []
+        for follow in request.follows:
+            if follow.has_base:
+                points = read_points(store, follow.job_id, follow.after_step)
+                followed.append(Followed(follow, points=points))
+            else:
+                with store.read() as conn:
+                    followed.append(Followed(follow, base=read_chart_base(conn, follow.job_id)))
+    except StoreError as exc:
+        return TickTrouble(str(exc), unreachable=isinstance(exc, StoreUnreachable))
+    return TickResult(jobs, now, version, changed, tuple(followed))

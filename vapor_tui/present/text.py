@@ -1,0 +1,53 @@
+"""Values as words and figures: a loss, an ETA, an age, a clock, a count, a sentence."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import humanize
+
+
+def loss(value: float | None) -> str:
+    """A loss (or any metric) with four decimals; '-' for none yet."""
+    return "-" if value is None else f"{value:.4f}"
+
+
+def eta(seconds: float | None) -> str:
+    """'2 minutes', 'a moment' for under a second, '-' for unknown."""
+    if seconds is None:
+        return "-"
+    if seconds < 1:
+        return "a moment"
+    return humanize.naturaldelta(timedelta(seconds=seconds))
+
+
+def age(seconds: float) -> str:
+    """'just now', '3 minutes ago', '2 days ago': an age that changes at most once a minute,
+    so a screen full of them costs nothing to keep open."""
+    if seconds < 60:
+        return "just now"
+    return humanize.naturaltime(timedelta(seconds=seconds))
+
+
+def ago(when: datetime, now: datetime) -> str:
+    return age((now - when).total_seconds())
+
+
+def clock(seconds: float | None) -> str:
+    """Compact h:mm:ss, as htop shows times."""
+    if seconds is None:
+        return "-"
+    s = round(seconds)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 job', '3 jobs', '1,500 points'."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
+
+
+def sentence(text: str) -> str:
+    """A message as a sentence: its first letter capital ('cannot start...' -> 'Cannot...')."""
+    return text[:1].upper() + text[1:] if text else text
