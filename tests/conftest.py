@@ -42,6 +42,17 @@ settings.register_profile(
 settings.load_profile("vapor")
 
 VAPOR_TUI = Path(sys.executable).parent / "vapor-tui"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """The snapshot plugin's report of failed snapshots goes under pytest's temporary
+    directory, not into the checkout (its default: snapshot_report.html in the current one)."""
+    if getattr(config.option, "snapshot_report", None) == "snapshot_report.html":
+        base = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+        config.option.snapshot_report = str(base / "snapshot_report.html")
+
+
 CLI_TIMEOUT_S = 60.0
 
 CliResult = tuple[int, str, str]

@@ -8,7 +8,9 @@ import sys
 
 import click
 
+from vapor_tui import cli_group
 from vapor_tui.cli_group import EXIT_USAGE, UserError, cli, parse_job_id
+from vapor_tui.core.text import escaped
 
 __all__ = ["UserError", "main", "parse_job_id", "user_message"]
 
@@ -21,19 +23,24 @@ def _register() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: every error the user can cause is one line on stderr and exit status 2."""
     _register()
+    cli_group.said.clear()
+    cli_group.behind.clear()
     try:
         rv = cli.main(args=argv, prog_name="vapor-tui", standalone_mode=False)
+        cli_group.say_what_is_left()
     except click.exceptions.Exit as exc:
+        if exc.exit_code == 0:
+            cli_group.say_what_is_left()
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("vapor-tui: aborted", err=True)
         return 130
     except click.UsageError as exc:
         message = exc.format_message().splitlines()[0] if exc.format_message() else str(exc)
-        click.echo(f"vapor-tui: error: {message}", err=True)
+        click.echo(f"vapor-tui: error: {escaped(message)}", err=True)
         return EXIT_USAGE
     except click.ClickException as exc:
-        click.echo(f"vapor-tui: error: {exc.format_message()}", err=True)
+        click.echo(f"vapor-tui: error: {escaped(exc.format_message())}", err=True)
         return exc.exit_code
     except BrokenPipeError:
         sys.stderr.close()
@@ -49,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         why = user_message(exc)
         if why is None:
             raise
-        click.echo(f"vapor-tui: error: {why}", err=True)
+        click.echo(f"vapor-tui: error: {escaped(why)}", err=True)
         return EXIT_USAGE
     return rv if isinstance(rv, int) else 0
 

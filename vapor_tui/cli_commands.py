@@ -17,10 +17,12 @@ from vapor_tui.cli_group import (
     app_options,
     cli,
     db_option,
+    late_warning,
     open_db,
     parse_job_id,
     up_to_now,
 )
+from vapor_tui.core.text import escaped, shown
 from vapor_tui.live.commands import Act, Clone, Command, Create, Delete, Outcome, Refused
 
 if TYPE_CHECKING:
@@ -39,6 +41,8 @@ def jobs_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
 
     store = open_db(ctx, db, reading=True)
     jobs = list_jobs(store)
+    if jobs.problem():
+        click.echo(f"vapor-tui: warning: {escaped(jobs.problem())}", err=True)
     if as_json:
         from vapor_tui.present.shapes import job_summary
 
@@ -89,7 +93,13 @@ def new_cmd(
     from vapor_tui.live.commands import Created
 
     config = JobConfig(seed=new_seed() if seed is None else seed, **fields)  # type: ignore[arg-type]
-    created = _execute(open_db(ctx, db), Create(config, start))
+    store = open_db(ctx, db)
+    from vapor_tui.store.pieces import size_warning
+
+    warning = size_warning(store, config.total_steps)
+    if warning:
+        click.echo(f"vapor-tui: warning: {warning}", err=True)
+    created = _execute(store, Create(config, start))
     assert isinstance(created, Created)
     click.echo(created.job.id)
 
@@ -113,7 +123,7 @@ def _action_command(name: str, help_text: str) -> None:
         from vapor_tui.core.status import Action
         from vapor_tui.live.commands import Acted
         from vapor_tui.live.uptonow import status_now
-        from vapor_tui.store.jobs import get_job
+        from vapor_tui.store.jobs import get_job, points_owed
 
         number = parse_job_id(job_id)  # before opening: bad input writes nothing
         store = open_db(ctx, db, catch_up=False, job_id=number)
@@ -121,10 +131,15 @@ def _action_command(name: str, help_text: str) -> None:
         # own catch-up included: of two stops racing on a running job, one makes it stopping
         # and the other is refused, rather than turning it into a stop at once.
         seen = status_now(get_job(store, number), store.clock.now())
-        up_to_now(store)
+        # A full disk does not stand in the way: the action records its change first, and
+        # the points due come after it, when there is room (store/jobs.py).
+        up_to_now(store, tolerant=True)
         acted = _execute(store, Act(number, Action(name), seen))
         assert isinstance(acted, Acted)
-        click.echo(f"job #{acted.job.id} {acted.job.name}: {acted.job.status}")
+        click.echo(f"job #{acted.job.id} {escaped(acted.job.name)}: {acted.job.status}")
+        owed = points_owed(store, number)
+        if owed:
+            late_warning(f"{owed:,} points of job #{number} are not written yet")
 
 
 _action_command("start", "Start a queued job.")
@@ -158,7 +173,7 @@ def clone_cmd(ctx: click.Context, job_id: str, same_seed: bool, db: str | None) 
 def delete_cmd(ctx: click.Context, job_id: str, db: str | None) -> None:
     """Delete a job and all its points."""
     number = parse_job_id(job_id)
-    _execute(open_db(ctx, db, job_id=number), Delete(number))
+    _execute(open_db(ctx, db, job_id=number, acting=True), Delete(number))
     click.echo(f"deleted job {number}")
 
 
@@ -190,9 +205,9 @@ def show_cmd(ctx: click.Context, job_id: str, as_json: bool, db: str | None) -> 
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
     default=None,
-    help="Write to FILE instead of standard output.",
+    help="Write to FILE (replaced only once complete; - is standard output).",
 )
 @db_option
 @click.pass_context
@@ -200,42 +215,23 @@ def export_cmd(
     ctx: click.Context, job_id: str, fmt: str, output: str | None, db: str | None
 ) -> None:
     """Export a job's points (step, epoch, loss, accuracy, learning_rate, val_loss, timestamp)."""
-    from vapor_tui.export import write_export
+    from vapor_tui.export import ExportRefused, export_to, is_the_database
 
     if fmt.lower() not in ("csv", "json"):
-        raise UserError(f"unknown export format {fmt!r}: use csv or json")
+        raise UserError(f"unknown export format {shown(fmt)}: use csv or json")
     fmt = fmt.lower()
     number = parse_job_id(job_id)
     store = open_db(ctx, db, reading=True, job_id=number)
     from vapor_tui.store.jobs import get_job
 
     get_job(store, number)  # unknown id: say so before creating an output file
-    if output is None:
-        write_export(store, number, fmt, sys.stdout)
-        return
-    if _is_the_database(Path(output), store.target):
+    output = "-" if output is None else output
+    if output != "-" and is_the_database(Path(output), store.target):
         raise UserError(f"cannot write {output}: it is the database itself (or its log)")
     try:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            write_export(store, number, fmt, fh)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror}") from exc
-
-
-def _is_the_database(output: Path, target: str) -> bool:
-    """Would writing `output` overwrite the database file, its log or its shared memory?"""
-    if "://" in target:
-        return False
-    db = Path(target).expanduser()
-    for name in (db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))):
-        try:
-            if output.resolve() == name.resolve() or (
-                output.exists() and name.exists() and output.samefile(name)
-            ):
-                return True
-        except OSError:
-            continue
-    return False
+        export_to(store, number, fmt, output, sys.stdout)
+    except ExportRefused as exc:
+        raise UserError(str(exc)) from exc
 
 
 @cli.command("demo")
@@ -303,5 +299,6 @@ def watch_cmd(ctx: click.Context, job_id: str, db: str | None, **options) -> Non
         get_job(store, number)
         store.close()
     elif number not in {job.id for job in jobs}:
-        raise UserError(f"no job with id {number}")
+        bad = [e for e in jobs.unreadable if e.job_id == number]
+        raise UserError(str(bad[0]) if bad else f"no job with id {number}")
     _run_app(ctx, db, watch=number, **options)

@@ -5,12 +5,14 @@ inside commands so that `--help` and the first frame of the app are quick."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from vapor_tui import __version__
+from vapor_tui.core.text import escaped, shown
 
 if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
@@ -46,12 +48,16 @@ def open_db(
     catch_up: bool = True,
     reading: bool = False,
     job_id: int | None = None,
+    acting: bool = False,
 ) -> Store:
     """Open the database and bring running jobs up to now, as every command does first (an
     action brings them up to now itself, after reading the status it acts on).
 
-    A command about one job (`job_id`) does not create a database that does not exist: it has
-    no such job."""
+    A command that only reads (`reading`) still answers when the catch-up cannot be written
+    (a full disk), and so does a stop, a fail, a start or a delete (`acting`: it records its
+    change first, whatever is due). Either says so in a warning once it has succeeded; had it
+    failed, its one error line says it all. A command about one job (`job_id`) does not create
+    a database that does not exist: it has no such job."""
     from vapor_tui.store.engine import StoreMissing, open_store
 
     try:
@@ -60,36 +66,65 @@ def open_db(
         raise UserError(f"no job with id {job_id}: {exc}") from exc
     ctx.call_on_close(store.close)
     if store.warning:
-        click.echo(f"vapor-tui: warning: {store.warning}", err=True)
+        click.echo(f"vapor-tui: warning: {escaped(store.warning)}", err=True)
+    said.extend(f"vapor-tui: note: {escaped(note)}" for note in store.notes)
     if catch_up:
-        up_to_now(store, reading)
+        up_to_now(store, reading or acting)
     return store
 
 
-def up_to_now(store: Store, reading: bool = False) -> None:
-    """Bring running jobs up to now. A command that only reads (`reading`) still answers when
-    that cannot be written (a full disk): it warns on stderr and shows what the database holds."""
+def up_to_now(store: Store, tolerant: bool = False) -> None:
+    """Bring running jobs up to now. A command that only reads, or that acts whatever is due
+    (`tolerant`), still goes on when that cannot be written (a full disk): a warning says so
+    once it has succeeded, and it shows what the database holds."""
     from vapor_tui.live.uptonow import bring_up_to_now
     from vapor_tui.store.engine import StoreDamaged, StoreError
 
     try:
         bring_up_to_now(store)
     except StoreError as exc:
-        if not reading or isinstance(exc, StoreDamaged):
+        if not tolerant or isinstance(exc, StoreDamaged):
             raise
-        click.echo(f"vapor-tui: warning: running jobs not brought up to date: {exc}", err=True)
+        behind.append(escaped(str(exc)))
+
+
+# What a command has to say on stderr once it has succeeded (cli.main prints it): notes of
+# what opening repaired, and why running jobs could not be brought up to date.
+said: list[str] = []
+behind: list[str] = []
+
+
+def late_warning(what: str) -> None:
+    """What an action left to do (points it owes that could not be written), said with the
+    reason in one warning once it has succeeded."""
+    why = behind.pop() if behind else "no room on the disk"
+    said.append(f"vapor-tui: warning: {what}: {why}; any vapor-tui writes them once there is room")
+
+
+def say_what_is_left() -> None:
+    for line in said:
+        click.echo(line, err=True)
+    for why in behind:
+        click.echo(f"vapor-tui: warning: running jobs not brought up to date: {why}", err=True)
+
+
+# ASCII digits only: str.isdecimal() also takes U+0661 ARABIC-INDIC DIGIT ONE, which int()
+# reads as 1: `delete` with it deleted job 1.
+_JOB_ID = re.compile(r"[0-9]{1,18}")
 
 
 def parse_job_id(value: str) -> int:
     text = value.strip()
-    # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts.
-    if not text.isdecimal() or len(text) > 18:
-        raise UserError(f"job id must be a positive whole number, not {value!r}")
+    if not _JOB_ID.fullmatch(text):
+        raise UserError(f"job id must be a positive whole number, not {shown(value)}")
     return int(text)
 
 
 def _run_app(ctx: click.Context, db: str | None, **options: Any) -> None:
+    from vapor_tui.store.sqlite_file import resolve_target
     from vapor_tui.ui.launch import LaunchError, run_app
+
+    resolve_target(db)  # a blank $VAPOR_TUI_DB: one line now, not from inside the app
 
     root = ctx.find_root().params
     for name in ("ascii_only", "theme"):  # given before the subcommand
@@ -102,12 +137,32 @@ def _run_app(ctx: click.Context, db: str | None, **options: Any) -> None:
     ctx.exit(code or 0)
 
 
-def _finite(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
-    # FloatRange lets NaN through (every comparison with it is false); a NaN refresh interval
-    # would leave the app unable to tick or to quit.
-    if value != value:
-        raise click.BadParameter("must be a number of seconds, not NaN")
-    return value
+class Seconds(click.ParamType):
+    """A number of seconds in a range, in the digits 0-9; the message says what is expected
+    (click's FloatRange said "'abc' is not a valid float range", and took NaN and the
+    digits of other scripts)."""
+
+    name = "seconds"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, float):
+            return value
+        text = str(value).strip()
+        try:
+            number = float(text) if text.isascii() else float("nan")
+        except ValueError:
+            number = float("nan")
+        if not self.low <= number <= self.high:  # NaN is in no range
+            self.fail(
+                f"must be a number of seconds from {self.low:g} to {self.high:g}, "
+                f"not {shown(value, 20)}",
+                param,
+                ctx,
+            )
+        return number
 
 
 def app_options(f: Callable) -> Callable:
@@ -129,8 +184,7 @@ def app_options(f: Callable) -> Callable:
     )(f)
     return click.option(
         "--refresh",
-        type=click.FloatRange(0.05, 3600),
-        callback=_finite,
+        type=Seconds(0.05, 3600),
         default=1.0,
         show_default=True,
         metavar="SECONDS",

@@ -1,12 +1,40 @@
-"""Plain-text views of jobs for the command line."""
+"""Plain-text views of jobs for the command line.
+
+Columns are laid out by terminal cells, not characters: an emoji or a CJK character takes two
+(the same widths Textual draws the app with). Names and models are printed escaped, so text a
+database holds never reaches the terminal as a control sequence."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len
+
 from vapor_tui.core.job import Job
+from vapor_tui.core.text import escaped
 from vapor_tui.present.text import ago, clock, eta
 from vapor_tui.present.text import loss as fmt_loss
+
+NAME_CELLS = 32
+MODEL_CELLS = 24
+
+
+def cut(text: str, cells: int) -> str:
+    """`text` in at most `cells` terminal cells, an ellipsis ending it if it was longer."""
+    if cell_len(text) <= cells:
+        return text
+    out, used = [], 0
+    for ch in text:
+        width = cell_len(ch)
+        if used + width > cells - 1:
+            break
+        out.append(ch)
+        used += width
+    return "".join(out) + "…"
+
+
+def _pad(text: str, cells: int) -> str:
+    return text + " " * (cells - cell_len(text))
 
 
 def jobs_table_text(jobs: list[Job], now: datetime) -> str:
@@ -14,8 +42,8 @@ def jobs_table_text(jobs: list[Job], now: datetime) -> str:
     rows = [
         (
             str(j.id),
-            j.name if len(j.name) <= 32 else j.name[:31] + "…",
-            j.model,
+            cut(escaped(j.name), NAME_CELLS),
+            cut(escaped(j.model), MODEL_CELLS),
             str(j.status),
             f"{j.progress * 100:5.1f}%",
             f"{j.epoch}/{j.config.epochs}",
@@ -25,9 +53,9 @@ def jobs_table_text(jobs: list[Job], now: datetime) -> str:
         )
         for j in jobs
     ]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(cell_len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
+        "  ".join(_pad(cell, w) for cell, w in zip(r, widths, strict=True)).rstrip()
         for r in [header, *rows]
     ]
     return "\n".join(lines)
@@ -38,9 +66,9 @@ def job_details_text(job: Job, now: datetime) -> str:
     elapsed = job.elapsed_seconds(now)
     sps = job.steps_per_second
     lines = [
-        f"Job {job.id}: {job.name}",
-        f"  status       {job.status}" + (f" ({job.reason})" if job.reason else ""),
-        f"  model        {c.model}",
+        f"Job {job.id}: {escaped(job.name)}",
+        f"  status       {job.status}" + (f" ({escaped(job.reason)})" if job.reason else ""),
+        f"  model        {escaped(c.model)}",
         f"  progress     step {job.steps_done:,}/{job.total_steps:,} ({job.progress * 100:.1f}%),"
         f" epoch {job.epoch}/{c.epochs}",
         f"  loss         {fmt_loss(job.last_loss)} (best {fmt_loss(job.best_loss)},"

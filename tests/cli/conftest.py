@@ -86,8 +86,9 @@ def _server_digest(url: str) -> str:
             ).all()
             for (table,) in tables:
                 h.update(table.encode())
-                for row in conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1, 2"):
-                    h.update(repr(tuple(row)).encode())
+                rows = conn.exec_driver_sql(f"SELECT * FROM {table}")  # some have one column
+                for row in sorted(repr(tuple(r)) for r in rows):
+                    h.update(row.encode())
     finally:
         engine.dispose()
     return h.hexdigest()

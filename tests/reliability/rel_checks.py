@@ -141,10 +141,14 @@ def check_database(
         }
         summaries = _summaries(conn)
         blocks = _blocks(conn)
+        owed, deleted = _owed_and_deleted(conn)
     finally:
         conn.close()
-    orphans = set(stats) - set(jobs)
+    # A long job's row is deleted first and its points after, in pieces: those left are
+    # listed in deleted_jobs until they are gone.
+    orphans = set(stats) - set(jobs) - deleted
     assert not orphans, f"{where}: points of deleted jobs {sorted(orphans)}"
+    assert not deleted & set(jobs), f"{where}: jobs {sorted(deleted & set(jobs))} deleted, not"
     facts = {}
     for job_id, row in jobs.items():
         job = _facts(row)
@@ -171,7 +175,24 @@ def check_database(
             assert n == whole == len(steps), f"{what}: the blocks hold {n} ({len(steps)}) points"
             assert np.array_equal(steps, np.arange(1, whole + 1)), f"{what}: blocks out of step"
         _check_status(job, row, what)
+        if job_id in owed:
+            # Stopped or failed while its points could not be written: it owes the rest.
+            last = owed[job_id]
+            assert job.status.is_final and job.steps_done < last <= job.total, (
+                f"{what}: owes {last}"
+            )
+    assert set(owed) <= set(jobs), f"{where}: points owed by jobs that are gone"
     return facts
+
+
+def _owed_and_deleted(conn) -> tuple[dict[int, int], set[int]]:
+    tables = _tables(conn)
+    owed, deleted = {}, set()
+    if "owed_points" in tables:
+        owed = {r[0]: r[1] for r in conn.execute("SELECT job_id, last_step FROM owed_points")}
+    if "deleted_jobs" in tables:
+        deleted = {r[0] for r in conn.execute("SELECT job_id FROM deleted_jobs")}
+    return owed, deleted
 
 
 def _blocks(conn) -> dict[int, tuple[int, np.ndarray]] | None:
@@ -298,3 +319,13 @@ def latest_logged_page(db: Path, number: int) -> bytes | None:
             found = data[offset + 24 : offset + 24 + page_size]
         offset += 24 + page_size
     return found
+
+
+def edit_by_hand(path: Path, *statements: str) -> None:
+    """Change a database as someone with the sqlite3 shell would, foreign keys off."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()

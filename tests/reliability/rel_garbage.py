@@ -21,7 +21,14 @@ GARBAGE = {
     "unicode": "三",
     "emoji": "🚀",
     "superscript": "²",
+    "arabic-digits": "١٢",
     "control": "a\x07b",
+    "c1-control": "a\x85b",
+    "c1-csi": "\x9b31mred",
+    "bidi-override": "abc\u202edcba",
+    "zero-width-only": "\u200b\u200c\u200d",
+    "zero-width-inside": "ad\u200bmin",
+    "blank-filler": "\u3164\u3164",
     "very-long-digits": "7" * 10_000,
     "very-long-text": "x" * 10_000,
     "markup": "[/b]x[$warning]y[/]",
@@ -53,7 +60,14 @@ TEXT_FIELDS = (
     "step_seconds",
 )
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What may not be in a name or model, by code point: C0 and C1 controls and DEL, the soft
+# hyphen, zero-width spaces and joiners, direction marks, embeddings, overrides and isolates,
+# line and paragraph separators, invisible operators, the byte-order mark.
+_HIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+# Characters that draw nothing: spaces, combining marks alone, Hangul fillers, blank Braille.
+_INVISIBLE = re.compile("[\\s\u0300-\u036f\u115f\u1160\u3164\uffa0\u2800]")
 _DEFAULT_EPOCHS, _DEFAULT_STEPS = 3, 100
 
 
@@ -66,15 +80,16 @@ def _utf8(text: str) -> bool:
 
 
 def _whole(text: str) -> int | None:
-    """As Python reads a whole number (the digits of any script, underscores between them),
-    up to 30 digits."""
+    """A whole number in the digits 0-9 (underscores between them), up to 30 digits."""
     text = text.strip().replace("_", "")
-    if not re.fullmatch(r"[+-]?\d{1,30}", text):
+    if not re.fullmatch(r"[+-]?[0-9]{1,30}", text, flags=re.ASCII):
         return None
     return int(text)
 
 
 def _number(text: str) -> float | None:
+    if not text.isascii():  # float() reads the digits of every script
+        return None
     try:
         value = float(text.strip())
     except ValueError:
@@ -90,8 +105,9 @@ def acceptable(field: str, text: str) -> bool:
         return (
             bool(stripped)
             and len(stripped) <= limit
-            and not _CONTROL.search(stripped)
             and _utf8(stripped)
+            and not _HIDDEN.search(stripped)
+            and _INVISIBLE.sub("", stripped) != ""
         )
     if field in ("schedule", "curve"):
         options = ("constant", "cosine") if field == "schedule" else ("exponential", "power-law")

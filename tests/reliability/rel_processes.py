@@ -55,9 +55,17 @@ def spawn_cli(db: Path, args: list[str], env: dict[str, str], cwd: Path) -> subp
 class Instance:
     """A running app instance: its reports, as they come, and a way to press keys on jobs."""
 
-    def __init__(self, db: Path, env: dict[str, str], cwd: Path, refresh: float = 0.1):
+    def __init__(
+        self,
+        db: Path,
+        env: dict[str, str],
+        cwd: Path,
+        refresh: float = 0.1,
+        prefix: tuple[str, ...] = (),
+    ):
+        # `prefix`: what runs it, e.g. nsenter into a mount namespace (rel_mounts.py).
         self.proc = subprocess.Popen(
-            [sys.executable, HEADLESS, str(db), str(refresh)],
+            [*prefix, sys.executable, HEADLESS, str(db), str(refresh)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

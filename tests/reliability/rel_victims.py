@@ -48,7 +48,8 @@ def seed_jobs(path: Path) -> dict[str, int]:
             return create_job(store, config, start=start).id
 
         ids = {
-            "long": job("long", 4, 25_000, 0.001, 1),
+            # 10,000 s at a millisecond a step: running however long a loaded machine takes.
+            "long": job("long", 10, 1_000_000, 0.001, 1),
             "medium": job("medium", 2, 20_000, 0.0005, 2),
             "stopper": job("stopper", 5, 10_000, 0.001, 3),
             "queued": job("queued", 3, 100, 0.5, 4, start=False),

@@ -36,7 +36,7 @@ PLACE_CHECKS = (
     + 1
     + 2  # a read-only database: reads, writes, keys
     + 7  # a full disk: three reads, three writes, the app
-    + 5  # no room at all: four commands and the app
+    + 6  # no room at all: four commands, a new database and the app
     + len(READS)
     + 2  # a file nobody may write: reads, a write refused, a write once it is writable
 )
@@ -172,9 +172,13 @@ def test_a_full_disk(ns, tmp_path, helpers):
         assert code == 0 and out, err
         assert err.count("\n") == 1 and "warning: running jobs not brought up to date" in err
         assert FULL in err
-    for args in (["new", "--name", "x"], ["clone", "1"], ["fail", "2"]):
+    for args in (["new", "--name", "x"], ["clone", "1"]):
         code, out, err = ns.cli(["--db", str(db), *args], env, tmp_path)
         assert_one_line_error(code, out, err, FULL)
+    # A fail is recorded whatever is due (test_rel_full_disk.py): the points it owes wait.
+    code, out, err = ns.cli(["--db", str(db), "fail", "2"], env, tmp_path)
+    assert (code, out) == (0, "job #2 running: failed\n"), err
+    assert err.count("\n") == 1 and "not written yet" in err and FULL in err, err
     check_database(copy_as_after_a_crash(ns.outside(db), tmp_path / "copy" / "a.db"))
     app = ns.app(["--db", str(db), "--refresh", "0.2"], env)
     try:
@@ -191,7 +195,7 @@ def test_a_full_disk(ns, tmp_path, helpers):
     finally:
         app.close()
     jobs = check_database(copy_as_after_a_crash(ns.outside(db), tmp_path / "copy" / "b.db"))
-    assert jobs[2].steps_done > 300  # the running job caught up once there was room
+    assert jobs[2].steps_done > 300  # the failed job got its points once there was room
 
 
 def test_a_disk_with_no_room_at_all(ns, tmp_path, helpers):
@@ -206,9 +210,12 @@ def test_a_disk_with_no_room_at_all(ns, tmp_path, helpers):
         code, out, err = ns.cli(["--db", str(db), *args], env, tmp_path)
         if code == 0:  # a read that managed without the shared-memory file
             assert out and "warning" in err and "Traceback" not in err, err
-        else:
-            assert_one_line_error(code, out, err, str(db))
-            assert "disk" in err or FULL in err, err
+        else:  # SQLite says "disk I/O error": what the user needs to hear is that it is full
+            assert_one_line_error(code, out, err, str(db), FULL)
+    fresh = place / "fresh.db"  # a new database is refused, and leaves no 0-byte file
+    code, out, err = ns.cli(["--db", str(fresh), "new", "--name", "x"], env, tmp_path)
+    assert_one_line_error(code, out, err, str(fresh), FULL)
+    assert not [name for name in os.listdir(ns.outside(place)) if name.startswith("fresh")]
     app = ns.app(["--db", str(db), "--refresh", "0.2"], env)
     try:
         app.wait_for("cannot update")

@@ -159,3 +159,79 @@ def _last_words(raw: bytes | bytearray) -> str:
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", bytes(raw).decode("utf-8", "replace"))
     start = text.rfind("Traceback")
     return text[start:] if start >= 0 else text[-2000:]
+
+
+async def test_a_second_enter_in_the_palette_closes_nothing_else(make_app):
+    """Found by the bursts on a loaded machine (the app ended with status 1): two enters in
+    one burst reached the palette, the second after the first had closed it; Textual's
+    dismiss then popped the screen beneath (the jobs screen), and a third raised
+    ScreenStackError."""
+    from textual.command import CommandInput, CommandList, CommandPalette
+    from textual.widgets import Input
+
+    from vapor_tui.ui.screens.help import HelpScreen
+    from vapor_tui.ui.screens.jobs import JobsScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"Help")
+        await settle(app, pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        # "Help" chosen in the list, then three enters in one burst, all queued for the
+        # palette before it handles the first.
+        palette._selected_command = palette.query_one(CommandList).get_option_at_index(0).hit
+        palette._list_visible = False
+        box = palette.query_one(CommandInput)
+        for _ in range(3):
+            palette.post_message(Input.Submitted(box, box.value))
+        await settle(app, pilot)
+        assert app.return_code is None
+        assert [type(s) for s in app.screen_stack[1:]] == [JobsScreen, HelpScreen]
+
+
+async def test_a_second_enter_in_the_form_creates_nothing_else(make_app, ui_store):
+    """The same bursts: two enters in the new-job form; the second dismissed it again and
+    ended the app (InvalidStateError)."""
+    from textual.widgets import Input
+
+    from vapor_tui.store.jobs import list_jobs
+    from vapor_tui.ui.screens.jobs import JobsScreen
+    from vapor_tui.ui.screens.new_job import NewJobScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"twice")
+        form = app.screen
+        assert isinstance(form, NewJobScreen)
+        box = form.query_one("#field-name", Input)
+        for _ in range(3):  # queued for the form before it handles the first
+            form.post_message(Input.Submitted(box, box.value))
+        await settle(app, pilot)
+        assert app.return_code is None
+        assert [type(s) for s in app.screen_stack[1:]] == [JobsScreen]
+        assert [job.name for job in list_jobs(ui_store)] == ["twice"]
+
+
+async def test_a_palette_search_that_ends_after_the_palette_closed(make_app):
+    """Found by the random keys on a loaded machine: the palette's search worker, resumed
+    after the palette had closed, filled a list no longer there (NoMatches ended the app).
+    What the worker does then, done here after the close."""
+    from textual.command import CommandList, CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        command_list = palette.query_one(CommandList)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not palette.is_attached
+        palette._refresh_command_list(command_list, [], True)
+        await palette._watch__show_busy()
+        assert app.return_code is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +12,8 @@ from types import ModuleType
 
 import pytest
 
+from tests.cli import test_cli_export, test_cli_messages
+from tests.store import test_store_selfcheck
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.store.catchup import catch_up
@@ -26,12 +27,13 @@ from . import (
     test_rel_bad_places,
     test_rel_concurrency,
     test_rel_crash,
+    test_rel_full_disk,
     test_rel_monkey,
     test_rel_signal_reentry,
     test_rel_signals,
     test_rel_state_machine,
 )
-from .rel_checks import check_database
+from .rel_checks import check_database, edit_by_hand
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,15 +60,7 @@ def sound_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _sql(*statements: str) -> Callable[[Path], None]:
-    def damage(path: Path) -> None:
-        conn = sqlite3.connect(path)
-        conn.execute("PRAGMA foreign_keys = OFF")
-        for statement in statements:
-            conn.execute(statement)
-        conn.commit()
-        conn.close()
-
-    return damage
+    return lambda path: edit_by_hand(path, *statements)
 
 
 def _bytes(path: Path) -> None:
@@ -133,6 +127,9 @@ def figures() -> dict[str, int]:
         "several processes": test_rel_concurrency.PROCESSES,
         "signals": cases(test_rel_signals) + cases(test_rel_signal_reentry),
         "bad input": bad_inputs,
+        "full disk": test_rel_full_disk.FULL_DISK_CHECKS,
+        "database checks": cases(test_store_selfcheck),
+        "messages": cases(test_cli_messages) + cases(test_cli_export),
         "random keys": monkey.MONKEY_KEYS + monkey.PTY_BURSTS * monkey.PTY_BURST_KEYS,
         "state machine": test_rel_state_machine.MACHINE_EXAMPLES,
         "validators": test_rel_state_machine.FORM_EXAMPLES,

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vapor_tui.store.catchup as store_catchup
+import vapor_tui.store.pieces as pieces
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.eta import update_ema
@@ -377,8 +378,8 @@ def test_a_long_catch_up_is_several_whole_transactions(
     last one."""
     from sqlalchemy import event
 
-    monkeypatch.setattr(store_catchup, "TXN_POINTS", 50)
-    monkeypatch.setattr(store_catchup, "TXN_PAUSE_S", 0.0)
+    monkeypatch.setattr(pieces, "TXN_POINTS", 50)
+    monkeypatch.setattr(pieces, "TXN_PAUSE_S", 0.0)
     a, sim = start(store, config("a"))
     b, _ = start(store, config("b", seed=5))
     fake_clock.advance(sim.time_at(sim.total) + 100)
@@ -421,7 +422,7 @@ def test_another_writer_gets_in_during_a_long_catch_up(
     import threading
     import time
 
-    monkeypatch.setattr(store_catchup, "TXN_POINTS", 100_000)
+    monkeypatch.setattr(pieces, "TXN_POINTS", 100_000)
     store = open_store(db, clock=fake_clock)
     other = open_store(db, clock=fake_clock)
     try:

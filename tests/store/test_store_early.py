@@ -77,3 +77,14 @@ def test_what_is_not_a_local_current_database_is_declined(tmp_path):
     other.write_text("not a database")
     assert act_on_queued(str(other), 1, Action.START, 0.0) is None
     assert other.read_text() == "not a database"
+
+
+def test_a_row_it_cannot_read_is_left_to_the_store(store, drive, db_path):
+    """A queued row whose schedule is not one of ours (edited by hand after the first frame):
+    the early path declines, as it does a lock; it raised UnreadableJob before."""
+    queued = drive(JobStatus.QUEUED)
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE jobs SET schedule = 'zigzag' WHERE id = ?", (queued.id,))
+    conn.commit()
+    conn.close()
+    assert act_on_queued(str(db_path), queued.id, Action.START, 0.0) is None

@@ -6,10 +6,10 @@ review the differences with `pytest tests/ui/test_snapshots.py --snapshot-update
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.status import Action
@@ -20,18 +20,19 @@ from vapor_tui.ui.app import VaporApp
 from .conftest import START, config
 
 SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
-# The top bar shows the database path, so snapshots need one that does not vary per run.
-SNAP_ROOT = Path("/tmp/vapor-tui-snapshots")
+# The top bar may show the database path, so snapshots need one that does not vary per run:
+# relative, in the test's own temporary directory (one shared folder in /tmp was emptied by
+# one run while another used it).
+SNAP_DB = Path("a-fresh-database-for-each-snapshot") / "snap.db"
 
 
 @pytest.fixture
-def seeded_app(request):
+def seeded_app(tmp_path, monkeypatch):
     """An app on a database with one job in each state, driven by a fake clock."""
-    folder = SNAP_ROOT / request.node.name.replace("[", "-").replace("]", "")
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    SNAP_DB.parent.mkdir()
     clock = FakeClock(START)
-    store = open_store(folder / "snap.db", clock=clock)
+    store = open_store(SNAP_DB, clock=clock)
     done = create_job(store, config("alpaca-sft", epochs=2, steps_per_epoch=60, step_seconds=0.5))
     apply_action(store, done.id, Action.START)
     failed = create_job(store, config("lr-sweep-3e-3", learning_rate=3e-3, seed=12))
@@ -88,6 +89,9 @@ def test_new_job_form_with_errors(snap_compare, seeded_app, size):
         await _settle(pilot)
         await pilot.press("n")
         form = pilot.app.screen
+        # A blinking cursor is drawn or not depending on when the picture is taken.
+        for box in form.query(Input):
+            box.cursor_blink = False
         form.query_one("#field-seed").value = "1234"
         form.query_one("#field-epochs").value = "0"
         form.query_one("#field-learning_rate").value = "fast"

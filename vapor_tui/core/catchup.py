@@ -11,11 +11,10 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from .change import stop_step
 from .clock import from_epoch
 from .job import Job
 from .simulator import Simulator
-from .status import Action, JobStatus, reason_for
+from .status import Action, JobStatus, reason_for, stop_step
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from .text import display_problem, shown
+
 
 class Schedule(StrEnum):
     CONSTANT = "constant"
@@ -36,8 +38,11 @@ MIN_STEP_SECONDS = 1e-6
 MAX_STEP_SECONDS = 86_400.0
 MAX_LEARNING_RATE = 10.0
 MAX_NAME_LENGTH = 200
+MAX_MODEL_LENGTH = 100
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# Digits 0-9 only: Python's int() and float() also read the digits of other scripts ("١٢" is
+# 12), which then display as something else than the number stored.
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")
 
 
 class ConfigError(ValueError):
@@ -80,13 +85,24 @@ class JobConfig:
         return d
 
 
-def validate(cfg: JobConfig) -> None:
+def stored_config(**values: object) -> JobConfig:
+    """A configuration read back from the database: checked like a new one, except that its
+    name and model are taken as they were stored (one may hold what a later rule refuses in
+    a new name; every screen and the command line show it escaped)."""
+    cfg = object.__new__(JobConfig)
+    for key, value in values.items():
+        object.__setattr__(cfg, key, value)
+    validate(cfg, texts=False)
+    return cfg
+
+
+def validate(cfg: JobConfig, texts: bool = True) -> None:
     """Check a whole configuration; parsers below check one field each."""
     epochs = parse_int("epochs", cfg.epochs, 1, MAX_EPOCHS)
     steps_per_epoch = parse_int("steps_per_epoch", cfg.steps_per_epoch, 1, MAX_STEPS_PER_EPOCH)
     checked: dict[str, object] = {
-        "name": parse_name(cfg.name),
-        "model": parse_model(cfg.model),
+        "name": parse_name(cfg.name) if texts else str(cfg.name),
+        "model": parse_model(cfg.model) if texts else str(cfg.model),
         "epochs": epochs,
         "steps_per_epoch": steps_per_epoch,
         "learning_rate": parse_learning_rate(cfg.learning_rate),
@@ -105,24 +121,25 @@ def validate(cfg: JobConfig) -> None:
 
 
 def parse_name(value: object) -> str:
-    text = str(value).strip()
-    if not text:
-        raise ConfigError("name", "must not be empty")
-    if len(text) > MAX_NAME_LENGTH:
-        raise ConfigError("name", f"must be at most {MAX_NAME_LENGTH} characters")
-    if _CONTROL_CHARS.search(text):
-        raise ConfigError("name", "must not contain control characters")
-    _check_utf8("name", text)
-    return text
+    return _parse_text("name", value, MAX_NAME_LENGTH)
 
 
 def parse_model(value: object) -> str:
+    return _parse_text("model", value, MAX_MODEL_LENGTH)
+
+
+def _parse_text(name: str, value: object, limit: int) -> str:
+    """Printable text that displays as what it holds (see core/text.py), at most `limit`
+    characters."""
     text = str(value).strip()
     if not text:
-        raise ConfigError("model", "must not be empty")
-    if len(text) > 100 or _CONTROL_CHARS.search(text):
-        raise ConfigError("model", "must be at most 100 printable characters")
-    _check_utf8("model", text)
+        raise ConfigError(name, "must not be empty")
+    if len(text) > limit:
+        raise ConfigError(name, f"must be at most {limit} characters")
+    _check_utf8(name, text)
+    problem = display_problem(text)
+    if problem is not None:
+        raise ConfigError(name, problem)
     return text
 
 
@@ -144,9 +161,8 @@ def parse_int(name: str, value: object, low: int, high: int) -> int:
         number = int(value)
     else:
         text = str(value).strip().replace("_", "")
-        if not re.fullmatch(r"[+-]?\d{1,30}", text):
-            shown = text if len(text) <= 20 else text[:20] + "..."
-            raise ConfigError(name, f"must be a whole number, not {shown!r}")
+        if not _WHOLE.fullmatch(text):
+            raise ConfigError(name, f"must be a whole number{_digits(text)}, not {shown(text, 20)}")
         number = int(text)
     if number < low:
         raise ConfigError(name, f"must be at least {low:,}")
@@ -159,11 +175,15 @@ def parse_float(name: str, value: object, low_exclusive: float, high: float) -> 
     if isinstance(value, bool):
         raise ConfigError(name, f"must be a number, not {value!r}")
     try:
-        number = float(str(value).strip()) if not isinstance(value, (int, float)) else float(value)
+        if isinstance(value, (int, float)):
+            number = float(value)
+        elif not str(value).isascii():  # float() reads "١٢" as 12
+            raise ValueError(value)
+        else:
+            number = float(str(value).strip())
     except (ValueError, OverflowError):
-        shown = str(value).strip()
-        shown = shown if len(shown) <= 20 else shown[:20] + "..."
-        raise ConfigError(name, f"must be a number, not {shown!r}") from None
+        text = str(value).strip()
+        raise ConfigError(name, f"must be a number{_digits(text)}, not {shown(text, 20)}") from None
     if not math.isfinite(number):
         raise ConfigError(name, "must be a finite number")
     if number <= low_exclusive:
@@ -171,6 +191,11 @@ def parse_float(name: str, value: object, low_exclusive: float, high: float) -> 
     if number > high:
         raise ConfigError(name, f"must be at most {high:g}")
     return number
+
+
+def _digits(text: str) -> str:
+    """What to add when the text holds digits of another script (or superscripts)."""
+    return " in the digits 0-9" if any(ch.isdigit() and not ch.isascii() for ch in text) else ""
 
 
 def parse_learning_rate(value: object) -> float:

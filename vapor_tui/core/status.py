@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 
 
@@ -102,3 +103,8 @@ def explain_refusal(status: JobStatus, action: Action) -> str:
 
 def reason_for(status: JobStatus, action: Action) -> str:
     return DEFAULT_REASONS.get((JobStatus(status), Action(action)), "")
+
+
+def stop_step(steps_done: int, steps_per_epoch: int, total: int) -> int:
+    """A graceful stop finishes the epoch in progress: the step it ends at."""
+    return min(total, max(1, math.ceil(steps_done / steps_per_epoch)) * steps_per_epoch)

@@ -96,7 +96,6 @@ def execute(store: Store, command: Command) -> Outcome:
         clone_job,
         create_job,
         delete_job,
-        get_job,
     )
 
     try:
@@ -106,7 +105,7 @@ def execute(store: Store, command: Command) -> Outcome:
             case Clone(job_id, same_seed):
                 return Cloned(command, clone_job(store, job_id, same_seed=same_seed))
             case Delete(job_id):
-                name = get_job(store, job_id).name
+                name = _name_of(store, job_id)
                 delete_job(store, job_id)
                 return Deleted(command, name)
             case Act(job_id, action, seen):
@@ -114,3 +113,14 @@ def execute(store: Store, command: Command) -> Outcome:
     except (TransitionError, JobNotFound, StoreError) as exc:
         return Refused(command, str(exc))
     raise TypeError(f"not a command: {command!r}")  # pragma: no cover - the union is closed
+
+
+def _name_of(store: Store, job_id: int) -> str:
+    """The job's name, for saying it was deleted; a row that cannot be read can be deleted
+    all the same (it is the way to be rid of it)."""
+    from vapor_tui.store.jobs import UnreadableJob, get_job
+
+    try:
+        return get_job(store, job_id).name
+    except UnreadableJob:
+        return "(a row that could not be read)"

@@ -26,6 +26,7 @@ class Update:
 
     snapshot: Snapshot
     events: tuple[Lifecycle, ...] = ()
+    trouble: str | None = None  # a problem not said before, worth a toast
 
 
 class Live:
@@ -44,6 +45,7 @@ class Live:
         # job id -> the job as the clock says it is now, until a read brings it up to now
         self._projected: dict[int, Job] = {}
         self._last_error: str | None = None
+        self._unreadable: str | None = None  # job rows left out of the last list read
 
     # --- following a job's points -------------------------------------------------------
 
@@ -88,7 +90,16 @@ class Live:
         current one for its job and whose screen shows (`shown`): a covered screen catches up
         on the next tick after it shows again, from what it still holds."""
         self._read, self._version = result.jobs, result.version
-        self.problem, self._last_error = None, None
+        if result.jobs_changed:
+            self._unreadable = result.unreadable
+        trouble = None
+        if result.problem is not None:  # read all the same; the next tick tries again
+            if result.problem != self._last_error:
+                trouble = result.problem
+            self._last_error = result.problem
+            self.problem = "cannot update: " + result.problem.split(": ")[-1]
+        else:
+            self.problem, self._last_error = self._unreadable, None
         self._projected.clear()
         points, bases = {}, {}
         for got in result.followed:
@@ -110,7 +121,7 @@ class Live:
                     self._follows[job_id] = replace(current, after_step=last, has_base=True)
         self._forget_what_the_read_caught_up_with()
         snap = Snapshot(self._visible(), result.now, points, result.jobs_changed, bases)
-        return self._show(snap)
+        return replace(self._show(snap), trouble=trouble)
 
     def accept_trouble(self, trouble: TickTrouble) -> tuple[Update | None, bool]:
         """A tick that failed: (the screens redrawn to show the problem, whether the error is

@@ -64,6 +64,10 @@ class TickResult:
     version: JobsVersion
     jobs_changed: bool
     followed: tuple[Followed, ...] = ()
+    # Why running jobs could not be brought up to now (a full disk): the rest was read.
+    problem: str | None = None
+    # Job rows that could not be read and are left out, in one line (when the list was read).
+    unreadable: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +101,27 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
     """Bring running jobs up to now, then read what the request needs. Runs on a worker thread,
     with everything it needs as arguments."""
     from vapor_tui.live.uptonow import bring_up_to_now
-    from vapor_tui.store.engine import StoreError, StoreUnreachable
+    from vapor_tui.store.engine import StoreDamaged, StoreError, StoreUnreachable
     from vapor_tui.store.job_list import jobs_since
     from vapor_tui.store.points import read_points
     from vapor_tui.store.summary import read_chart_base
 
+    problem = unreadable = None
     try:
         now = store.clock.now()
-        bring_up_to_now(store, now)
+        try:
+            bring_up_to_now(store, now)
+        except (StoreDamaged, StoreUnreachable):
+            raise
+        except StoreError as exc:  # no room, say: show what the database holds all the same
+            problem = str(exc)
         # Every job's id and version; in full only the rows whose version moved.
-        current, latest = jobs_since(store, request.jobs)
+        current, listed = jobs_since(store, request.jobs)
         version = JobsVersion(*current)
         changed = request.known is None or version != request.known
-        jobs = latest if changed else request.jobs
+        jobs = request.jobs
+        if changed:
+            jobs, unreadable = tuple(listed), listed.problem()
         followed = []
         for follow in request.follows:
             if follow.has_base:
@@ -120,4 +132,4 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
                     followed.append(Followed(follow, base=read_chart_base(conn, follow.job_id)))
     except StoreError as exc:
         return TickTrouble(str(exc), unreachable=isinstance(exc, StoreUnreachable))
-    return TickResult(jobs, now, version, changed, tuple(followed))
+    return TickResult(jobs, now, version, changed, tuple(followed), problem, unreadable)

@@ -1,29 +1,31 @@
-"""Bringing running jobs up to now: every due step generated and written, in whole transactions."""
+"""Bringing running jobs up to now: every due step generated and written, in whole transactions.
+
+Also the points a stopped or failed job still owes (its status change was recorded first,
+apply_action), and the points of deleted jobs still to be removed (deletes.py)."""
 
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select
 
+from vapor_tui.core import catchup as planner
 from vapor_tui.core.eta import training_durations, update_ema
 from vapor_tui.core.status import JobStatus
 
-from .catchup_plans import is_due, plan_row
-from .engine import Store
+from .catchup_plans import is_due, plan_row, simulator_for
+from .convert import UnreadableJob, job_from_row
+from .deletes import deleted_ids, sweep_deleted
+from .engine import Store, StoreFull
+from .pieces import after_full, after_piece, pause, piece
 from .points import insert_points
-from .tables import jobs_table
+from .tables import jobs_table, owed_table
 
 # Generate and write at most this many steps at a time, to bound memory on long catch-ups.
 CHUNK_STEPS = 200_000
-# At most this many points a transaction (about 2 s of writing), then a pause longer than
-# SQLite's longest busy-wait sleep (100 ms), so that a process waiting for the lock gets it.
-TXN_POINTS = 500_000
-TXN_PAUSE_S = 0.12
 _ACTIVE = (JobStatus.RUNNING.value, JobStatus.STOPPING.value)
 
 
@@ -37,43 +39,73 @@ class CatchUpResult:
 def catch_up(
     store: Store, now: datetime | None = None, job_ids: Iterable[int] | None = None
 ) -> CatchUpResult:
-    """Bring running and stopping jobs (all, or those in `job_ids`) up to `now`.
+    """Bring running and stopping jobs (all, or those in `job_ids`) up to `now`, and write
+    what ended jobs owe.
 
-    Each transaction writes at most TXN_POINTS points: a job's points, its counts, its chart
-    summary and packed blocks, and its status change together, so every commit is whole. A
-    long catch-up (a million-step job left for a day) is several of them, with a pause
-    between in which another process waiting for the lock gets it."""
+    Each transaction writes at most TXN_POINTS points (fewer after the disk was found full:
+    pieces.py): a job's points, its counts, its chart summary and packed blocks, and its
+    status change together, so every commit is whole. A long catch-up (a million-step job
+    left for a day) is several of them, with a pause between in which another process
+    waiting for the lock gets it. StoreFull if even the smallest piece finds no room; what
+    was written before stays."""
     if store.readonly:
         return CatchUpResult(0, (), ())
     now_s = (now or store.clock.now()).timestamp()
     wanted = None if job_ids is None else set(job_ids)
     # A cheap look without the write lock: most ticks have nothing due and write nothing.
     with store.read() as conn:
-        due = {r.id for r in _active_rows(conn, wanted) if is_due(r, now_s)}
+        due = {r.id for r in _active_rows(conn, wanted) if _changes(r, now_s)}
+        due |= {r.id for r in _owing_rows(conn, wanted)}
+        swept = deleted_ids(conn) if wanted is None else []
     written, advanced, ended = 0, [], []
     while due:
         if written:
-            time.sleep(TXN_PAUSE_S)
-        budget = TXN_POINTS
-        with store.write() as conn:
-            # On a server, a job another process is writing right now is left to it (SKIP
-            # LOCKED): a tick or a `new` does not queue behind its catch-up. An action on the
-            # job (job_ids given) waits for it, to act on the job as it is now.
-            rows = _active_rows(conn, due, lock=not store.is_sqlite, skip=job_ids is None)
-            due &= {row.id for row in rows}  # ended or deleted elsewhere meanwhile
-            for row in rows:
-                count, end, finished = _advance(conn, row, now_s, budget)
-                written += count
-                budget -= count
-                if count and row.id not in advanced:
-                    advanced.append(row.id)
-                if end:
-                    ended.append(row.id)
-                if finished:
-                    due.discard(row.id)
-                if budget <= 0:
-                    break
+            pause()
+        budget = piece(store)
+        try:
+            with store.write() as conn:
+                # On a server, a job another process is writing right now is left to it (SKIP
+                # LOCKED): a tick or a `new` does not queue behind its catch-up. An action on
+                # the job (job_ids given) waits for it, to act on the job as it is now.
+                lock, skip = not store.is_sqlite, job_ids is None
+                rows = [(r, _plan(r, now_s)) for r in _active_rows(conn, due, lock, skip)]
+                rows += [(r, _repay(r)) for r in _owing_rows(conn, due, lock, skip)]
+                moved = _write_piece(conn, rows, budget)
+        except StoreFull:
+            if not after_full(store, budget):
+                raise
+            continue
+        after_piece(store, budget)
+        due &= {row.id for row, _ in rows}  # ended or deleted elsewhere meanwhile
+        for job_id, count, end, finished in moved:
+            written += count
+            if count and job_id not in advanced:
+                advanced.append(job_id)
+            if end:
+                ended.append(job_id)
+            if finished:
+                due.discard(job_id)
+    if swept:
+        sweep_deleted(store, swept)
     return CatchUpResult(written, tuple(advanced), tuple(ended))
+
+
+def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bool, bool]]:
+    """Advance each job by its plan, up to `budget` points in all: (id, points written,
+    whether it ended, whether it is up to date) for each job touched."""
+    moved = []
+    for row, plan in rows:
+        if plan is None:  # a row that cannot be read: left as it is
+            moved.append((row.id, 0, False, True))
+            continue
+        count, end, finished = _advance(conn, row, plan, budget)
+        if finished and getattr(row, "owed_to", None) is not None:
+            conn.execute(owed_table.delete().where(owed_table.c.job_id == row.id))
+        moved.append((row.id, count, end, finished))
+        budget -= count
+        if budget <= 0:
+            break
+    return moved
 
 
 # Built once: building them on every tick cost as much as running them.
@@ -89,10 +121,48 @@ def _active_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, 
     return conn.execute(query, params).all()
 
 
-def _advance(conn: Connection, row, now_s: float, budget: int) -> tuple[int, bool, bool]:
+def _owing_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
+    """Jobs that ended owing points, with the step they are owed up to (`owed_to`)."""
+    query = select(jobs_table, owed_table.c.last_step.label("owed_to")).join(
+        owed_table, owed_table.c.job_id == jobs_table.c.id
+    )
+    if wanted is not None:
+        query = query.where(jobs_table.c.id.in_(sorted(wanted)))
+    if lock:
+        query = query.with_for_update(of=jobs_table, skip_locked=skip)
+    return conn.execute(query.order_by(jobs_table.c.id)).all()
+
+
+def _repay(row) -> planner.Plan | None:
+    """What an ended job still owes: its points up to `owed_to`, and no change of status."""
+    try:
+        job_from_row(row)
+    except UnreadableJob:
+        return None
+    return planner.Plan(row.steps_done + 1, row.owed_to, None, None, None)
+
+
+def _changes(row, now_s: float) -> bool:
+    """Has the job anything due (a job with nothing due until its next step is looked at and
+    passed over: catchup_plans.py)? A row that cannot be read has not."""
+    try:
+        return is_due(row, now_s)
+    except UnreadableJob:
+        return False
+
+
+def _plan(row, now_s: float) -> planner.Plan | None:
+    try:
+        job_from_row(row)  # refuses a row that cannot be read
+    except UnreadableJob:
+        return None
+    return plan_row(row, now_s)[1]
+
+
+def _advance(conn: Connection, row, plan: planner.Plan, budget: int) -> tuple[int, bool, bool]:
     """Write up to `budget` of the job's due points. Returns (points written, whether the job
     ended, whether it is now up to date)."""
-    sim, plan = plan_row(row, now_s)
+    sim = simulator_for(row)
     if not plan.changes_anything:  # another process got here first
         return 0, False, True
     last_step = min(plan.last_step, plan.first_step + max(1, budget) - 1)

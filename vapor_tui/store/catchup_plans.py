@@ -20,7 +20,7 @@ from vapor_tui.core import catchup as planner
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
 
-from .convert import config_from_row
+from .convert import config_from_row, job_from_row
 
 MEMO_JOBS = 4096  # jobs remembered; past that the memo starts again
 
@@ -68,8 +68,12 @@ def _inputs(row) -> tuple:
 
 
 def _make(row, inputs: tuple, now_s: float) -> _Memo:
-    sim = simulator_for(row)
-    status = JobStatus(row.status)
+    try:
+        sim = simulator_for(row)
+        status = JobStatus(row.status)
+    except (ValueError, TypeError, OverflowError):
+        job_from_row(row)  # raises UnreadableJob, saying what cannot be read
+        raise
     plan = planner.plan(sim, status, row.steps_done, row.started_at, row.stop_at_step, now_s)
     if plan.changes_anything:
         quiet_for = -math.inf

@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 from vapor_tui.core.clock import from_epoch
-from vapor_tui.core.config import Curve, JobConfig, Schedule
+from vapor_tui.core.config import ConfigError, Curve, JobConfig, Schedule, stored_config
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
+from vapor_tui.core.text import shown
+
+from .sqlite_file import StoreError
+
+
+class UnreadableJob(StoreError):
+    """A job row this vapor-tui cannot read (a status that is not one of ours, a field out of
+    range): reported by its id, and the other jobs are shown."""
+
+    def __init__(self, job_id: int, why: str):
+        self.job_id = job_id
+        self.why = why
+        super().__init__(f"job #{job_id} cannot be read: {why}")
+
+
+def _why(row, exc: Exception) -> str:
+    if isinstance(exc, ConfigError):
+        return f"its {exc.field.replace('_', ' ')} {exc.message}"
+    statuses = {s.value for s in JobStatus}
+    if row.status not in statuses:
+        return f"its status {shown(row.status)} is not one vapor-tui knows"
+    for name, kind in (("schedule", Schedule), ("curve", Curve)):
+        if getattr(row, name) not in {k.value for k in kind}:
+            return f"its {name} {shown(getattr(row, name))} is not one vapor-tui knows"
+    return f"{type(exc).__name__}: {shown(exc, 80)}"
 
 
 def config_from_row(row) -> JobConfig:
-    return JobConfig(
+    return stored_config(
         name=row.name,
         model=row.model,
         epochs=row.epochs,
@@ -24,6 +49,14 @@ def config_from_row(row) -> JobConfig:
 
 
 def job_from_row(row) -> Job:
+    """The job a row holds, or UnreadableJob saying why it cannot be read."""
+    try:
+        return _job(row)
+    except (ValueError, TypeError, OverflowError) as exc:  # ConfigError is a ValueError
+        raise UnreadableJob(row.id, _why(row, exc)) from exc
+
+
+def _job(row) -> Job:
     return Job(
         id=row.id,
         config=config_from_row(row),
@@ -42,6 +75,33 @@ def job_from_row(row) -> Job:
         version=row.version,
         source=row.source,
     )
+
+
+class JobList(list):
+    """Jobs read from rows, and the rows that could not be read (reported, not shown)."""
+
+    def __init__(self, jobs=(), unreadable: tuple[UnreadableJob, ...] = ()):
+        super().__init__(jobs)
+        self.unreadable = unreadable
+
+    def problem(self) -> str | None:
+        """One line naming the rows left out, or None."""
+        if not self.unreadable:
+            return None
+        if len(self.unreadable) == 1:
+            return str(self.unreadable[0])
+        ids = ", ".join(f"#{e.job_id}" for e in self.unreadable)
+        return f"jobs {ids} cannot be read ({self.unreadable[0].why}, ...)"
+
+
+def read_rows(rows) -> JobList:
+    jobs, bad = [], []
+    for row in rows:
+        try:
+            jobs.append(job_from_row(row))
+        except UnreadableJob as exc:
+            bad.append(exc)
+    return JobList(jobs, tuple(bad))
 
 
 def config_values(cfg: JobConfig) -> dict:

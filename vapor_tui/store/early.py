@@ -19,7 +19,13 @@ from vapor_tui.core.job import Job
 from vapor_tui.core.status import Action, JobStatus, TransitionError
 
 from .convert import job_from_row
-from .sqlite_file import StoreError, check_sqlite_file, is_url, resolve_target
+from .sqlite_file import (
+    SCHEMA_VERSION,
+    StoreError,
+    check_sqlite_file,
+    is_url,
+    resolve_target,
+)
 
 # A lock held longer than this (a catch-up by another process) is waited for by the store.
 LOCK_WAIT_S = 0.2
@@ -44,10 +50,10 @@ def act_on_queued(
         path = Path(target).expanduser()
         if not path.is_file():
             return None
-        readonly, needs_schema = check_sqlite_file(path, create=False, verify=False)
+        state = check_sqlite_file(path, create=False, verify=False)
     except StoreError:
         return None
-    if readonly or needs_schema:
+    if state.readonly or state.version != SCHEMA_VERSION:
         return None
     try:
         conn = sqlite3.connect(path, timeout=LOCK_WAIT_S, isolation_level=None)
@@ -72,7 +78,7 @@ def act_on_queued(
         )
         after = _row(conn, job_id)
         conn.execute("COMMIT")
-    except (sqlite3.Error, ValueError):
+    except (sqlite3.Error, ValueError, StoreError):  # StoreError: a row it cannot read
         return None  # locked, read-only after all, a row we cannot read: the store will say
     finally:
         conn.close()

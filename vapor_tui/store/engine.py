@@ -13,37 +13,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from vapor_tui.core.clock import Clock, SystemClock
 
 from .netfs import warning_for
+from .selfcheck import Inspection, inspect_database
 from .server import StoreUnreachable, hide_password, make_engine, prepare_schema, server_errors
+from .sqlite_engine import sqlite_engine, sqlite_path
 from .sqlite_file import (
     APPLICATION_ID,
     BUSY_TIMEOUT_S,
     ENV_VAR,
+    FULL,
     SCHEMA_VERSION,
     StoreDamaged,
     StoreError,
+    StoreFull,
     StoreMissing,
     check_sqlite_file,
     default_db_path,
     is_url,
     log_size,
-    readable_uri,
+    no_room,
     resolve_target,
     ro_uri,
 )
 from .tables import SQLModel, meta_table
-from .upgrade import upgrade
+from .upgrade import repair, upgrade
 
 __all__ = [
     "ENV_VAR",
     "Store",
     "StoreDamaged",
     "StoreError",
+    "StoreFull",
     "StoreMissing",
     "StoreUnreachable",
     "default_db_path",
@@ -58,6 +62,10 @@ class Store:
     target: str
     clock: Clock = field(default_factory=SystemClock)
     readonly: bool = False
+    # What opening it did that the user should hear of (a table rebuilt), one line each.
+    notes: list[str] = field(default_factory=list)
+    # Points a write transaction may hold: smaller after the disk was found full (pieces.py).
+    piece_points: int = 0
     _fallback: Engine | None = field(default=None, repr=False)
     # A SQLite file on a network filesystem (NFS, SMB, Lustre...): its warning, else None.
     warning: str | None = None
@@ -100,16 +108,51 @@ class Store:
         return self._fallback
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, keys: bool = True) -> Iterator[Connection]:
         """A write transaction that holds the write lock from its first statement (SQLite:
         BEGIN IMMEDIATE), so a read-then-update inside it cannot interleave with another
-        process doing the same."""
+        process doing the same. `keys=False` (SQLite): foreign keys are not enforced, so
+        deleting a job leaves its points for a later transaction (deletes.py)."""
         if self.readonly:
             raise StoreError(f"{self.target} is read-only: viewing only, nothing can be changed")
         with _translate_errors(self.target), self.engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
+            if keys or not self.is_sqlite:
+                with conn.begin():
+                    yield conn
+                return
+            raw = conn.connection.driver_connection  # outside a transaction: it takes effect
+            raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                try:
+                    raw.execute("PRAGMA foreign_keys=ON")
+                except Exception:
+                    conn.invalidate()  # never back in the pool without its foreign keys
+                    raise
+
+    def checkpoint(self) -> bool:
+        """Copy SQLite's log into the file and empty it, giving its space back to the
+        filesystem; what a failed write grew it by is freed too. Best effort: False when a
+        reader or the lack of room keeps it from finishing."""
+        if not self.is_sqlite or self.readonly:
+            return False
+        try:
+            raw = self.engine.raw_connection()
+        except Exception:
+            return False
+        try:
+            cur = raw.driver_connection
+            cur.execute("PRAGMA busy_timeout=1000")  # a reader is waited for, but not long
+            busy, _, _ = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            return busy == 0
+        except Exception:
+            return False
+        finally:
+            raw.close()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -129,7 +172,11 @@ def _translate_errors(target: str) -> Iterator[None]:
         msg = str(exc.orig) if exc.orig else str(exc)
         if "locked" in msg or "busy" in msg:
             raise StoreError(f"{target} stayed busy for {BUSY_TIMEOUT_S:g}s: {msg}") from exc
-        if "disk is full" in msg or "disk I/O" in msg:
+        if "disk is full" in msg or ("disk I/O" in msg and no_room(Path(target))):
+            # With no byte free, SQLite cannot make the log's shared-memory file and says
+            # "disk I/O error": the user needs to hear that the disk is full.
+            raise StoreFull(f"cannot write to {target}: {FULL}") from exc
+        if "disk I/O" in msg:
             raise StoreError(f"cannot write to {target}: {msg}") from exc
         if "readonly" in msg or "read-only" in msg:
             raise StoreError(f"{target} is read-only: {msg}") from exc
@@ -156,55 +203,45 @@ def open_store(
     clock = clock or SystemClock()
     if is_url(target) and not target.startswith("sqlite"):
         return _open_url(target, clock)
-    path = Path(_sqlite_path(target)).expanduser()
-    readonly, needs_schema = check_sqlite_file(path, create)
-    engine = _sqlite_engine(path, readonly)
-    store = Store(engine, str(path), clock, readonly, warning=warning_for(path))
-    if needs_schema:
-        if readonly:
-            raise StoreError(f"{path} is empty and read-only: there is nothing to show")
-        _init_schema(store)
+    path = Path(sqlite_path(target)).expanduser()
+    state = check_sqlite_file(path, create)
+    engine = sqlite_engine(path, state.readonly)
+    store = Store(engine, str(path), clock, state.readonly, warning=warning_for(path))
+    try:
+        _prepare(store, path, state)
+    except BaseException:
+        store.close()
+        if state.created:  # a refused new database leaves nothing behind, not a 0-byte file
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+        raise
     return store
 
 
-def _sqlite_path(target: str) -> str:
-    if not is_url(target):
-        return target
-    try:
-        url = make_url(target)
-    except ArgumentError as exc:
-        raise StoreError(f"not a database URL: {target}") from exc
-    if not url.database or url.database == ":memory:":
-        raise StoreError("an in-memory database would lose every point: give a file")
-    return url.database
+def _prepare(store: Store, path: Path, state) -> None:
+    """Check what the file holds against this version's schema and itself, then create,
+    upgrade or repair what it lacks."""
+    if state.version == 0:
+        if state.readonly:
+            raise StoreError(f"{path} is empty and read-only: there is nothing to show")
+        _init_schema(store)
+        return
+    columns = {t.name: tuple(c.name for c in t.columns) for t in SQLModel.metadata.sorted_tables}
+    indexes = tuple(i.name for t in SQLModel.metadata.sorted_tables for i in t.indexes)
+    found = inspect_database(path, state.version, columns, indexes)
+    if state.readonly:
+        if found.repairs or state.version < SCHEMA_VERSION:
+            raise StoreError(
+                f"{path} is read-only and needs "
+                f"{'repairs' if found.repairs else 'an upgrade'} this vapor-tui cannot write; "
+                "make it writable to open it"
+            )
+        return
+    if found.repairs or state.version < SCHEMA_VERSION:
+        _init_schema(store, found)
 
 
-def _sqlite_engine(path: Path, readonly: bool) -> Engine:
-    url = f"sqlite:///{readable_uri(path)}&uri=true" if readonly else f"sqlite:///{path}"
-    engine = create_engine(
-        url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
-    )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:
-        # Let SQLAlchemy's "begin" event below issue BEGIN, so writes can ask for IMMEDIATE.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-        if not readonly:
-            cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
-
-    return engine
-
-
-def _init_schema(store: Store) -> None:
+def _init_schema(store: Store, repairs: Inspection | None = None) -> None:
     with _translate_errors(store.target):
         if store.is_sqlite:
             try:
@@ -247,6 +284,8 @@ def _init_schema(store: Store) -> None:
                     .where(meta_table.c.key == "schema_version")
                     .values(value=str(SCHEMA_VERSION))
                 )
+            if repairs is not None and repairs.repairs:
+                store.notes.extend(repair(conn, repairs.missing_tables, repairs.missing_indexes))
             if store.is_sqlite:
                 conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
                 conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 
 from vapor_tui.core.job import Job
 
-from .convert import job_from_row
+from .convert import JobList, read_rows
 from .engine import Store
 from .tables import jobs_table
 
@@ -25,23 +25,26 @@ _ROWS = select(jobs_table).where(jobs_table.c.id.in_(bindparam("ids", expanding=
 
 def jobs_since(
     store: Store, previous: tuple[Job, ...] | None
-) -> tuple[tuple[int, int, int], tuple[Job, ...]]:
+) -> tuple[tuple[int, int, int], JobList]:
     """(version, every job newest first). The version is store.jobs.jobs_version's (count,
-    max id, sum of versions): it changes whenever any job changes, is added or removed."""
+    max id, sum of versions): it changes whenever any job changes, is added or removed. As in
+    list_jobs, a row that cannot be read is left out and named in the list's `unreadable`."""
     known = {job.id: job for job in previous or ()}
     with store.read() as conn:
         versions = conn.execute(_VERSIONS).all()
         stale = [i for i, v in versions if i not in known or known[i].version != v]
-        rows: dict[int, Any] = {}
+        rows: list[Any] = []
         for start in range(0, len(stale), _IN_CHUNK):
-            chunk = stale[start : start + _IN_CHUNK]
-            rows.update((row.id, row) for row in conn.execute(_ROWS, {"ids": chunk}))
+            rows += conn.execute(_ROWS, {"ids": stale[start : start + _IN_CHUNK]}).all()
+    fresh = read_rows(rows)
+    read = {job.id: job for job in fresh}
     jobs = []
     for job_id, version in versions:
-        if job_id in rows:
-            jobs.append(job_from_row(rows[job_id]))
+        if job_id in read:
+            jobs.append(read[job_id])
         elif job_id in known and known[job_id].version == version:
             jobs.append(known[job_id])
-        # else: deleted between the two reads (a backend whose reads are not one snapshot)
+        # else: unreadable (named in fresh.unreadable), or deleted between the two reads (a
+        # backend whose reads are not one snapshot)
     current = (len(versions), max((i for i, _ in versions), default=0), sum(v for _, v in versions))
-    return current, tuple(jobs)
+    return current, JobList(jobs, fresh.unreadable)

@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlalchemy import func, select
 
-from vapor_tui.core.change import status_change
-from vapor_tui.core.config import JobConfig, new_seed
+from vapor_tui.core.change import change_at
+from vapor_tui.core.config import JobConfig, new_seed, stored_config
 from vapor_tui.core.job import Job
-from vapor_tui.core.status import (
-    Action,
-    JobStatus,
-    TransitionError,
-    conflicts,
-)
+from vapor_tui.core.status import Action, JobStatus, TransitionError, conflicts
 
 from .catchup import catch_up
-from .convert import config_values, job_from_row
-from .engine import Store
-from .tables import jobs_table
+from .convert import JobList, UnreadableJob, config_values, job_from_row, read_rows
+from .deletes import JobNotFound, delete_job
+from .engine import Store, StoreDamaged, StoreError
+from .tables import jobs_table, owed_table
 
-
-class JobNotFound(LookupError):
-    def __init__(self, job_id: int):
-        self.job_id = job_id
-        super().__init__(f"no job with id {job_id}")
+__all__ = [
+    "JobList",
+    "JobNotFound",
+    "UnreadableJob",
+    "apply_action",
+    "clone_job",
+    "create_job",
+    "delete_job",
+    "get_job",
+    "jobs_version",
+    "list_jobs",
+    "points_owed",
+]
 
 
 def create_job(store: Store, config: JobConfig, *, start: bool = False) -> Job:
@@ -57,11 +59,24 @@ def get_job(store: Store, job_id: int) -> Job:
     return job_from_row(row)
 
 
-def list_jobs(store: Store) -> list[Job]:
-    """Every job, newest first."""
+def list_jobs(store: Store) -> JobList:
+    """Every job, newest first. A row that cannot be read is left out, and named in the
+    list's `unreadable`: one bad row never hides the others."""
     with store.read() as conn:
         rows = conn.execute(select(jobs_table).order_by(jobs_table.c.id.desc())).all()
-    return [job_from_row(r) for r in rows]
+    return read_rows(rows)
+
+
+def points_owed(store: Store, job_id: int) -> int:
+    """How many points the job made before it was stopped or failed that are not written
+    yet (the disk was full): catch-up writes them when there is room."""
+    with store.read() as conn:
+        row = conn.execute(
+            select(owed_table.c.last_step, jobs_table.c.steps_done)
+            .join(jobs_table, jobs_table.c.id == owed_table.c.job_id)
+            .where(owed_table.c.job_id == job_id)
+        ).first()
+    return 0 if row is None else max(0, row[0] - row[1])
 
 
 def jobs_version(store: Store) -> tuple[int, int, int]:
@@ -88,30 +103,36 @@ def apply_action(
     at once exactly one wins; the other gets a TransitionError and nothing changes.
 
     `expected` is the status the user saw when they asked (the app passes it): if the job has
-    moved on since, whoever moved it won and this action is refused with the reason."""
+    moved on since, whoever moved it won and this action is refused with the reason.
+
+    The status change is recorded first, in a transaction of its own, whatever the job's
+    backlog: the action acts on the job as the clock has it now (the steps due by now, the
+    end it reached), and the points due are written after it, in pieces. A job stopped or
+    failed while they could not be written (a full disk) owes them, up to the step it ended
+    at, and gets them when there is room (catchup.py)."""
     action = Action(action)
     now = store.clock.now()
-    # Stop and fail act on the job as it is now: write the points that are due first.
-    catch_up(store, now, [job_id])
     with store.write() as conn:
         query = select(jobs_table).where(jobs_table.c.id == job_id)
         row = conn.execute(query if store.is_sqlite else query.with_for_update()).first()
         if row is None:
             raise JobNotFound(job_id)
         job = job_from_row(row)
-        if expected is not None and conflicts(JobStatus(expected), job.status, action):
+        change = change_at(job, action, now.timestamp(), reason)
+        current = change.current  # what the clock has made of it by now
+        if expected is not None and conflicts(JobStatus(expected), current, action):
             raise TransitionError(
                 job.id,
                 job.name,
-                job.status,
+                current,
                 action,
-                f"it changed from {JobStatus(expected)} to {job.status} before this {action} "
+                f"it changed from {JobStatus(expected)} to {current} before this {action} "
                 "arrived (another instance, the command line, or the clock got there first)",
             )
-        values = status_change(job, action, now.timestamp(), reason)
-        if values is None:
-            raise TransitionError(job.id, job.name, job.status, action)
-        values["version"] = jobs_table.c.version + 1
+        if change.values is None:
+            raise TransitionError(job.id, job.name, current, action)
+        values = {**change.values, "version": jobs_table.c.version + 1}
+        owed_to = change.owed_to
         # Still compare-and-set: on a server database the row lock is the guard, on SQLite the
         # write lock taken by BEGIN IMMEDIATE is; the WHERE makes the intent explicit in both.
         result = conn.execute(
@@ -121,22 +142,23 @@ def apply_action(
         )
         if result.rowcount != 1:
             raise TransitionError(job.id, job.name, job.status, action, "another process won")
-    if values["status"] == JobStatus.STOPPING.value:
-        # The epoch may already be over (a stop right at its end): settle it now.
-        catch_up(store, now, [job_id])
+        if owed_to > job.steps_done:
+            conn.execute(owed_table.insert().values(job_id=job_id, last_step=owed_to))
+    if owed_to > job.steps_done or JobStatus(values["status"]).is_active:
+        try:
+            catch_up(store, now, [job_id])
+        except StoreDamaged:
+            raise
+        except StoreError:
+            pass  # the change is made; the points come with the next catch-up that has room
     return get_job(store, job_id)
 
 
 def clone_job(store: Store, job_id: int, same_seed: bool = False) -> Job:
     """A new queued job with the same configuration, how a finished job is run again: with
     a new seed (another sample of the run, as a rerun is), or the same one if asked (the
-    same curve, point for point)."""
+    same curve, point for point). The name is kept as stored."""
     config = get_job(store, job_id).config
-    return create_job(store, config if same_seed else replace(config, seed=new_seed()))
-
-
-def delete_job(store: Store, job_id: int) -> None:
-    with store.write() as conn:
-        result = conn.execute(jobs_table.delete().where(jobs_table.c.id == job_id))
-        if result.rowcount == 0:
-            raise JobNotFound(job_id)
+    if not same_seed:
+        config = stored_config(**{**config.as_dict(), "seed": new_seed()})
+    return create_job(store, config)

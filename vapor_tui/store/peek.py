@@ -8,10 +8,9 @@ import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
 
-from vapor_tui.core.job import Job
-
-from .convert import job_from_row
+from .convert import JobList, read_rows
 from .sqlite_file import (
+    SCHEMA_VERSION,
     StoreError,
     check_sqlite_file,
     is_url,
@@ -27,20 +26,20 @@ def _all_jobs(conn: sqlite3.Connection) -> list[SimpleNamespace]:
     return conn.execute("SELECT * FROM jobs ORDER BY id DESC").fetchall()
 
 
-def peek_jobs(db: str | None) -> list[Job] | None:
-    """Every job, newest first, as the file holds them now; None if there is nothing to peek at
-    (no file yet, a URL, or anything wrong: opening it properly will say what)."""
-    target = resolve_target(db)
-    if is_url(target):
-        return None
-    path = Path(target).expanduser()
-    if not path.is_file():
-        return None
+def peek_jobs(db: str | None) -> JobList | None:
+    """Every job, newest first, as the file holds them now (a row that cannot be read is left
+    out and named in `unreadable`); None if there is nothing to peek at (no file yet, a URL,
+    or anything wrong: opening it properly will say what)."""
     try:
-        _, needs_schema = check_sqlite_file(path, create=False, verify=False)
-        if needs_schema:
+        target = resolve_target(db)
+        if is_url(target):
+            return None
+        path = Path(target).expanduser()
+        if not path.is_file():
+            return None
+        if check_sqlite_file(path, create=False, verify=False).version != SCHEMA_VERSION:
             return None
         rows = look_quietly(path, _all_jobs)  # no -wal/-shm left next to a file refused later
-        return [job_from_row(r) for r in rows]
-    except (StoreError, sqlite3.Error, ValueError):
+        return read_rows(rows)
+    except (StoreError, sqlite3.Error, ValueError, OSError):
         return None

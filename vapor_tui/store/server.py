@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 # pg_advisory_xact_lock key for schema creation and upgrades: "VAPR" as a number.
 SCHEMA_LOCK_KEY = 0x56415052
-OUR_TABLES = frozenset({"jobs", "points", "point_summary", "point_blocks", "meta"})
+OUR_TABLES = frozenset(
+    {"jobs", "points", "point_summary", "point_blocks", "owed_points", "deleted_jobs", "meta"}
+)
 INSTALL_DRIVER = "pip install 'vapor-tui[postgres]'"
 # How long a connection attempt may take, and TCP keepalives, so that a dropped network is
 # noticed in about 25 s instead of the kernel's two hours. The URL's own values win.

@@ -13,15 +13,16 @@ import struct
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from . import check_memo
+from .errors import FULL, StoreDamaged, StoreError, StoreFull, StoreMissing, no_room
 
 # SQLite's header field for "which program wrote this file" (PRAGMA application_id).
 APPLICATION_ID = 0x56415052  # "VAPR"
 # 1: jobs, points, meta. 2: point_summary and the validation index. 3: point_blocks.
-# (Each upgrade fills the new tables from the points already there.)
-SCHEMA_VERSION = 3
+# 4: owed_points and deleted_jobs. (Each upgrade fills the new tables from the points there.)
+SCHEMA_VERSION = 4
 
 ENV_VAR = "VAPOR_TUI_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -33,21 +34,20 @@ FULL_CHECK_MAX_BYTES = 256 * 1024 * 1024
 
 T = TypeVar("T")
 
-
-class StoreError(Exception):
-    """A problem with the database that the user can act on; the message says what."""
-
-
-class StoreDamaged(StoreError):
-    """A vapor-tui database that SQLite finds damaged: refused, and never written to."""
-
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)
-        check_memo.damaged()  # nothing this process opened is vouched for any more
+__all__ = [
+    "FULL",
+    "StoreDamaged",
+    "StoreError",
+    "StoreFull",
+    "StoreMissing",
+    "no_room",
+]
 
 
-class StoreMissing(StoreError):
-    """No database at the path, and the caller asked not to create one."""
+class FileState(NamedTuple):
+    readonly: bool
+    version: int  # the schema version it holds; 0: none yet (a new or empty file)
+    created: bool  # made just now, empty: remove it if it cannot be made a database
 
 
 def default_db_path() -> Path:
@@ -60,22 +60,22 @@ def resolve_target(db: str | os.PathLike | None) -> str:
     """--db, else $VAPOR_TUI_DB, else the platform's data directory."""
     if db is not None and str(db) != "":
         return str(db)
-    env = os.environ.get(ENV_VAR, "")
-    if env and not env.strip():
-        # Like `--db "  "`: say so, rather than make a file named by blanks.
-        raise StoreError(f"${ENV_VAR} is blank: give a database file, or unset it")
-    return env if env else str(default_db_path())
+    env = os.environ.get(ENV_VAR)
+    if env is not None and not env.strip():
+        # Set but empty or blank (`VAPOR_TUI_DB= vapor-tui`, a variable that was never filled
+        # in): say so, rather than quietly use the default database or a file named by blanks.
+        what = "empty" if env == "" else "blank"
+        raise StoreError(f"${ENV_VAR} is {what}: give a database file, or unset it")
+    return env if env is not None else str(default_db_path())
 
 
 def is_url(target: str) -> bool:
     return "://" in target
 
 
-def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bool, bool]:
+def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> FileState:
     """Refuse what must not be touched; create what is missing. `verify` runs SQLite's
-    structural check on a database small enough to check quickly.
-
-    Returns (read-only, needs the schema created or upgraded)."""
+    structural check on a database small enough to check quickly."""
     try:
         mode = path.stat().st_mode
     except (FileNotFoundError, NotADirectoryError):
@@ -94,7 +94,7 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
                 )
             raise StoreMissing(f"{path} does not exist")
         create_file(path)
-        return False, True
+        return FileState(False, 0, True)
     try:
         with open(path, "rb") as fh:
             header = fh.read(100)
@@ -102,7 +102,7 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}") from exc
     if size == 0:
-        return not os.access(path, os.W_OK), True
+        return FileState(not os.access(path, os.W_OK), 0, False)
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise StoreError(f"{path} is not a vapor-tui database (not an SQLite file); left as it is")
     (page_size,) = struct.unpack(">H", header[16:18])
@@ -117,7 +117,7 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
         app_id, user_version = _read_ids(path, app_id, user_version)
     if app_id == 0 and user_version == 0 and schema_is_empty(path):
         # Someone's empty SQLite file, or ours cut off before its first commit.
-        return not os.access(path, os.W_OK), True
+        return FileState(not os.access(path, os.W_OK), 0, False)
     if app_id != APPLICATION_ID:
         raise StoreError(f"{path} is an SQLite file but not a vapor-tui database; left as it is")
     if user_version > SCHEMA_VERSION:
@@ -135,7 +135,7 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> tuple[bo
         )
     readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
     probe_readable(path, full_check=verify and not readonly)
-    return readonly, user_version < SCHEMA_VERSION
+    return FileState(readonly, user_version, False)
 
 
 def ro_uri(path: Path, immutable: bool = False) -> str:

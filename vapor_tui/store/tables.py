@@ -11,8 +11,10 @@ from .sqlite_file import APPLICATION_ID, SCHEMA_VERSION
 __all__ = [
     "APPLICATION_ID",
     "SCHEMA_VERSION",
+    "DeletedJobRow",
     "JobRow",
     "MetaRow",
+    "OwedPointsRow",
     "PointBlockRow",
     "PointRow",
     "PointSummaryRow",
@@ -103,6 +105,27 @@ class PointBlockRow(SQLModel, table=True):
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+class OwedPointsRow(SQLModel, table=True):
+    """A job a user stopped or failed before the points it had made by then were written: the
+    status change is recorded first, and catch-up writes the points up to `last_step`, in
+    pieces, when there is room (catchup.py). No row: the job owes nothing."""
+
+    __tablename__ = "owed_points"
+
+    job_id: int = Field(foreign_key="jobs.id", primary_key=True, ondelete="CASCADE")
+    last_step: int
+
+
+class DeletedJobRow(SQLModel, table=True):
+    """A job whose row is deleted but whose points are still being removed, in pieces
+    (deletes.py): deleting a long job in one transaction needs as much free disk for SQLite's
+    log as the job's points take."""
+
+    __tablename__ = "deleted_jobs"
+
+    job_id: int = Field(primary_key=True)
+
+
 class MetaRow(SQLModel, table=True):
     __tablename__ = "meta"
 
@@ -114,6 +137,8 @@ class MetaRow(SQLModel, table=True):
 jobs_table = JobRow.__table__  # type: ignore[attr-defined]
 points_table = PointRow.__table__  # type: ignore[attr-defined]
 meta_table = MetaRow.__table__  # type: ignore[attr-defined]
+owed_table = OwedPointsRow.__table__  # type: ignore[attr-defined]
+deleted_table = DeletedJobRow.__table__  # type: ignore[attr-defined]
 
 Index("ix_jobs_created", jobs_table.c.created_at)
 # Validation points are one an epoch: a partial index finds them without reading the rest.

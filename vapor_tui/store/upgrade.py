@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 from .blocks import write_blocks
 from .point_rows import read_points_conn
 from .summary import upsert_summary
-from .tables import points_table
+from .tables import SQLModel, points_table
 
 _CHUNK = 100_000
 
@@ -39,3 +39,21 @@ def _fill(conn: Connection, summary: bool, blocks: bool) -> None:
             if blocks:
                 write_blocks(conn, job_id, chunk)
             after = chunk.last_step
+
+
+def repair(conn: Connection, tables: tuple[str, ...], indexes: tuple[str, ...]) -> list[str]:
+    """Make again what a file of this schema lacks (create_all has made the missing tables,
+    empty): the derived tables are filled from the points. One line each, for the user."""
+    notes = []
+    if tables:
+        _fill(conn, summary="point_summary" in tables, blocks="point_blocks" in tables)
+    for table in tables:
+        how = " from the points" if table in ("point_summary", "point_blocks") else ""
+        notes.append(f"the table {table} was missing: made again{how}")
+    wanted = set(indexes)
+    for table in SQLModel.metadata.sorted_tables:
+        for index in table.indexes:
+            if index.name in wanted:
+                index.create(conn, checkfirst=True)
+                notes.append(f"the index {index.name} was missing: made again")
+    return notes

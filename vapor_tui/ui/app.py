@@ -184,6 +184,9 @@ class VaporApp(App[int]):
     def _store_ready(self) -> None:
         if self.store is not None and self.store.warning:  # SQLite on a network filesystem
             self.notify(self.store.warning, title="Database", severity="warning", timeout=30)
+        for note in self.store.notes if self.store is not None else ():
+            # What opening repaired (a table made again from the points).
+            self.notify(note, title="Database", severity="warning", timeout=10)
         if self.use_timer:
             self.set_interval(self.refresh_seconds, self.request_tick, name="tick")
         self.request_tick()
@@ -218,7 +221,10 @@ class VaporApp(App[int]):
         result = message.result
         if isinstance(result, TickResult):
             shown = {s.followed_job for s in self.visible_screens() if isinstance(s, LiveScreen)}
-            self._show(self.live.accept_tick(result, {j for j in shown if j is not None}))
+            update = self.live.accept_tick(result, {j for j in shown if j is not None})
+            if update.trouble:  # read, but running jobs could not be brought up to now
+                self.notify(update.trouble, title="Database", severity="error", timeout=10)
+            self._show(update)
         else:
             self._tick_failed(result)
         self._tick_ended()

@@ -54,7 +54,8 @@ def initial_theme(given: str | None) -> str | None:
 
 
 def check_theme(theme: str | None) -> None:
+    from vapor_tui.core.text import shown
     from vapor_tui.ui.terminal import theme_names
 
     if theme is not None and theme not in theme_names():
-        raise LaunchError(f"unknown theme {theme!r}: choose one of {', '.join(theme_names())}")
+        raise LaunchError(f"unknown theme {shown(theme)}: choose one of {', '.join(theme_names())}")

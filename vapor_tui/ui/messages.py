@@ -22,6 +22,7 @@ class Peeked(Message):
 
     jobs: tuple[Job, ...]
     now: datetime
+    unreadable: str | None = None  # rows left out, in one line (store/convert.py)
 
 
 @dataclass
