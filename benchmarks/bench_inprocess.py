@@ -1,5 +1,5 @@
-"""In-process benchmarks with the app's own code: one chart frame, the UI-thread work of one
-tick, catch-up, and point reads."""
+"""In-process benchmarks with the app's own code: one chart frame, and the work of one tick on
+each thread (catch-up and point reads are in bench_store.py)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,8 @@ from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.live.tick import TickResult, run_tick
-from vapor_tui.store.catchup import catch_up
 from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import create_job
-from vapor_tui.store.points import read_points
 from vapor_tui.ui.app import VaporApp
 from vapor_tui.ui.messages import TickDone
 from vapor_tui.ui.screens.detail import JobDetailScreen
@@ -159,15 +157,17 @@ class _PaintTimer:
         Screen._on_timer_update = self._original
 
 
-async def _ticks(db: Path, running: int, ticks: int) -> tuple[list[float], list[float]]:
+async def _ticks(
+    db: Path, running: int, ticks: int
+) -> tuple[list[float], list[float], list[float]]:
     """`running` jobs at a step a second on the jobs screen at 120x40. Each tick: the clock
-    moves 1 s, run_tick does the database work (untimed, as the worker thread would), then
-    VaporApp.on_tick_done is timed on the UI thread. The second list adds the repaint that
-    Textual does for the tick's changes on its next frame (headless, so the compositor renders
-    the changed lines but no escape sequences are encoded)."""
+    moves 1 s, run_tick does the database work (as the worker thread would; its CPU time is the
+    third list), then VaporApp.on_tick_done is timed on the UI thread. The second list adds the
+    repaint that Textual does for the tick's changes on its next frame (headless, so the
+    compositor renders the changed lines but no escape sequences are encoded)."""
     clock = FakeClock(START)
     store = open_store(db, clock=clock)
-    handler, with_paint = [], []
+    handler, with_paint, worker = [], [], []
     try:
         for i in range(running):
             cfg = JobConfig(
@@ -183,7 +183,9 @@ async def _ticks(db: Path, running: int, ticks: int) -> tuple[list[float], list[
                 assert isinstance(app.screen, JobsScreen), app.screen
                 for i in range(ticks + 3):
                     clock.advance(1.0)
+                    cpu0 = time.thread_time()
                     result = run_tick(store, app.live.request())
+                    worker_s = time.thread_time() - cpu0
                     if not isinstance(result, TickResult):
                         raise RuntimeError(f"the tick failed: {result.error}")
                     message = TickDone(result)
@@ -200,15 +202,16 @@ async def _ticks(db: Path, running: int, ticks: int) -> tuple[list[float], list[
                     if i >= 3:  # the first ticks after mount warm caches
                         handler.append(elapsed * 1000)
                         with_paint.append((elapsed + paint.total) * 1000)
+                        worker.append(worker_s * 1000)
     finally:
         store.close()
-    return handler, with_paint
+    return handler, with_paint, worker
 
 
 def bench_tick(ctx: Context) -> None:
     for running in TICK_JOBS:
         ctx.log(f"tick: {running} running jobs, {ctx.mode.ticks} ticks")
-        handler, with_paint = asyncio.run(
+        handler, with_paint, worker = asyncio.run(
             _ticks(ctx.path(f"tick-{running}.db"), running, ctx.mode.ticks)
         )
         params = {"running_jobs": running, "screen": "jobs", "size": "120x40"}
@@ -228,92 +231,14 @@ def bench_tick(ctx: Context) -> None:
             note="on_tick_done plus Screen._on_timer_update (the compositor) that follows it; "
             "headless, so no escape sequences are encoded",
         )
-
-
-# --- 5. catch-up and reads ----------------------------------------------------------------
-
-
-def bench_catchup(ctx: Context) -> None:
-    mode = ctx.mode
-    n = mode.catchup_points
-    ctx.log(f"catch-up: {n:,} points, {mode.catchup_runs} runs")
-    rates = []
-    for run in range(mode.catchup_runs):
-        clock = FakeClock(START)
-        db = ctx.path(f"catchup-{run}.db")
-        store = open_store(db, clock=clock)
-        try:
-            cfg = JobConfig(
-                "catch-up", epochs=10, steps_per_epoch=n // 10, step_seconds=0.001, seed=run
-            )
-            job = create_job(store, cfg, start=True)
-            clock.advance(Simulator(cfg).time_at(n) + 1.0)  # every step is due
-            t0 = time.perf_counter()
-            result = catch_up(store)
-            elapsed = time.perf_counter() - t0
-        finally:
-            store.close()
-        db.unlink()
-        if result.points_written != n or result.jobs_ended != (job.id,):
-            raise RuntimeError(f"catch-up wrote {result.points_written} of {n} points")
-        rates.append(n / elapsed)
-    ctx.add(
-        "catchup_points_per_s",
-        "catch-up: points written per second",
-        "points/s",
-        rates,
-        {"points": n},
-    )
-
-
-def _warm_page_cache(path: Path) -> None:
-    with open(path, "rb") as fh:
-        while fh.read(1 << 24):
-            pass
-
-
-def bench_reads(ctx: Context) -> None:
-    mode = ctx.mode
-    db, job_id = ctx.big_job()
-    _warm_page_cache(db)
-    store = open_store(db)
-    try:
-        last = mode.big_points
-        ctx.log(f"newest-points read: {mode.newest_reads} reads")
-        for _ in range(20):  # untimed: the pool's connection and the statement cache
-            read_points(store, job_id, after_step=last - 10)
-        newest = []
-        for _ in range(mode.newest_reads):
-            t0 = time.perf_counter()
-            points = read_points(store, job_id, after_step=last - 10)
-            newest.append((time.perf_counter() - t0) * 1000)
-            if len(points) != 10:
-                raise RuntimeError(f"read {len(points)} newest points, not 10")
         ctx.add(
-            "read_newest_ms",
-            "read the newest 10 points (read_points after_step)",
+            f"tick_worker_ms.{running}",
+            f"tick on the worker thread (run_tick: catch-up and reads), {running} running",
             "ms",
-            newest,
-            {"job_points": last, "points_read": 10},
+            worker,
+            params,
+            note="CPU time of the thread (time.thread_time), a step a second each, 1 s a tick",
         )
-        ctx.log(f"read all points into numpy: {mode.numpy_reads} reads")
-        full = []
-        for _ in range(mode.numpy_reads):
-            t0 = time.perf_counter()
-            points = read_points(store, job_id, after_step=0)
-            full.append(time.perf_counter() - t0)
-            if len(points) != last:
-                raise RuntimeError(f"read {len(points)} points, not {last}")
-            del points
-        ctx.add(
-            "read_all_numpy_s.1M",
-            "read every point into numpy (read_points after_step=0)",
-            "s",
-            full,
-            {"points": last},
-        )
-    finally:
-        store.close()
 
 
-BENCHMARKS = (bench_chart_frame, bench_tick, bench_catchup, bench_reads)
+BENCHMARKS = (bench_chart_frame, bench_tick)

@@ -60,6 +60,14 @@ def _steady(ctx: Context, args: list[str], ready: Callable[[list[str]], bool]) -
     return counted / mode.window_s, first
 
 
+def _short_job_args(ctx: Context) -> list[str]:
+    """A fresh database for each launch, so that every run watches the job at the same point
+    of its five minutes."""
+    db = ctx.path(f"short-{len(list(ctx.tmp.glob('short-*.db')))}.db")
+    job_id = dbs.short_job_db(db)
+    return ["--db", str(db), "--refresh", "1", "watch", str(job_id)]
+
+
 def bench_steady_bytes(ctx: Context) -> None:
     mode = ctx.mode
     live_db = ctx.path("live.db")
@@ -73,6 +81,12 @@ def bench_steady_bytes(ctx: Context) -> None:
             "watch_live",
             "vapor-tui watch ID, job at 1 step/s",
             ["--db", str(live_db), "--refresh", "1", "watch", str(live_id)],
+            chart_visible,
+        ),
+        (
+            "watch_short",
+            "vapor-tui watch ID, a 300-step job (`new` defaults) at 1 step/s",
+            _short_job_args,
             chart_visible,
         ),
         (
@@ -99,7 +113,7 @@ def bench_steady_bytes(ctx: Context) -> None:
         ctx.log(f"steady-state bytes: {what}")
         rates, firsts = [], []
         for _ in range(mode.steady_runs):
-            rate, first = _steady(ctx, args, ready)
+            rate, first = _steady(ctx, args(ctx) if callable(args) else args, ready)
             rates.append(rate)
             firsts.append(first)
         ctx.add(f"bytes_per_s.{key}", f"steady state: {what}", "B/s", rates, params)

@@ -20,6 +20,8 @@ class Context:
     tmp: Path
     figures: list[Figure] = field(default_factory=list)
     verbose: bool = True
+    # Programs measured beside vapor-tui in the same run: name -> present or why absent.
+    peers: dict[str, dict[str, Any]] = field(default_factory=dict)
     _big: tuple[Path, int] | None = None
     _started: float = field(default_factory=time.perf_counter)
 

@@ -54,10 +54,14 @@ def add_queued_job(path: Path, name: str) -> str:
     return name
 
 
-def jobs_db(path: Path, running: int = RUNNING_COUNT, total: int = JOB_COUNT) -> list[str]:
+def jobs_db(
+    path: Path, running: int = RUNNING_COUNT, total: int = JOB_COUNT, caught_up: bool = False
+) -> list[str]:
     """`total` jobs created over the last few hours, `running` of them still running (one step
     a second each, like the watched job, and days from their end); the rest complete, failed,
-    stopped or queued. Returns the job names, which the benchmarks look for on the screen."""
+    stopped or queued. With `caught_up` the running jobs are brought up to now, as an app left
+    open keeps them, else the app opening it catches up first. Returns the job names, which
+    the benchmarks look for on the screen."""
     now = datetime.now(UTC)
     clock = FakeClock(now - timedelta(hours=3))
     store = open_store(path, clock=clock)
@@ -66,7 +70,8 @@ def jobs_db(path: Path, running: int = RUNNING_COUNT, total: int = JOB_COUNT) ->
         for i in range(1, total + 1):
             name = job_name(i)
             names.append(name)
-            clock.set(now - timedelta(hours=3) + timedelta(minutes=8 * i))
+            # Spread over the 3 hours before now (8 minutes apart for the usual 20 jobs).
+            clock.set(now - timedelta(hours=3) + timedelta(minutes=8 * JOB_COUNT / total * i))
             if i > total - running:
                 # Started 5 to 25 minutes ago; a step a second; 3 x 100,000 steps.
                 k = i - (total - running)
@@ -89,6 +94,9 @@ def jobs_db(path: Path, running: int = RUNNING_COUNT, total: int = JOB_COUNT) ->
                 clock.advance(0.5)
                 apply_action(store, job.id, Action.STOP)
                 apply_action(store, job.id, Action.STOP)
+        if caught_up:
+            clock.set(datetime.now(UTC))
+            catch_up(store)
     finally:
         store.close()
     return names
@@ -101,6 +109,19 @@ def live_job_db(path: Path, step_seconds: float = 1.0) -> int:
     store = open_store(path, clock=FakeClock(now - timedelta(seconds=60)))
     try:
         cfg = _config("live-watch", 1, steps_per_epoch=5_000, step_seconds=step_seconds)
+        return create_job(store, cfg, start=True).id
+    finally:
+        store.close()
+
+
+def short_job_db(path: Path, started_s_ago: float = 30.0) -> int:
+    """One running job with the command line's defaults (`vapor-tui new NAME --step-seconds 1`:
+    3 epochs of 100 steps, so 300 steps in about five minutes), started `started_s_ago`
+    seconds ago. Returns its id."""
+    now = datetime.now(UTC)
+    store = open_store(path, clock=FakeClock(now - timedelta(seconds=started_s_ago)))
+    try:
+        cfg = JobConfig("short-watch", seed=1234, step_seconds=1.0)
         return create_job(store, cfg, start=True).id
     finally:
         store.close()

@@ -17,6 +17,10 @@ FLOORS: dict[str, Floor] = {
     "read_newest_ms": Floor("<=", 1.0),
     "read_all_numpy_s.1M": Floor("<=", 0.5),
     "peak_rss_mb.watch_1M": Floor("<=", 250),
+    # Issue 14: the whole process on the jobs screen (100 jobs, 20 running), beside htop.
+    "cpu_ratio.vapor_over_htop": Floor("<=", 3.0),
+    # Issue 14: watching a 300-step job (`new` defaults, a step a second).
+    "bytes_per_s.watch_short": Floor("<=", 200),
     # Issue 13: PostgreSQL beside SQLite.
     "catchup_points_per_s.postgres": Floor(">=", 100_000),
     "read_newest_ms.postgres": Floor("<=", 2.0),

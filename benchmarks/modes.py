@@ -19,6 +19,12 @@ class Mode:
     chart_runs_1m: int
     memory_hold_s: float  # how long the 1M-point job stays open before VmHWM is read
     warm_up: bool  # an untimed launch before the timed ones (the page cache is warm anyway)
+    # Terminal: CPU of the whole process on the jobs screen, htop beside it.
+    cpu_runs: int
+    cpu_settle_s: float  # after the rows show, before the window (the first catch-up ends)
+    cpu_window_s: float
+    # Terminal: the detail chart with the page cache emptied.
+    cold_runs: int
     # In-process.
     frames: int  # chart frames timed per size (per run)
     chart_runs: int  # app runs of the chart-frame benchmark
@@ -43,6 +49,10 @@ FULL = Mode(
     chart_runs_1m=3,
     memory_hold_s=2.0,
     warm_up=True,
+    cpu_runs=3,
+    cpu_settle_s=5.0,
+    cpu_window_s=30.0,
+    cold_runs=3,
     frames=25,
     chart_runs=3,
     ticks=50,
@@ -63,6 +73,10 @@ QUICK = Mode(
     chart_runs_1m=1,
     memory_hold_s=1.0,
     warm_up=False,
+    cpu_runs=1,
+    cpu_settle_s=3.0,
+    cpu_window_s=10.0,
+    cold_runs=1,
     frames=10,
     chart_runs=1,
     ticks=10,

@@ -27,7 +27,14 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks import bench_backends, bench_inprocess, bench_terminal
+from benchmarks import (
+    bench_backends,
+    bench_cold,
+    bench_cpu,
+    bench_inprocess,
+    bench_store,
+    bench_terminal,
+)
 from benchmarks.context import Context
 from benchmarks.modes import FULL, QUICK
 from benchmarks.report import markdown_table, text_table
@@ -39,10 +46,12 @@ GROUPS = {
     "launch": bench_terminal.bench_launch,
     "firstkey": bench_terminal.bench_first_key,
     "chart": bench_terminal.bench_detail_chart,
+    "cold": bench_cold.bench_cold_chart,
+    "cpu": bench_cpu.bench_cpu,
     "frame": bench_inprocess.bench_chart_frame,
     "tick": bench_inprocess.bench_tick,
-    "catchup": bench_inprocess.bench_catchup,
-    "reads": bench_inprocess.bench_reads,
+    "catchup": bench_store.bench_catchup,
+    "reads": bench_store.bench_reads,
     "backends": bench_backends.bench_backends,
 }
 
@@ -232,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         # Other work on the machine skews every figure: 1-minute load before and after.
         "load_average_1m": {"start": load_before[0], "end": os.getloadavg()[0]},
         "terminal": {"cols": 120, "rows": 40, "term": "xterm-256color"},
+        "peers": ctx.peers,
         "figures": {f.id: f.as_json() for f in ctx.figures},
         "floors_missed": [f.id for f in ctx.figures if f.passed is False],
         "errors": errors,
@@ -244,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {m['python']}, textual {m['textual']}: {wall:.0f} s, "
         f"1-minute load {load_before[0]:.2f} at the start"
     )
+    for name, peer in ctx.peers.items():
+        if not peer.get("present"):
+            print(f"peer {name}: absent ({peer.get('why', 'not found')})")
     print(text_table(ctx.figures))
     if args.markdown:
         print()

@@ -147,6 +147,12 @@ class Terminal:
         self._unparsed.clear()
         return counted
 
+    def discard_available(self) -> int:
+        """Read what is there now, unparsed, and forget it. Returns how many bytes."""
+        got, _ = self._read_available(0)
+        self._unparsed.clear()
+        return got
+
     # --- the process ----------------------------------------------------------------------
 
     def peak_rss_bytes(self) -> int:

@@ -53,10 +53,35 @@ EXPECTED = {
     "chart_open_read_ms.1M.postgres": None,
     "time_to_chart_s.1M.sqlite": None,
     "time_to_chart_s.1M.postgres": None,
+    # Issue 14.
+    "bytes_per_s.watch_short": ("<=", 200),
+    "first_frame_bytes.watch_short": None,
+    "tick_worker_ms.1": None,
+    "tick_worker_ms.20": None,
+    "tick_worker_ms.100": None,
+    **{
+        f"{figure}.jobs_{running}_running": None
+        for figure in ("cpu_pct", "cpu_main_pct", "cpu_rest_pct", "worker_ms_per_tick")
+        for running in (20, 100)
+    },
+    **{
+        name: None
+        for size in ("1k", "1M")
+        for case in ("cold", "cold_changed")
+        for name in (f"time_to_chart_s.{size}_{case}", f"read_mb.watch_{size}_{case}")
+    },
+}
+# Measured beside htop in the same run, only where htop is installed (else reported absent).
+PEER_HTOP = {
+    "cpu_pct.htop": None,
+    "cpu_ratio.vapor_over_htop": ("<=", 3),
+    "bytes_per_s.htop": None,
+    "bytes_per_s.jobs_20_running": None,
 }
 # Bytes written while nothing changes can truly be zero; every other figure is a time, a size,
 # a rate or a ratio of things that happened, so it must be above zero.
-MAY_BE_ZERO = {"bytes_per_s.idle"}
+# htop's CPU over the quick run's 10 s can be less than one clock tick.
+MAY_BE_ZERO = {"bytes_per_s.idle", "cpu_pct.htop"}
 
 
 def _is_number(value) -> bool:
@@ -87,13 +112,23 @@ def _run_quick(out: Path) -> tuple[subprocess.CompletedProcess, dict]:
     return proc, json.loads(out.read_text(encoding="utf-8"))
 
 
+def _expected(data: dict) -> dict:
+    """Every figure the run must hold: the peer's too where it says htop was there."""
+    htop = data["peers"]["htop"]
+    assert isinstance(htop["present"], bool) and (htop["present"] or htop["why"])
+    return {**EXPECTED, **PEER_HTOP} if htop["present"] else EXPECTED
+
+
 def _check_figures(data: dict) -> None:
     assert data["mode"] == "quick"
     assert data["errors"] == []
     figures = data["figures"]
-    missing = sorted(set(EXPECTED) - set(figures))
+    expected = _expected(data)
+    missing = sorted(set(expected) - set(figures))
     assert not missing, f"figures missing: {missing}"
-    for name, floor in EXPECTED.items():
+    if not data["peers"]["htop"]["present"]:
+        assert not set(PEER_HTOP) & set(figures), "a peer figure without the peer"
+    for name, floor in expected.items():
         fig = figures[name]
         for key in ("median", "min", "max"):
             assert _is_number(fig[key]), (name, key, fig[key])
@@ -127,7 +162,9 @@ def _check_machine_and_table(proc: subprocess.CompletedProcess, data: dict) -> N
     lines = proc.stdout.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("figure"))
     table = "\n".join(lines[header:])
-    for name, floor in EXPECTED.items():
+    if not data["peers"]["htop"]["present"]:
+        assert any(line.startswith("peer htop: absent") for line in lines), proc.stdout
+    for name, floor in _expected(data).items():
         row = next((line for line in lines if line.split()[:1] == [name]), None)
         assert row is not None, f"{name} is not in the table:\n{table}"
         if floor is not None:

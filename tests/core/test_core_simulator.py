@@ -373,6 +373,48 @@ def test_steps_done_by_inverts_time_at_for_any_configuration(
     assert np.all(np.diff(sim.time_at(np.arange(0, sim.total + 1))) > 0)
 
 
+@given(
+    seed=st.integers(0, 2**40),
+    step_seconds=st.floats(1e-6, 86_400.0),
+    spe=st.integers(1, 100_000),
+    epochs=st.integers(1, 1_000),
+    fraction=st.floats(0.0, 1.1),
+)
+def test_steps_done_by_finds_its_answer_in_the_window_it_evaluates(
+    seed: int, step_seconds: float, spe: int, epochs: int, fraction: float
+) -> None:
+    """The answer is the last step whose finish time is <= elapsed, found from the jitter-free
+    time's window without the binary search (which is there only if the window were wrong)."""
+    sim = make(seed=seed, step_seconds=step_seconds, spe=spe, epochs=epochs)
+    elapsed = fraction * sim.end_time
+    calls = []
+    sim._binary_search = lambda e: calls.append(e) or 0  # type: ignore[method-assign]
+    done = sim.steps_done_by(elapsed)
+    assert not calls, "the window missed the answer"
+    assert 0 <= done <= sim.total
+    if done > 0:
+        assert sim.time_at(done) <= elapsed
+    if done < sim.total:
+        assert sim.time_at(done + 1) > elapsed
+
+
+def test_steps_done_by_costs_one_evaluation_whatever_the_length() -> None:
+    """A tick asks every running job how far it is: one vectorised time_at of a few steps,
+    not one per halving of a million steps (each a numpy hash of one step)."""
+    for total_epochs, spe in ((3, 100), (10, 100_000), (100, 1_000_000)):
+        sim = make(epochs=total_epochs, spe=spe, step_seconds=0.5)
+        original, calls = sim.time_at, []
+
+        def counting(k, original=original, calls=calls):
+            calls.append(np.size(k))
+            return original(k)
+
+        sim.time_at = counting  # type: ignore[method-assign]
+        k = sim.total // 3
+        assert sim.steps_done_by(original(k) + 1e-9) == k
+        assert len(calls) == 1 and calls[0] <= 8, calls
+
+
 # --- scale ---------------------------------------------------------------------------------
 
 

@@ -47,7 +47,9 @@ def sound_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         create_job(store, JobConfig("done", epochs=2, steps_per_epoch=10, seed=1), start=True)
         clock.advance(100)
-        create_job(store, JobConfig("runs", epochs=2, steps_per_epoch=50, seed=2), start=True)
+        # Thousands of steps, so that its first packed blocks are whole (written) by now.
+        cfg = JobConfig("runs", epochs=2, steps_per_epoch=10_000, step_seconds=0.002, seed=2)
+        create_job(store, cfg, start=True)
         create_job(store, JobConfig("waits", seed=3))
         clock.advance(20)
         catch_up(store)

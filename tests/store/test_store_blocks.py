@@ -6,8 +6,11 @@ import sqlite3
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 
 from vapor_tui.core.config import JobConfig
+from vapor_tui.core.points import COLUMNS
+from vapor_tui.core.simulator import Simulator
 from vapor_tui.store.blocks import BLOCK_STEPS, read_blocks
 from vapor_tui.store.catchup import catch_up
 from vapor_tui.store.engine import open_store
@@ -89,3 +92,55 @@ def test_upgrading_from_schema_2_builds_the_blocks(tmp_path, fake_clock):
             assert_same(before, read_blocks(c, job.id))
     finally:
         store.close()
+
+
+def _blocks(store, job_id):
+    query = text("SELECT block, n, length(data) FROM point_blocks WHERE job_id = :j ORDER BY block")
+    with store.read() as conn:
+        return [tuple(row) for row in conn.execute(query, {"j": job_id})]
+
+
+def test_a_block_is_written_once_when_its_last_step_is(store, fake_clock):
+    """A tick's one new point must not rewrite the block in progress (it cost the tick up to
+    229 KB read, sorted and written again per running job): a block goes in whole, once."""
+    cfg = JobConfig("ticks", epochs=2, steps_per_epoch=5_000, step_seconds=0.001, seed=8)
+    sim = Simulator(cfg)
+    job = create_job(store, cfg, start=True)
+    fake_clock.advance(sim.time_at(BLOCK_STEPS - 3) + 1e-9)
+    catch_up(store)
+    for _ in range(5):  # the steps around the block's end, one a catch-up, as ticks write them
+        done = read_points(store, job.id).last_step
+        fake_clock.advance(sim.time_at(done + 1) - sim.time_at(done))
+        catch_up(store)
+        done += 1
+        expected = [(0, BLOCK_STEPS, BLOCK_STEPS * 7 * 8)] if done >= BLOCK_STEPS else []
+        assert _blocks(store, job.id) == expected, done
+    with store.read() as conn:
+        assert_same(read_points_conn(conn, job.id), read_blocks(conn, job.id))
+
+
+def test_a_part_filled_block_an_older_version_wrote_is_read_as_rows_and_then_replaced(
+    store, fake_clock
+):
+    cfg = JobConfig("old", epochs=2, steps_per_epoch=5_000, step_seconds=0.001, seed=9)
+    sim = Simulator(cfg)
+    job = create_job(store, cfg, start=True)
+    fake_clock.advance(sim.time_at(BLOCK_STEPS + 900) + 1e-9)
+    catch_up(store)
+    done = read_points(store, job.id).last_step
+    with store.write() as conn:  # what an older version kept: the block in progress
+        part = read_points_conn(conn, job.id, BLOCK_STEPS)
+        data = np.column_stack([getattr(part, n).astype(np.float64) for n in COLUMNS])
+        conn.execute(
+            text("INSERT INTO point_blocks (job_id, block, n, data) VALUES (:j, 1, :n, :d)"),
+            {"j": job.id, "n": len(part), "d": data[: len(part) - 7].tobytes()},  # stale, too
+        )
+    with store.read() as conn:
+        assert_same(read_points_conn(conn, job.id), read_blocks(conn, job.id))
+        assert read_blocks(conn, job.id).last_step == done
+    fake_clock.advance(3600)
+    catch_up(store)
+    blocks = _blocks(store, job.id)
+    assert [(b, n) for b, n, _ in blocks] == [(0, BLOCK_STEPS), (1, BLOCK_STEPS)]
+    with store.read() as conn:
+        assert_same(read_points_conn(conn, job.id), read_blocks(conn, job.id))

@@ -15,9 +15,10 @@ from rich.style import Style
 from textual._compositor import ChopsUpdate
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Static
 from textual_plotext import PlotextPlot
 
@@ -147,6 +148,59 @@ async def test_set_static_content_changes_what_the_static_shows():
         visual = visualize(static, "changed")
         assert compat.set_static_content(static, "changed", visual)
         assert static.content == "changed" and static.visual is visual
+
+
+# --- a widget's size without a second layout ------------------------------------------------
+
+
+class _Leaf(Widget):
+    """A widget with no children that never scrolls, counting the paints of its first line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def render_line(self, y: int) -> Strip:
+        if y == 0:
+            self.paints += 1
+        return Strip.blank(self.size.width)
+
+
+class _QuietLeaf(_Leaf):
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return compat.size_without_relayout(self, size, virtual_size, container_size, layout)
+
+
+class _Shows(App[None]):
+    def __init__(self, leaf: _Leaf) -> None:
+        super().__init__()
+        self.leaf = leaf
+
+    def compose(self) -> ComposeResult:
+        yield Static("above")
+        yield self.leaf
+
+
+async def _paints_once_shown(leaf: _Leaf) -> int:
+    """The leaf mounted hidden and then shown, as the detail screen shows its chart."""
+    leaf.display = False
+    app = _Shows(leaf)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        leaf.display = True
+        for _ in range(5):
+            await pilot.pause(0.02)
+        return leaf.paints
+
+
+async def test_textual_paints_a_shown_widget_twice():
+    assert await _paints_once_shown(_Leaf()) == 2  # the layout, then the one its size asks for
+
+
+async def test_size_without_relayout_paints_it_once():
+    assert await _paints_once_shown(_QuietLeaf()) == 1
 
 
 # --- the footer's keys, a node's bindings, the driver ---------------------------------------

@@ -26,6 +26,9 @@ def summarise(points: Points, total_steps: int) -> Iterator[tuple[float | int, .
     """(bucket, n, first, last, loss min/max/sum, accuracy ..., lr ...) per bucket touched."""
     if not len(points):
         return
+    if len(points) <= FEW:
+        yield from _summarise_few(points, total_steps)
+        return
     buckets = bucket_of(points.step, total_steps)
     starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
     ends = np.r_[starts[1:], len(buckets)]
@@ -38,6 +41,32 @@ def summarise(points: Points, total_steps: int) -> Iterator[tuple[float | int, .
             np.add.reduceat(values, starts),
         ]
     yield from zip(*(c.tolist() for c in columns), strict=True)
+
+
+# A tick's batch is a step or two: plain Python is faster than numpy's reductions there.
+FEW = 16
+
+
+def _summarise_few(points: Points, total_steps: int) -> Iterator[tuple[float | int, ...]]:
+    """summarise() in plain Python: the same counts, minima and maxima; each sum added in
+    step order (numpy's pairwise sum may round the last bit differently, as batches cut at
+    other steps do anyway)."""
+    steps: list[int] = points.step.tolist()
+    buckets: list[int] = bucket_of(points.step, total_steps).tolist()
+    values: list[list[float]] = [getattr(points, metric).tolist() for metric in METRICS]
+    start = 0
+    for end in range(1, len(steps) + 1):
+        if end < len(steps) and buckets[end] == buckets[start]:
+            continue
+        row: list[float | int] = [buckets[start], end - start, steps[start], steps[end - 1]]
+        for column in values:
+            part = column[start:end]
+            total = part[0]
+            for value in part[1:]:
+                total += value
+            row += [min(part), max(part), total]
+        yield tuple(row)
+        start = end
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,8 +1,9 @@
 """What one tick asks of the store, and the worker-side function that answers it.
 
-A tick brings running jobs up to now, then reads only what changed: the job list if any job
-changed (the store's jobs version says so), and for each job a screen follows either its chart
-summary (the first time) or the points after the last step the screen holds.
+A tick brings running jobs up to now, then reads only what changed: the rows of the jobs whose
+version moved (the store's jobs version says whether any did), and for each job a screen
+follows either its chart summary (the first time) or the points after the last step the
+screen holds.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
     with everything it needs as arguments."""
     from vapor_tui.live.uptonow import bring_up_to_now
     from vapor_tui.store.engine import StoreDamaged, StoreError, StoreUnreachable
-    from vapor_tui.store.jobs import jobs_version, list_jobs
+    from vapor_tui.store.job_list import jobs_since
     from vapor_tui.store.points import read_points
     from vapor_tui.store.summary import read_chart_base
 
@@ -114,11 +115,12 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
             raise
         except StoreError as exc:  # no room, say: show what the database holds all the same
             problem = str(exc)
-        version = JobsVersion(*jobs_version(store))
+        # Every job's id and version; in full only the rows whose version moved.
+        current, listed = jobs_since(store, request.jobs)
+        version = JobsVersion(*current)
         changed = request.known is None or version != request.known
         jobs = request.jobs
         if changed:
-            listed = list_jobs(store)
             jobs, unreadable = tuple(listed), listed.problem()
         followed = []
         for follow in request.follows:

@@ -6,6 +6,12 @@ afterwards. So every batch written to it is also written here, in the same trans
 grouped in blocks of BLOCK_STEPS, each block one BLOB of float64 rows (step, epoch, loss,
 accuracy, learning rate, validation loss or NaN, timestamp). Reading all of a job is then a few
 hundred BLOBs and `np.frombuffer`.
+
+A block is written once, when its last step is: a running job's newest steps (fewer than
+BLOCK_STEPS) are read from the rows. Rewriting the block in progress on every batch cost a
+tick the size of that block (up to 229 KB read, sorted and written again for each job's one
+new point) instead of the size of what was new. A block an older version left part-filled
+is read as rows too, and replaced when it is complete.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vapor_tui.core.points import COLUMNS, Points
+
+from .point_rows import read_points_conn
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -36,34 +44,30 @@ def _decode(data: bytes) -> np.ndarray:
 
 
 def write_blocks(conn: Connection, job_id: int, points: Points) -> None:
-    """Fold a batch (already in the points table, same transaction) into its blocks."""
+    """Pack the blocks this batch (consecutive steps, already in the points table in the same
+    transaction) completes. The rest of a block waits in the rows until its last step."""
     if not len(points):
+        return
+    first_step, last_step = int(points.step[0]), int(points.step[-1])
+    first = (first_step - 1) // BLOCK_STEPS
+    complete = last_step // BLOCK_STEPS  # blocks 0 .. complete - 1 are whole now
+    if complete <= first:
         return
     p = _param(conn)
     rows = _matrix(points)
-    block_of = (points.step - 1) // BLOCK_STEPS
-    first, last = int(block_of[0]), int(block_of[-1])
-    existing = {
-        int(block): _decode(bytes(data))
-        for block, data in conn.exec_driver_sql(
-            f"SELECT block, data FROM point_blocks "
-            f"WHERE job_id = {p} AND block BETWEEN {p} AND {p}",
-            (job_id, first, last),
-        )
-    }
-    starts = np.flatnonzero(np.r_[True, block_of[1:] != block_of[:-1]])
-    ends = np.r_[starts[1:], len(block_of)]
+    begin = first * BLOCK_STEPS + 1
+    if first_step > begin:  # the block's earlier steps came in earlier batches
+        earlier = read_points_conn(conn, job_id, begin - 1, first_step - begin)
+        rows = np.concatenate([_matrix(earlier), rows])
     out = []
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        block = int(block_of[start])
-        part = rows[start:end]
-        if block in existing:
-            part = np.concatenate([existing[block], part])
-            part = part[np.argsort(part[:, 0], kind="stable")]
-        out.append((job_id, block, len(part), np.ascontiguousarray(part).tobytes()))
+    for block in range(first, complete):
+        part = rows[(block - first) * BLOCK_STEPS : (block - first + 1) * BLOCK_STEPS]
+        if len(part) != BLOCK_STEPS or part[0, 0] != block * BLOCK_STEPS + 1:
+            raise ValueError(f"job {job_id}: block {block} is not whole in the points table")
+        out.append((job_id, block, BLOCK_STEPS, np.ascontiguousarray(part).tobytes()))
     conn.exec_driver_sql(
         f"DELETE FROM point_blocks WHERE job_id = {p} AND block BETWEEN {p} AND {p}",
-        (job_id, first, last),
+        (job_id, first, complete - 1),
     )
     conn.exec_driver_sql(
         f"INSERT INTO point_blocks (job_id, block, n, data) VALUES ({p}, {p}, {p}, {p})", out
@@ -71,18 +75,24 @@ def write_blocks(conn: Connection, job_id: int, points: Points) -> None:
 
 
 def read_blocks(conn: Connection, job_id: int, after_step: int = 0) -> Points:
-    """Points with step > after_step, from the blocks."""
+    """Points with step > after_step: the whole blocks from there on, then the rows after
+    the last of them."""
     p = _param(conn)
-    parts = [
-        _decode(bytes(data))
-        for (data,) in conn.exec_driver_sql(
-            f"SELECT data FROM point_blocks WHERE job_id = {p} AND block >= {p} ORDER BY block",
-            (job_id, max(0, after_step) // BLOCK_STEPS),
-        )
-    ]
+    block = max(0, after_step) // BLOCK_STEPS
+    parts = []
+    for number, n, data in conn.exec_driver_sql(
+        f"SELECT block, n, data FROM point_blocks WHERE job_id = {p} AND block >= {p} "
+        "ORDER BY block",
+        (job_id, block),
+    ):
+        if number != block or n != BLOCK_STEPS:
+            break  # a gap or a part-filled block: the rows from here on
+        parts.append(_decode(bytes(data)))
+        block += 1
+    tail = read_points_conn(conn, job_id, max(after_step, block * BLOCK_STEPS))
     if not parts:
-        return Points.empty()
-    rows = np.concatenate(parts)
+        return tail
+    rows = np.concatenate([*parts, _matrix(tail)]) if len(tail) else np.concatenate(parts)
     if after_step > 0:
         rows = rows[rows[:, 0] > after_step]
     columns = {}

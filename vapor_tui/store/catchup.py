@@ -5,17 +5,18 @@ apply_action), and the points of deleted jobs still to be removed (deletes.py)."
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from vapor_tui.core import catchup as planner
 from vapor_tui.core.eta import training_durations, update_ema
-from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
 
+from .catchup_plans import is_due, plan_row, simulator_for
 from .convert import UnreadableJob, job_from_row
 from .deletes import deleted_ids, sweep_deleted
 from .engine import Store, StoreFull
@@ -107,13 +108,17 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
     return moved
 
 
+# Built once: building them on every tick cost as much as running them.
+_ACTIVE_ROWS = select(jobs_table).where(jobs_table.c.status.in_(_ACTIVE)).order_by(jobs_table.c.id)
+_WANTED_ROWS = _ACTIVE_ROWS.where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
+
+
 def _active_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
-    query = select(jobs_table).where(jobs_table.c.status.in_(_ACTIVE))
-    if wanted is not None:
-        query = query.where(jobs_table.c.id.in_(sorted(wanted)))
+    query = _ACTIVE_ROWS if wanted is None else _WANTED_ROWS
     if lock:
         query = query.with_for_update(skip_locked=skip)
-    return conn.execute(query.order_by(jobs_table.c.id)).all()
+    params = {} if wanted is None else {"ids": sorted(wanted)}
+    return conn.execute(query, params).all()
 
 
 def _owing_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
@@ -138,29 +143,26 @@ def _repay(row) -> planner.Plan | None:
 
 
 def _changes(row, now_s: float) -> bool:
-    plan = _plan(row, now_s)
-    return plan is not None and plan.changes_anything
+    """Has the job anything due (a job with nothing due until its next step is looked at and
+    passed over: catchup_plans.py)? A row that cannot be read has not."""
+    try:
+        return is_due(row, now_s)
+    except UnreadableJob:
+        return False
 
 
 def _plan(row, now_s: float) -> planner.Plan | None:
     try:
-        job = job_from_row(row)
+        job_from_row(row)  # refuses a row that cannot be read
     except UnreadableJob:
         return None
-    return planner.plan(
-        Simulator(job.config),
-        job.status,
-        row.steps_done,
-        row.started_at,
-        row.stop_at_step,
-        now_s,
-    )
+    return plan_row(row, now_s)[1]
 
 
 def _advance(conn: Connection, row, plan: planner.Plan, budget: int) -> tuple[int, bool, bool]:
     """Write up to `budget` of the job's due points. Returns (points written, whether the job
     ended, whether it is now up to date)."""
-    sim = Simulator(job_from_row(row).config)
+    sim = simulator_for(row)
     if not plan.changes_anything:  # another process got here first
         return 0, False, True
     last_step = min(plan.last_step, plan.first_step + max(1, budget) - 1)
@@ -196,9 +198,15 @@ def _advance(conn: Connection, row, plan: planner.Plan, budget: int) -> tuple[in
         values.update(
             status=plan.end_status.value, reason=plan.reason, finished_at=plan.finished_at
         )
-    conn.execute(
-        jobs_table.update()
-        .where(jobs_table.c.id == row.id, jobs_table.c.version == row.version)
-        .values(**values)
-    )
+    sql = _update_sql(tuple(values), conn.dialect.paramstyle)
+    conn.exec_driver_sql(sql, (*values.values(), row.id, row.version))
     return written, ends, finished
+
+
+@functools.cache
+def _update_sql(columns: tuple[str, ...], paramstyle: str) -> str:
+    """The compare-and-set update of these columns, as plain SQL made once: building the
+    statement anew for every job on every tick cost more than running it."""
+    p = "?" if paramstyle == "qmark" else "%s"
+    assignments = ", ".join(f"{jobs_table.c[column].name} = {p}" for column in columns)
+    return f"UPDATE jobs SET {assignments} WHERE id = {p} AND version = {p}"

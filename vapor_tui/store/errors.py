@@ -14,6 +14,12 @@ class StoreError(Exception):
 class StoreDamaged(StoreError):
     """A vapor-tui database that SQLite finds damaged: refused, and never written to."""
 
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        from . import check_memo
+
+        check_memo.damaged()  # nothing this process opened is vouched for any more
+
 
 class StoreMissing(StoreError):
     """No database at the path, and the caller asked not to create one."""

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+from . import check_memo
 from .errors import FULL, StoreDamaged, StoreError, StoreFull, StoreMissing, no_room
 
 # SQLite's header field for "which program wrote this file" (PRAGMA application_id).
@@ -26,8 +27,9 @@ SCHEMA_VERSION = 4
 ENV_VAR = "VAPOR_TUI_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
-# A database up to this size (about 2,500,000 points) gets SQLite's full structural check each
-# time it is opened for writing, about 0.4 s at this size; a larger one is checked as it is read.
+# A database up to this size (about 2,500,000 points) gets SQLite's full structural check when
+# it is opened for writing, about 0.4 s at this size (unless it is unchanged since the check
+# last passed, check_memo.py); a larger one is checked as it is read.
 FULL_CHECK_MAX_BYTES = 256 * 1024 * 1024
 
 T = TypeVar("T")
@@ -246,15 +248,15 @@ def probe_readable(path: Path, full_check: bool = False) -> None:
     """Refuse a vapor-tui database SQLite cannot read, or (`full_check`, on a file small
     enough) one its structural check finds damaged, before anything is written to it."""
     size = sum(p.stat().st_size for p in (path, _wal_path(path)) if p.exists())
+    # The check reads the whole file; one unchanged since it passed is not read through again.
+    check = full_check and size <= FULL_CHECK_MAX_BYTES and not check_memo.known_sound(path)
+    before = check_memo.stamp(path) if check else None
 
     def look(conn: sqlite3.Connection) -> tuple[str, str | None]:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         version = None if row is None else str(row[0])
-        if not full_check or size > FULL_CHECK_MAX_BYTES:
-            return "ok", version
-        (result,) = conn.execute("PRAGMA quick_check(1)").fetchone()
-        return str(result), version
+        return (quick_check(conn) if check else "ok"), version
 
     try:
         result, version = look_quietly(path, look)
@@ -270,6 +272,14 @@ def probe_readable(path: Path, full_check: bool = False) -> None:
     if result != "ok":
         first = result.replace("*** in database main ***", "").strip().splitlines()[0]
         raise StoreDamaged(f"{path} is damaged ({first}); it was left as it is")
+    if check:
+        check_memo.checked(path, before)
+
+
+def quick_check(conn: sqlite3.Connection) -> str:
+    """SQLite's structural check of every page: "ok", or the first problem it found."""
+    (result,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+    return str(result)
 
 
 def create_file(path: Path) -> None:

@@ -10,6 +10,7 @@ partial index.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,14 +29,26 @@ _COLUMNS = (
 )
 
 
+_NAMES = ("job_id", "bucket", *_COLUMNS)
+
+
 def upsert_summary(conn: Connection, job_id: int, points: Points, total_steps: int) -> None:
     """Fold a batch of points into the job's buckets, in the caller's transaction."""
     rows = [(job_id, *row) for row in summarise(points, total_steps)]
     if not rows:
         return
-    sqlite = conn.dialect.name == "sqlite"
-    p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    low, high = ("min", "max") if sqlite else ("LEAST", "GREATEST")
+    if conn.dialect.name != "sqlite":
+        from .server_write import upsert_summary_arrays
+
+        upsert_summary_arrays(conn, _NAMES, _merges(conn.dialect.name), rows)
+        return
+    conn.exec_driver_sql(_upsert_sql(conn.dialect.name, conn.dialect.paramstyle), rows)
+
+
+@functools.cache
+def _merges(dialect: str) -> str:
+    """How an upsert folds a batch's bucket into the stored one, column by column."""
+    low, high = ("min", "max") if dialect == "sqlite" else ("LEAST", "GREATEST")
 
     def merge(column: str) -> str:
         if column.endswith(("_min", "first_step")):
@@ -44,17 +57,16 @@ def upsert_summary(conn: Connection, job_id: int, points: Points, total_steps: i
             return f"{column} = {high}(point_summary.{column}, excluded.{column})"
         return f"{column} = point_summary.{column} + excluded.{column}"
 
-    names = ("job_id", "bucket", *_COLUMNS)
-    if not sqlite:
-        from .server_write import upsert_summary_arrays
+    return ", ".join(merge(c) for c in _COLUMNS)
 
-        upsert_summary_arrays(conn, names, ", ".join(merge(c) for c in _COLUMNS), rows)
-        return
-    sql = (
-        f"INSERT INTO point_summary ({', '.join(names)}) VALUES ({', '.join([p] * len(names))}) "
-        f"ON CONFLICT (job_id, bucket) DO UPDATE SET {', '.join(merge(c) for c in _COLUMNS)}"
+
+@functools.cache
+def _upsert_sql(dialect: str, paramstyle: str) -> str:
+    p = "?" if paramstyle == "qmark" else "%s"
+    return (
+        f"INSERT INTO point_summary ({', '.join(_NAMES)}) VALUES ({', '.join([p] * len(_NAMES))}) "
+        f"ON CONFLICT (job_id, bucket) DO UPDATE SET {_merges(dialect)}"
     )
-    conn.exec_driver_sql(sql, rows)
 
 
 def read_chart_base(conn: Connection, job_id: int) -> ChartBase:

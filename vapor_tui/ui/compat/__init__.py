@@ -22,6 +22,9 @@ needed (the library fixed or changed what it works around: delete it then) or no
 - `internals.ascii_select_arrows`: `SelectCurrent`'s arrow widgets, in ASCII without UTF-8.
 - `internals.plot_size`, `plot_theme`: textual-plotext's and plotext's privates, as
   `PlotextPlot.render` uses them.
+- `internals.size_without_relayout`: `Widget._size_updated` (the chart overrides it). Textual
+  lays a widget out again when its virtual size changes, which repainted the whole chart a
+  frame after it first showed.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from vapor_tui.ui.compat.internals import (
     plot_size,
     plot_theme,
     set_static_content,
+    size_without_relayout,
     tick_box_button,
 )
 from vapor_tui.ui.compat.palette import open_palette
@@ -51,6 +55,7 @@ __all__ = [
     "plot_size",
     "plot_theme",
     "set_static_content",
+    "size_without_relayout",
     "tick_box_button",
 ]
 

@@ -4,7 +4,10 @@ Textual marks exactly the cells that changed as dirty, but when it writes a part
 (`ChopsUpdate.render_segments`) it crops each dirty line from the *left edge of the widget* to
 the end of the dirty span. One changed cell at the right of a 120-column table therefore resends
 the whole row. This version crops from the start of the dirty span as well, and moves the
-cursor there. The output differs only in what is left out: cells that did not change.
+cursor there. The output differs only in what is left out: cells that did not change, and the
+newline Textual writes between two lines (each line's span begins with a cursor move anyway).
+A line may hold several spans (changed runs apart, see widgets/diff.py): each is written
+after a move to its start.
 
 A Textual bug to report: `ChopsUpdate.render_segments` (textual/_compositor.py) should crop to
 the dirty span's start `x1` as it crops to its end; once a release does, delete this file and its
@@ -15,22 +18,23 @@ checks that a patched update leaves the screen exactly as a full repaint would.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import textual
+from rich.color import ColorSystem
 from rich.console import Console
-from rich.control import Control
+from rich.style import Style
 from textual._compositor import ChopsUpdate
+from textual.strip import SGR_STYLES, Strip
 
 PATCHED_FOR = ("8.",)
 TEXTUAL_RENDER_SEGMENTS = ChopsUpdate.render_segments  # Textual's own, to tell if still needed
 
 
 def _render_segments(self: ChopsUpdate, console: Console) -> str:
-    sequences: list[str] = []
-    append = sequences.append
-    move_to = Control.move_to
+    writer = _Writer(console)
     chops = self.chops
     chop_ends = self.chop_ends
-    last_y = self.spans[-1][0]
     for y, x1, x2 in self.spans:
         line = chops[y]
         ends = chop_ends[y]
@@ -41,11 +45,100 @@ def _render_segments(self: ChopsUpdate, console: Console) -> str:
             stop = min(end, x2) - x
             if start or stop < end - x:
                 strip = strip.crop(start, stop)
-            append(move_to(x + start, y).segment.text)
-            append(strip.render(console))
-        if y != last_y:
-            append("\n")
-    return "".join(sequences)
+            writer.write(x + start, y, strip)
+    return writer.finish()
+
+
+# The SGR parameter that ends each attribute Rich sets (textual.strip.SGR_STYLES), and the
+# attributes each of those ends: normal intensity ends both bold and faint, and so on.
+_OFF = {
+    "1": "22", "2": "22", "3": "23", "4": "24", "21": "24", "5": "25", "6": "25",
+    "7": "27", "8": "28", "9": "29", "51": "54", "52": "54", "53": "55",
+}  # fmt: skip
+_ENDS = {off: {on for on, o in _OFF.items() if o == off} for off in set(_OFF.values())}
+
+
+class _Pen(NamedTuple):
+    """What the terminal draws characters with: attributes on, foreground, background."""
+
+    attributes: frozenset[str]
+    fg: tuple[str, ...] | None
+    bg: tuple[str, ...] | None
+
+    def full(self) -> str:
+        """Parameters that set this pen from anything: a reset, then the pen."""
+        return ";".join(["0", *sorted(self.attributes), *(self.fg or ()), *(self.bg or ())])
+
+    def change_from(self, old: _Pen) -> str:
+        """The shorter of: parameters that turn `old` into this pen, or the full set."""
+        offs = sorted({_OFF[a] for a in old.attributes - self.attributes})
+        kept = old.attributes - {a for off in offs for a in _ENDS[off]}
+        params = [*offs, *sorted(self.attributes - kept)]
+        if self.fg != old.fg:
+            params += self.fg or ("39",)
+        if self.bg != old.bg:
+            params += self.bg or ("49",)
+        change = ";".join(params)
+        full = self.full()
+        return change if len(change) < len(full) else full
+
+
+_PLAIN = _Pen(frozenset(), None, None)
+
+
+class _Writer:
+    """Terminal sequences for strips written at places, keeping track of the cursor and the
+    pen: a move only where the cursor is not already (and along the line, the shorter column
+    move), and only what changes of the style, reset once at the end. Rich writes each piece
+    as its whole style, the text, then a reset: a bar's edge and its percentage at the end of
+    the line paid for both styles in full and two resets."""
+
+    def __init__(self, console: Console) -> None:
+        self.color_system = console._color_system or ColorSystem.TRUECOLOR
+        self.parts: list[str] = []
+        self.cursor: tuple[int, int] | None = None
+        self.pen = _PLAIN
+
+    def _pen(self, style: Style | None) -> _Pen:
+        if style is None:
+            return _PLAIN
+        key = (style, self.color_system)
+        pen = _PENS.get(key)
+        if pen is None:
+            bits = style._attributes & style._set_attributes
+            attributes = frozenset(code for bit, code in enumerate(SGR_STYLES) if bits & (1 << bit))
+            fg = style._color and style._color.downgrade(self.color_system).get_ansi_codes()
+            bg = style._bgcolor and style._bgcolor.downgrade(self.color_system).get_ansi_codes(
+                False
+            )
+            if len(_PENS) > 4096:
+                _PENS.clear()
+            pen = _PENS[key] = _Pen(attributes, fg or None, bg or None)
+        return pen
+
+    def write(self, x: int, y: int, strip: Strip) -> None:
+        append = self.parts.append
+        if self.cursor != (x, y):
+            on_line = self.cursor is not None and self.cursor[1] == y
+            append(f"\x1b[{x + 1}G" if on_line else f"\x1b[{y + 1};{x + 1}H")
+        for text, style, _ in strip._segments:
+            pen = self._pen(style)
+            if pen != self.pen:
+                append(f"\x1b[{pen.change_from(self.pen)}m")
+                self.pen = pen
+            if style is not None and style._link:
+                append(f"\x1b]8;id={style._link_id};{style._link}\x1b\\{text}\x1b]8;;\x1b\\")
+            else:
+                append(text)
+        self.cursor = (x + strip.cell_length, y)
+
+    def finish(self) -> str:
+        if self.pen != _PLAIN:
+            self.parts.append("\x1b[0m")
+        return "".join(self.parts)
+
+
+_PENS: dict[tuple[Style, ColorSystem], _Pen] = {}
 
 
 def apply() -> bool:

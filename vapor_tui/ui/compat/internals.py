@@ -12,8 +12,10 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.binding import Binding
     from textual.dom import DOMNode
+    from textual.geometry import Size
     from textual.notifications import Notification
     from textual.visual import Visual
+    from textual.widget import Widget
     from textual.widgets import Checkbox, Select, Static
 
 TEXTUAL_WRITTEN_FOR = "8."
@@ -93,3 +95,18 @@ def drop_notification(app: App[Any], notification: Notification) -> None:
     unnotify = getattr(app, "_unnotify", None)
     if notifications is not None and unnotify is not None and notification in notifications:
         unnotify(notification, refresh=False)
+
+
+def size_without_relayout(
+    widget: Widget, size: Size, virtual_size: Size, container_size: Size, layout: bool
+) -> bool:
+    """Textual's `Widget._size_updated`, which the layout calls to hand a widget its size,
+    told not to ask for another layout: by default it sets the virtual size as a reactive that
+    does, and the second layout repaints the whole widget, the same cells, a frame later. For
+    a widget with no children that never scrolls (the chart) that is all it does. Where the
+    method is not the one this was written for, Textual's own way (`layout` as asked)."""
+    from textual.widget import Widget
+
+    if not _textual_fits() or not hasattr(Widget, "_size_updated"):
+        return bool(Widget._size_updated(widget, size, virtual_size, container_size, layout))
+    return bool(Widget._size_updated(widget, size, virtual_size, container_size, layout=False))

@@ -133,11 +133,23 @@ class MetricChart(PlotextPlot):
 
     # --- drawing --------------------------------------------------------------------------
 
-    def on_resize(self) -> None:
-        self._built_size = Size(0, 0)
-        self.redraw()
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # The second layout Textual asks for when the virtual size changes only repainted the
+        # whole chart, the same bytes, a frame after it first showed (9 KB twice on `watch`
+        # of a finished job). Its own size still marks it for repaint and sends a Resize.
+        return compat.size_without_relayout(self, size, virtual_size, container_size, layout)
 
-    def redraw(self) -> None:
+    def on_resize(self) -> None:
+        # The first paint after a layout may have built this size already (render_line does):
+        # building it again resent the whole chart, the same bytes, a frame later.
+        if self._built_size != self.size:
+            self.redraw()
+
+    def redraw(self, *, painting: bool = False) -> None:
+        """Build the plot and mark what changed for repaint (everything, at a new size), unless
+        `painting`: called from render_line, the paint under way shows the new lines."""
         width, height = self.size
         if width <= 0 or height <= 0 or not self.is_mounted:
             return
@@ -148,7 +160,8 @@ class MetricChart(PlotextPlot):
             self._strips = [self._to_strip(line, width) for line in lines]
             self._lines = lines
             self._built_size = self.size
-            self.refresh()
+            if not painting:
+                self.refresh()
             return
         regions = []
         for y, line in enumerate(lines):
@@ -238,7 +251,7 @@ class MetricChart(PlotextPlot):
 
     def render_line(self, y: int) -> Strip:
         if self._built_size != self.size:
-            self.redraw()
+            self.redraw(painting=True)
         if 0 <= y < len(self._strips):
             return self._strips[y]
         return Strip.blank(self.size.width)

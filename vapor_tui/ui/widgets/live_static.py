@@ -2,7 +2,8 @@
 
 `Static.update` marks the whole widget dirty, so a stats line whose step count ticks from 180
 to 181 resends every character of it. Here the new text is rendered first and compared line by
-line with what is on screen; only the changed span of each changed line is marked dirty.
+line with what is on screen; only the changed runs of each changed line are marked dirty (a
+progress bar's edge and its percentage, not the hundred bar cells between them).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from textual.visual import Visual, VisualType, visualize
 from textual.widgets import Static
 
 from vapor_tui.ui import compat
-from vapor_tui.ui.widgets.diff import changed_span
+from vapor_tui.ui.widgets.diff import changed_runs
 
 
 class LiveStatic(Static):
@@ -33,8 +34,7 @@ class LiveStatic(Static):
         new = Visual.to_strips(self, visual, width, height, self.visual_style)
         regions = []
         for y, (before, after) in enumerate(zip(old, new, strict=False)):
-            span = changed_span(before, after)
-            if span is not None:
-                regions.append(Region(span[0], y, span[1] - span[0], 1))
+            for first, end in changed_runs(before, after):
+                regions.append(Region(first, y, end - first, 1))
         if regions:
             self.refresh(*regions)

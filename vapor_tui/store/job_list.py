@@ -1,0 +1,50 @@
+"""The job list a tick shows, read again only where it changed.
+
+Every tick of a screen with running jobs changes some rows (their steps, loss, ETA), and a
+tick used to read every row and convert each to a Job. Here a tick reads each job's id and
+version (what every change bumps) and reads in full only the rows whose version moved; the
+rest keep the Job the last tick made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, select
+
+from vapor_tui.core.job import Job
+
+from .convert import JobList, read_rows
+from .engine import Store
+from .tables import jobs_table
+
+_IN_CHUNK = 500  # ids per IN (...) list
+_VERSIONS = select(jobs_table.c.id, jobs_table.c.version).order_by(jobs_table.c.id.desc())
+_ROWS = select(jobs_table).where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def jobs_since(
+    store: Store, previous: tuple[Job, ...] | None
+) -> tuple[tuple[int, int, int], JobList]:
+    """(version, every job newest first). The version is store.jobs.jobs_version's (count,
+    max id, sum of versions): it changes whenever any job changes, is added or removed. As in
+    list_jobs, a row that cannot be read is left out and named in the list's `unreadable`."""
+    known = {job.id: job for job in previous or ()}
+    with store.read() as conn:
+        versions = conn.execute(_VERSIONS).all()
+        stale = [i for i, v in versions if i not in known or known[i].version != v]
+        rows: list[Any] = []
+        for start in range(0, len(stale), _IN_CHUNK):
+            rows += conn.execute(_ROWS, {"ids": stale[start : start + _IN_CHUNK]}).all()
+    fresh = read_rows(rows)
+    read = {job.id: job for job in fresh}
+    jobs = []
+    for job_id, version in versions:
+        if job_id in read:
+            jobs.append(read[job_id])
+        elif job_id in known and known[job_id].version == version:
+            jobs.append(known[job_id])
+        # else: unreadable (named in fresh.unreadable), or deleted between the two reads (a
+        # backend whose reads are not one snapshot)
+    current = (len(versions), max((i for i, _ in versions), default=0), sum(v for _, v in versions))
+    return current, JobList(jobs, fresh.unreadable)
