@@ -76,6 +76,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         monkeypatch.setenv(var, str(path))
     monkeypatch.delenv(ENV_VAR, raising=False)
     monkeypatch.delenv("XDG_DATA_DIRS", raising=False)
+    monkeypatch.chdir(home)  # what a test saves "in the current directory" lands here
     return home
 
 

@@ -41,8 +41,9 @@ def jobs_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
 
     store = open_db(ctx, db, reading=True)
     jobs = list_jobs(store)
-    if jobs.problem():
-        click.echo(f"vapor-tui: warning: {escaped(jobs.problem())}", err=True)
+    problem = jobs.problem()
+    if problem:
+        click.echo(f"vapor-tui: warning: {escaped(problem)}", err=True)
     if as_json:
         from vapor_tui.present.shapes import job_summary
 

@@ -245,19 +245,37 @@ def test_a_dropped_column_is_one_error(state_db, capsys):
 
 
 @pytest.mark.sqlite_only
-def test_a_dropped_table_of_points_blocks_is_rebuilt_and_said_so(state_db, capsys):
-    """It was made again empty, silently: bulk reads found no points."""
-    sql(state_db.path, "DROP TABLE point_blocks")
-    code, out, err = run(capsys, "--db", state_db.path, "jobs")
+def test_a_dropped_table_of_points_blocks_is_rebuilt_and_said_so(tmp_path, capsys):
+    """It was made again empty, silently: bulk reads went back to the rows. Whole blocks
+    (BLOCK_STEPS steps each) are packed again from the points."""
+    from datetime import UTC, datetime
+
+    from vapor_tui.core.clock import FakeClock
+    from vapor_tui.core.config import JobConfig
+    from vapor_tui.store.blocks import BLOCK_STEPS
+    from vapor_tui.store.catchup import catch_up
+    from vapor_tui.store.engine import open_store
+    from vapor_tui.store.jobs import create_job
+
+    path = str(tmp_path / "blocks.db")
+    clock = FakeClock(datetime.now(UTC))
+    store = open_store(path, clock=clock)
+    cfg = JobConfig("long", epochs=1, steps_per_epoch=3 * BLOCK_STEPS + 17, step_seconds=0.001)
+    create_job(store, cfg, start=True)
+    clock.advance(3600)
+    catch_up(store)
+    store.close()
+    sql(path, "DROP TABLE point_blocks")
+    code, out, err = run(capsys, "--db", path, "jobs")
     assert code == 0 and out
     assert (
         err == "vapor-tui: note: the table point_blocks was missing: made again from the points\n"
     )
-    assert run(capsys, "--db", state_db.path, "jobs")[2] == ""
-    conn = sqlite3.connect(state_db.path)
-    count = conn.execute("SELECT sum(n) FROM point_blocks").fetchone()[0]
+    assert run(capsys, "--db", path, "jobs")[2] == ""
+    conn = sqlite3.connect(path)
+    blocks, packed = conn.execute("SELECT count(*), sum(n) FROM point_blocks").fetchone()
     conn.close()
-    assert count == sum(j.steps_done for j in state_db.all_jobs())
+    assert (blocks, packed) == (3, 3 * BLOCK_STEPS)
 
 
 @pytest.mark.sqlite_only

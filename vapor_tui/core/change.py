@@ -11,6 +11,7 @@ the points after: store/jobs.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +67,7 @@ def status_change(
     return change_at(job, action, now_s, reason).values
 
 
-def _planner(job: Job, now_s: float):
+def _planner(job: Job, now_s: float) -> Callable[[JobStatus, int | None], Any]:
     """plan(status, stop_at): the catch-up's plan for a job the clock moves, at `now_s`.
     (Imported here: the early path, for queued jobs, runs before numpy is loaded.)"""
     from .catchup import plan
@@ -76,7 +77,7 @@ def _planner(job: Job, now_s: float):
     assert job.started_at is not None
     started = job.started_at.timestamp()
 
-    def at(status: JobStatus, stop_at: int | None):
+    def at(status: JobStatus, stop_at: int | None) -> Any:
         return plan(sim, status, job.steps_done, started, stop_at, now_s)
 
     return at

@@ -96,8 +96,9 @@ def sweep_deleted(store: Store, job_ids: list[int] | None = None) -> int:
 
 def _sweep_piece(conn: Connection, job_id: int, budget: int) -> tuple[int, bool]:
     p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    top = conn.exec_driver_sql(f"SELECT max(step) FROM points WHERE job_id = {p}", (job_id,))
-    top = top.scalar()
+    top = conn.exec_driver_sql(
+        f"SELECT max(step) FROM points WHERE job_id = {p}", (job_id,)
+    ).scalar()
     if top is None:
         conn.exec_driver_sql(f"DELETE FROM point_blocks WHERE job_id = {p}", (job_id,))
         conn.execute(deleted_table.delete().where(deleted_table.c.job_id == job_id))

@@ -122,6 +122,7 @@ class Store:
                     yield conn
                 return
             raw = conn.connection.driver_connection  # outside a transaction: it takes effect
+            assert raw is not None
             raw.execute("PRAGMA foreign_keys=OFF")
             try:
                 with conn.begin():
@@ -145,6 +146,7 @@ class Store:
             return False
         try:
             cur = raw.driver_connection
+            assert cur is not None
             cur.execute("PRAGMA busy_timeout=1000")  # a reader is waited for, but not long
             busy, _, _ = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
@@ -227,7 +229,7 @@ def _prepare(store: Store, path: Path, state) -> None:
         _init_schema(store)
         return
     columns = {t.name: tuple(c.name for c in t.columns) for t in SQLModel.metadata.sorted_tables}
-    indexes = tuple(i.name for t in SQLModel.metadata.sorted_tables for i in t.indexes)
+    indexes = tuple(str(i.name) for t in SQLModel.metadata.sorted_tables for i in t.indexes)
     found = inspect_database(path, state.version, columns, indexes)
     if state.readonly:
         if found.repairs or state.version < SCHEMA_VERSION:

@@ -19,7 +19,7 @@ def upgrade(conn: Connection, from_version: int) -> None:
         # to add.
         for index in points_table.indexes:
             index.create(conn, checkfirst=True)
-        _fill(conn, summary=True, blocks=False)
+        _fill(conn, summary=True, blocks="point_blocks" in tables)
     if from_version < 3:
         _fill(conn, summary=False, blocks=True)
 
@@ -51,8 +51,8 @@ def repair(conn: Connection, tables: tuple[str, ...], indexes: tuple[str, ...]) 
         how = " from the points" if table in ("point_summary", "point_blocks") else ""
         notes.append(f"the table {table} was missing: made again{how}")
     wanted = set(indexes)
-    for table in SQLModel.metadata.sorted_tables:
-        for index in table.indexes:
+    for meta_table in SQLModel.metadata.sorted_tables:
+        for index in meta_table.indexes:
             if index.name in wanted:
                 index.create(conn, checkfirst=True)
                 notes.append(f"the index {index.name} was missing: made again")
