@@ -12,7 +12,6 @@ import sys
 import threading
 import time
 from importlib import util
-from typing import Any
 
 from benchmarks.context import Context
 

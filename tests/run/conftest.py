@@ -44,6 +44,30 @@ class Look:
         self.store.close()
 
 
+def command_job(db: str, name: str = "launched", status: str = "queued") -> int:
+    """A job as `vapor-tui new -- CMD` makes it (issue 11's), for attaching to."""
+    from vapor_tui.store.tables import jobs_table
+
+    store = open_store(db)
+    try:
+        with store.write() as conn:
+            key = conn.execute(
+                jobs_table.insert().values(
+                    name=name,
+                    source="command",
+                    status=status,
+                    reason="",
+                    created_at=time.time(),
+                    command='["python", "train.py"]',
+                    version=0,
+                )
+            ).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+    finally:
+        store.close()
+
+
 @pytest.fixture
 def look(db: str):
     opened: list[Look] = []

@@ -92,7 +92,8 @@ def start(tmp: Path, db: str, which: str, *args: str, **env: str) -> subprocess.
     path.write_text(SCRIPTS[which])
     root = Path(__file__).resolve().parents[2]
     environment = cli_env({"VAPOR_TUI_DB": db, **env})
-    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), environment.get("PYTHONPATH")]))
+    paths = [str(root), environment.get("PYTHONPATH", "")]
+    environment["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     return subprocess.Popen(
         [sys.executable, str(path), which, *args],
         stdout=subprocess.PIPE,

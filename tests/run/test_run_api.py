@@ -22,15 +22,21 @@ pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect
 
 def test_a_run_is_a_running_api_job_of_this_process(db, look) -> None:
     run = vapor_tui.init(
-        name="sft", model="LFM2-350M", config={"lr": 2e-4, "batch_size": 8}, total_steps=30,
-        epochs=3, db=db,
+        name="sft",
+        model="LFM2-350M",
+        config={"lr": 2e-4, "batch_size": 8},
+        total_steps=30,
+        epochs=3,
+        db=db,
     )
     job = look().job(run.id)
     assert (job.status, job.source, job.name) == (JobStatus.RUNNING, "api", "sft")
     me = current_process()
-    assert (job.host, job.pid, job.user) == (me.host, me.pid, me.user)
-    assert job.pid_started == me.started and job.total_steps == 30
-    assert json.loads(job.config_json) == {"lr": 2e-4, "batch_size": 8}
+    assert job.run is not None and job.is_run
+    assert (job.run.host, job.run.pid, job.run.user) == (me.host, me.pid, me.user)
+    assert job.run.pid_started == me.started and job.total_steps == 30 and job.epochs == 3
+    assert job.model == "LFM2-350M" and job.run.stop_rung == 0
+    assert json.loads(job.run.config_json) == {"lr": 2e-4, "batch_size": 8}
     run.finish()
 
 

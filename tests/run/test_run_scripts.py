@@ -94,9 +94,7 @@ def test_stop_now_sends_sigint_and_the_interrupt_ends_it_stopped(db, tmp_path, l
     assert job.status is JobStatus.STOPPED and job.reason.startswith("stopped by user at step ")
 
 
-def test_stop_now_of_a_run_on_another_machine_is_sent_by_the_run_itself(
-    db, tmp_path, look
-) -> None:
+def test_stop_now_of_a_run_on_another_machine_is_sent_by_the_run_itself(db, tmp_path, look) -> None:
     from sqlalchemy import update
 
     from vapor_tui.store.tables import jobs_table
@@ -119,8 +117,11 @@ def test_stop_now_of_a_run_on_another_machine_is_sent_by_the_run_itself(
 
 def test_two_scripts_and_command_line_calls_at_once(db, tmp_path, look, run_cli) -> None:
     steps = 3000
-    procs = [start(tmp_path / f"s{i}", db, "burst", str(steps)) for i in range(2) if
-             (tmp_path / f"s{i}").mkdir() is None]
+    procs = [
+        start(tmp_path / f"s{i}", db, "burst", str(steps))
+        for i in range(2)
+        if (tmp_path / f"s{i}").mkdir() is None
+    ]
     ids = [ready(p) for p in procs]
     errors: list[str] = []
     done = threading.Event()

@@ -26,9 +26,10 @@ def train(handler: CallbackHandler, args, state: TrainerState, steps: int, on_st
     control = TrainerControl()
     control = handler.on_init_end(args, state, control)
     state.max_steps = steps
+    state.compute_steps(args, steps)  # as Trainer does before on_train_begin
     control = handler.on_train_begin(args, state, control)
     control = handler.on_epoch_begin(args, state, control)
-    for step in range(steps):
+    for _ in range(steps):
         control = handler.on_step_begin(args, state, control)
         control = handler.on_pre_optimizer_step(args, state, control)
         control = handler.on_optimizer_step(args, state, control)
@@ -74,7 +75,7 @@ def test_a_training_run_is_logged_and_finished(tmp_path, db, look) -> None:
     job = viewer.job(run.id)
     assert (job.status, job.reason) == (JobStatus.COMPLETE, "finished at step 10")
     assert job.name == "out" and job.total_steps == 10
-    assert json.loads(job.config_json)["learning_rate"] == 3e-5
+    assert json.loads(job.run.config_json)["learning_rate"] == 3e-5
     assert viewer.series(run.id, "loss").step.tolist() == [2, 4, 6, 8, 10]
     assert viewer.series(run.id, "grad_norm").value.tolist() == [0.5] * 5
     assert viewer.series(run.id, "train_loss").step.tolist() == [10]
@@ -93,7 +94,10 @@ def test_a_stop_request_saves_and_ends_training(tmp_path, db, look) -> None:
     run_ids = []
     try:
         control = train(
-            handler, args, state, 100,
+            handler,
+            args,
+            state,
+            100,
             on_step=lambda s: (run_ids.append(callback.run.id), press_x_at_step_4(s)),
         )
     finally:
@@ -114,7 +118,7 @@ def test_only_the_main_process_logs(tmp_path, db) -> None:
 
 def test_a_run_the_script_started_is_used_and_left_to_it(tmp_path, db, look) -> None:
     run = vapor_tui.init(name="mine", db=db)
-    args, callback, handler = make(tmp_path, db)
+    args, _, handler = make(tmp_path, db)
     train(handler, args, TrainerState(), 4)
     assert vapor_tui.current_run() is run and look().job(run.id).status is JobStatus.RUNNING
     run.finish()

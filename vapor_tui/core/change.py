@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .job import Job
+from .run_stop import run_action_values
 from .status import Action, JobStatus, next_status, reason_for, stop_step
 
 __all__ = ["Change", "change_at", "status_change", "stop_step"]
@@ -31,6 +32,10 @@ class Change:
 def change_at(job: Job, action: Action, now_s: float, reason: str | None = None) -> Change:
     """What `action` at `now_s` does to `job` (read in the transaction that writes it; its
     points may be behind the clock). The version is bumped by the caller."""
+    if job.run is not None and job.status.is_active:  # a real run: its process says where
+        return Change(
+            job.status, run_action_values(job.status, job.run.stop_rung, action, now_s, reason)
+        )
     plan = _planner(job, now_s) if job.status.is_active and job.started_at else None
     current, reached = job.status, job.steps_done
     if plan is not None:

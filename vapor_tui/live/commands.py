@@ -90,13 +90,13 @@ def execute(store: Store, command: Command) -> Outcome:
     """Carry out `command`. Every action first brings the job it acts on up to now (the store's
     apply_action does that before its compare-and-set)."""
     from vapor_tui.core.status import TransitionError
-    from vapor_tui.store.engine import StoreError
     from vapor_tui.live.run_actions import (
         SOURCE_API,
         clone_refusal,
         run_action,
         start_refusal,
     )
+    from vapor_tui.store.engine import StoreError
     from vapor_tui.store.jobs import (
         JobNotFound,
         apply_action,

@@ -5,6 +5,7 @@ and otherwise leaves the signal to the run's own writer thread (vapor_tui/run/wr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from typing import TYPE_CHECKING
@@ -43,10 +44,11 @@ def signal_here(job: Job) -> bool:
     user, and its process still the one that started the run."""
     from vapor_tui.core.process import host_name, is_running, user_name
 
-    if job.pid is None or job.host != host_name() or job.user != user_name():
+    run = job.run
+    if run is None or run.pid is None or run.host != host_name() or run.user != user_name():
         return False
-    started = None if job.pid_started is None else int(job.pid_started)
-    return is_running(job.pid, started)
+    started = None if run.pid_started is None else int(run.pid_started)
+    return is_running(run.pid, started)
 
 
 def run_action(store: Store, job: Job, action: Action, seen: JobStatus | None) -> Job:
@@ -55,14 +57,13 @@ def run_action(store: Store, job: Job, action: Action, seen: JobStatus | None) -
     from vapor_tui.core.run_stop import stop_now_reason
     from vapor_tui.store.jobs import apply_action
 
-    if action is not Action.STOP or job.status is not JobStatus.STOPPING:
+    run = job.run
+    if run is None or action is not Action.STOP or job.status is not JobStatus.STOPPING:
         return apply_action(store, job.id, action, expected=seen)
     here = signal_here(job)
-    reason = stop_now_reason(job.pid, job.host, here)
+    reason = stop_now_reason(run.pid, run.host, here)
     acted = apply_action(store, job.id, action, reason=reason, expected=seen)
-    if here and job.pid is not None:
-        try:
-            os.kill(job.pid, signal.SIGINT)
-        except ProcessLookupError:
-            pass  # it ended meanwhile: the next look finds it
+    if here and run.pid is not None:
+        with contextlib.suppress(ProcessLookupError):  # ended meanwhile: the next look sees
+            os.kill(run.pid, signal.SIGINT)
     return acted

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from vapor_tui.core.clock import from_epoch
 from vapor_tui.core.config import ConfigError, Curve, JobConfig, Schedule, stored_config
-from vapor_tui.core.job import Job
+from vapor_tui.core.job import SOURCE_SIMULATOR, Job, RunInfo
 from vapor_tui.core.status import JobStatus
 from vapor_tui.core.text import shown
 
@@ -48,6 +50,41 @@ def config_from_row(row) -> JobConfig:
     )
 
 
+def run_from_row(row) -> RunInfo | None:
+    """A real run's process and what it said of itself; None for a simulated job."""
+    if row.source == SOURCE_SIMULATOR:
+        return None
+    return RunInfo(
+        host=row.host,
+        pid=row.pid,
+        pid_started=row.pid_started,
+        user=row.user_name,
+        heartbeat_at=row.heartbeat_at,
+        stop_rung=row.stop_rung or 0,
+        config_json=row.config,
+        total_steps=row.total_steps,
+        epochs=row.epochs,
+    )
+
+
+def _run_config(row) -> JobConfig:
+    """A run's name and model, with stand-ins for what only the simulator uses (its epochs
+    and steps where the script said them, so an epoch can be told from a step)."""
+    epochs = row.epochs or 1
+    return stored_config(
+        name=row.name,
+        model=row.model or "",
+        epochs=epochs,
+        steps_per_epoch=max(1, math.ceil((row.total_steps or epochs) / epochs)),
+        learning_rate=1e-3,
+        batch_size=1,
+        schedule=Schedule.CONSTANT,
+        curve=Curve.EXPONENTIAL,
+        seed=0,
+        step_seconds=1.0,
+    )
+
+
 def job_from_row(row) -> Job:
     """The job a row holds, or UnreadableJob saying why it cannot be read."""
     try:
@@ -59,7 +96,7 @@ def job_from_row(row) -> Job:
 def _job(row) -> Job:
     return Job(
         id=row.id,
-        config=config_from_row(row),
+        config=config_from_row(row) if row.source == SOURCE_SIMULATOR else _run_config(row),
         status=JobStatus(row.status),
         reason=row.reason,
         created_at=from_epoch(row.created_at),
@@ -74,6 +111,7 @@ def _job(row) -> Job:
         stop_at_step=row.stop_at_step,
         version=row.version,
         source=row.source,
+        run=run_from_row(row),
     )
 
 
