@@ -4,7 +4,6 @@ manager, attaching with VAPOR_TUI_JOB, bad values."""
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -32,11 +31,11 @@ def test_a_run_is_a_running_api_job_of_this_process(db, look) -> None:
     job = look().job(run.id)
     assert (job.status, job.source, job.name) == (JobStatus.RUNNING, "api", "sft")
     me = current_process()
-    assert job.run is not None and job.is_run
-    assert (job.run.host, job.run.pid, job.run.user) == (me.host, me.pid, me.user)
+    assert job.run is not None and not job.is_simulated
+    assert (job.run.host, job.run.pid, job.run.user_name) == (me.host, me.pid, me.user)
     assert job.run.pid_started == me.started and job.total_steps == 30 and job.epochs == 3
-    assert job.model == "LFM2-350M" and job.run.stop_rung == 0
-    assert json.loads(job.run.config_json) == {"lr": 2e-4, "batch_size": 8}
+    assert job.model == "LFM2-350M" and job.stop_rung == 0
+    assert job.run.config == {"lr": 2e-4, "batch_size": 8}
     run.finish()
 
 

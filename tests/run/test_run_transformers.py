@@ -5,7 +5,6 @@ transformers installs and imports without torch; importing the callback imports 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
@@ -75,7 +74,7 @@ def test_a_training_run_is_logged_and_finished(tmp_path, db, look) -> None:
     job = viewer.job(run.id)
     assert (job.status, job.reason) == (JobStatus.COMPLETE, "finished at step 10")
     assert job.name == "out" and job.total_steps == 10
-    assert json.loads(job.run.config_json)["learning_rate"] == 3e-5
+    assert job.run.config["learning_rate"] == 3e-5
     assert viewer.series(run.id, "loss").step.tolist() == [2, 4, 6, 8, 10]
     assert viewer.series(run.id, "grad_norm").value.tolist() == [0.5] * 5
     assert viewer.series(run.id, "train_loss").step.tolist() == [10]

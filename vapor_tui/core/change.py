@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .job import Job
+from .job import SOURCE_API, Job
 from .run_stop import run_action_values
 from .status import Action, JobStatus, next_status, reason_for, stop_step
 
@@ -32,11 +32,12 @@ class Change:
 def change_at(job: Job, action: Action, now_s: float, reason: str | None = None) -> Change:
     """What `action` at `now_s` does to `job` (read in the transaction that writes it; its
     points may be behind the clock). The version is bumped by the caller."""
-    if job.run is not None and job.status.is_active:  # a real run: its process says where
+    if job.source == SOURCE_API and job.status.is_active:  # a script's run: the ladder
         return Change(
-            job.status, run_action_values(job.status, job.run.stop_rung, action, now_s, reason)
+            job.status, run_action_values(job.status, job.stop_rung, action, now_s, reason)
         )
-    plan = _planner(job, now_s) if job.status.is_active and job.started_at else None
+    moved = job.status.is_active and job.started_at and job.is_simulated
+    plan = _planner(job, now_s) if moved else None
     current, reached = job.status, job.steps_done
     if plan is not None:
         due = plan(job.status, job.stop_at_step)
@@ -52,7 +53,7 @@ def change_at(job: Job, action: Action, now_s: float, reason: str | None = None)
         values["started_at"] = now_s
     elif new_status is JobStatus.STOPPING and plan is not None:  # from running
         values["stop_at_step"] = stop_at = stop_step(
-            reached, job.config.steps_per_epoch, job.total_steps
+            reached, job.sim.steps_per_epoch, job.total_steps
         )
         settled = plan(new_status, stop_at)  # a stop right at an epoch's end ends it now
         if settled.end_status is not None:
@@ -78,7 +79,7 @@ def _planner(job: Job, now_s: float) -> Callable[[JobStatus, int | None], Any]:
     from .catchup import plan
     from .simulator import Simulator
 
-    sim = Simulator(job.config)
+    sim = Simulator(job.sim)
     assert job.started_at is not None
     started = job.started_at.timestamp()
 

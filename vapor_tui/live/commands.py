@@ -7,7 +7,6 @@ something a user can cause: a refused action, an unknown job or a database probl
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -92,7 +91,6 @@ def execute(store: Store, command: Command) -> Outcome:
     from vapor_tui.core.status import TransitionError
     from vapor_tui.live.run_actions import (
         SOURCE_API,
-        clone_refusal,
         run_action,
         start_refusal,
     )
@@ -111,9 +109,6 @@ def execute(store: Store, command: Command) -> Outcome:
             case Create(config, start):
                 return Created(command, create_job(store, config, start=start))
             case Clone(job_id, same_seed):
-                refused = _run_refusal(store, job_id, clone_refusal)
-                if refused is not None:
-                    return Refused(command, refused)
                 return Cloned(command, clone_job(store, job_id, same_seed=same_seed))
             case Delete(job_id):
                 name = _name_of(store, job_id)
@@ -130,12 +125,6 @@ def execute(store: Store, command: Command) -> Outcome:
     except (TransitionError, JobNotFound, StoreError) as exc:
         return Refused(command, str(exc))
     raise TypeError(f"not a command: {command!r}")  # pragma: no cover - the union is closed
-
-
-def _run_refusal(store: Store, job_id: int, refusal: Callable[[Job], str | None]) -> str | None:
-    from vapor_tui.store.jobs import get_job
-
-    return refusal(get_job(store, job_id))
 
 
 def _name_of(store: Store, job_id: int) -> str:

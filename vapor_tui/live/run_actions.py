@@ -1,5 +1,5 @@
 """Actions on runs of the logging API (a training script attached to its job), as the app and
-the command line both carry them out: start and clone refused with the reason; `x` again
+the command line both carry them out: start refused with the reason (clone: the store); `x` again
 ("stop now") sends SIGINT to the script's process when it is on this machine and this user's,
 and otherwise leaves the signal to the run's own writer thread (vapor_tui/run/writer.py)."""
 
@@ -10,15 +10,14 @@ import os
 import signal
 from typing import TYPE_CHECKING
 
-from vapor_tui.core.job import Job
+from vapor_tui.core.job import SOURCE_API, Job
 from vapor_tui.core.status import Action, JobStatus
 
 if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
 
-SOURCE_API = "api"
 
-__all__ = ["SOURCE_API", "clone_refusal", "run_action", "start_refusal"]
+__all__ = ["SOURCE_API", "run_action", "start_refusal"]
 
 
 def start_refusal(job: Job) -> str | None:
@@ -30,22 +29,13 @@ def start_refusal(job: Job) -> str | None:
     )
 
 
-def clone_refusal(job: Job) -> str | None:
-    if job.source != SOURCE_API:
-        return None
-    return (
-        f"cannot clone job #{job.id} {job.name}: it is a run of a training script, not a "
-        "simulated job; run the script again to train it again"
-    )
-
-
 def signal_here(job: Job) -> bool:
     """Whether this process may and can interrupt the run's process: the run's machine and
     user, and its process still the one that started the run."""
     from vapor_tui.core.process import host_name, is_running, user_name
 
     run = job.run
-    if run is None or run.pid is None or run.host != host_name() or run.user != user_name():
+    if run is None or run.pid is None or run.host != host_name() or run.user_name != user_name():
         return False
     started = None if run.pid_started is None else int(run.pid_started)
     return is_running(run.pid, started)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 from vapor_tui.core.clock import from_epoch
@@ -50,41 +51,6 @@ def config_from_row(row) -> JobConfig:
     )
 
 
-def run_from_row(row) -> RunInfo | None:
-    """A real run's process and what it said of itself; None for a simulated job."""
-    if row.source == SOURCE_SIMULATOR:
-        return None
-    return RunInfo(
-        host=row.host,
-        pid=row.pid,
-        pid_started=row.pid_started,
-        user=row.user_name,
-        heartbeat_at=row.heartbeat_at,
-        stop_rung=row.stop_rung or 0,
-        config_json=row.config,
-        total_steps=row.total_steps,
-        epochs=row.epochs,
-    )
-
-
-def _run_config(row) -> JobConfig:
-    """A run's name and model, with stand-ins for what only the simulator uses (its epochs
-    and steps where the script said them, so an epoch can be told from a step)."""
-    epochs = row.epochs or 1
-    return stored_config(
-        name=row.name,
-        model=row.model or "",
-        epochs=epochs,
-        steps_per_epoch=max(1, math.ceil((row.total_steps or epochs) / epochs)),
-        learning_rate=1e-3,
-        batch_size=1,
-        schedule=Schedule.CONSTANT,
-        curve=Curve.EXPONENTIAL,
-        seed=0,
-        step_seconds=1.0,
-    )
-
-
 def job_from_row(row) -> Job:
     """The job a row holds, or UnreadableJob saying why it cannot be read."""
     try:
@@ -93,25 +59,58 @@ def job_from_row(row) -> Job:
         raise UnreadableJob(row.id, _why(row, exc)) from exc
 
 
+def run_from_row(row) -> RunInfo:
+    """A run's or a launched command's settings (JSON text columns decoded)."""
+    config = json.loads(row.config) if row.config else {}
+    command = json.loads(row.command) if row.command else None
+    env = json.loads(row.env) if row.env else None
+    if not isinstance(config, dict):
+        raise ValueError(f"its config is not a JSON object: {shown(row.config, 40)}")
+    return RunInfo(
+        name=row.name,
+        model=row.model or "",
+        total_steps=row.total_steps,
+        epochs=row.epochs,
+        config=config,
+        host=row.host,
+        pid=row.pid,
+        pid_started=row.pid_started,
+        user_name=row.user_name,
+        heartbeat_at=row.heartbeat_at,
+        command=tuple(command) if command is not None else None,
+        cwd=row.cwd,
+        env=env,
+        stop_grace=row.stop_grace,
+        supervisor_pid=row.supervisor_pid,
+        supervisor_started=row.supervisor_started,
+        exit_code=row.exit_code,
+    )
+
+
 def _job(row) -> Job:
+    simulated = row.source == SOURCE_SIMULATOR
+    flags = getattr(row, "nan_flags", 0) or 0
     return Job(
         id=row.id,
-        config=config_from_row(row) if row.source == SOURCE_SIMULATOR else _run_config(row),
+        config=config_from_row(row) if simulated else None,
+        run=None if simulated else run_from_row(row),
+        stop_rung=getattr(row, "stop_rung", 0) or 0,
+        last_loss_nan=bool(flags & 1),
+        last_val_loss_nan=bool(flags & 2),
         status=JobStatus(row.status),
         reason=row.reason,
         created_at=from_epoch(row.created_at),
         started_at=from_epoch(row.started_at) if row.started_at is not None else None,
         finished_at=from_epoch(row.finished_at) if row.finished_at is not None else None,
         steps_done=row.steps_done,
-        last_loss=row.last_loss,
+        last_loss=math.nan if flags & 1 else row.last_loss,
         best_loss=row.best_loss,
-        last_val_loss=row.last_val_loss,
+        last_val_loss=math.nan if flags & 2 else row.last_val_loss,
         ema_step_seconds=row.ema_step_seconds,
         last_timestamp=row.last_timestamp,
         stop_at_step=row.stop_at_step,
         version=row.version,
         source=row.source,
-        run=run_from_row(row),
     )
 
 

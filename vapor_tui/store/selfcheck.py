@@ -137,7 +137,7 @@ def _disagreements(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
         except UnreadableJob:
             continue  # reported as a row that cannot be read, and the others shown
         if getattr(row, "source", "simulator") != "simulator":
-            continue  # a real run's points are its named series, not the simulator's table
+            continue  # a run's points are its series, not the simulator's counts
         problem = _disagreement(vars(row))
         if problem is not None:
             problems.append(f"job #{row.id} {problem}")
