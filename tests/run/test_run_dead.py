@@ -139,4 +139,3 @@ def test_start_and_clone_of_a_run_are_refused_with_the_reason(db, look) -> None:
     finally:
         store.close()
     run.finish()
-
