@@ -113,15 +113,45 @@ def attach_run(
         return int(row.steps_done or 0)
 
 
+_PACE = select(jobs_table.c.steps_done, jobs_table.c.last_timestamp, jobs_table.c.ema_step_seconds)
+
+
 def write_run(store: Store, job_id: int, batch: Batch, heartbeat: float | None) -> None:
-    """One flush of a run: its points and its heartbeat in one transaction."""
+    """One flush of a run: its points, its speed (the moving average of its step times, for
+    steps/s and the ETA) and its heartbeat, in one transaction."""
     with store.write() as conn:
+        values: dict[str, Any] = {}
         if batch:
+            pace = conn.execute(_PACE.where(jobs_table.c.id == job_id)).first()
             write_points(conn, {job_id: batch})
+            if pace is not None:
+                ema = step_seconds(
+                    batch, pace.steps_done, pace.last_timestamp, pace.ema_step_seconds
+                )
+                if ema is not None:
+                    values["ema_step_seconds"] = ema
         if heartbeat is not None:
-            conn.execute(
-                jobs_table.update().where(jobs_table.c.id == job_id).values(heartbeat_at=heartbeat)
-            )
+            values["heartbeat_at"] = heartbeat
+        if values:
+            conn.execute(jobs_table.update().where(jobs_table.c.id == job_id).values(**values))
+
+
+def step_seconds(batch: Batch, done: int, last_ts: float | None, ema: float | None) -> float | None:
+    """The moving average of a step's time after this batch: from its longest series' new
+    steps, each interval divided by the steps it spans (a script may log every 10th step)."""
+    import numpy as np
+
+    from vapor_tui.core.eta import update_ema
+
+    pts = max(batch.values(), key=len)
+    new = pts.step > done
+    steps, stamps = pts.step[new].astype(np.float64), pts.timestamp[new]
+    if last_ts is not None and done:
+        steps, stamps = np.concatenate([[done], steps]), np.concatenate([[last_ts], stamps])
+    if len(steps) < 2:
+        return ema
+    durations = np.diff(stamps) / np.diff(steps)
+    return update_ema(ema, durations[durations >= 0])
 
 
 _CONTROL = select(jobs_table.c.status, jobs_table.c.stop_rung, jobs_table.c.reason)
