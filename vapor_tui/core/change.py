@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .job import Job
+from .job import SOURCE_API, Job
+from .run_stop import run_action_values
 from .status import Action, JobStatus, next_status, reason_for, stop_step
 
 __all__ = ["Change", "change_at", "status_change", "stop_step"]
@@ -31,6 +32,10 @@ class Change:
 def change_at(job: Job, action: Action, now_s: float, reason: str | None = None) -> Change:
     """What `action` at `now_s` does to `job` (read in the transaction that writes it; its
     points may be behind the clock). The version is bumped by the caller."""
+    if job.source == SOURCE_API and job.status.is_active:  # a script's run: the ladder
+        return Change(
+            job.status, run_action_values(job.status, job.stop_rung, action, now_s, reason)
+        )
     moved = job.status.is_active and job.started_at and job.is_simulated
     plan = _planner(job, now_s) if moved else None
     current, reached = job.status, job.steps_done

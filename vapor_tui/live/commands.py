@@ -89,6 +89,11 @@ def execute(store: Store, command: Command) -> Outcome:
     """Carry out `command`. Every action first brings the job it acts on up to now (the store's
     apply_action does that before its compare-and-set)."""
     from vapor_tui.core.status import TransitionError
+    from vapor_tui.live.run_actions import (
+        SOURCE_API,
+        run_action,
+        start_refusal,
+    )
     from vapor_tui.store.engine import StoreError
     from vapor_tui.store.jobs import (
         JobNotFound,
@@ -96,6 +101,7 @@ def execute(store: Store, command: Command) -> Outcome:
         clone_job,
         create_job,
         delete_job,
+        get_job,
     )
 
     try:
@@ -109,6 +115,12 @@ def execute(store: Store, command: Command) -> Outcome:
                 delete_job(store, job_id)
                 return Deleted(command, name)
             case Act(job_id, action, seen):
+                job = get_job(store, job_id)
+                if job.source == SOURCE_API:
+                    refused = start_refusal(job) if action is Action.START else None
+                    if refused is not None:
+                        return Refused(command, refused)
+                    return Acted(command, run_action(store, job, action, seen))
                 return Acted(command, apply_action(store, job_id, action, expected=seen))
     except (TransitionError, JobNotFound, StoreError) as exc:
         return Refused(command, str(exc))
