@@ -31,9 +31,8 @@ def clean(raw: bytes) -> str:
     text = raw.decode("utf-8", errors="replace")
     if "\x1b" in text:
         text = _ESCAPES.sub("", text)
-    if "\t" in text:
-        text = text.expandtabs(8)
-    return _CONTROLS.sub("", text)
+    text = _CONTROLS.sub("", text)
+    return text.expandtabs(8) if "\t" in text else text
 
 
 class LineSplitter:
