@@ -116,4 +116,5 @@ def config_values(cfg: JobConfig) -> dict:
         "curve": cfg.curve.value,
         "seed": cfg.seed,
         "step_seconds": cfg.step_seconds,
+        "total_steps": cfg.total_steps,
     }
