@@ -18,8 +18,11 @@ def bring_up_to_now(store: Store, now: datetime | None = None) -> CatchUpResult:
     """Every due step of every running or stopping job written, and jobs that ended by the clock
     ended, in whole transactions."""
     from vapor_tui.store.catchup import catch_up
+    from vapor_tui.supervise.start import end_lost_supervisors
 
-    return catch_up(store, now)
+    result = catch_up(store, now)
+    end_lost_supervisors(store, (now or store.clock.now()).timestamp())
+    return result
 
 
 def status_now(job: Job, now: datetime) -> JobStatus:

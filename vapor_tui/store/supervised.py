@@ -64,7 +64,7 @@ def read_command(conn: Connection, job_id: int) -> CommandRow | None:
         {str(k): str(v) for k, v in env.items()},
         row.stop_grace,
         row.host,
-        row.user,
+        row.user_name,
         row.stop_rung or 0,
         row.supervisor_pid,
     )
@@ -200,7 +200,7 @@ def create_command(
             env=json.dumps(env, sort_keys=True),
             stop_grace=stop_grace,
             host=host,
-            user=user,
+            user_name=user,
         )
     ).inserted_primary_key
     assert key is not None
@@ -231,6 +231,7 @@ _SUPERVISED = select(
     _c.heartbeat_at,
     _c.started_at,
     _c.pid,
+    _c.pid_started,
 ).where(_c.status.in_(_ACTIVE), _c.source == "command")
 
 

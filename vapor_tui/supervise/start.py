@@ -46,3 +46,28 @@ def start_command(store: Store, job_id: int, expected: JobStatus | None) -> Job 
     with store.write() as conn:
         rows.record_supervisor(conn, job_id, pid, pid_started)
     return started
+
+
+def end_lost_supervisors(store: Store, now_s: float) -> list[int]:
+    """Fail every active command job whose supervisor is gone ("supervisor lost"), part of
+    bringing jobs up to now wherever that runs; on this machine, kill what is left of its
+    command's process group (children it started: the command itself died with its
+    supervisor). The ids failed."""
+    from .procinfo import host_name, is_alive, kill_leftovers
+
+    if store.readonly:
+        return []
+    here = host_name()
+    with store.read() as conn:
+        lost = rows.lost_supervisors(conn, now_s, here, is_alive)
+    if not lost:
+        return []
+    failed = []
+    with store.write() as conn:
+        for row, reason in lost:
+            if rows.fail_lost(conn, row, reason, now_s):
+                failed.append(row.id)
+    for row, _ in lost:
+        if row.id in failed and row.host == here and row.pid:
+            kill_leftovers(row.pid, row.pid_started)
+    return failed
