@@ -225,7 +225,7 @@ def test_names_and_the_jobs_denormalised_columns(store: Store) -> None:
         write_points(conn, {hf: {"loss": pts([3], np.array([math.nan]))}})
         flags = conn.exec_driver_sql(f"SELECT nan_flags FROM jobs WHERE id = {hf}").scalar()
     row = get_job(store, hf)
-    assert row.last_val_loss == 2.0 and row.last_loss is None and flags == 1
+    assert row.last_val_loss == 2.0 and math.isnan(row.last_loss or 0.0) and flags == 1
     assert row.steps_done == 3
 
 

@@ -136,6 +136,8 @@ def _disagreements(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
             job_from_row(row)
         except UnreadableJob:
             continue  # reported as a row that cannot be read, and the others shown
+        if getattr(row, "source", "simulator") != "simulator":
+            continue  # a run's points are its series, not the simulator's counts
         problem = _disagreement(vars(row))
         if problem is not None:
             problems.append(f"job #{row.id} {problem}")
