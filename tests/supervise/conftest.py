@@ -36,10 +36,18 @@ def commands(store, tmp_path, monkeypatch):
     root = str(Path(__file__).resolve().parents[2])
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
 
-    def new(script: str, name: str = "cmd", grace: float | None = None, env=None, start=False):
+    def new(
+        script: str,
+        name: str = "cmd",
+        grace: float | None = None,
+        env=None,
+        start=False,
+        cwd: Path | None = None,
+    ):
         path = tmp_path / f"{name}.py"
         path.write_text(textwrap.dedent(script))
-        spec = command_spec([sys.executable, str(path)], str(tmp_path), env or {}, grace)
+        where = str(cwd or tmp_path)
+        spec = command_spec([sys.executable, str(path)], where, env or {}, grace)
         created = execute(store, NewCommand(name, spec, start=start))
         assert isinstance(created, Created), created
         return created.job.id
@@ -68,7 +76,14 @@ def commands(store, tmp_path, monkeypatch):
             return [(x.stream, x.text) for x in read_output(conn, job_id)]
 
     def said(job_id: int, text: str) -> dict:
-        return wait(job_id, lambda r: any(text in t for _, t in output(job_id)), repr(text))
+        def seen(row: dict) -> bool:
+            if any(text in t for _, t in output(job_id)):
+                return True
+            if JobStatus(row["status"]).is_final and row["exit_code"] is not None:
+                raise AssertionError(f"it ended before saying {text!r}: {row['reason']}")
+            return False
+
+        return wait(job_id, seen, repr(text))
 
     return SimpleNamespace(
         new=new,

@@ -109,7 +109,12 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
 
 
 # Built once: building them on every tick cost as much as running them.
-_ACTIVE_ROWS = select(jobs_table).where(jobs_table.c.status.in_(_ACTIVE)).order_by(jobs_table.c.id)
+# Only the simulator's jobs move with the clock: a run or a command writes its own points.
+_ACTIVE_ROWS = (
+    select(jobs_table)
+    .where(jobs_table.c.status.in_(_ACTIVE), jobs_table.c.source == "simulator")
+    .order_by(jobs_table.c.id)
+)
 _WANTED_ROWS = _ACTIVE_ROWS.where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
 
 
