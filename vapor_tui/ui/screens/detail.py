@@ -187,6 +187,7 @@ class JobDetailScreen(LiveScreen):
         caption = LiveStatic("", id="output-caption")
         self.mount(caption, pane, after=self.query_one(MetricChart))
         self._update_output_caption()
+        self.refresh_bindings()
 
     def _output(self) -> OutputPane | None:
         panes = self.query(OutputPane)
@@ -311,10 +312,14 @@ class JobDetailScreen(LiveScreen):
             chart.toggle_fit()
             self._update_caption()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action.startswith("output"):  # only a launched command has output
+            return self._output() is not None
+        return super().check_action(action, parameters)
+
     def action_output(self) -> None:
         pane = self._output()
         if pane is None:
-            self.notify("This job has no output: only a launched command has.", timeout=3)
             return
         pane.display = not pane.display
         self.query_one("#output-caption").display = pane.display

@@ -64,7 +64,7 @@ ORDER = (*SIMULATOR_ORDER[:2], *COMMAND_FIELDS, *SIMULATOR_ORDER[2:])
 PLACEHOLDERS = {
     "name": "name this run",
     "model": "any text, e.g. " + KNOWN_MODELS[0],
-    "command": "empty: a simulated job; else e.g. python train.py --lr 3e-4",
+    "command": "empty: simulated; or e.g. python train.py",
 }
 MODELS = SuggestFromList(KNOWN_MODELS, case_sensitive=False)
 
