@@ -24,4 +24,10 @@ FLOORS: dict[str, Floor] = {
     # Issue 13: PostgreSQL beside SQLite.
     "catchup_points_per_s.postgres": Floor(">=", 100_000),
     "read_newest_ms.postgres": Floor("<=", 2.0),
+    # Issue 10: the logging API.
+    "import_init_s": Floor("<=", 0.5),
+    "log_calls_s.100k": Floor("<=", 1.0),
+    "log_calls_ratio.over_fastest_peer": Floor("<=", 1.0),
+    "log_to_db_s.max": Floor("<=", 0.5),
+    "log_to_app_s.max": Floor("<=", 1.5),
 }

@@ -32,6 +32,7 @@ from benchmarks import (
     bench_cold,
     bench_cpu,
     bench_inprocess,
+    bench_logging,
     bench_store,
     bench_terminal,
 )
@@ -53,6 +54,7 @@ GROUPS = {
     "catchup": bench_store.bench_catchup,
     "reads": bench_store.bench_reads,
     "backends": bench_backends.bench_backends,
+    "logging": bench_logging.bench_logging,
 }
 
 

@@ -100,6 +100,11 @@ def execute(store: Store, command: Command) -> Outcome:
     """Carry out `command`. Every action first brings the job it acts on up to now (the store's
     apply_action does that before its compare-and-set)."""
     from vapor_tui.core.status import TransitionError
+    from vapor_tui.live.run_actions import (
+        SOURCE_API,
+        run_action,
+        start_refusal,
+    )
     from vapor_tui.store.engine import StoreError
     from vapor_tui.store.jobs import (
         JobNotFound,
@@ -107,6 +112,7 @@ def execute(store: Store, command: Command) -> Outcome:
         clone_job,
         create_job,
         delete_job,
+        get_job,
     )
 
     try:
@@ -122,11 +128,17 @@ def execute(store: Store, command: Command) -> Outcome:
                 delete_job(store, job_id)
                 return Deleted(command, name)
             case Act(job_id, action, seen):
-                if action is Action.START:
+                job = get_job(store, job_id)
+                if job.source == SOURCE_API:
+                    refused = start_refusal(job) if action is Action.START else None
+                    if refused is not None:
+                        return Refused(command, refused)
+                    return Acted(command, run_action(store, job, action, seen))
+                if action is Action.START and job.source == "command":
                     from vapor_tui.supervise.start import start_command
 
                     started = start_command(store, job_id, seen)
-                    if started is not None:  # a command job: running under its supervisor
+                    if started is not None:  # running under its supervisor
                         return Acted(command, started)
                 return Acted(command, apply_action(store, job_id, action, expected=seen))
     except (TransitionError, JobNotFound, StoreError) as exc:
