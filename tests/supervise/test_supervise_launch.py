@@ -13,8 +13,9 @@ import time
 
 import pytest
 
+from vapor_tui.core.process import is_running as is_alive
+from vapor_tui.core.process import start_time
 from vapor_tui.supervise.launch import launch, signal_group
-from vapor_tui.supervise.procinfo import is_alive, start_time
 
 BOUND_S = 20.0  # the most any of these waits, on a loaded machine
 
@@ -97,7 +98,8 @@ def test_a_reused_pid_is_not_taken_for_the_process_that_had_it():
     assert not is_alive(os.getpid(), (start_time(os.getpid()) or 0) + 1)
     zombie = subprocess.Popen([sys.executable, "-c", "pass"])
     deadline = time.monotonic() + BOUND_S
-    while start_time(zombie.pid) is not None and time.monotonic() < deadline:
+    started = start_time(zombie.pid)
+    while is_alive(zombie.pid, started) and time.monotonic() < deadline:
         time.sleep(0.02)  # ended, not reaped yet: a zombie is not alive
-    assert start_time(zombie.pid) is None
+    assert not is_alive(zombie.pid, started)
     zombie.wait()

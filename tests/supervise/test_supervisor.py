@@ -8,10 +8,10 @@ import os
 import signal
 import time
 
+from vapor_tui.core.process import is_running as is_alive
 from vapor_tui.core.status import Action
 from vapor_tui.live.uptonow import bring_up_to_now
 from vapor_tui.store.series import read_series
-from vapor_tui.supervise.procinfo import is_alive
 
 # The bar on stdout (tqdm(file=sys.stdout)), so that the Trainer line comes after it in the
 # order it was written: across two pipes the order they are read in is not the order written.
@@ -209,3 +209,31 @@ def test_a_command_whose_directory_is_gone_fails_with_why(commands, tmp_path):
         f"cannot start {commands.row(job_id)['command'].split(chr(34))[1]} in {work}: "
         "No such file or directory"
     )
+
+
+def test_a_script_attached_through_the_api_stops_cooperatively(commands, store):
+    script = """
+        import time, vapor_tui
+        run = vapor_tui.init()
+        step = 0
+        while not run.should_stop():
+            step += 1
+            run.log({"loss": 1.0 / step})
+            print({"loss": 123.0}, flush=True)  # printed, not logged: not read as a metric
+            time.sleep(0.02)
+        print("stopping cleanly at step", step, flush=True)
+        run.finish()
+    """
+    job_id = commands.new(script, start=True)
+    # Logged for a while: the supervisor has seen it attach (the run's own heartbeat).
+    commands.wait(job_id, lambda r: r["steps_done"] >= 60, "60 steps logged")
+    commands.act(job_id, Action.STOP)
+    row = commands.wait(job_id, lambda r: r["exit_code"] is not None, "the exit recorded")
+    assert (row["status"], row["exit_code"]) == ("stopped", 0)
+    assert row["reason"] == f"stopped by user at step {row['steps_done']}"
+    out = [text for _, text in commands.output(job_id)]
+    assert out[-1] == f"stopping cleanly at step {row['steps_done']}"
+    assert not any("KeyboardInterrupt" in line for line in out)  # no SIGINT was sent
+    with store.read() as conn:
+        loss = read_series(conn, job_id, "loss")
+    assert len(loss) == row["steps_done"] and 123.0 not in loss.value.tolist()

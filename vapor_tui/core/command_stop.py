@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from .run_stop import SIGNAL_SENT
 from .status import Action, JobStatus
 
 SOURCE_COMMAND = "command"
 TOP_RUNG = 4
+# Beyond rung 1 the reason starts as run_stop.SIGNAL_SENT does: the supervisor sends the
+# signals, so a script attached through the logging API does not interrupt itself as well.
 RUNG_REASONS = {
     1: "stop requested",
-    2: "stop now: SIGINT",
-    3: "stop now: SIGTERM",
-    4: "stop now: SIGKILL",
+    2: f"{SIGNAL_SENT} to its process group",
+    3: f"{SIGNAL_SENT}, then SIGTERM",
+    4: f"{SIGNAL_SENT}, then SIGKILL",
 }
 
 
@@ -34,10 +37,11 @@ def command_action_values(
             "reason": reason or RUNG_REASONS[rung],
             "stop_rung": rung,
         }
-    if action is Action.FAIL:
+    if action is Action.FAIL:  # SIGTERM at once: rung 3, for the supervisor to act on
         return {
             "status": JobStatus.FAILED.value,
             "reason": reason or "marked failed by user",
             "finished_at": now_s,
+            "stop_rung": max(stop_rung, 3),
         }
     return None

@@ -147,9 +147,9 @@ def execute(store: Store, command: Command) -> Outcome:
 
 
 def _new_command(store: Store, command: NewCommand) -> Created | Refused:
+    from vapor_tui.core.process import host_name, user_name
     from vapor_tui.store.jobs import get_job
     from vapor_tui.store.supervised import create_command
-    from vapor_tui.supervise.procinfo import host_name, user_name
     from vapor_tui.supervise.start import start_command
 
     spec = command.spec

@@ -118,9 +118,11 @@ def beat(conn: Connection, job_id: int, now: float, mine: float | None, stale: f
     return written == 1
 
 
-def climb(conn: Connection, job_id: int, rung: int) -> None:
+def climb(conn: Connection, job_id: int, rung: int, reason: str) -> None:
     """The ladder went up by itself (the grace period ran out): record where it is."""
-    _update(conn, job_id, _c.stop_rung < rung, stop_rung=rung)
+    _update(
+        conn, job_id, _c.stop_rung < rung, _c.status == "stopping", stop_rung=rung, reason=reason
+    )
 
 
 def record_progress(

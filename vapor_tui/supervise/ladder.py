@@ -90,6 +90,12 @@ class Ladder:
             return self._kill_at
         return None
 
+    def climb_reason(self) -> str:
+        """The job's reason once the clock took the ladder to where it is."""
+        if self.rung >= 4:
+            return f"stop now: SIGINT sent, then SIGKILL {self.kill_after_s:g} s after SIGTERM"
+        return f"stop now: SIGINT sent, then SIGTERM after {self.grace_s:g} s"
+
     def stop_reason(self, step: int | None) -> str:
         """How a stopped command ended, for the job's reason."""
         if self.rung >= 4:

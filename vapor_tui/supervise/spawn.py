@@ -13,7 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .procinfo import host_name, start_time, user_name
+from vapor_tui.core.process import host_name, start_time, user_name
 
 ENV_DB = "VAPOR_TUI_DB"
 

@@ -53,13 +53,15 @@ def end_lost_supervisors(store: Store, now_s: float) -> list[int]:
     bringing jobs up to now wherever that runs; on this machine, kill what is left of its
     command's process group (children it started: the command itself died with its
     supervisor). The ids failed."""
-    from .procinfo import host_name, is_alive, kill_leftovers
+    from vapor_tui.core.process import host_name, is_running
+
+    from .procinfo import kill_leftovers
 
     if store.readonly:
         return []
     here = host_name()
     with store.read() as conn:
-        lost = rows.lost_supervisors(conn, now_s, here, is_alive)
+        lost = rows.lost_supervisors(conn, now_s, here, is_running)
     if not lost:
         return []
     failed = []

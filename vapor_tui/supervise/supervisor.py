@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from vapor_tui.core.process import start_time
 from vapor_tui.core.series import SeriesPoints
 from vapor_tui.core.status import JobStatus
 from vapor_tui.store import supervised as rows
@@ -29,7 +30,6 @@ from .collect import Collector, Taken
 from .exits import exit_outcome, signal_name
 from .ladder import DEFAULT_GRACE_S, Ladder
 from .launch import launch, signal_group
-from .procinfo import start_time
 from .reader import Piece, start_readers
 
 FLUSH_S = 0.25  # output and points reach the store this often while they come
@@ -161,12 +161,22 @@ class Supervision:
                 self._beat = wall
             else:
                 self._attach()
-        if status is JobStatus.FAILED or (status is JobStatus.STOPPED and rung < 3):
+        if status.is_final and rung >= 3:  # failed by the user (f), or stopped at once
             self.asked = self.asked or ("fail" if status is JobStatus.FAILED else "stop")
             self._send(proc, self.ladder.fail(now))
-        elif status in (JobStatus.STOPPING, JobStatus.STOPPED):
+        elif status.is_final:
+            # Ended by the script itself (its finish()) while it is still on its way out:
+            # it has the grace period to exit, then the ladder's SIGTERM and SIGKILL.
+            self._send(proc, self.ladder.climb(1, now, attached=True))
+        elif status is JobStatus.STOPPING:
             self.asked = self.asked or "stop"
             self._send(proc, self.ladder.climb(max(rung, 1), now, self.attached))
+
+    def _check_attached(self) -> None:
+        with self.store.read() as conn:
+            seen = rows.control(conn, self.job_id)
+        if seen is not None and seen[2] is not None and seen[2] != self._beat:
+            self._attach()
 
     def _attach(self) -> None:
         self.attached = True
@@ -178,10 +188,16 @@ class Supervision:
                 signal_group(proc, step.sig)
             if record and step.by_clock:
                 with self.store.write() as conn:
-                    rows.climb(conn, self.job_id, step.rung)
+                    rows.climb(conn, self.job_id, step.rung, self.ladder.climb_reason())
 
     def _flush(self) -> None:
         taken = self.collector.take()
+        if (taken.points or taken.progress) and not self.attached:
+            # A script that attached wrote its heartbeat before it printed what was just read:
+            # a look now tells, before any point read from its output is written over its own.
+            self._check_attached()
+        if self.attached:
+            taken.points, taken.progress = {}, None
         if taken.empty:
             return
         with self.store.write() as conn:
