@@ -161,3 +161,36 @@ def test_what_a_command_job_refuses(run_cli, db, tmp_path):
         "start it as alice"
     )
     assert _show(run_cli, db, job_id)["status"] == "queued"  # nothing was run
+
+
+def test_clone_queues_the_same_command_again(run_cli, db, tmp_path):
+    script = _script(tmp_path, "print('again')")
+    job_id = ok(
+        run_cli(
+            "new",
+            "--name",
+            "c",
+            "--env",
+            "A=1",
+            "--stop-grace",
+            "5",
+            "--start",
+            "--db",
+            db,
+            "--",
+            sys.executable,
+            script,
+        )
+    ).strip()
+    _wait(run_cli, db, job_id, lambda s: s["status"] == "complete", "the end")
+    clone = ok(run_cli("clone", job_id, "--db", db)).strip()
+    shown, again = _show(run_cli, db, job_id), _show(run_cli, db, clone)
+    assert again["status"] == "queued" and again["source"] == "command"
+    assert (again["command"], again["cwd"], again["name"]) == (
+        shown["command"],
+        shown["cwd"],
+        "c",
+    )
+    ok(run_cli("start", clone, "--db", db))
+    _wait(run_cli, db, clone, lambda s: s["status"] == "complete", "the clone's end")
+    assert ok(run_cli("logs", clone, "--db", db)) == "again\n"

@@ -122,6 +122,11 @@ def execute(store: Store, command: Command) -> Outcome:
             case NewCommand():
                 return _new_command(store, command)
             case Clone(job_id, same_seed):
+                from vapor_tui.supervise.start import clone_command
+
+                again = clone_command(store, job_id)  # a command job: queued to run again
+                if again is not None:
+                    return Cloned(command, again)
                 return Cloned(command, clone_job(store, job_id, same_seed=same_seed))
             case Delete(job_id):
                 name = _name_of(store, job_id)

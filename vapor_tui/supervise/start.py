@@ -73,3 +73,36 @@ def end_lost_supervisors(store: Store, now_s: float) -> list[int]:
         if row.id in failed and row.host == here and row.pid:
             kill_leftovers(row.pid, row.pid_started)
     return failed
+
+
+def clone_command(store: Store, job_id: int) -> Job | None:
+    """A new queued command job with the same command, directory, environment and grace (how
+    a command is run again); None if the job is not a command. Only this machine's and this
+    user's commands: another's would run what this user did not type."""
+    from vapor_tui.core.process import host_name, user_name
+    from vapor_tui.store.jobs import get_job
+
+    with store.read() as conn:
+        job = rows.read_command(conn, job_id)
+    if job is None or job.source != "command":
+        return None
+    refused = where_refused(job.id, job.name, job.host, job.user)
+    if refused is not None:
+        raise CommandRefused(
+            refused.replace("cannot start", "cannot clone").replace("; start it", "; clone it")
+        )
+    model = get_job(store, job_id).model or None
+    with store.write() as conn:
+        new_id = rows.create_command(
+            conn,
+            name=job.name,
+            model=model,
+            argv=job.argv,
+            cwd=job.cwd or "",
+            env=job.env,
+            stop_grace=job.stop_grace,
+            host=host_name(),
+            user=user_name(),
+            now=store.clock.now().timestamp(),
+        )
+    return get_job(store, new_id)
