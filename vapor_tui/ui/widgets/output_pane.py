@@ -59,9 +59,12 @@ class OutputPane(Widget, can_focus=False):
             dirty = {i - cut for i in dirty if i >= cut}
             self.refresh()
             return
-        if self.following and rows > 0 and len(self.lines) > self.top + rows:
-            self.top = max(0, len(self.lines) - KEEP_ON_JUMP if rows > KEEP_ON_JUMP else 0)
-            self.top = min(self.top, max(0, len(self.lines) - 1))
+        n = len(self.lines)
+        if self.following and rows > 0 and n > self.top + rows:
+            # Jump: the newest few lines at the top, the rows below free for what comes. Many
+            # lines at once (the first read of a long output): the pane full of the newest.
+            jump = n - KEEP_ON_JUMP if rows > KEEP_ON_JUMP else n - 1
+            self.top = max(0, n - rows if len(dirty) > rows - KEEP_ON_JUMP else jump)
             self.refresh()
             return
         width = self.size.width
@@ -101,8 +104,8 @@ class OutputPane(Widget, can_focus=False):
         n = len(self.lines)
         if not n:
             return "no output yet"
-        if self.following:
-            return f"{n:,} lines, following"
+        if self.following:  # no count: it would cost bytes with every line
+            return "following"
         last = min(n, self.top + self.size.height)
         return f"lines {self.top + 1:,}-{last:,} of {n:,} (End follows)"
 
