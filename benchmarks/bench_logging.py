@@ -70,6 +70,7 @@ def bench_logging(ctx: Context) -> None:
     _log_calls(ctx, runs)
     _log_to_database(ctx)
     _log_to_app(ctx)
+    _stop_seen(ctx)
     _compare(ctx)
 
 
@@ -261,5 +262,43 @@ def _log_to_app(ctx: Context) -> None:
         "s",
         [max(delays)],
         {"steps": len(delays), "refresh_s": 1.0},
+        note=f"median {statistics.median(delays):.3f} s",
+    )
+
+
+def _stop_seen(ctx: Context) -> None:
+    """`x` (the application layer's stop, as the app and `vapor-tui stop` carry it out) to
+    the run's should_stop() turning True, while it logs a step every 10 ms."""
+    from vapor_tui.core.status import Action, JobStatus
+    from vapor_tui.live.commands import Act, Acted, execute
+    from vapor_tui.store.engine import open_store
+
+    db = ctx.path("stop-latency.db")
+    store = open_store(db)
+    delays = []
+    try:
+        for _ in range(5 if ctx.mode.name == "full" else 3):
+            run = vapor_tui.init(name="bench-stop", db=str(db))
+            for step in range(1, 50):
+                run.log({"loss": 1.0 / step})
+                time.sleep(0.01)
+            if not isinstance(execute(store, Act(run.id, Action.STOP, JobStatus.RUNNING)), Acted):
+                raise RuntimeError("the stop was refused")
+            asked = time.perf_counter()
+            while not run.should_stop():
+                run.log({"loss": 0.5})
+                time.sleep(0.001)
+                if time.perf_counter() - asked > 30:
+                    raise RuntimeError("should_stop() never turned True")
+            delays.append(time.perf_counter() - asked)
+            run.finish()
+    finally:
+        store.close()
+    ctx.add(
+        "stop_seen_s.max",
+        "x to should_stop() True in the script, the longest",
+        "s",
+        [max(delays)],
+        {"runs": len(delays)},
         note=f"median {statistics.median(delays):.3f} s",
     )

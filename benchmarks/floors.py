@@ -30,4 +30,5 @@ FLOORS: dict[str, Floor] = {
     "log_calls_ratio.over_fastest_peer": Floor("<=", 1.0),
     "log_to_db_s.max": Floor("<=", 0.5),
     "log_to_app_s.max": Floor("<=", 1.5),
+    "stop_seen_s.max": Floor("<=", 1.0),
 }

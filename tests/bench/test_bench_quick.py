@@ -79,6 +79,7 @@ EXPECTED.update(
         "log_calls_s.100k": ("<=", 1),
         "log_to_db_s.max": ("<=", 0.5),
         "log_to_app_s.max": ("<=", 1.5),
+        "stop_seen_s.max": ("<=", 1),
     }
 )
 # Measured beside htop in the same run, only where htop is installed (else reported absent).

@@ -55,12 +55,18 @@ class Writer(threading.Thread):
     # --- the thread ---------------------------------------------------------------------------
 
     def run(self) -> None:
+        # Rounds on a fixed grid, so the controls are read every CONTROL_S (every fourth
+        # round), not a round later now and then: a stop is seen within a second.
+        tick = time.monotonic()
         while not self._done.is_set():
-            self._wake.wait(FLUSH_S)
+            tick += FLUSH_S
+            self._wake.wait(max(0.0, tick - time.monotonic()))
             self._wake.clear()
             if self._done.is_set():
                 break
             self.step()
+            if time.monotonic() > tick + FLUSH_S:  # a slow write: carry on from now
+                tick = time.monotonic()
 
     def step(self) -> bool:
         """One round: flush, heartbeat, read the controls. True when everything taken so far
@@ -68,7 +74,7 @@ class Writer(threading.Thread):
         now = self._clock()
         self._waiting = merge(self._waiting, self.buffer.take())
         written = self._flush(now)
-        if now - self._last_control >= CONTROL_S:
+        if now - self._last_control >= CONTROL_S - FLUSH_S / 2:  # the grid's jitter
             self._read_control(now)
         return written
 
