@@ -52,12 +52,18 @@ def read_command(conn: Connection, job_id: int) -> CommandRow | None:
     row = conn.execute(select(jobs_table).where(_c.id == job_id)).first()
     if row is None:
         return None
+    try:
+        status = JobStatus(row.status)
+    except ValueError as exc:  # not ours: named by id, as every other read of a job does
+        from .convert import UnreadableJob, _why
+
+        raise UnreadableJob(row.id, _why(row, exc)) from exc
     argv = json.loads(row.command) if row.command else []
     env = json.loads(row.env) if row.env else {}
     return CommandRow(
         row.id,
         row.name,
-        JobStatus(row.status),
+        status,
         row.source,
         [str(a) for a in argv],
         row.cwd,
