@@ -123,3 +123,15 @@ def test_export_puts_every_series_side_by_side(store: Store) -> None:
         "eval/loss": "inf",
     }
     assert records[0]["eval/loss"] is None
+
+
+def test_nan_and_inf_are_shown_as_such() -> None:
+    from vapor_tui.present.text import loss
+
+    assert [loss(v) for v in (None, math.nan, math.inf, -math.inf, 0.5)] == [
+        "-",
+        "NaN",
+        "inf",
+        "-inf",
+        "0.5000",
+    ]

@@ -89,7 +89,7 @@ def job_cells(
             f" {job.progress * 100:3.0f}%",
         ),
         "epoch": Text(job.epoch_label),
-        "loss": Text("-" if job.last_loss is None else f"{job.last_loss:.4f}"),
+        "loss": Text(text.loss(job.last_loss)),
         "eta": Text(text.eta(job.eta_seconds)),
         "created": Text(age(job, now)),
     }
