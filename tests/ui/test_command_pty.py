@@ -170,8 +170,8 @@ def test_a_new_output_line_costs_about_its_own_bytes(tmp_path, helpers):
         per_line = (busy - quiet / quiet_s * busy_s) / lines
         own = len(f"0001 {line}") + 3  # its text, the gutter, a cursor move
         print(json.dumps({"bytes_per_line": round(per_line, 1), "line_bytes": own}))
-        # A line is written once into a free row; a jump repaints the pane once every few.
-        assert per_line < 3 * own, (per_line, own, busy, quiet, lines)
+        # A line is written once, as wide as it is: the terminal scrolls the rows above it.
+        assert per_line < 1.5 * own, (per_line, own, busy, quiet, lines)
         app.send("q")
         assert app.wait_exit() == 0
     finally:
