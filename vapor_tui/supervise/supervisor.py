@@ -55,6 +55,8 @@ class Supervision:
     _beat: float | None = None
     _pieces: queue.Queue[Piece] = field(default_factory=queue.Queue)
     _own_signal: str | None = None
+    _held: list[tuple[float, Taken]] = field(default_factory=list)  # points awaiting a look
+    _looked_at: float = float("-inf")  # when the last look at the job started (mono)
 
     def run(self) -> int:
         with self.store.write() as conn:
@@ -132,7 +134,7 @@ class Supervision:
             signal_group(proc, signal.SIGKILL)  # its children kept its output: they go too
         self._drain(0.0)
         self.collector.fold.close_open(self.wall())
-        self._flush()
+        self._flush(final=True)
         self._end(proc.returncode)
 
     def _drain(self, timeout: float) -> None:
@@ -145,6 +147,7 @@ class Supervision:
 
     def _look(self, proc: subprocess.Popen[bytes], now: float) -> None:
         """Read the job's status and rung; act on a stop or fail asked for anywhere."""
+        self._looked_at = self.mono()
         with self.store.read() as conn:
             seen = rows.control(conn, self.job_id)
         if seen is None:  # deleted: nothing to report to
@@ -190,34 +193,39 @@ class Supervision:
                 with self.store.write() as conn:
                     rows.climb(conn, self.job_id, step.rung, self.ladder.climb_reason())
 
-    def _flush(self) -> None:
+    def _flush(self, final: bool = False) -> None:
+        """Write the output now; the points and progress read from it once a look at the job
+        that started after they were read finds no script attached (a script that attached
+        wrote its heartbeat before it printed them): never over the script's own points."""
         taken = self.collector.take()
-        if (taken.points or taken.progress) and not self.attached:
-            # A script that attached wrote its heartbeat before it printed what was just read:
-            # a look now tells, before any point read from its output is written over its own.
+        if taken.points or taken.progress:
+            self._held.append((self.mono(), taken))
+        if final and self._held and not self.attached:
             self._check_attached()
         if self.attached:
-            taken.points, taken.progress = {}, None
-        if taken.empty:
+            self._held.clear()
+        due = [t for at, t in self._held if final or at < self._looked_at]
+        self._held = [(at, t) for at, t in self._held if not (final or at < self._looked_at)]
+        if not taken.lines and not due:
             return
         with self.store.write() as conn:
-            self._write(conn, taken)
+            append_output(conn, self.job_id, taken.lines)
+            for held in due:
+                self._write_points(conn, held)
 
-    def _write(self, conn, taken: Taken) -> None:
-        append_output(conn, self.job_id, taken.lines)
+    def _write_points(self, conn, taken: Taken) -> None:
         if taken.points:
             batch = {name: SeriesPoints.of(points) for name, points in taken.points.items()}
             write_points(conn, {self.job_id: batch})
         bar = taken.progress
-        if bar is not None or taken.points:
-            per_s = bar.per_second if bar is not None else None
-            rows.record_progress(
-                conn,
-                self.job_id,
-                taken.steps,
-                bar.total if bar is not None else None,
-                1.0 / per_s if per_s else None,
-            )
+        per_s = bar.per_second if bar is not None else None
+        rows.record_progress(
+            conn,
+            self.job_id,
+            taken.steps,
+            bar.total if bar is not None else None,
+            1.0 / per_s if per_s else None,
+        )
 
     def _end(self, returncode: int) -> None:
         now = self.wall()
