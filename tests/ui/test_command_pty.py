@@ -76,7 +76,7 @@ def test_s_starts_a_command_its_output_shows_and_x_stops_it(tmp_path, helpers):
         app.wait_for("running")
         app.send("\r")  # its detail screen: the output under the chart
         app.wait_for("Output")
-        app.wait_for('{"step": 3, "loss"')
+        _shown_step(app, lambda step: step >= 3)  # its lines, as they come
         app.send("x")
         row = _wait(db, job_id, lambda r: r["status"] == "stopped", "the stop")
         step = row["steps_done"]
