@@ -77,8 +77,11 @@ def test_stop_the_script_sees_saves_and_finishes(db, tmp_path, look) -> None:
     assert (job.status, job.reason) == (JobStatus.STOPPED, f"stopped by user at step {step}")
 
 
-def test_stop_now_sends_sigint_and_the_interrupt_ends_it_stopped(db, tmp_path, look) -> None:
-    proc = start(tmp_path, db, "deaf")
+@pytest.mark.parametrize("script", ["deaf", "sleeper"])
+def test_stop_now_sends_sigint_and_the_interrupt_ends_it_stopped(
+    db, tmp_path, look, script
+) -> None:
+    proc = start(tmp_path, db, script)
     job_id = ready(proc)
     store = open_store(db)
     try:
@@ -94,12 +97,15 @@ def test_stop_now_sends_sigint_and_the_interrupt_ends_it_stopped(db, tmp_path, l
     assert job.status is JobStatus.STOPPED and job.reason.startswith("stopped by user at step ")
 
 
-def test_stop_now_of_a_run_on_another_machine_is_sent_by_the_run_itself(db, tmp_path, look) -> None:
+@pytest.mark.parametrize("script", ["deaf", "sleeper"])
+def test_stop_now_of_a_run_on_another_machine_is_sent_by_the_run_itself(
+    db, tmp_path, look, script
+) -> None:
     from sqlalchemy import update
 
     from vapor_tui.store.tables import jobs_table
 
-    proc = start(tmp_path, db, "deaf")
+    proc = start(tmp_path, db, script)
     job_id = ready(proc)
     store = open_store(db)
     try:
