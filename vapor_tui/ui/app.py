@@ -7,6 +7,7 @@ what it says.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -362,10 +363,17 @@ class VaporApp(App[int]):
         """A key no widget took. Typed straight after `n`, it was handed to the jobs screen
         before the form opened over it (Textual passes keys on before the one before them is
         handled): it is the form's, not one to drop."""
-        from vapor_tui.ui.screens.new_job import NewJobScreen
-
-        if isinstance(self.screen, NewJobScreen) and event.is_printable and event.character:
+        # Not imported for this: no form is open before its module is (the first key waited
+        # for that import).
+        form = sys.modules.get("vapor_tui.ui.screens.new_job")
+        if form is None or not isinstance(self.screen, form.NewJobScreen):
+            return
+        if event.is_printable and event.character:
             self.screen.type_early(event.character)
+        elif event.key == "ctrl+j":
+            # An enter typed before the terminal was put in raw mode: the line discipline
+            # made its CR a newline, which Textual reads as ctrl+j.
+            self.screen.action_submit()
 
     def action_command_palette(self) -> None:
         compat.open_palette(self)
