@@ -88,6 +88,7 @@ def test_import_linter_contracts_pass() -> None:
         "core imports neither textual, sqlmodel nor sqlalchemy",
         "the application layer and presentation import neither textual nor plotext",
         "store does not import the UI",
+        "the logging API and its integrations import neither textual, plotext nor the UI",
     ):
         assert f"{contract} KEPT" in out, contract
     assert " 0 broken" in proc.stdout
