@@ -12,7 +12,7 @@ from sqlalchemy import event
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.series import SeriesPoints
 from vapor_tui.core.series_summary import SUMMARY_BUCKETS, fold, merge_rows, width_for
-from vapor_tui.store.engine import Store
+from vapor_tui.store.engine import Store, StoreError
 from vapor_tui.store.jobs import create_job, get_job
 from vapor_tui.store.series import (
     BULK_READ,
@@ -230,7 +230,7 @@ def test_names_and_the_jobs_denormalised_columns(store: Store) -> None:
 
 
 def test_a_write_to_a_job_that_does_not_exist_is_refused(store: Store) -> None:
-    with pytest.raises(ValueError, match="no job #999"), store.write() as conn:
+    with pytest.raises(StoreError, match="job #999: there is no such job"), store.write() as conn:
         write_points(conn, {999: {"loss": pts([1])}})
 
 

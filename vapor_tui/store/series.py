@@ -26,6 +26,7 @@ from vapor_tui.core.series import (
 from vapor_tui.core.series_summary import SeriesSummary, width_for
 
 from .bulk import insert_rows, param, update_rows
+from .errors import StoreError
 from .series_blocks import BLOCK_STEPS, pack, packable, read_packed
 from .series_points import point_rows, read_rows, upsert_points
 from .series_summary import (
@@ -122,7 +123,8 @@ def write_points(
     totals, states = _load(conn, job_ids)
     missing = [(j, n) for j in job_ids for n in work[j] if (j, n) not in states]
     if [j for j in job_ids if j not in totals]:
-        raise ValueError(f"no job #{min(j for j in job_ids if j not in totals)} to write to")
+        gone = min(j for j in job_ids if j not in totals)
+        raise StoreError(f"cannot write points to job #{gone}: there is no such job")
     if missing:
         insert_rows(
             conn, "series", _NEW, _NEW_TYPES, [(j, n, 0, 0, 0, 0, 0, 1, 0) for j, n in missing]
@@ -277,3 +279,23 @@ def read_summary(conn: Connection, job_id: int, name: str) -> SeriesSummary | No
         read_buckets(conn, st.id),
         (st.n, st.last_value if st.n else None, st.min, st.max, st.last_step),
     )
+
+
+def rebuild_derived(conn: Connection, series_id: int) -> None:
+    """A series' summary, packed blocks and counts made again from its points (a file that
+    lost a derived table: upgrade.repair)."""
+    p = param(conn)
+    total = conn.exec_driver_sql(
+        f"SELECT j.total_steps FROM series s JOIN jobs j ON j.id = s.job_id WHERE s.id = {p}",
+        (series_id,),
+    ).scalar()
+    points = read_rows(conn, series_id)
+    st = _State(series_id, bucket_width=width_for(total, points.last_step))
+    conn.exec_driver_sql(f"DELETE FROM series_summary WHERE series_id = {p}", (series_id,))
+    conn.exec_driver_sql(f"DELETE FROM series_blocks WHERE series_id = {p}", (series_id,))
+    if len(points):
+        upsert_buckets(conn, batch_rows(series_id, points, st.bucket_width))
+        _fold_stats(st, points)
+        st.packed_blocks = packable(points.last_step)
+        pack(conn, series_id, 0, st.packed_blocks)
+    update_rows(conn, "series", _UPDATE, "id", [st.row()])
