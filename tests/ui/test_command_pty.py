@@ -39,6 +39,11 @@ def _cli(env, *args: str) -> str:
     return out.stdout
 
 
+def _leave_nothing_running(env, job_id: int) -> None:
+    """A test that failed half-way: fail its job, so its supervisor ends the command."""
+    subprocess.run([VAPOR, "fail", str(job_id)], env=env, capture_output=True, timeout=BOUND_S)
+
+
 def _new(tmp_path: Path, env, body: str, name: str = "counts") -> int:
     script = tmp_path / f"{name}.py"
     script.write_text(textwrap.dedent(body))
@@ -111,6 +116,9 @@ def test_the_app_closed_and_opened_again_while_a_command_runs(tmp_path, helpers)
         app.wait_for("running")
         app.send("q")
         assert app.wait_exit() == 0
+    except BaseException:
+        _leave_nothing_running(env, job_id)
+        raise
     finally:
         app.close()
     at_quit = _wait(db, job_id, lambda r: r["steps_done"] >= 2, "two steps")["steps_done"]
@@ -128,6 +136,7 @@ def test_the_app_closed_and_opened_again_while_a_command_runs(tmp_path, helpers)
         assert again.wait_exit() == 0
     finally:
         again.close()
+        _leave_nothing_running(env, job_id)
 
 
 def test_a_new_output_line_costs_about_its_own_bytes(tmp_path, helpers):
