@@ -125,7 +125,7 @@ def btree_pages(data: bytes) -> list[int]:
 def bad_files(real_db: Path) -> dict[str, tuple[Callable[[Path], None], str]]:
     real = real_db.read_bytes()
     nodes = btree_pages(real)
-    jobs_page, points_page = _page_of(real_db, "jobs"), _page_of(real_db, "points")
+    jobs_page, points_page = _page_of(real_db, "jobs"), _page_of(real_db, "series_points")
     assert len(nodes) > 20 and points_page in nodes
     not_sqlite = "not a vapor-tui database (not an SQLite file)"
     foreign = "is an SQLite file but not a vapor-tui database"

@@ -73,7 +73,8 @@ def test_a_run_without_a_total_says_so(store: Store) -> None:
     now = datetime.fromtimestamp(2e9).astimezone()
     text = job_details_text(job, now)
     assert "step 7/unknown" in text and "on gpu-box pid 4242" in text and "lr 0.0002" in text
-    assert "sft-lfm2" in jobs_table_text(list_jobs(store), now)
+    table = jobs_table_text(list_jobs(store), now)
+    assert "sft-lfm2" in table and "unknown" in table and "NaN" in table
 
 
 def test_a_run_is_not_moved_by_the_clock_and_cannot_be_cloned(store: Store) -> None:
@@ -123,3 +124,15 @@ def test_export_puts_every_series_side_by_side(store: Store) -> None:
         "eval/loss": "inf",
     }
     assert records[0]["eval/loss"] is None
+
+
+def test_nan_and_inf_are_shown_as_such() -> None:
+    from vapor_tui.present.text import loss
+
+    assert [loss(v) for v in (None, math.nan, math.inf, -math.inf, 0.5)] == [
+        "-",
+        "NaN",
+        "inf",
+        "-inf",
+        "0.5000",
+    ]

@@ -155,7 +155,9 @@ def test_one_statement_per_table_whatever_the_number_of_jobs(store: Store) -> No
 
     write(ids, 1)  # the series rows are made
     counts = [write(ids[:1], 3), write(ids[1:], 3)]
-    assert counts[0] == counts[1] == 5  # read, points, summary, series, jobs
+    # read, points, summary, series, jobs (on a server the points go by COPY, which the
+    # statement events do not see: one COPY for all of them)
+    assert counts[0] == counts[1] == (5 if store.is_sqlite else 4)
     with store.read() as conn:
         for i in ids:
             assert read_series(conn, i, "val_loss").step.tolist() == [2, 4]

@@ -131,9 +131,11 @@ def write_points(
         )
         totals, states = _load(conn, job_ids)
     points: list[tuple] = []
+    appended: list[tuple[int, SeriesPoints]] = []  # by COPY on a server
+    server = conn.dialect.name == "postgresql"
     summary: list[tuple] = []
     relogged: list[tuple[_State, SeriesPoints]] = []
-    to_pack: list[tuple[int, int, int]] = []
+    to_pack: list[tuple[int, int, int, SeriesPoints | None]] = []
     touched: list[_State] = []
     for job_id in job_ids:
         for name, pts in work[job_id].items():
@@ -143,26 +145,33 @@ def write_points(
             if st.n and width > st.bucket_width:
                 widen(conn, st.id, st.bucket_width, width)  # rare: log2 times in a run's life
             st.bucket_width = width
-            points += point_rows(st.id, pts)
             again = st.n > 0 and pts.first_step <= st.last_step
+            if server and not again:
+                appended.append((st.id, pts))
+            else:
+                points += point_rows(st.id, pts)
             if again:
                 relogged.append((st, pts))
                 first_block = (pts.first_step - 1) // BLOCK_STEPS
                 if first_block < st.packed_blocks:
-                    to_pack.append((st.id, first_block, st.packed_blocks))
+                    to_pack.append((st.id, first_block, st.packed_blocks, None))
             else:
                 summary += batch_rows(st.id, pts, width)
                 _fold_stats(st, pts)
             packed = packable(max(st.last_step, pts.last_step))
             if packed > st.packed_blocks:
-                to_pack.append((st.id, st.packed_blocks, packed))
+                to_pack.append((st.id, st.packed_blocks, packed, None if again else pts))
                 st.packed_blocks = packed
     upsert_points(conn, points)
+    if appended:
+        from .series_copy import copy_points
+
+        copy_points(conn, appended)
     upsert_buckets(conn, summary)
     for st, pts in relogged:  # rare: a run resumed from a checkpoint
         _restate(conn, st, pts)
-    for series_id, first, end in to_pack:
-        pack(conn, series_id, first, end)
+    for series_id, first, end, batch in to_pack:
+        pack(conn, series_id, first, end, batch)
     update_rows(conn, "series", _UPDATE, "id", [st.row() for st in touched])
     if update_jobs:
         _update_jobs(conn, work, states)
