@@ -23,6 +23,8 @@ from vapor_tui.store.jobs import create_job
 from vapor_tui.store.points import read_points
 from vapor_tui.store.summary import read_chart_base
 
+from .bench_store import values_written
+
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 BACKENDS = ("sqlite", "postgres")
 
@@ -56,16 +58,17 @@ def _catchup_rate(target: str, n: int, seed: int) -> float:
         cfg = JobConfig(
             "catch-up", epochs=10, steps_per_epoch=n // 10, step_seconds=0.001, seed=seed
         )
-        create_job(store, cfg, start=True)
+        job = create_job(store, cfg, start=True)
         clock.advance(Simulator(cfg).time_at(n) + 1.0)
         t0 = time.perf_counter()
         result = catch_up(store)
         elapsed = time.perf_counter() - t0
+        values = values_written(store, job.id)
     finally:
         store.close()
     if result.points_written != n:
-        raise RuntimeError(f"catch-up wrote {result.points_written} of {n} points")
-    return n / elapsed
+        raise RuntimeError(f"catch-up wrote {result.points_written} of {n} steps")
+    return values / elapsed
 
 
 def _big_job(target: str, points: int) -> int:

@@ -266,19 +266,25 @@ def job_row(store: Store, job_id: int) -> dict:
     with store.read() as conn:
         row = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)).mappings().first()
         points = conn.execute(
-            text("SELECT * FROM points WHERE job_id = :id ORDER BY step"), {"id": job_id}
+            text(
+                "SELECT s.name, p.step, p.value, p.timestamp FROM series_points p "
+                "JOIN series s ON s.id = p.series_id WHERE s.job_id = :id ORDER BY s.name, p.step"
+            ),
+            {"id": job_id},
         ).all()
     return {"row": dict(row) if row is not None else None, "points": [tuple(p) for p in points]}
 
 
 def point_stats(store: Store, job_id: int) -> tuple[int, int | None, int | None, int]:
-    """(count, min step, max step, distinct steps) of one job's points, by SQL."""
+    """(count, min step, max step, distinct steps) of one job's points (its loss series), by
+    SQL."""
     with store.read() as conn:
         return tuple(
             conn.execute(
                 text(
                     "SELECT count(*), min(step), max(step), count(DISTINCT step) "
-                    "FROM points WHERE job_id = :id"
+                    "FROM series_points p JOIN series s ON s.id = p.series_id "
+                    "WHERE s.job_id = :id AND s.name = 'loss'"
                 ),
                 {"id": job_id},
             ).one()

@@ -192,8 +192,11 @@ def show_cmd(ctx: click.Context, job_id: str, as_json: bool, db: str | None) -> 
     job = get_job(store, number)
     if as_json:
         from vapor_tui.present.shapes import job_details
+        from vapor_tui.store.series import series_names
 
-        click.echo(json.dumps(job_details(job), indent=2))
+        with store.read() as conn:
+            metrics = series_names(conn, number)
+        click.echo(json.dumps(job_details(job, metrics), indent=2))
         return
     from vapor_tui.text_table import job_details_text
 
@@ -215,7 +218,7 @@ def show_cmd(ctx: click.Context, job_id: str, as_json: bool, db: str | None) -> 
 def export_cmd(
     ctx: click.Context, job_id: str, fmt: str, output: str | None, db: str | None
 ) -> None:
-    """Export a job's points (step, epoch, loss, accuracy, learning_rate, val_loss, timestamp)."""
+    """Export a job's points: step, epoch, timestamp and one column per metric."""
     from vapor_tui.export import ExportRefused, export_to, is_the_database
 
     if fmt.lower() not in ("csv", "json"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import errno
 import json
-import math
 import os
 import signal
 import stat
@@ -16,54 +15,43 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from vapor_tui.core.points import COLUMNS, Points
+from vapor_tui.present.shapes import number
 from vapor_tui.store.engine import Store
-from vapor_tui.store.points import iter_point_chunks
+from vapor_tui.store.export_rows import export_rows
+
+FIXED = ("step", "epoch", "timestamp")
 
 
-def _records(points: Points):
-    val = points.val_loss.tolist()
-    for step, epoch, loss, acc, lr, v, ts in zip(
-        points.step.tolist(),
-        points.epoch.tolist(),
-        points.loss.tolist(),
-        points.accuracy.tolist(),
-        points.learning_rate.tolist(),
-        val,
-        points.timestamp.tolist(),
-        strict=True,
-    ):
-        yield (
-            step,
-            epoch,
-            loss,
-            acc,
-            lr,
-            None if math.isnan(v) else v,
-            datetime.fromtimestamp(ts, UTC).isoformat(timespec="microseconds"),
-        )
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="microseconds")
 
 
 def write_export(store: Store, job_id: int, fmt: str, out: TextIO) -> int:
+    """step, epoch, timestamp and one column per metric (loss first, then alphabetical),
+    blank (null) where a series has no point at that step."""
+    metrics, rows = export_rows(store, job_id)
     count = 0
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for chunk in iter_point_chunks(store, job_id):
-            for rec in _records(chunk):
-                writer.writerow(
-                    ["" if v is None else (repr(v) if isinstance(v, float) else v) for v in rec]
-                )
-                count += 1
+        writer.writerow([*FIXED, *metrics])
+        for step, epoch, ts, values in rows:
+            cells = [step, "" if epoch is None else _cell(epoch), _iso(ts)]
+            writer.writerow(cells + ["" if v is None else repr(v) for v in values])
+            count += 1
         return count
     out.write("[")
-    for chunk in iter_point_chunks(store, job_id):
-        for rec in _records(chunk):
-            out.write(",\n  " if count else "\n  ")
-            out.write(json.dumps(dict(zip(COLUMNS, rec, strict=True))))
-            count += 1
+    for step, epoch, ts, values in rows:
+        record = {"step": step, "epoch": number(epoch), "timestamp": _iso(ts)}
+        record.update(zip(metrics, (number(v) for v in values), strict=True))
+        out.write(",\n  " if count else "\n  ")
+        out.write(json.dumps(record))
+        count += 1
     out.write("\n]\n" if count else "]\n")
     return count
+
+
+def _cell(value: float | int) -> str:
+    return repr(value) if isinstance(value, float) and not value.is_integer() else str(int(value))
 
 
 class ExportRefused(Exception):

@@ -45,7 +45,7 @@ def jobs_table_text(jobs: list[Job], now: datetime) -> str:
             cut(escaped(j.name), NAME_CELLS),
             cut(escaped(j.model), MODEL_CELLS),
             str(j.status),
-            f"{j.progress * 100:5.1f}%",
+            f"{j.progress * 100:5.1f}%" if j.known_total else "unknown",
             j.epoch_label,
             fmt_loss(j.last_loss),
             eta(j.eta_seconds),

@@ -53,7 +53,10 @@ class StateDb:
         try:
             with store.read() as conn:
                 jobs = conn.exec_driver_sql("SELECT * FROM jobs ORDER BY id").all()
-                points = conn.exec_driver_sql("SELECT * FROM points ORDER BY job_id, step").all()
+                points = conn.exec_driver_sql(
+                    "SELECT s.job_id, s.name, p.step, p.value, p.timestamp FROM series_points p "
+                    "JOIN series s ON s.id = p.series_id ORDER BY s.job_id, s.name, p.step"
+                ).all()
             return [tuple(r) for r in jobs] + [tuple(p) for p in points]
         finally:
             store.close()

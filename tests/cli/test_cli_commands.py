@@ -16,13 +16,14 @@ import pytest
 import vapor_tui
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
-from vapor_tui.core.points import COLUMNS
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
 from vapor_tui.store.engine import ENV_VAR, open_store
 from vapor_tui.store.jobs import create_job, get_job, list_jobs
 from vapor_tui.store.points import read_points
 
+# step, epoch, timestamp, then a simulated job's four series, loss first.
+EXPORT_COLUMNS = ("step", "epoch", "timestamp", "loss", "accuracy", "learning_rate", "val_loss")
 SUMMARY_FIELDS = [
     "id",
     "name",
@@ -254,6 +255,7 @@ def test_show_text_and_json(run_cli, state_db) -> None:
     assert details["config"] == job.config.as_dict()
     assert details["step"] == 10
     assert details["best_loss"] <= details["loss"]
+    assert details["metrics"] == ["loss", "accuracy", "learning_rate", "val_loss"]
 
 
 # --- actions --------------------------------------------------------------------------------
@@ -322,17 +324,16 @@ def test_export_csv(run_cli, state_db) -> None:
     out = ok(run_cli("--db", state_db.target, "export", str(job.id)))
     reader = csv.reader(io.StringIO(out))
     header = next(reader)
-    assert header == list(COLUMNS)
-    assert header == ["step", "epoch", "loss", "accuracy", "learning_rate", "val_loss", "timestamp"]
+    assert header == list(EXPORT_COLUMNS)
     got = [
         (
             int(r[0]),
             int(r[1]),
-            float(r[2]),
             float(r[3]),
             float(r[4]),
-            None if r[5] == "" else float(r[5]),
-            datetime.fromisoformat(r[6]),
+            float(r[5]),
+            None if r[6] == "" else float(r[6]),
+            datetime.fromisoformat(r[2]),
         )
         for r in reader
     ]
@@ -355,7 +356,7 @@ def test_export_json_to_a_file(run_cli, state_db, tmp_path: Path) -> None:
     assert (code, out, err) == (0, "", "")
     records = json.loads(target.read_text(encoding="utf-8"))
     assert len(records) == 10
-    assert all(list(r) == list(COLUMNS) for r in records)
+    assert all(list(r) == list(EXPORT_COLUMNS) for r in records)
     want = expected_rows(state_db, job.id)
     assert [
         (r["step"], r["epoch"], r["loss"], r["accuracy"], r["learning_rate"], r["val_loss"])
@@ -369,7 +370,7 @@ def test_export_csv_to_a_file_and_an_empty_job(run_cli, state_db, tmp_path: Path
     job = state_db.jobs[JobStatus.QUEUED]
     target = tmp_path / "empty.csv"
     assert ok(run_cli("--db", state_db.target, "export", str(job.id), "-o", target)) == ""
-    assert target.read_text(encoding="utf-8") == ",".join(COLUMNS) + "\n"
+    assert target.read_text(encoding="utf-8") == ",".join(EXPORT_COLUMNS) + "\n"
     out = ok(run_cli("--db", state_db.target, "export", str(job.id), "--format", "JSON"))
     assert json.loads(out) == []
 

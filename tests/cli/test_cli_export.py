@@ -16,11 +16,10 @@ import pytest
 
 from tests.cli.test_cli_errors import assert_one_line_error
 from vapor_tui.cli import main
-from vapor_tui.core.points import COLUMNS
 from vapor_tui.core.status import JobStatus
 from vapor_tui.store.engine import StoreDamaged
 
-HEADER = ",".join(COLUMNS) + "\n"
+HEADER = "step,epoch,timestamp,loss,accuracy,learning_rate,val_loss\n"
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -83,14 +82,22 @@ def test_an_existing_file_is_replaced_whole_and_keeps_its_mode(job, capsys, out)
 def _fails_after_the_first_chunk(monkeypatch) -> None:
     import vapor_tui.export as export_module
 
-    real = export_module.iter_point_chunks
+    real = export_module.export_rows
 
-    def chunks(store, job_id, chunk=50_000):
-        for part in real(store, job_id, chunk=10):
-            yield part
-            raise StoreDamaged(f"{store.target} is damaged (database disk image is malformed)")
+    def failing(store, job_id, chunk=50_000):
+        metrics, rows = real(store, job_id, chunk=10)
 
-    monkeypatch.setattr(export_module, "iter_point_chunks", chunks)
+        def then_damaged():
+            for i, row in enumerate(rows):
+                if i == 10:
+                    raise StoreDamaged(
+                        f"{store.target} is damaged (database disk image is malformed)"
+                    )
+                yield row
+
+        return metrics, then_damaged()
+
+    monkeypatch.setattr(export_module, "export_rows", failing)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])

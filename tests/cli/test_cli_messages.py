@@ -252,10 +252,10 @@ def test_a_dropped_table_of_points_blocks_is_rebuilt_and_said_so(tmp_path, capsy
 
     from vapor_tui.core.clock import FakeClock
     from vapor_tui.core.config import JobConfig
-    from vapor_tui.store.blocks import BLOCK_STEPS
     from vapor_tui.store.catchup import catch_up
     from vapor_tui.store.engine import open_store
     from vapor_tui.store.jobs import create_job
+    from vapor_tui.store.series_blocks import BLOCK_STEPS
 
     path = str(tmp_path / "blocks.db")
     clock = FakeClock(datetime.now(UTC))
@@ -265,26 +265,26 @@ def test_a_dropped_table_of_points_blocks_is_rebuilt_and_said_so(tmp_path, capsy
     clock.advance(3600)
     catch_up(store)
     store.close()
-    sql(path, "DROP TABLE point_blocks")
+    sql(path, "DROP TABLE series_blocks")
     code, out, err = run(capsys, "--db", path, "jobs")
     assert code == 0 and out
     assert (
-        err == "vapor-tui: note: the table point_blocks was missing: made again from the points\n"
+        err == "vapor-tui: note: the table series_blocks was missing: made again from the points\n"
     )
     assert run(capsys, "--db", path, "jobs")[2] == ""
     conn = sqlite3.connect(path)
-    blocks, packed = conn.execute("SELECT count(*), sum(n) FROM point_blocks").fetchone()
+    blocks, packed = conn.execute("SELECT count(*), sum(n) FROM series_blocks").fetchone()
     conn.close()
-    assert (blocks, packed) == (3, 3 * BLOCK_STEPS)
+    assert (blocks, packed) == (3 * 3, 3 * 3 * BLOCK_STEPS)  # loss, accuracy, learning rate
 
 
 @pytest.mark.sqlite_only
 async def test_the_app_says_what_opening_repaired(state_db):
     from vapor_tui.ui.app import VaporApp
 
-    sql(state_db.path, "DROP TABLE point_summary")
+    sql(state_db.path, "DROP TABLE series_summary")
     app = recorded(VaporApp(str(state_db.path), timer=False))
     async with app.run_test(size=(120, 40)) as pilot:
         await first_tick(app, pilot)
-        note = "the table point_summary was missing: made again from the points"
+        note = "the table series_summary was missing: made again from the points"
         assert f"warning | Database | {note}" in notes(app)

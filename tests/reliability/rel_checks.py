@@ -12,10 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.support.wide import WIDE_POINTS
 from vapor_tui.core.config import Curve, JobConfig, Schedule
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
-from vapor_tui.store.blocks import BLOCK_STEPS
+from vapor_tui.store.series_blocks import BLOCK_STEPS
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
@@ -129,14 +130,25 @@ def check_database(
         stats = {
             r[0]: tuple(r[1:])
             for r in conn.execute(
-                "SELECT job_id, count(*), count(DISTINCT step), min(step), max(step), min(loss) "
-                "FROM points GROUP BY job_id"
+                "SELECT s.job_id, count(*), count(DISTINCT p.step), min(p.step), max(p.step), "
+                "min(p.value) FROM series_points p JOIN series s ON s.id = p.series_id "
+                "WHERE s.name = 'loss' GROUP BY s.job_id"
+            )
+        }
+        # The simulator writes its three dense series at every step: as many points each.
+        dense = {
+            (r[0], r[1]): r[2]
+            for r in conn.execute(
+                "SELECT s.job_id, s.name, count(*) FROM series_points p "
+                "JOIN series s ON s.id = p.series_id "
+                "WHERE s.name IN ('accuracy', 'learning_rate') GROUP BY s.job_id, s.name"
             )
         }
         last_points = {
             r["job_id"]: r
             for r in conn.execute(
-                "SELECT p.* FROM jobs j JOIN points p ON p.job_id = j.id AND p.step = j.steps_done"
+                "SELECT p.*, (p.step - 1) / j.steps_per_epoch + 1 AS epoch FROM jobs j "
+                f"JOIN {WIDE_POINTS} p ON p.job_id = j.id AND p.step = j.steps_done"
             )
         }
         summaries = _summaries(conn)
@@ -157,6 +169,8 @@ def check_database(
         what = f"{where}: job {job_id} ({job.status}, steps_done {job.steps_done})"
         assert count == distinct, f"{what}: {count - distinct} duplicate steps"
         assert count == job.steps_done, f"{what}: {count} points"
+        for name in ("accuracy", "learning_rate"):
+            assert dense.get((job_id, name), 0) == count, f"{what}: {name} points"
         if count:
             assert (low, high) == (1, job.steps_done), f"{what}: steps {low}..{high}, a gap"
             assert row["last_loss"] == last_points[job_id]["loss"], f"{what}: last_loss"
@@ -168,10 +182,10 @@ def check_database(
             assert n == count, f"{what}: the summary counts {n} points"
             assert (first, last) == ((1, job.steps_done) if count else (None, None)), what
         if blocks is not None:
-            # The packed copy (schema 3), written with the step that completes each block: the
-            # job's whole blocks, in order; the steps after them are in the rows only.
+            # The packed copy, written once a step after each block is: the blocks before the
+            # last step's, in order; the steps after them are in the rows only.
             n, steps = blocks.get(job_id, (0, np.empty(0)))
-            whole = count - count % BLOCK_STEPS
+            whole = max(0, (count - 1) // BLOCK_STEPS) * BLOCK_STEPS
             assert n == whole == len(steps), f"{what}: the blocks hold {n} ({len(steps)}) points"
             assert np.array_equal(steps, np.arange(1, whole + 1)), f"{what}: blocks out of step"
         _check_status(job, row, what)
@@ -197,26 +211,27 @@ def _owed_and_deleted(conn) -> tuple[dict[int, int], set[int]]:
 
 def _blocks(conn) -> dict[int, tuple[int, np.ndarray]] | None:
     """Per job: the points its blocks say they hold, and the steps they really hold."""
-    if "point_blocks" not in _tables(conn):
+    if "series_blocks" not in _tables(conn):
         return None
     found: dict[int, tuple[int, list]] = {}
     for job_id, n, data in conn.execute(
-        "SELECT job_id, n, data FROM point_blocks ORDER BY job_id, block"
+        "SELECT s.job_id, b.n, b.data FROM series_blocks b JOIN series s ON s.id = b.series_id "
+        "WHERE s.name = 'loss' ORDER BY s.job_id, b.block"
     ):
-        rows = np.frombuffer(data, dtype=np.float64).reshape(-1, 7)
+        rows = np.frombuffer(data, dtype=np.float64).reshape(-1, 3)
         total, parts = found.get(job_id, (0, []))
         found[job_id] = (total + n, [*parts, rows[:, 0]])
     return {k: (n, np.concatenate(parts).astype(np.int64)) for k, (n, parts) in found.items()}
 
 
 def _summaries(conn) -> dict[int, tuple] | None:
-    if "point_summary" not in _tables(conn):
+    if "series_summary" not in _tables(conn):
         return None
     return {
         r[0]: tuple(r[1:])
         for r in conn.execute(
-            "SELECT job_id, sum(n), min(first_step), max(last_step) FROM point_summary "
-            "GROUP BY job_id"
+            "SELECT s.job_id, sum(b.n), min(b.first_step), max(b.last_step) FROM series_summary b "
+            "JOIN series s ON s.id = b.series_id WHERE s.name = 'loss' GROUP BY s.job_id"
         )
     }
 

@@ -14,6 +14,7 @@ import pytest
 
 from tests.cli import test_cli_export, test_cli_messages
 from tests.store import test_store_selfcheck
+from tests.support.wide import loss_series
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.store.catchup import catch_up
@@ -70,21 +71,35 @@ def _bytes(path: Path) -> None:
 
 
 DAMAGE = {
-    "a missing point": (_sql("DELETE FROM points WHERE job_id = 2 AND step = 5"), "points"),
+    "a missing point": (
+        _sql(f"DELETE FROM series_points WHERE series_id = {loss_series(2)} AND step = 5"),
+        "points",
+    ),
     "a count off by one": (
         _sql("UPDATE jobs SET steps_done = steps_done + 1 WHERE id = 2"),
         "points",
     ),
     "queued with a point": (
         _sql(
-            "INSERT INTO points SELECT 3, step, epoch, loss, accuracy, learning_rate, "
-            "val_loss, timestamp FROM points WHERE job_id = 1 AND step = 1"
+            "INSERT INTO series (job_id, name, n, first_step, last_step, n_nan, n_inf, "
+            "bucket_width, packed_blocks) VALUES (3, 'loss', 1, 1, 1, 0, 0, 1, 0)",
+            f"INSERT INTO series_points SELECT {loss_series(3)}, step, value, timestamp "
+            f"FROM series_points WHERE series_id = {loss_series(1)} AND step = 1",
         ),
         "points",
     ),
-    "a point changed": (_sql("UPDATE points SET loss = loss * 2 WHERE job_id = 2"), "loss"),
-    "a summary astray": (_sql("UPDATE point_summary SET n = n + 1 WHERE job_id = 2"), "summary"),
-    "a block astray": (_sql("DELETE FROM point_blocks WHERE job_id = 2"), "blocks"),
+    "a point changed": (
+        _sql(f"UPDATE series_points SET value = value * 2 WHERE series_id = {loss_series(2)}"),
+        "loss",
+    ),
+    "a summary astray": (
+        _sql(f"UPDATE series_summary SET n = n + 1 WHERE series_id = {loss_series(2)}"),
+        "summary",
+    ),
+    "a block astray": (
+        _sql(f"DELETE FROM series_blocks WHERE series_id = {loss_series(2)}"),
+        "blocks",
+    ),
     "a status astray": (_sql("UPDATE jobs SET status = 'complete' WHERE id = 2"), "complete"),
     "bytes astray": (_bytes, "integrity_check"),
 }

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import vapor_tui.store.catchup as store_catchup
 import vapor_tui.store.pieces as pieces
+from tests.support.wide import WIDE_POINTS
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.eta import update_ema
@@ -328,7 +329,13 @@ def test_delete_removes_the_job_and_its_points(
     assert helpers.point_stats(store, doomed.id) == (0, None, None, 0)
     assert helpers.point_stats(store, kept.id) == (30, 1, 30, 30)
     with store.read() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM points").scalar() == 30
+        assert (
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM series_points p JOIN series s ON s.id = p.series_id "
+                "WHERE s.name = 'loss'"
+            ).scalar()
+            == 30
+        )
     with pytest.raises(JobNotFound):
         delete_job(store, doomed.id)
 
@@ -392,7 +399,7 @@ def test_a_long_catch_up_is_several_whole_transactions(
         with look.begin():
             rows = look.exec_driver_sql(
                 "SELECT j.id, j.steps_done, j.status, count(p.step), max(p.step) FROM jobs j "
-                "LEFT JOIN points p ON p.job_id = j.id GROUP BY j.id ORDER BY j.id"
+                f"LEFT JOIN {WIDE_POINTS} p ON p.job_id = j.id GROUP BY j.id ORDER BY j.id"
             ).all()
         seen.append([tuple(r) for r in rows])
 

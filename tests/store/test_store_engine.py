@@ -73,7 +73,7 @@ def test_schema_version_is_recorded(store: Store, db_path: Path) -> None:
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     finally:
         raw.close()
-    assert {"jobs", "points", "meta"} <= tables
+    assert {"jobs", "series", "series_points", "meta"} <= tables
 
 
 def test_new_database_file_is_private(db_path: Path, fake_clock: FakeClock) -> None:

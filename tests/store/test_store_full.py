@@ -156,16 +156,24 @@ def test_a_long_job_is_deleted_row_first(store, fake_clock, monkeypatch):
         get_job(store, long.id)
     assert [j.id for j in list_jobs(store)] == [other.id]
     with store.read() as conn:
-        left = conn.exec_driver_sql("SELECT count(*) FROM points WHERE job_id = ?", (long.id,))
+        left = conn.exec_driver_sql(
+            "SELECT count(*) FROM series_points p JOIN series s ON s.id = p.series_id "
+            "WHERE s.job_id = ? AND s.name = 'loss'",
+            (long.id,),
+        )
         assert left.scalar() > 20_000  # its points wait for room, listed in deleted_jobs
     check_database(Path(store.target), "row deleted, points pending")
     monkeypatch.undo()
     fake_clock.advance(1)
     catch_up(store)  # any catch-up removes what is left
     with store.read() as conn:
-        for table in ("points", "point_blocks", "point_summary", "deleted_jobs"):
-            rows = conn.exec_driver_sql(
-                f"SELECT count(*) FROM {table} WHERE job_id = ?", (long.id,)
+        mine = conn.exec_driver_sql("SELECT count(*) FROM series WHERE job_id = ?", (long.id,))
+        assert mine.scalar() == 0
+        for table in ("series_points", "series_blocks", "series_summary"):
+            orphans = conn.exec_driver_sql(
+                f"SELECT count(*) FROM {table} WHERE series_id NOT IN (SELECT id FROM series)"
             )
-            assert rows.scalar() == 0, table
+            assert orphans.scalar() == 0, table
+        gone = conn.exec_driver_sql("SELECT count(*) FROM deleted_jobs").scalar()
+        assert gone == 0
     check_database(Path(store.target), "swept")

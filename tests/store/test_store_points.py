@@ -52,13 +52,19 @@ def test_batch_write_reads_back_equal_arrays(store: Store, filled: int) -> None:
     assert back.loss.tobytes() == ALL.loss.tobytes()
 
 
-def test_nan_val_loss_is_stored_as_null(store: Store, filled: int) -> None:
+def test_validation_is_a_sparse_series_of_one_point_an_epoch(store: Store, filled: int) -> None:
     with store.read() as conn:
-        nulls = conn.execute(
-            text("SELECT count(*) FROM points WHERE job_id = :id AND val_loss IS NULL"),
-            {"id": filled},
-        ).scalar()
-    assert nulls == SIM.total - CFG.epochs
+        counts = dict(
+            conn.execute(
+                text("SELECT name, n FROM series WHERE job_id = :id"), {"id": filled}
+            ).all()
+        )
+    assert counts == {
+        "loss": SIM.total,
+        "accuracy": SIM.total,
+        "learning_rate": SIM.total,
+        "val_loss": CFG.epochs,
+    }
 
 
 @settings(max_examples=40)
@@ -115,13 +121,15 @@ def test_points_of_one_job_only(store: Store, filled: int) -> None:
     assert read_points(store, other.id).step.tolist() == [1, 2, 3]
 
 
-def test_a_duplicate_step_rolls_back_the_whole_batch(store: Store, filled: int) -> None:
-    # (job, step) is the primary key: a batch that repeats a step is refused as a whole.
+def test_a_step_written_again_keeps_the_later_value(store: Store, filled: int) -> None:
+    # A run resumed from a checkpoint logs steps again: the later value stands, once.
     other = create_job(store, CFG)
-    with pytest.raises(StoreError), store.write() as conn:
+    with store.write() as conn:
         insert_points(conn, other.id, ALL.slice(0, 10))
-        insert_points(conn, other.id, ALL.slice(9, 11))
-    assert len(read_points(store, other.id)) == 0
+        insert_points(conn, other.id, SIM.points(10, 11, 1_767_268_900.0))
+    back = read_points(store, other.id)
+    assert back.step.tolist() == list(range(1, 12))
+    assert back.timestamp[9] == SIM.points(10, 10, 1_767_268_900.0).timestamp[0]
     assert len(read_points(store, filled)) == SIM.total
 
 

@@ -73,7 +73,8 @@ def test_a_run_without_a_total_says_so(store: Store) -> None:
     now = datetime.fromtimestamp(2e9).astimezone()
     text = job_details_text(job, now)
     assert "step 7/unknown" in text and "on gpu-box pid 4242" in text and "lr 0.0002" in text
-    assert "sft-lfm2" in jobs_table_text(list_jobs(store), now)
+    table = jobs_table_text(list_jobs(store), now)
+    assert "sft-lfm2" in table and "unknown" in table and "NaN" in table
 
 
 def test_a_run_is_not_moved_by_the_clock_and_cannot_be_cloned(store: Store) -> None:
@@ -86,3 +87,52 @@ def test_a_run_is_not_moved_by_the_clock_and_cannot_be_cloned(store: Store) -> N
     assert "stop_at_step" not in change.values  # the script decides where it stops
     with pytest.raises(StoreError, match=r"cannot clone job .* it is a script's run"):
         clone_job(store, job_id)
+
+
+def test_export_puts_every_series_side_by_side(store: Store) -> None:
+    import io
+
+    from vapor_tui.export import write_export
+
+    job_id = make_run(store)
+    with store.write() as conn:
+        write_points(
+            conn,
+            {
+                job_id: {
+                    "loss": SeriesPoints([1, 2, 3], [0.9, math.nan, 0.7], [10.0, 20.0, 30.0]),
+                    "eval/loss": SeriesPoints([2], [math.inf], [21.0]),
+                    "epoch": SeriesPoints([1, 2, 3], [0.5, 1.0, 1.5], [10.0, 20.0, 30.0]),
+                }
+            },
+        )
+    out = io.StringIO()
+    assert write_export(store, job_id, "csv", out) == 3
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "step,epoch,timestamp,loss,eval/loss"
+    assert lines[1].startswith("1,0.5,1970-01-01T00:00:10") and lines[1].endswith(",0.9,")
+    assert lines[2].startswith("2,1,") and lines[2].endswith(",nan,inf")  # the later timestamp
+    assert "00:00:21" in lines[2]
+    out = io.StringIO()
+    write_export(store, job_id, "json", out)
+    records = json.loads(out.getvalue())
+    assert records[1] == {
+        "step": 2,
+        "epoch": 1.0,
+        "timestamp": "1970-01-01T00:00:21.000000+00:00",
+        "loss": "NaN",
+        "eval/loss": "inf",
+    }
+    assert records[0]["eval/loss"] is None
+
+
+def test_nan_and_inf_are_shown_as_such() -> None:
+    from vapor_tui.present.text import loss
+
+    assert [loss(v) for v in (None, math.nan, math.inf, -math.inf, 0.5)] == [
+        "-",
+        "NaN",
+        "inf",
+        "-inf",
+        "0.5000",
+    ]

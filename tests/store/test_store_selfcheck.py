@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.rel_checks import check_database, edit_by_hand
+from tests.support.wide import loss_series
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import ConfigError, JobConfig
 from vapor_tui.core.simulator import Simulator
@@ -118,11 +119,21 @@ def test_a_log_from_another_copy_is_refused_and_left_as_it_is(tmp_path):
 
 DISAGREEMENTS = {
     "steps astray": ("UPDATE jobs SET steps_done = 4000 WHERE id = 1", "its points end at"),
-    "a point gone": ("DELETE FROM points WHERE job_id = 1 AND step = 1", "not from step 1"),
-    "blocks gone": ("DELETE FROM point_blocks WHERE job_id = 1", "packed copy ends at step 0"),
+    "a point gone": (
+        f"DELETE FROM series_points WHERE series_id = {loss_series(1)} AND step = 1",
+        "not from step 1",
+    ),
+    "blocks gone": (
+        f"DELETE FROM series_blocks WHERE series_id = {loss_series(1)}",
+        "packed copy ends at step 0",
+    ),
+    "counted astray": (
+        f"UPDATE series SET last_step = 4000 WHERE id = {loss_series(1)}",
+        "its loss series ends at 4,000",
+    ),
     "summary astray": (
-        "UPDATE point_summary SET last_step = 7 WHERE job_id = 1 AND bucket = "
-        "(SELECT max(bucket) FROM point_summary WHERE job_id = 1)",
+        f"UPDATE series_summary SET last_step = 7 WHERE series_id = {loss_series(1)} AND "
+        f"bucket = (SELECT max(bucket) FROM series_summary WHERE series_id = {loss_series(1)})",
         "chart summary ends at step 7",
     ),
     "complete too early": (
@@ -163,12 +174,12 @@ def test_the_checks_are_index_reads(tmp_path):
 
     path = tmp_path / "vapor.db"
     make(path, 4321)
-    tables = {"jobs", "points", "point_blocks", "point_summary", "owed_points"}
+    tables = {"jobs", "series", "series_points", "series_blocks", "series_summary", "owed_points"}
     conn = sqlite3.connect(path)
     plan = [r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + check_query(tables))]
     conn.close()
     assert [p for p in plan if p.startswith("SCAN")] == ["SCAN j"], plan
-    assert sum(p.startswith("SEARCH") for p in plan) == 5, plan
+    assert sum(p.startswith("SEARCH") for p in plan) == 6, plan
 
 
 # --- the schema --------------------------------------------------------------------------------
@@ -178,7 +189,7 @@ def test_the_checks_are_index_reads(tmp_path):
     ("statement", "words"),
     [
         ("ALTER TABLE jobs DROP COLUMN reason", "its jobs table has no column reason"),
-        ("DROP TABLE points", "it has no points table"),
+        ("DROP TABLE series_points", "it has no series_points table"),
     ],
 )
 def test_a_missing_column_or_table_of_points_is_refused(statement, words, tmp_path):
@@ -189,7 +200,7 @@ def test_a_missing_column_or_table_of_points_is_refused(statement, words, tmp_pa
     assert digest(path) == before
 
 
-@pytest.mark.parametrize("table", ["point_blocks", "point_summary"])
+@pytest.mark.parametrize("table", ["series_blocks", "series_summary"])
 def test_a_missing_derived_table_is_made_again_from_the_points_and_said_so(table, tmp_path):
     path = made_then(tmp_path, 30_000, f"DROP TABLE {table}")
     store = open_store(path, clock=FakeClock(T0))
@@ -205,10 +216,10 @@ def test_a_missing_derived_table_is_made_again_from_the_points_and_said_so(table
 
 
 def test_a_missing_index_is_made_again(tmp_path):
-    path = made_then(tmp_path, 100, "DROP INDEX ix_points_validation")
+    path = made_then(tmp_path, 100, "DROP INDEX ix_jobs_created")
     store = open_store(path, clock=FakeClock(T0))
     try:
-        assert store.notes == ["the index ix_points_validation was missing: made again"]
+        assert store.notes == ["the index ix_jobs_created was missing: made again"]
     finally:
         store.close()
 

@@ -133,10 +133,10 @@ def test_a_newer_schema_is_refused_before_anything_changes(pg_server, empty_db) 
     url = pg_server.url(empty_db)
     open_store(url, clock=FakeClock()).close()
     pg_server.sql("UPDATE meta SET value = '99' WHERE key = 'schema_version'", empty_db)
-    pg_server.sql("DROP TABLE point_blocks", empty_db)
+    pg_server.sql("DROP TABLE series_blocks", empty_db)
     with pytest.raises(StoreError, match="newer vapor-tui"):
         open_store(url, clock=FakeClock())
-    assert "point_blocks" not in tables(pg_server, empty_db)  # not created again
+    assert "series_blocks" not in tables(pg_server, empty_db)  # not created again
 
 
 def test_reopening_keeps_the_jobs(pg_server, empty_db, helpers) -> None:
@@ -236,7 +236,7 @@ def test_a_catch_up_in_progress_elsewhere_does_not_hold_up_a_command(
     url, clock = pg_server.url(empty_db), FakeClock()
     writer, other = open_store(url, clock=clock), open_store(url, clock=clock)
     inside, gate = threading.Event(), threading.Event()
-    real_insert = store_catchup.insert_points
+    real_insert = store_catchup.write_points
 
     def held_insert(*args, **kwargs):
         written = real_insert(*args, **kwargs)
@@ -248,11 +248,11 @@ def test_a_catch_up_in_progress_elsewhere_does_not_hold_up_a_command(
         cfg = JobConfig("long", epochs=1, steps_per_epoch=50_000, step_seconds=0.001, seed=4)
         job = create_job(writer, cfg, start=True)
         clock.advance(Simulator(cfg).time_at(cfg.steps_per_epoch) + 1)
-        monkeypatch.setattr(store_catchup, "insert_points", held_insert)
+        monkeypatch.setattr(store_catchup, "write_points", held_insert)
         worker = threading.Thread(target=catch_up, args=(writer,))
         worker.start()
         assert inside.wait(60)
-        monkeypatch.setattr(store_catchup, "insert_points", real_insert)
+        monkeypatch.setattr(store_catchup, "write_points", real_insert)
         answered: list = []
         command = threading.Thread(
             target=lambda: answered.append(

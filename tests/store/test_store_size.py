@@ -77,8 +77,8 @@ def test_new_says_how_large_a_large_job_will_be(tmp_path, capsys):
     assert (code, out) == (0, "1\n")
     assert (
         err.startswith(
-            "vapor-tui: warning: 100,000,000 steps will take about 11.2 GB in the database when "
-            "done (about 112 bytes a point); "
+            "vapor-tui: warning: 100,000,000 steps will take about 16.7 GB in the database when "
+            "done (about 167 bytes a step); "
         )
         and err.endswith(" free there\n")
         and err.count("\n") == 1
@@ -95,4 +95,4 @@ def test_new_says_how_large_a_large_job_will_be(tmp_path, capsys):
         "--steps-per-epoch",
         "100000",
     )
-    assert code == 0 and "about 1.1 GB" in err
+    assert code == 0 and "about 1.7 GB" in err

@@ -1,9 +1,7 @@
-"""The chart summary is always the points it summarises: after any catch-ups, on upgrade from
-schema 1, and gone with its job."""
+"""The chart summary is always the points it summarises: after any catch-ups, and gone with
+its job."""
 
 from __future__ import annotations
-
-import sqlite3
 
 import numpy as np
 import pytest
@@ -18,7 +16,6 @@ from vapor_tui.store.catchup import catch_up
 from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import create_job, delete_job
 from vapor_tui.store.points import read_points
-from vapor_tui.store.sqlite_file import SCHEMA_VERSION
 from vapor_tui.store.summary import read_chart_base
 
 
@@ -95,33 +92,9 @@ def test_summary_of_a_big_job_has_at_most_the_fixed_number_of_buckets(store, fak
     fake_clock.advance(3600)
     catch_up(store)
     base = assert_summary_matches(store, job.id, cfg.total_steps)
-    assert len(base.bucket) == SUMMARY_BUCKETS and int(base.n.sum()) == 100_000
-
-
-def test_upgrading_a_schema_1_database_builds_the_summary(tmp_path, fake_clock):
-    path = tmp_path / "old.db"
-    store = open_store(path, clock=fake_clock)
-    cfg = JobConfig("old", epochs=2, steps_per_epoch=700, step_seconds=0.01, seed=8)
-    job = create_job(store, cfg, start=True)
-    fake_clock.advance(3600)
-    catch_up(store)
-    store.close()
-    # Make it look as schema 1 left it: no summary table, versions 1.
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE point_summary")
-    conn.execute("DROP TABLE point_blocks")
-    conn.execute("DROP INDEX ix_points_validation")
-    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    conn.execute("PRAGMA user_version = 1")
-    conn.commit()
-    conn.close()
-    store = open_store(path, clock=fake_clock)
-    try:
-        assert_summary_matches(store, job.id, cfg.total_steps)
-        with store.read() as c:
-            assert c.exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION
-    finally:
-        store.close()
+    # Buckets of 128 steps (the smallest power of two with 1,024 * 128 >= 100,000).
+    assert len(base.bucket) == -(-100_000 // 128) <= SUMMARY_BUCKETS
+    assert int(base.n.sum()) == 100_000
 
 
 def test_deleting_a_job_deletes_its_summary(store, fake_clock):
@@ -130,14 +103,14 @@ def test_deleting_a_job_deletes_its_summary(store, fake_clock):
     catch_up(store)
     delete_job(store, job.id)
     with store.read() as conn:
-        left = conn.execute(
-            text("SELECT count(*) FROM point_summary WHERE job_id = :id"), {"id": job.id}
-        ).scalar()
+        left = conn.execute(text("SELECT count(*) FROM series_summary")).scalar()
     assert left == 0
 
 
 @pytest.mark.sqlite_only
-def test_reading_validation_points_uses_their_index(store, fake_clock):
+def test_reading_the_chart_base_searches_and_never_scans(store, fake_clock):
+    """The chart opens from the summary and the validation series: every statement a search
+    by a key, whatever the job's length (one that scanned the points would grow with it)."""
     job = create_job(store, JobConfig("plan", step_seconds=0.01, seed=2), start=True)
     fake_clock.advance(60)
     catch_up(store)
@@ -149,10 +122,14 @@ def test_reading_validation_points_uses_their_index(store, fake_clock):
         statements.append((statement, parameters))
 
     with store.read() as conn:
-        read_chart_base(conn, job.id)
-    (val_sql, params) = next((s, p) for s, p in statements if "val_loss IS NOT NULL" in s)
+        base = read_chart_base(conn, job.id)
+    assert len(base.val_step) == 3
+    event.remove(store.engine, "before_cursor_execute", capture)
+    selects = [(s, p) for s, p in statements if s.lstrip().upper().startswith("SELECT")]
+    assert selects
     with store.read() as conn:
-        plan = " ".join(
-            str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + val_sql, params)
-        )
-    assert "USING INDEX ix_points_validation" in plan, plan
+        for sql, params in selects:
+            plan = " ".join(
+                str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)
+            )
+            assert "SCAN" not in plan, (sql, plan)

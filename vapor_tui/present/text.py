@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 import humanize
 
 
 def loss(value: float | None) -> str:
-    """A loss (or any metric) with four decimals; '-' for none yet."""
-    return "-" if value is None else f"{value:.4f}"
+    """A loss (or any metric) with four decimals; '-' for none yet; NaN and inf named."""
+    if value is None:
+        return "-"
+    if value != value:
+        return "NaN"
+    if value in (math.inf, -math.inf):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:.4f}"
 
 
 def eta(seconds: float | None) -> str:

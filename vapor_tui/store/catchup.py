@@ -10,11 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 from sqlalchemy import Connection, bindparam, select
 
 from vapor_tui.core import catchup as planner
 from vapor_tui.core.eta import training_durations, update_ema
 from vapor_tui.core.job import SOURCE_SIMULATOR
+from vapor_tui.core.points import COLUMNS, Points
+from vapor_tui.core.series import Batch
 from vapor_tui.core.status import JobStatus
 
 from .catchup_plans import is_due, plan_row, simulator_for
@@ -22,7 +25,8 @@ from .convert import UnreadableJob, job_from_row
 from .deletes import deleted_ids, sweep_deleted
 from .engine import Store, StoreFull
 from .pieces import after_full, after_piece, pause, piece
-from .points import insert_points
+from .points import sim_batch
+from .series import write_points
 from .tables import jobs_table, owed_table
 
 # Generate and write at most this many steps at a time, to bound memory on long catch-ups.
@@ -93,23 +97,35 @@ def catch_up(
 
 def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bool, bool]]:
     """Advance each job by its plan, up to `budget` points in all: (id, points written,
-    whether it ended, whether it is up to date) for each job touched."""
+    whether it ended, whether it is up to date) for each job touched. Every job's points go
+    in one write_points call, and the rows in one statement a shape of update (issue 14: the
+    per-job statements were most of the tick's worker time)."""
     moved = []
+    batches: dict[int, Batch] = {}
+    updates: dict[tuple[str, ...], list[tuple]] = {}
     for row, plan in rows:
         if plan is None:  # a row that cannot be read: left as it is
             moved.append((row.id, 0, False, True))
             continue
-        count, end, finished = _advance(conn, row, plan, budget)
+        count, end, finished, points, values = _advance(row, plan, budget)
+        if count:
+            batches[row.id] = sim_batch(points)
+        if values is not None:
+            updates.setdefault(tuple(values), []).append((*values.values(), row.id, row.version))
         if finished and getattr(row, "owed_to", None) is not None:
             conn.execute(owed_table.delete().where(owed_table.c.job_id == row.id))
         moved.append((row.id, count, end, finished))
         budget -= count
         if budget <= 0:
             break
+    write_points(conn, batches, update_jobs=False)
+    for columns, params in updates.items():
+        conn.exec_driver_sql(_update_sql(columns, conn.dialect.paramstyle), params)
     return moved
 
 
 # Built once: building them on every tick cost as much as running them.
+# Only the simulator's jobs are moved by the clock: a run's points come from its process.
 _ACTIVE_ROWS = (
     select(jobs_table)
     .where(jobs_table.c.status.in_(_ACTIVE), jobs_table.c.source == SOURCE_SIMULATOR)
@@ -164,23 +180,23 @@ def _plan(row, now_s: float) -> planner.Plan | None:
     return plan_row(row, now_s)[1]
 
 
-def _advance(conn: Connection, row, plan: planner.Plan, budget: int) -> tuple[int, bool, bool]:
-    """Write up to `budget` of the job's due points. Returns (points written, whether the job
-    ended, whether it is now up to date)."""
-    sim = simulator_for(row)
+def _advance(row, plan: planner.Plan, budget: int) -> tuple[int, bool, bool, Points, dict | None]:
+    """Up to `budget` of the job's due points, made: (points, whether the job ends, whether
+    it is then up to date, the points, the columns to set on its row or None)."""
     if not plan.changes_anything:  # another process got here first
-        return 0, False, True
+        return 0, False, True, Points.empty(), None
+    sim = simulator_for(row)
     last_step = min(plan.last_step, plan.first_step + max(1, budget) - 1)
     finished = last_step == plan.last_step
     ema, last_ts = row.ema_step_seconds, row.last_timestamp
     if last_ts is None:
         last_ts = row.started_at
     best, last_loss, last_val = row.best_loss, row.last_loss, row.last_val_loss
-    written = 0
+    parts = []
     for first in range(plan.first_step, last_step + 1, CHUNK_STEPS):
         last = min(last_step, first + CHUNK_STEPS - 1)
         pts = sim.points(first, last, row.started_at)
-        written += insert_points(conn, row.id, pts, sim.total)
+        parts.append(pts)
         ema = update_ema(ema, training_durations(pts.timestamp, pts.val_loss, last_ts))
         last_ts = float(pts.timestamp[-1])
         chunk_best = float(pts.loss.min())
@@ -189,6 +205,8 @@ def _advance(conn: Connection, row, plan: planner.Plan, budget: int) -> tuple[in
         _, vals = pts.validation()
         if len(vals):
             last_val = float(vals[-1])
+    points = Points.empty() if not parts else parts[0] if len(parts) == 1 else _concat(parts)
+    written = len(points)
     values: dict = {
         "steps_done": max(row.steps_done, last_step),
         "ema_step_seconds": ema,
@@ -203,9 +221,11 @@ def _advance(conn: Connection, row, plan: planner.Plan, budget: int) -> tuple[in
         values.update(
             status=plan.end_status.value, reason=plan.reason, finished_at=plan.finished_at
         )
-    sql = _update_sql(tuple(values), conn.dialect.paramstyle)
-    conn.exec_driver_sql(sql, (*values.values(), row.id, row.version))
-    return written, ends, finished
+    return written, ends, finished, points, values
+
+
+def _concat(parts: list[Points]) -> Points:
+    return Points(*(np.concatenate([getattr(p, n) for p in parts]) for n in COLUMNS))
 
 
 @functools.cache

@@ -16,9 +16,9 @@ import contextlib
 
 from sqlalchemy import Connection, select
 
-from .blocks import BLOCK_STEPS
 from .engine import Store, StoreFull
 from .pieces import PIECE_FLOOR, after_full, after_piece, pause, piece
+from .series_blocks import BLOCK_STEPS
 from .tables import SQLModel, deleted_table, jobs_table
 
 
@@ -58,7 +58,7 @@ def _tables_of_a_job():
     return [
         table
         for table in SQLModel.metadata.sorted_tables
-        if table.name not in ("points", "point_blocks")
+        if table.name != "series"  # its rows name the points the sweep removes
         and any(fk.column.table is jobs_table for fk in table.foreign_keys)
     ]
 
@@ -95,20 +95,31 @@ def sweep_deleted(store: Store, job_ids: list[int] | None = None) -> int:
 
 
 def _sweep_piece(conn: Connection, job_id: int, budget: int) -> tuple[int, bool]:
+    """Up to about `budget` of a deleted job's series points removed, from the last step
+    down; once none is left, its series (and their summaries and blocks) go too."""
     p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    top = conn.exec_driver_sql(
-        f"SELECT max(step) FROM points WHERE job_id = {p}", (job_id,)
-    ).scalar()
+    ids = [
+        r[0] for r in conn.exec_driver_sql(f"SELECT id FROM series WHERE job_id = {p}", (job_id,))
+    ]
+    marks = ", ".join([p] * len(ids))
+    top = None
+    if ids:
+        top = conn.exec_driver_sql(
+            f"SELECT max(step) FROM series_points WHERE series_id IN ({marks})", tuple(ids)
+        ).scalar()
     if top is None:
-        conn.exec_driver_sql(f"DELETE FROM point_blocks WHERE job_id = {p}", (job_id,))
+        for table in ("series_blocks", "series_summary", "series"):
+            key = "id" if table == "series" else "series_id"
+            if ids:
+                conn.exec_driver_sql(f"DELETE FROM {table} WHERE {key} IN ({marks})", tuple(ids))
         conn.execute(deleted_table.delete().where(deleted_table.c.job_id == job_id))
         return 0, True
-    low = max(0, int(top) - budget)
+    low = max(0, int(top) - max(1, budget // len(ids)))
     count = conn.exec_driver_sql(
-        f"DELETE FROM points WHERE job_id = {p} AND step > {p}", (job_id, low)
+        f"DELETE FROM series_points WHERE series_id IN ({marks}) AND step > {p}", (*ids, low)
     ).rowcount
     conn.exec_driver_sql(
-        f"DELETE FROM point_blocks WHERE job_id = {p} AND block >= {p}",
-        (job_id, low // BLOCK_STEPS),
+        f"DELETE FROM series_blocks WHERE series_id IN ({marks}) AND block >= {p}",
+        (*ids, low // BLOCK_STEPS),
     )
     return count, False

@@ -31,8 +31,8 @@ PIECE_FLOOR = 1024
 # actions (a status change takes a few pages) and for checkpoints.
 RESERVE_BYTES = 1024 * 1024
 # A point takes BYTES_PER_POINT in the file, and as much in the log until it is copied back;
-# each piece also rewrites a packed block of up to 4,096 points (229 KB).
-_BLOCK_BYTES = 4096 * 56
+# each piece may also pack a block of each dense series.
+_BLOCK_BYTES = 4096 * 3 * 24  # the blocks a piece may complete: 3 dense series of 4,096
 _SHRINK = 8
 
 
@@ -104,5 +104,5 @@ def size_warning(store: Store, steps: int) -> str | None:
     where = f"; {humanize.naturalsize(free)} free there" if free is not None else ""
     return (
         f"{steps:,} steps will take about {humanize.naturalsize(size)} in the database "
-        f"when done (about {BYTES_PER_POINT} bytes a point){where}"
+        f"when done (about {BYTES_PER_POINT} bytes a step){where}"
     )

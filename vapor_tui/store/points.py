@@ -1,82 +1,161 @@
-"""Metric points in and out: batched inserts through SQLAlchemy Core, reads into numpy."""
+"""A simulated job's points as the wide `Points` the tick, the chart and the export hold
+(step, epoch, loss, accuracy, learning rate, validation loss, timestamp), stored as the four
+named series `loss`, `accuracy`, `learning_rate` and `val_loss` (one point an epoch).
+
+Written through series.write_points; read back with one query for the newest steps, or from
+the packed blocks for long reads.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from sqlalchemy import Connection
 
-from vapor_tui.core.points import COLUMNS, Points
+from vapor_tui.core.points import Points
+from vapor_tui.core.series import Batch, SeriesPoints
 
-from .blocks import read_blocks, write_blocks
-from .point_rows import placeholder as _placeholder
-from .point_rows import read_points_conn
-from .server_write import copy_points
-from .summary import upsert_summary
+from .bulk import param
+from .series import BULK_READ, read_series, write_points
 
 if TYPE_CHECKING:
     from .engine import Store
 
-# What a point takes in a SQLite database once written: its row, its share of the packed
-# blocks, the summary and the validation index. Measured, not assumed: a test writes real jobs
-# and holds this within 5% of what the file grew by (tests/store/test_store_size.py).
-BYTES_PER_POINT = 112
+# What a simulated step takes in a SQLite database once written: its three dense series'
+# rows and packed copies, their summaries, and a share of the validation series. Measured,
+# not assumed: a test writes real jobs and holds this within 5% of what the file grew by
+# (tests/store/test_store_size.py).
+BYTES_PER_POINT = 167
 # `new` warns before it creates a job whose points would take more than this.
 LARGE_JOB_BYTES = 1_000_000_000
 
-_INSERT_COLUMNS = ("job_id", *COLUMNS)
+DENSE = ("loss", "accuracy", "learning_rate")
+VALIDATION = "val_loss"
+
+
+def sim_batch(points: Points) -> Batch:
+    """The four series of a run of simulated points."""
+    has_val = ~np.isnan(points.val_loss)
+    batch = {
+        name: SeriesPoints(points.step, getattr(points, name), points.timestamp) for name in DENSE
+    }
+    if has_val.any():
+        batch[VALIDATION] = SeriesPoints(
+            points.step[has_val], points.val_loss[has_val], points.timestamp[has_val]
+        )
+    return batch
 
 
 def insert_points(
     conn: Connection, job_id: int, points: Points, total_steps: int | None = None
 ) -> int:
-    """Write a batch in the caller's transaction as one executemany of plain tuples, and fold
-    it into the job's chart summary in the same transaction."""
+    """Write one job's simulated points in the caller's transaction (the jobs row is the
+    caller's: the catch-up sets it with its compare-and-set)."""
     if not len(points):
         return 0
-    p = _placeholder(conn)
-    if conn.dialect.name == "postgresql":
-        copy_points(conn, job_id, points)  # a row a protocol round is too slow on a server
-    else:
-        sql = (
-            f"INSERT INTO points ({', '.join(_INSERT_COLUMNS)}) "
-            f"VALUES ({', '.join([p] * len(_INSERT_COLUMNS))})"
-        )
-        conn.exec_driver_sql(sql, [(job_id, *row) for row in points.rows()])
-    if total_steps is None:
-        total_steps = conn.exec_driver_sql(
-            f"SELECT epochs * steps_per_epoch FROM jobs WHERE id = {p}", (job_id,)
-        ).scalar()
-    if total_steps is not None:
-        upsert_summary(conn, job_id, points, int(total_steps))
-    write_blocks(conn, job_id, points)
+    write_points(conn, {job_id: sim_batch(points)}, update_jobs=False)
     return len(points)
 
 
-# Past this many points, reading packed blocks beats reading rows (blocks.py).
-BULK_READ = 20_000
+def _steps_per_epoch(conn: Connection, job_id: int) -> int | None:
+    p = param(conn)
+    return conn.exec_driver_sql(
+        f"SELECT steps_per_epoch FROM jobs WHERE id = {p}", (job_id,)
+    ).scalar()
+
+
+def assemble(series: dict[str, SeriesPoints], steps_per_epoch: int | None) -> Points:
+    """Wide points on the steps of the loss series (the simulator writes all three dense
+    series at every step): a series without a point at a step gives NaN there."""
+    loss = series.get("loss", SeriesPoints.empty())
+    step = loss.step
+    columns: dict[str, np.ndarray] = {"step": step, "loss": loss.value}
+    for name in ("accuracy", "learning_rate", VALIDATION):
+        columns[name] = _on(step, series.get(name))
+    columns["timestamp"] = loss.timestamp
+    spe = steps_per_epoch or 0
+    columns["epoch"] = (step - 1) // spe + 1 if spe else np.zeros(len(step), dtype=np.int64)
+    return Points.from_columns({k: np.array(v) for k, v in columns.items()})
+
+
+def _on(steps: np.ndarray, s: SeriesPoints | None) -> np.ndarray:
+    if s is None or not len(s):
+        return np.full(len(steps), np.nan)
+    if len(s) == len(steps) and np.array_equal(s.step, steps):
+        return s.value
+    out = np.full(len(steps), np.nan)
+    at = np.searchsorted(steps, s.step)
+    inside = at < len(steps)
+    hit = inside.copy()
+    hit[inside] = steps[at[inside]] == s.step[inside]
+    out[at[hit]] = s.value[hit]
+    return out
+
+
+_NEWEST = (
+    "SELECT s.name, p.step, p.value, p.timestamp FROM series s "
+    "JOIN series_points p ON p.series_id = s.id "
+    "WHERE s.job_id = {p} AND p.step > {p} AND p.step <= {p} ORDER BY s.name, p.step"
+)
+
+
+def read_points_conn(
+    conn: Connection, job_id: int, after_step: int = 0, limit: int | None = None
+) -> Points:
+    """Points with after_step < step <= after_step + limit, in step order, in the caller's
+    transaction."""
+    spe = _steps_per_epoch(conn, job_id)
+    upto = after_step + limit if limit is not None else None
+    if upto is None:
+        p = param(conn)
+        top = conn.exec_driver_sql(
+            f"SELECT max(last_step) FROM series WHERE job_id = {p}", (job_id,)
+        ).scalar()
+        if top is not None and top - after_step > BULK_READ:
+            names = (*DENSE, VALIDATION)
+            return assemble({n: read_series(conn, job_id, n, after_step) for n in names}, spe)
+        upto = int(top or 0)
+    rows = conn.exec_driver_sql(
+        _NEWEST.format(p=param(conn)), (job_id, int(after_step), int(upto))
+    ).all()
+    return assemble(_split(rows), spe)
+
+
+def _split(rows: Sequence[Any]) -> dict[str, SeriesPoints]:
+    out: dict[str, SeriesPoints] = {}
+    if not rows:
+        return out
+    names = [r[0] for r in rows]
+    data = np.array(
+        [(r[1], np.nan if r[2] is None else r[2], r[3]) for r in rows], dtype=np.float64
+    )
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or names[i] != names[start]:
+            part = data[start:i]
+            out[names[start]] = SeriesPoints(part[:, 0].astype(np.int64), part[:, 1], part[:, 2])
+            start = i
+    return out
 
 
 def read_points(store: Store, job_id: int, after_step: int = 0, limit: int | None = None) -> Points:
-    """Points of one job with step > after_step, in step order."""
+    """Points of one simulated job with step > after_step (up to after_step + limit)."""
     with store.read() as conn:
-        if limit is None:
-            p = _placeholder(conn)
-            done = conn.exec_driver_sql(
-                f"SELECT steps_done FROM jobs WHERE id = {p}", (job_id,)
-            ).scalar()
-            if done is not None and done - after_step > BULK_READ:
-                return read_blocks(conn, job_id, after_step)
         return read_points_conn(conn, job_id, after_step, limit)
 
 
 def iter_point_chunks(store: Store, job_id: int, chunk: int = 50_000) -> Iterator[Points]:
-    """All points of a job, a chunk at a time, for export without holding them all."""
+    """All points of a job, a chunk of steps at a time, for export without holding them all."""
+    with store.read() as conn:
+        p = param(conn)
+        top = conn.exec_driver_sql(
+            f"SELECT max(last_step) FROM series WHERE job_id = {p}", (job_id,)
+        ).scalar()
     after = 0
-    while True:
+    while after < (top or 0):
         part = read_points(store, job_id, after, chunk)
-        if not len(part):
-            return
-        yield part
-        after = part.last_step
+        after += chunk
+        if len(part):
+            yield part

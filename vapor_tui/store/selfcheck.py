@@ -24,14 +24,15 @@ from vapor_tui.core.status import JobStatus
 from .convert import UnreadableJob, job_from_row
 from .sqlite_file import StoreDamaged, look_quietly
 
-BLOCK_STEPS = 4096  # blocks.py (not imported: it brings numpy)
+BLOCK_STEPS = 4096  # series_blocks.py (not imported: it brings numpy)
 # Built from the points when missing (upgrade.py), and said so.
-DERIVED = ("point_summary", "point_blocks")
-# What each schema version added (a file of an older version does not have them yet).
-TABLE_SINCE = {"point_summary": 2, "point_blocks": 3, "owed_points": 4, "deleted_jobs": 4}
+DERIVED = ("series_summary", "series_blocks")
+# What each schema version added (a file of an older version does not have them yet):
+# derived or bookkeeping tables, made again if a file of their schema lacks them.
+TABLE_SINCE = {"owed_points": 4, "deleted_jobs": 4, "series_summary": 5, "series_blocks": 5}
 # Tables and columns an older file lacks and its upgrade makes (not derived: missing from a
 # file of their schema, the file is damaged).
-PRIMARY_SINCE = {"series": 5, "series_points": 5, "series_summary": 5, "series_blocks": 5}
+PRIMARY_SINCE = {"series": 5, "series_points": 5}
 COLUMNS_SINCE_5 = frozenset(
     [
         "total_steps",
@@ -124,8 +125,9 @@ def inspect_database(
 
 
 def _disagreements(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
-    """One line per job whose step count or status disagrees with its points."""
-    if not {"jobs", "points"} <= tables:
+    """One line per job whose step count or status disagrees with its points (the loss
+    series of a simulated job; the wide points table of a file the upgrade is to convert)."""
+    if not ({"jobs", "points"} <= tables or {"jobs", "series", "series_points"} <= tables):
         return []
     conn.row_factory = lambda cur, row: SimpleNamespace(
         **{d[0]: v for d, v in zip(cur.description, row, strict=True)}
@@ -144,9 +146,37 @@ def _disagreements(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
     return problems
 
 
+def _v5_check(tables: set[str]) -> str:
+    """The same, on a simulated job's loss series (`l`: found once by its unique key)."""
+    extra = {
+        "blocks_end": (
+            "series_blocks",
+            f"(SELECT (block + 1) * {BLOCK_STEPS} FROM series_blocks b "
+            "WHERE b.series_id = l.id ORDER BY block DESC LIMIT 1)",
+        ),
+        "summary_end": (
+            "series_summary",
+            "(SELECT last_step FROM series_summary b WHERE b.series_id = l.id "
+            "ORDER BY bucket DESC LIMIT 1)",
+        ),
+        "owed": ("owed_points", "(SELECT last_step FROM owed_points o WHERE o.job_id = j.id)"),
+    }
+    picks = [f", {sql} AS {name}" for name, (table, sql) in extra.items() if table in tables]
+    return (
+        "SELECT j.*, j.total_steps AS total, 1 AS v5, l.last_step AS counted, "
+        f"l.packed_blocks * {BLOCK_STEPS} AS packed, "
+        "(SELECT max(step) FROM series_points p WHERE p.series_id = l.id) AS top, "
+        "(SELECT min(step) FROM series_points p WHERE p.series_id = l.id) AS low"
+        + "".join(picks)
+        + " FROM jobs j LEFT JOIN series l ON l.job_id = j.id AND l.name = 'loss' ORDER BY j.id"
+    )
+
+
 def check_query(tables: set[str]) -> str:
     """Every job with where its points, packed copy and chart summary end: a seek each, by
     their primary keys."""
+    if "series" in tables and "points" not in tables:
+        return _v5_check(tables)
     extra = {
         "blocks_end": (
             "point_blocks",
@@ -179,7 +209,17 @@ def _disagreement(row: dict) -> str | None:
         return f"counts {done:,} steps done, but its points end at step {top:,}"
     if done and row["low"] != 1:
         return f"has points from step {row['low']:,}, not from step 1"
-    if "blocks_end" in keys:
+    if "v5" in keys:
+        if (row["counted"] or 0) != done:
+            return (
+                f"counts {done:,} steps done, but its loss series ends at {row['counted'] or 0:,}"
+            )
+        # A block is packed once a later step is written (series_blocks.py).
+        whole = max(0, (done - 1) // BLOCK_STEPS) * BLOCK_STEPS
+        blocks_end = (row["blocks_end"] or 0) if "blocks_end" in keys else whole
+        if (row["packed"] or 0) != whole or blocks_end != whole:
+            return f"counts {done:,} steps done, but its packed copy ends at step {blocks_end:,}"
+    elif "blocks_end" in keys:
         # Blocks are written whole (blocks.py): they end where the job's last whole block does;
         # a block an older version left part-filled ends within the steps after that.
         end, whole = row["blocks_end"] or 0, done - done % BLOCK_STEPS

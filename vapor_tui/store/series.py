@@ -26,6 +26,7 @@ from vapor_tui.core.series import (
 from vapor_tui.core.series_summary import SeriesSummary, width_for
 
 from .bulk import insert_rows, param, update_rows
+from .errors import StoreError
 from .series_blocks import BLOCK_STEPS, pack, packable, read_packed
 from .series_points import point_rows, read_rows, upsert_points
 from .series_summary import (
@@ -122,16 +123,19 @@ def write_points(
     totals, states = _load(conn, job_ids)
     missing = [(j, n) for j in job_ids for n in work[j] if (j, n) not in states]
     if [j for j in job_ids if j not in totals]:
-        raise ValueError(f"no job #{min(j for j in job_ids if j not in totals)} to write to")
+        gone = min(j for j in job_ids if j not in totals)
+        raise StoreError(f"cannot write points to job #{gone}: there is no such job")
     if missing:
         insert_rows(
             conn, "series", _NEW, _NEW_TYPES, [(j, n, 0, 0, 0, 0, 0, 1, 0) for j, n in missing]
         )
         totals, states = _load(conn, job_ids)
     points: list[tuple] = []
+    appended: list[tuple[int, SeriesPoints]] = []  # by COPY on a server
+    server = conn.dialect.name == "postgresql"
     summary: list[tuple] = []
     relogged: list[tuple[_State, SeriesPoints]] = []
-    to_pack: list[tuple[int, int, int]] = []
+    to_pack: list[tuple[int, int, int, SeriesPoints | None]] = []
     touched: list[_State] = []
     for job_id in job_ids:
         for name, pts in work[job_id].items():
@@ -141,26 +145,33 @@ def write_points(
             if st.n and width > st.bucket_width:
                 widen(conn, st.id, st.bucket_width, width)  # rare: log2 times in a run's life
             st.bucket_width = width
-            points += point_rows(st.id, pts)
             again = st.n > 0 and pts.first_step <= st.last_step
+            if server and not again:
+                appended.append((st.id, pts))
+            else:
+                points += point_rows(st.id, pts)
             if again:
                 relogged.append((st, pts))
                 first_block = (pts.first_step - 1) // BLOCK_STEPS
                 if first_block < st.packed_blocks:
-                    to_pack.append((st.id, first_block, st.packed_blocks))
+                    to_pack.append((st.id, first_block, st.packed_blocks, None))
             else:
                 summary += batch_rows(st.id, pts, width)
                 _fold_stats(st, pts)
             packed = packable(max(st.last_step, pts.last_step))
             if packed > st.packed_blocks:
-                to_pack.append((st.id, st.packed_blocks, packed))
+                to_pack.append((st.id, st.packed_blocks, packed, None if again else pts))
                 st.packed_blocks = packed
     upsert_points(conn, points)
+    if appended:
+        from .series_copy import copy_points
+
+        copy_points(conn, appended)
     upsert_buckets(conn, summary)
     for st, pts in relogged:  # rare: a run resumed from a checkpoint
         _restate(conn, st, pts)
-    for series_id, first, end in to_pack:
-        pack(conn, series_id, first, end)
+    for series_id, first, end, batch in to_pack:
+        pack(conn, series_id, first, end, batch)
     update_rows(conn, "series", _UPDATE, "id", [st.row() for st in touched])
     if update_jobs:
         _update_jobs(conn, work, states)
@@ -277,3 +288,23 @@ def read_summary(conn: Connection, job_id: int, name: str) -> SeriesSummary | No
         read_buckets(conn, st.id),
         (st.n, st.last_value if st.n else None, st.min, st.max, st.last_step),
     )
+
+
+def rebuild_derived(conn: Connection, series_id: int) -> None:
+    """A series' summary, packed blocks and counts made again from its points (a file that
+    lost a derived table: upgrade.repair)."""
+    p = param(conn)
+    total = conn.exec_driver_sql(
+        f"SELECT j.total_steps FROM series s JOIN jobs j ON j.id = s.job_id WHERE s.id = {p}",
+        (series_id,),
+    ).scalar()
+    points = read_rows(conn, series_id)
+    st = _State(series_id, bucket_width=width_for(total, points.last_step))
+    conn.exec_driver_sql(f"DELETE FROM series_summary WHERE series_id = {p}", (series_id,))
+    conn.exec_driver_sql(f"DELETE FROM series_blocks WHERE series_id = {p}", (series_id,))
+    if len(points):
+        upsert_buckets(conn, batch_rows(series_id, points, st.bucket_width))
+        _fold_stats(st, points)
+        st.packed_blocks = packable(points.last_step)
+        pack(conn, series_id, 0, st.packed_blocks)
+    update_rows(conn, "series", _UPDATE, "id", [st.row()])

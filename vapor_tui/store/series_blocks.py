@@ -32,9 +32,16 @@ def packable(last_step: int) -> int:
     return max(0, (last_step - 1) // BLOCK_STEPS)
 
 
-def pack(conn: Connection, series_id: int, first_block: int, end_block: int) -> None:
+def pack(
+    conn: Connection,
+    series_id: int,
+    first_block: int,
+    end_block: int,
+    batch: SeriesPoints | None = None,
+) -> None:
     """(Re)pack blocks first_block .. end_block - 1 from the points table (which holds the
-    caller's batch already, in the same transaction)."""
+    caller's batch already, in the same transaction). Given the batch just appended, only
+    the steps of those blocks before it are read back (none, mostly)."""
     if end_block <= first_block:
         return
     p = param(conn)
@@ -42,7 +49,16 @@ def pack(conn: Connection, series_id: int, first_block: int, end_block: int) -> 
         f"DELETE FROM series_blocks WHERE series_id = {p} AND block >= {p} AND block < {p}",
         (series_id, first_block, end_block),
     )
-    points = read_rows(conn, series_id, first_block * BLOCK_STEPS, end_block * BLOCK_STEPS)
+    low, high = first_block * BLOCK_STEPS, end_block * BLOCK_STEPS
+    if batch is not None and len(batch) and batch.first_step <= high:
+        earlier = (
+            read_rows(conn, series_id, low, batch.first_step - 1)
+            if batch.first_step > low + 1
+            else SeriesPoints.empty()
+        )
+        points = earlier.merged(batch[: int(np.searchsorted(batch.step, high, "right"))])
+    else:
+        points = read_rows(conn, series_id, low, high)
     if not len(points):
         return
     rows = np.column_stack([points.step.astype(np.float64), points.value, points.timestamp]).astype(

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 # pg_advisory_xact_lock key for schema creation and upgrades: "VAPR" as a number.
 SCHEMA_LOCK_KEY = 0x56415052
 OUR_TABLES = frozenset(
-    {"jobs", "points", "point_summary", "point_blocks", "owed_points", "deleted_jobs", "meta"}
+    {"jobs", "series", "series_points", "series_summary", "series_blocks", "owed_points"}
+    | {"deleted_jobs", "meta", "points", "point_summary", "point_blocks"}  # the last: schema 4
 )
 INSTALL_DRIVER = "pip install 'vapor-tui[postgres]'"
 # How long a connection attempt may take, and TCP keepalives, so that a dropped network is

@@ -15,9 +15,6 @@ __all__ = [
     "JobRow",
     "MetaRow",
     "OwedPointsRow",
-    "PointBlockRow",
-    "PointRow",
-    "PointSummaryRow",
     "SeriesBlockRow",
     "SeriesPointRow",
     "SeriesRow",
@@ -80,58 +77,6 @@ class JobRow(SQLModel, table=True):
     supervisor_started: float | None = None
     exit_code: int | None = None
     version: int = 0
-
-
-class PointRow(SQLModel, table=True):
-    """One metric point. The primary key (job_id, step) is the unique key and, in a
-    WITHOUT ROWID table, the storage order: one job's points sit together in step order."""
-
-    __tablename__ = "points"
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    job_id: int = Field(foreign_key="jobs.id", primary_key=True, ondelete="CASCADE")
-    step: int = Field(primary_key=True)
-    epoch: int
-    loss: float
-    accuracy: float
-    learning_rate: float
-    val_loss: float | None = None
-    timestamp: float
-
-
-class PointSummaryRow(SQLModel, table=True):
-    """A job's points folded into SUMMARY_BUCKETS buckets over steps 1..total (summary.py)."""
-
-    __tablename__ = "point_summary"
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    job_id: int = Field(foreign_key="jobs.id", primary_key=True, ondelete="CASCADE")
-    bucket: int = Field(primary_key=True)
-    n: int
-    first_step: int
-    last_step: int
-    loss_min: float
-    loss_max: float
-    loss_sum: float
-    accuracy_min: float
-    accuracy_max: float
-    accuracy_sum: float
-    learning_rate_min: float
-    learning_rate_max: float
-    learning_rate_sum: float
-
-
-class PointBlockRow(SQLModel, table=True):
-    """A job's points packed BLOCK_STEPS at a time as float64 rows, for fast bulk reads
-    (blocks.py). Written in the same transaction as the points they copy."""
-
-    __tablename__ = "point_blocks"
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    job_id: int = Field(foreign_key="jobs.id", primary_key=True, ondelete="CASCADE")
-    block: int = Field(primary_key=True)
-    n: int
-    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class SeriesRow(SQLModel, table=True):
@@ -232,7 +177,6 @@ class MetaRow(SQLModel, table=True):
 
 # SQLModel makes these at class creation; its types do not say so.
 jobs_table = JobRow.__table__  # type: ignore[attr-defined]
-points_table = PointRow.__table__  # type: ignore[attr-defined]
 meta_table = MetaRow.__table__  # type: ignore[attr-defined]
 owed_table = OwedPointsRow.__table__  # type: ignore[attr-defined]
 deleted_table = DeletedJobRow.__table__  # type: ignore[attr-defined]
@@ -240,11 +184,3 @@ series_table = SeriesRow.__table__  # type: ignore[attr-defined]
 series_points_table = SeriesPointRow.__table__  # type: ignore[attr-defined]
 
 Index("ix_jobs_created", jobs_table.c.created_at)
-# Validation points are one an epoch: a partial index finds them without reading the rest.
-Index(
-    "ix_points_validation",
-    points_table.c.job_id,
-    points_table.c.step,
-    sqlite_where=points_table.c.val_loss.isnot(None),
-    postgresql_where=points_table.c.val_loss.isnot(None),
-)

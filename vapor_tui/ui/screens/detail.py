@@ -197,7 +197,9 @@ class JobDetailScreen(LiveScreen):
         colour = "$success" if job.status.is_active else "$text-muted"
         self._set(
             "detail-bar",
-            f"[{colour}]{g.bar(job.progress, width)}[/] [b]{job.progress * 100:5.1f}%[/b]",
+            f"[{colour}]{g.bar(job.progress, width)}[/] [b]{job.progress * 100:5.1f}%[/b]"
+            if job.known_total
+            else f"[{colour}]{g.bar(0.0, width)}[/] [b]unknown[/b]",
         )
         now = snap.now if snap is not None else None
         elapsed = job.elapsed_seconds(now) if now is not None else None

@@ -86,10 +86,10 @@ def job_cells(
         "status": glyphs.badge(job.status),
         "progress": Text.assemble(
             (bar, glyphs.active_bar if job.status.is_active else "grey50"),
-            f" {job.progress * 100:3.0f}%",
+            f" {job.progress * 100:3.0f}%" if job.known_total else " ?",
         ),
         "epoch": Text(job.epoch_label),
-        "loss": Text("-" if job.last_loss is None else f"{job.last_loss:.4f}"),
+        "loss": Text(text.loss(job.last_loss)),
         "eta": Text(text.eta(job.eta_seconds)),
         "created": Text(age(job, now)),
     }
