@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .command_stop import SOURCE_COMMAND, command_action_values
 from .job import SOURCE_API, Job
 from .run_stop import run_action_values
 from .status import Action, JobStatus, next_status, reason_for, stop_step
@@ -32,6 +33,10 @@ class Change:
 def change_at(job: Job, action: Action, now_s: float, reason: str | None = None) -> Change:
     """What `action` at `now_s` does to `job` (read in the transaction that writes it; its
     points may be behind the clock). The version is bumped by the caller."""
+    if job.source == SOURCE_COMMAND:  # a launched command: the stop ladder's rungs
+        ladder = command_action_values(job.status, job.stop_rung, action, now_s, reason)
+        if ladder is not None:
+            return Change(job.status, ladder)
     if job.source == SOURCE_API and job.status.is_active:  # a script's run: the ladder
         return Change(
             job.status, run_action_values(job.status, job.stop_rung, action, now_s, reason)

@@ -184,3 +184,4 @@ series_table = SeriesRow.__table__  # type: ignore[attr-defined]
 series_points_table = SeriesPointRow.__table__  # type: ignore[attr-defined]
 
 Index("ix_jobs_created", jobs_table.c.created_at)
+from . import output  # noqa: E402, F401  (the output table of launched commands: store/output.py)
