@@ -125,6 +125,7 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
 
 
 # Built once: building them on every tick cost as much as running them.
+# Only the simulator's jobs are moved by the clock: a run's points come from its process.
 _ACTIVE_ROWS = (
     select(jobs_table)
     .where(jobs_table.c.status.in_(_ACTIVE), jobs_table.c.source == SOURCE_SIMULATOR)
