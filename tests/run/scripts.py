@@ -61,6 +61,13 @@ with run:
         run.log({"loss": 1.0 / step})
         time.sleep(0.01)
 """,
+    # Logs, then sleeps for ten minutes without looking: only an interrupt that wakes the
+    # sleep ends it in time.
+    "sleeper": HEAD
+    + """
+with run:
+    time.sleep(600)
+""",
     # Logs N steps fast, finishes.
     "burst": HEAD
     + """

@@ -5,6 +5,7 @@ manager, attaching with VAPOR_TUI_JOB, bad values."""
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -96,6 +97,12 @@ def test_exit_code_and_exceptions(db, look) -> None:
     with vapor_tui.init(name="fine", db=db) as fine:
         fine.log({"loss": 1.0})
     assert look().job(fine.id).status is JobStatus.COMPLETE
+    with pytest.raises(SystemExit), vapor_tui.init(name="exits", db=db) as exits:
+        sys.exit(2)
+    assert look().job(exits.id).reason == "exited with status 2"
+    with pytest.raises(SystemExit), vapor_tui.init(name="exits-0", db=db) as clean:
+        sys.exit(0)
+    assert look().job(clean.id).status is JobStatus.COMPLETE
 
 
 def test_module_level_functions_act_on_the_current_run(db, look) -> None:
@@ -168,3 +175,19 @@ def test_attach_refuses_what_is_not_a_launched_command(db, monkeypatch) -> None:
     monkeypatch.setenv("VAPOR_TUI_JOB", "x1")
     with pytest.raises(ValueError, match="is not a job number"):
         vapor_tui.init(db=db)
+
+
+def test_a_run_deleted_while_it_runs_stops_and_finishes_at_once(db, look) -> None:
+    run = vapor_tui.init(name="doomed", db=db)
+    run.log({"loss": 1.0})
+    store = open_store(db)
+    try:
+        from vapor_tui.live.commands import Delete, Deleted
+
+        assert isinstance(execute(store, Delete(run.id)), Deleted)
+    finally:
+        store.close()
+    wait_until(run.should_stop, "should_stop() once its job is gone")
+    run.log({"loss": 0.5})
+    run.finish()  # does not wait on a job that is not there
+    assert (run.status, run.reason) == ("deleted", f"job #{run.id} was deleted")

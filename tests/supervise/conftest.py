@@ -36,6 +36,8 @@ def commands(store, tmp_path, monkeypatch):
     root = str(Path(__file__).resolve().parents[2])
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
 
+    made: list[int] = []
+
     def new(
         script: str,
         name: str = "cmd",
@@ -50,6 +52,7 @@ def commands(store, tmp_path, monkeypatch):
         spec = command_spec([sys.executable, str(path)], where, env or {}, grace)
         created = execute(store, NewCommand(name, spec, start=start))
         assert isinstance(created, Created), created
+        made.append(created.job.id)
         return created.job.id
 
     def act(job_id: int, action: Action, seen: JobStatus | None = None):
@@ -85,7 +88,7 @@ def commands(store, tmp_path, monkeypatch):
 
         return wait(job_id, seen, repr(text))
 
-    return SimpleNamespace(
+    yield SimpleNamespace(
         new=new,
         start=lambda job_id: act(job_id, Action.START),
         act=act,
@@ -95,3 +98,6 @@ def commands(store, tmp_path, monkeypatch):
         said=said,
         row=lambda job_id: _row(store, job_id),
     )
+    for job_id in made:  # a test that failed half-way leaves nothing running
+        if JobStatus(_row(store, job_id)["status"]).is_active:
+            execute(store, Act(job_id, Action.FAIL))

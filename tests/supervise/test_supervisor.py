@@ -237,3 +237,18 @@ def test_a_script_attached_through_the_api_stops_cooperatively(commands, store):
     with store.read() as conn:
         loss = read_series(conn, job_id, "loss")
     assert len(loss) == row["steps_done"] and 123.0 not in loss.value.tolist()
+
+
+def test_a_supervisor_sent_sigterm_ends_its_command_and_says_so(commands):
+    job_id = commands.new(STUBBORN.replace("    signal.signal(signal.SIGTERM, said)\n", ""))
+    commands.start(job_id)
+    commands.said(job_id, '"step": 2')
+    row = commands.row(job_id)
+    os.kill(row["supervisor_pid"], signal.SIGTERM)  # a shutdown, say
+    row = commands.ended(job_id)
+    assert (row["status"], row["reason"], row["exit_code"]) == (
+        "failed",
+        "the supervisor got SIGTERM: the command was ended",
+        -15,
+    )
+    assert not is_alive(row["pid"], row["pid_started"])

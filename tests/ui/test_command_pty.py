@@ -39,6 +39,11 @@ def _cli(env, *args: str) -> str:
     return out.stdout
 
 
+def _leave_nothing_running(env, job_id: int) -> None:
+    """A test that failed half-way: fail its job, so its supervisor ends the command."""
+    subprocess.run([VAPOR, "fail", str(job_id)], env=env, capture_output=True, timeout=BOUND_S)
+
+
 def _new(tmp_path: Path, env, body: str, name: str = "counts") -> int:
     script = tmp_path / f"{name}.py"
     script.write_text(textwrap.dedent(body))
@@ -76,7 +81,7 @@ def test_s_starts_a_command_its_output_shows_and_x_stops_it(tmp_path, helpers):
         app.wait_for("running")
         app.send("\r")  # its detail screen: the output under the chart
         app.wait_for("Output")
-        app.wait_for('{"step": 3, "loss"')
+        _shown_step(app, lambda step: step >= 3)  # its lines, as they come
         app.send("x")
         row = _wait(db, job_id, lambda r: r["status"] == "stopped", "the stop")
         step = row["steps_done"]
@@ -111,6 +116,9 @@ def test_the_app_closed_and_opened_again_while_a_command_runs(tmp_path, helpers)
         app.wait_for("running")
         app.send("q")
         assert app.wait_exit() == 0
+    except BaseException:
+        _leave_nothing_running(env, job_id)
+        raise
     finally:
         app.close()
     at_quit = _wait(db, job_id, lambda r: r["steps_done"] >= 2, "two steps")["steps_done"]
@@ -128,6 +136,7 @@ def test_the_app_closed_and_opened_again_while_a_command_runs(tmp_path, helpers)
         assert again.wait_exit() == 0
     finally:
         again.close()
+        _leave_nothing_running(env, job_id)
 
 
 def test_a_new_output_line_costs_about_its_own_bytes(tmp_path, helpers):
@@ -170,8 +179,8 @@ def test_a_new_output_line_costs_about_its_own_bytes(tmp_path, helpers):
         per_line = (busy - quiet / quiet_s * busy_s) / lines
         own = len(f"0001 {line}") + 3  # its text, the gutter, a cursor move
         print(json.dumps({"bytes_per_line": round(per_line, 1), "line_bytes": own}))
-        # A line is written once into a free row; a jump repaints the pane once every few.
-        assert per_line < 3 * own, (per_line, own, busy, quiet, lines)
+        # A line is written once, as wide as it is: the terminal scrolls the rows above it.
+        assert per_line < 1.5 * own, (per_line, own, busy, quiet, lines)
         app.send("q")
         assert app.wait_exit() == 0
     finally:

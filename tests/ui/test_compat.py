@@ -355,3 +355,64 @@ async def test_a_toast_is_taken_down_only_through_textuals_privates():
         compat.drop_notification(app, shown)
         await pilot.pause()
         assert shown not in app._notifications
+
+
+# --- scroll.scroll_rows_up: the terminal scrolls the output pane's rows --------------------
+
+
+def _pane_rows(app, top: int, rows: int) -> list[str]:
+    return [app.screen.display[y] for y in range(top, top + rows)]
+
+
+def test_output_scrolled_by_the_terminal_shows_what_a_full_repaint_shows(tmp_path, helpers):
+    """In a real terminal emulator: the pane scrolled by a scroll region (DECSTBM) line by
+    line holds, cell for cell, what the app paints when it paints the pane anew."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.support.pty_app import VAPOR, PtyApp
+
+    db = str(tmp_path / "c.db")
+    env = helpers.cli_env({"VAPOR_TUI_DB": db})
+    script = tmp_path / "lines.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import sys, time
+            for i in range(1, 31):
+                print(f"line {i:02d} " + "ab" * (i % 7), flush=True)
+                if i % 9 == 0:
+                    print(f"warn {i}", file=sys.stderr, flush=True)
+                time.sleep(0.15)
+            time.sleep(600)
+            """
+        )
+    )
+    made = subprocess.run(
+        [VAPOR, "new", "--name", "lines", "--start", "--", sys.executable, str(script)],
+        env=env, capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    job_id = made.stdout.strip()
+    app = PtyApp(["--db", db, "watch", job_id], env, cols=100, rows=30)
+    try:
+        app.wait_for("line 30")
+        app.pump(1.5)
+        assert b"r\x1b[" in bytes(app.raw) and b"\x1b[r" in bytes(app.raw), "no scroll region"
+        text = app.text().splitlines()
+        top = next(y for y, row in enumerate(text) if row.strip().startswith("Output")) + 1
+        scrolled = _pane_rows(app, top, 10)
+        assert scrolled[-1].strip() == "line 30 " + "ab" * 2
+        app.send("o")  # hidden, and shown again: the pane and the chart above it painted anew
+        app.pump(1.0)
+        assert "line 30" not in app.text()
+        app.send("o")
+        app.pump(1.5)
+        text = app.text().splitlines()
+        again = next(y for y, row in enumerate(text) if row.strip().startswith("Output")) + 1
+        assert _pane_rows(app, again, 10) == scrolled, "\n".join(
+            [*scrolled, "--", *_pane_rows(app, again, 10), "--", app.text()]
+        )
+    finally:
+        app.close()
+        subprocess.run([VAPOR, "fail", job_id], env=env, capture_output=True, timeout=60)

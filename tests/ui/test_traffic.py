@@ -201,3 +201,25 @@ async def test_the_painted_rows_show_each_changed_cell(make_app, ui_store, clock
             assert loss != before[job.id] and "." in before[job.id]
             row = next(line for line in lines if f" paint{job.id - 1} " in line)
             assert loss in row and before[job.id] not in row, (row, loss)
+
+
+async def test_the_no_points_line_is_not_repainted_at_each_tick(make_app, ui_store, clock):
+    """It was updated with the same text at every tick: 3 KB a second watching a job that has
+    no points yet (a launched command that logs none, a queued job)."""
+    from textual.widgets import Static
+
+    from tests.support.recorder import Repaints
+
+    job = create_job(ui_store, config("waiting"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_detail(job.id)
+        await settle(app, pilot)
+        placeholder = app.screen.query_one("#chart-placeholder", Static)
+        assert "has not started" in str(placeholder.content)
+        repaints = Repaints(placeholder)
+        for _ in range(3):
+            clock.advance(1.0)
+            await tick(app, pilot)
+        assert repaints.calls == 0

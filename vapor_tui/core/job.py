@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shlex
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -126,8 +127,13 @@ class Job:
         words = [f"{self.source} run"]
         if run.host is not None:
             words.append(f"on {run.host}" + (f" pid {run.pid}" if run.pid is not None else ""))
-        if run.command:
-            words.append(" ".join(run.command))
+        if run.command:  # quoted as a shell would read it back, though none runs it
+            words.append(shlex.join(run.command))
+            words += [f"in {run.cwd}"] if run.cwd else []
+            if run.supervisor_pid is not None:
+                words.append(f"supervisor pid {run.supervisor_pid}")
+            if run.exit_code is not None:
+                words.append(f"exit status {run.exit_code}")
         words += [f"{key} {value}" for key, value in run.config.items()]
         return words
 

@@ -101,6 +101,9 @@ class Run:
     ) -> None:
         if exc is None:
             self.finish()
+        elif isinstance(exc, SystemExit):  # sys.exit(N) in the block: its status, as a shell has it
+            code = exc.code
+            self._end(0 if code is None else code if isinstance(code, int) else 1, None)
         else:
             self._end(1, one_line(exc))
 

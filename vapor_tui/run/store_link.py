@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from vapor_tui.core.process import current_process
+from vapor_tui.store.deletes import JobNotFound
 from vapor_tui.store.engine import Store, open_store
 from vapor_tui.store.runs import (
     attach_run,
@@ -40,7 +41,10 @@ class StoreLink:
         return None if row is None else Control(*row)
 
     def end(self, exit_code: int, error: str | None, last_step: int) -> tuple[str, str]:
-        return end_run(self.store, self.job_id, exit_code, error, last_step)
+        try:
+            return end_run(self.store, self.job_id, exit_code, error, last_step)
+        except JobNotFound:  # deleted while it ran: nothing to record, nothing to wait for
+            return "deleted", f"job #{self.job_id} was deleted"
 
     def close(self) -> None:
         self.store.close()

@@ -6,6 +6,7 @@ warning on stderr, and is tried again with backoff until it answers: none is dro
 from __future__ import annotations
 
 import _thread
+import signal
 import sys
 import threading
 import time
@@ -24,13 +25,22 @@ CONTROL_S = 1.0
 BACKOFF_MAX_S = 5.0
 
 
+def interrupt_main_thread() -> None:
+    """SIGINT to the script's main thread, as Ctrl-C or `kill -INT` from this machine would:
+    a sleep or a blocking read there is woken to raise KeyboardInterrupt."""
+    if hasattr(signal, "pthread_kill"):
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+    else:  # pragma: no cover - not POSIX
+        _thread.interrupt_main()
+
+
 class Writer(threading.Thread):
     def __init__(
         self,
         link: Link,
         buffer: PointBuffer,
         *,
-        interrupt: Callable[[], None] = _thread.interrupt_main,
+        interrupt: Callable[[], None] = interrupt_main_thread,
         clock: Callable[[], float] = time.time,
         warn: Callable[[str], None] | None = None,
     ):

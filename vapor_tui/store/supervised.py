@@ -49,21 +49,20 @@ class CommandRow:
 
 
 def read_command(conn: Connection, job_id: int) -> CommandRow | None:
+    """The job's command row; None if there is no such job, it is not a command job, or its
+    row cannot be read (the ordinary path names what is wrong with it)."""
     row = conn.execute(select(jobs_table).where(_c.id == job_id)).first()
-    if row is None:
+    if row is None or row.source != "command" or row.status not in set(JobStatus):
         return None
     try:
-        status = JobStatus(row.status)
-    except ValueError as exc:  # not ours: named by id, as every other read of a job does
-        from .convert import UnreadableJob, _why
-
-        raise UnreadableJob(row.id, _why(row, exc)) from exc
-    argv = json.loads(row.command) if row.command else []
-    env = json.loads(row.env) if row.env else {}
+        argv = json.loads(row.command) if row.command else []
+        env = json.loads(row.env) if row.env else {}
+    except ValueError:
+        return None
     return CommandRow(
         row.id,
         row.name,
-        status,
+        JobStatus(row.status),
         row.source,
         [str(a) for a in argv],
         row.cwd,

@@ -14,15 +14,17 @@ import os
 import queue
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from vapor_tui.core.output import OutputLine
 from vapor_tui.core.process import start_time
 from vapor_tui.core.series import SeriesPoints
 from vapor_tui.core.status import JobStatus
 from vapor_tui.store import supervised as rows
-from vapor_tui.store.engine import Store
+from vapor_tui.store.engine import Store, StoreError
 from vapor_tui.store.output import append_output, output_tail
 from vapor_tui.store.series import write_points
 
@@ -37,6 +39,7 @@ CONTROL_S = 1.0  # the job's status and stop rung are read this often
 BEAT_S = 5.0  # the heartbeat
 STALE_BEAT_S = 15.0  # a heartbeat not ours but older than this: we beat again
 DRAIN_S = 2.0  # after the command ends, how long its children may hold its output open
+END_RETRY_S = 60.0  # how long the end is tried for when the database does not answer
 
 ENV_DB = "VAPOR_TUI_DB"
 ENV_JOB = "VAPOR_TUI_JOB"
@@ -55,6 +58,11 @@ class Supervision:
     _beat: float | None = None
     _pieces: queue.Queue[Piece] = field(default_factory=queue.Queue)
     _own_signal: str | None = None
+    _held: list[tuple[float, Taken]] = field(default_factory=list)  # points awaiting a look
+    _lines: dict[int, OutputLine] = field(default_factory=dict)  # output not written yet
+    _store_down: bool = False
+    deleted: bool = False
+    _looked_at: float = float("-inf")  # when the last look at the job started (mono)
 
     def run(self) -> int:
         with self.store.write() as conn:
@@ -117,11 +125,11 @@ class Supervision:
                 self._send(proc, self.ladder.fail(now))
             if now >= next_control:
                 next_control = now + CONTROL_S
-                self._look(proc, now)
+                self._safely(self._look, proc, now)
             self._send(proc, self.ladder.due(now), record=True)
             if now >= next_flush:
                 next_flush = now + FLUSH_S
-                self._flush()
+                self._safely(self._flush)
             if exited_at is None and proc.poll() is not None:
                 exited_at = now
             if exited_at is not None and (
@@ -132,8 +140,26 @@ class Supervision:
             signal_group(proc, signal.SIGKILL)  # its children kept its output: they go too
         self._drain(0.0)
         self.collector.fold.close_open(self.wall())
-        self._flush()
-        self._end(proc.returncode)
+        deadline = self.mono() + END_RETRY_S
+        # The end is written whatever the database does meanwhile (a server restarting).
+        while not self._safely(self._flush, True) or not self._safely(self._end, proc.returncode):
+            if self.mono() > deadline:
+                print(f"gave up writing the end of job #{self.job_id}", file=sys.stderr)
+                return
+            time.sleep(1.0)
+
+    def _safely(self, write: Callable[..., object], *args: object) -> bool:
+        """Do one store round; if the database does not answer, say so once (the supervisor's
+        log) and leave it to the next round: the command is never ended for it."""
+        try:
+            write(*args)
+        except StoreError as exc:
+            if not self._store_down:
+                print(f"job #{self.job_id}: the database does not answer: {exc}", file=sys.stderr)
+            self._store_down = True
+            return False
+        self._store_down = False
+        return True
 
     def _drain(self, timeout: float) -> None:
         try:
@@ -145,9 +171,11 @@ class Supervision:
 
     def _look(self, proc: subprocess.Popen[bytes], now: float) -> None:
         """Read the job's status and rung; act on a stop or fail asked for anywhere."""
+        self._looked_at = self.mono()
         with self.store.read() as conn:
             seen = rows.control(conn, self.job_id)
-        if seen is None:  # deleted: nothing to report to
+        if seen is None:  # deleted: nothing to report to, or to keep
+            self.deleted = True
             self._send(proc, self.ladder.fail(now))
             return
         status, rung, heartbeat = seen
@@ -187,39 +215,56 @@ class Supervision:
             if proc.poll() is None:
                 signal_group(proc, step.sig)
             if record and step.by_clock:
-                with self.store.write() as conn:
-                    rows.climb(conn, self.job_id, step.rung, self.ladder.climb_reason())
+                self._safely(self._climb, step.rung)
 
-    def _flush(self) -> None:
+    def _climb(self, rung: int) -> None:
+        with self.store.write() as conn:
+            rows.climb(conn, self.job_id, rung, self.ladder.climb_reason())
+
+    def _flush(self, final: bool = False) -> None:
+        """Write the output now; the points and progress read from it once a look at the job
+        that started after they were read finds no script attached (a script that attached
+        wrote its heartbeat before it printed them): never over the script's own points."""
         taken = self.collector.take()
-        if (taken.points or taken.progress) and not self.attached:
-            # A script that attached wrote its heartbeat before it printed what was just read:
-            # a look now tells, before any point read from its output is written over its own.
+        for line in taken.lines:  # with what a round the database missed left
+            self._lines[line.seq] = line
+        if taken.points or taken.progress:
+            self._held.append((self.mono(), taken))
+        if self.deleted:
+            self._lines.clear()
+            self._held.clear()
+            return
+        if final and self._held and not self.attached:
             self._check_attached()
         if self.attached:
-            taken.points, taken.progress = {}, None
-        if taken.empty:
+            self._held.clear()
+        due = [t for at, t in self._held if final or at < self._looked_at]
+        if not self._lines and not due:
             return
         with self.store.write() as conn:
-            self._write(conn, taken)
+            append_output(conn, self.job_id, [self._lines[seq] for seq in sorted(self._lines)])
+            for held in due:
+                self._write_points(conn, held)
+        self._lines.clear()  # written: only now are they let go
+        self._held = [(at, t) for at, t in self._held if not (final or at < self._looked_at)]
 
-    def _write(self, conn, taken: Taken) -> None:
-        append_output(conn, self.job_id, taken.lines)
+    def _write_points(self, conn, taken: Taken) -> None:
         if taken.points:
             batch = {name: SeriesPoints.of(points) for name, points in taken.points.items()}
             write_points(conn, {self.job_id: batch})
         bar = taken.progress
-        if bar is not None or taken.points:
-            per_s = bar.per_second if bar is not None else None
-            rows.record_progress(
-                conn,
-                self.job_id,
-                taken.steps,
-                bar.total if bar is not None else None,
-                1.0 / per_s if per_s else None,
-            )
+        per_s = bar.per_second if bar is not None else None
+        rows.record_progress(
+            conn,
+            self.job_id,
+            taken.steps,
+            bar.total if bar is not None else None,
+            1.0 / per_s if per_s else None,
+        )
 
     def _end(self, returncode: int) -> None:
+        if self.deleted:
+            return
         now = self.wall()
         with self.store.write() as conn:
             if self.asked == "stop":

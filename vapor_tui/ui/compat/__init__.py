@@ -24,6 +24,9 @@ needed (the library fixed or changed what it works around: delete it then) or no
 - `internals.ascii_select_arrows`: `SelectCurrent`'s arrow widgets, in ASCII without UTF-8.
 - `internals.plot_size`, `plot_theme`: textual-plotext's and plotext's privates, as
   `PlotextPlot.render` uses them.
+- `scroll.scroll_rows_up`: `Compositor.visible_widgets`, what is drawn where, and the driver:
+  a scroll region written around Textual, which has none (a log scrolled a line repainted
+  every row).
 - `internals.size_without_relayout`: `Widget._size_updated` (the chart overrides it). Textual
   lays a widget out again when its virtual size changes, which repainted the whole chart a
   frame after it first showed.
@@ -46,6 +49,7 @@ from vapor_tui.ui.compat.internals import (
     tick_box_button,
 )
 from vapor_tui.ui.compat.palette import open_palette
+from vapor_tui.ui.compat.scroll import scroll_rows_up
 
 __all__ = [
     "apply",
@@ -58,6 +62,7 @@ __all__ = [
     "open_palette",
     "plot_size",
     "plot_theme",
+    "scroll_rows_up",
     "set_static_content",
     "size_without_relayout",
     "tick_box_button",

@@ -169,7 +169,8 @@ class JobDetailScreen(LiveScreen):
             text = "No points yet: its first step is under way."
         else:
             text = f"No points: it ended ({job.status}) before its first step."
-        placeholder.update(text)
+        if str(placeholder.content) != text:  # each update repaints all of it (3 KB)
+            placeholder.update(text)
 
     def _mount_chart(self, job: Job) -> None:
         chart = MetricChart(

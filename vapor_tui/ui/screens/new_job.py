@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
 from textual import events, on
@@ -65,6 +64,7 @@ PLACEHOLDERS = {
     "name": "name this run",
     "model": "any text, e.g. " + KNOWN_MODELS[0],
     "command": "empty: simulated; or e.g. python train.py",
+    "cwd": "empty: where vapor-tui was started",
 }
 MODELS = SuggestFromList(KNOWN_MODELS, case_sensitive=False)
 
@@ -174,8 +174,6 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
                         else:
                             label, default = texts[field]
                             value = str(new_seed()) if default is None else default
-                            if field == "cwd":
-                                value = os.getcwd()
                             yield Label(label, classes="form-label")
                             yield Input(
                                 value=value,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
@@ -20,8 +21,15 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from vapor_tui.core.output import KEEP_LINES, OutputLine
+from vapor_tui.ui import compat
 
 KEEP_ON_JUMP = 2  # lines still shown at the top after a jump: what came just before
+TRIM_EVERY = 1_000  # lines past KEEP_LINES before the oldest are let go
+
+
+def _cells(line: OutputLine) -> int:
+    """The cells a line takes in its row: its gutter and its text."""
+    return 2 + cell_len(line.text)
 
 
 class OutputPane(Widget, can_focus=False):
@@ -40,39 +48,66 @@ class OutputPane(Widget, can_focus=False):
     def add(self, lines: Sequence[OutputLine]) -> None:
         """New lines and new states of lines held (a progress line), in seq order."""
         rows = self.size.height
-        dirty: set[int] = set()
+        before = self._shown()  # what each row shows now: (line index, cells) or None
+        changed: set[int] = set()
         for line in lines:
             i = bisect_left(self._seqs, line.seq)
             if i < len(self._seqs) and self._seqs[i] == line.seq:
                 if self.lines[i] != line:
                     self.lines[i] = line
-                    dirty.add(i)
+                    changed.add(i)
             elif i == len(self._seqs):
                 self.lines.append(line)
                 self._seqs.append(line.seq)
-                dirty.add(i)
+                changed.add(i)
             # else: older than what is held (trimmed in the store meanwhile): nothing to show
-        if len(self.lines) > KEEP_LINES:
+        if len(self.lines) > KEEP_LINES + TRIM_EVERY:  # in chunks: a cut renumbers the lines
             cut = len(self.lines) - KEEP_LINES
             del self.lines[:cut], self._seqs[:cut]
             self.top = max(0, self.top - cut)
-            dirty = {i - cut for i in dirty if i >= cut}
-            self.refresh()
-            return
+            before = [None if b is None else (b[0] - cut, b[1]) for b in before]
+            changed = {i - cut for i in changed if i >= cut}
         n = len(self.lines)
-        if self.following and rows > 0 and n > self.top + rows:
-            # Jump: the newest few lines at the top, the rows below free for what comes. Many
-            # lines at once (the first read of a long output): the pane full of the newest.
-            jump = n - KEEP_ON_JUMP if rows > KEEP_ON_JUMP else n - 1
-            self.top = max(0, n - rows if len(dirty) > rows - KEEP_ON_JUMP else jump)
-            self.refresh()
-            return
+        over = n - (self.top + rows)
+        if self.following and rows > 0 and over > 0:
+            if compat.scroll_rows_up(self, over):
+                # The terminal moved the rows up: each now shows what the one below it did.
+                before = before[over:] + [None] * over
+                self.top += over
+            else:
+                # Jump: the newest few lines at the top, the rows below free for what comes.
+                # Many lines at once (the first read of a long output): the pane full of them.
+                jump = n - KEEP_ON_JUMP if rows > KEEP_ON_JUMP else n - 1
+                self.top = max(0, n - rows if over > rows - KEEP_ON_JUMP else jump)
+        self._repaint(before, changed)
+
+    def _shown(self) -> list[tuple[int, int] | None]:
+        n = len(self.lines)
+        return [
+            (i, _cells(self.lines[i])) if (i := self.top + y) < n else None
+            for y in range(self.size.height)
+        ]
+
+    def _repaint(self, before: list[tuple[int, int] | None], changed: set[int]) -> None:
+        """Mark the rows whose line changed, each only as wide as what it showed then or shows
+        now: the rest of the row is blank both times."""
         width = self.size.width
-        regions = [Region(0, i - self.top, width, 1) for i in dirty if 0 <= i - self.top < rows]
+        regions = []
+        for y, (old, new) in enumerate(zip(before, self._shown(), strict=True)):
+            if new is None and old is None:
+                continue
+            if old is not None and new is not None and old[0] == new[0] and new[0] not in changed:
+                continue
+            cells = max(old[1] if old else 0, new[1] if new else 0)
+            regions.append(Region(0, y, min(width, cells), 1))
         if regions:
             self.refresh(*regions)
 
     # --- scrolling ------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        if self.following:
+            self.follow()
 
     def scroll_lines(self, delta: int) -> None:
         rows = max(1, self.size.height)
@@ -114,12 +149,13 @@ class OutputPane(Widget, can_focus=False):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         i = self.top + y
+        base = self.rich_style  # the theme's colours, as the rest of the screen has them
         if i >= len(self.lines) or width <= 0:
-            return Strip.blank(width)
+            return Strip.blank(width, base)
         line = self.lines[i]
         err = line.stream == "err"
         gutter = "! " if err else "  "
-        style = Style() if self.colourless or not err else Style(color="yellow")
+        style = base if self.colourless or not err else base + Style(color="yellow")
         text = line.text[: max(0, width - 2)]
-        strip = Strip([Segment(gutter, Style(bold=err)), Segment(text, style)])
-        return strip.adjust_cell_length(width)
+        strip = Strip([Segment(gutter, base + Style(bold=err)), Segment(text, style)])
+        return strip.adjust_cell_length(width, base)
