@@ -32,7 +32,7 @@ DERIVED = ("series_summary", "series_blocks")
 TABLE_SINCE = {"owed_points": 4, "deleted_jobs": 4, "series_summary": 5, "series_blocks": 5}
 # Tables and columns an older file lacks and its upgrade makes (not derived: missing from a
 # file of their schema, the file is damaged).
-PRIMARY_SINCE = {"series": 5, "series_points": 5}
+PRIMARY_SINCE = {"series": 5, "series_points": 5, "output": 5}
 COLUMNS_SINCE_5 = frozenset(
     [
         "total_steps",
