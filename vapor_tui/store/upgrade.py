@@ -19,7 +19,7 @@ def upgrade(conn: Connection, from_version: int) -> None:
         # to add.
         for index in points_table.indexes:
             index.create(conn, checkfirst=True)
-        _fill(conn, summary=True, blocks="point_blocks" in tables)
+        _fill(conn, summary=True, blocks=False)  # the blocks: below
     if from_version < 3:
         _fill(conn, summary=False, blocks=True)
 
