@@ -3,7 +3,7 @@ to reverse) and `v`, which opens the compare screen on the marked jobs (or the s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding
 
@@ -81,17 +81,18 @@ class MarksAndOrder:
         _jobs: tuple[Job, ...]
 
         def selected_job(self) -> Job | None: ...
-        def query_one(self, selector: type[JobTable]) -> JobTable: ...
         def _redisplay(self) -> None: ...
-        def notify(self, message: str, *, title: str = "", severity: str = "") -> None: ...
 
     marked: dict[int, None]  # job ids in the order they were marked
+
+    def _table(self) -> JobTable:
+        return cast(Any, self).query_one(JobTable)  # a Screen's, once mixed in
 
     def _keep_marks(self, existing: set[int]) -> None:
         """A deleted job's mark goes with it; every other survives filters and ticks."""
         for job_id in [j for j in self.marked if j not in existing]:
             del self.marked[job_id]
-        self.query_one(JobTable).set_marks(frozenset(self.marked))
+        self._table().set_marks(frozenset(self.marked))
 
     def action_mark(self) -> None:
         job = self.selected_job()
@@ -101,12 +102,12 @@ class MarksAndOrder:
             del self.marked[job.id]
         else:
             self.marked[job.id] = None
-        self.query_one(JobTable).set_marks(frozenset(self.marked))
+        self._table().set_marks(frozenset(self.marked))
         self._redisplay()  # the top line counts them
 
     def compared_ids(self) -> list[int]:
         """The marked jobs in the table's order (the selected one if none is marked)."""
-        table = self.query_one(JobTable)
+        table = self._table()
         if not self.marked:
             job = self.selected_job()
             return [] if job is None else [job.id]
@@ -120,7 +121,7 @@ class MarksAndOrder:
         if not ids:
             return
         if len(ids) > MAX_COMPARED:
-            self.notify(
+            self.vapor.notify(
                 f"{len(ids)} jobs are marked: comparing the first {MAX_COMPARED} as listed.",
                 title="Compare",
                 severity="warning",
@@ -129,10 +130,10 @@ class MarksAndOrder:
         self.vapor.push_screen(CompareScreen(ids))
 
     def action_sort(self, column: str) -> None:
-        table = self.query_one(JobTable)
+        table = self._table()
         table.set_order(table.order.pressed(column))
         self._redisplay()
 
     @property
     def order(self) -> JobOrder:
-        return self.query_one(JobTable).order
+        return self._table().order
