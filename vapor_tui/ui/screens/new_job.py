@@ -57,6 +57,10 @@ PLACEHOLDERS = {"name": "name this run", "model": "any text, e.g. " + KNOWN_MODE
 MODELS = SuggestFromList(KNOWN_MODELS, case_sensitive=False)
 
 
+def _text(value: object) -> str:
+    return repr(value) if isinstance(value, float) else str(value)  # repr: every digit kept
+
+
 def build_config(values: dict[str, str]) -> tuple[JobConfig | None, dict[str, str]]:
     """A JobConfig from the form's text, or the message for each field that is wrong."""
     errors: dict[str, str] = {}
@@ -115,6 +119,7 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
                     with Horizontal(classes="form-row"):
                         if field in selects:
                             label, options, default = selects[field]
+                            default = str(self._initial.get(field, default))
                             yield Label(label, classes="form-label")
                             yield FormSelect(
                                 [(o, o) for o in options],
@@ -127,6 +132,8 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
                         else:
                             label, default = texts[field]
                             value = str(new_seed()) if default is None else default
+                            if field in self._initial:
+                                value = _text(self._initial[field])
                             yield Label(label, classes="form-label")
                             yield Input(
                                 value=value,
@@ -160,9 +167,12 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
             )
         yield Footer(compact=True)
 
-    def __init__(self) -> None:
+    def __init__(self, initial: JobConfig | None = None) -> None:
         super().__init__()
         self._erring: set[str] = set()  # the fields showing an error
+        # A job's configuration to start from (`c` on the compare screen), with a new seed.
+        self._initial = {} if initial is None else initial.as_dict()
+        self._initial.pop("seed", None)
 
     def on_mount(self) -> None:
         self._fit()
