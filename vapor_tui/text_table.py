@@ -46,7 +46,7 @@ def jobs_table_text(jobs: list[Job], now: datetime) -> str:
             cut(escaped(j.model), MODEL_CELLS),
             str(j.status),
             f"{j.progress * 100:5.1f}%",
-            f"{j.epoch}/{j.config.epochs}",
+            j.epoch_label,
             fmt_loss(j.last_loss),
             eta(j.eta_seconds),
             ago(j.created_at, now),
@@ -62,15 +62,18 @@ def jobs_table_text(jobs: list[Job], now: datetime) -> str:
 
 
 def job_details_text(job: Job, now: datetime) -> str:
-    c = job.config
     elapsed = job.elapsed_seconds(now)
     sps = job.steps_per_second
     lines = [
         f"Job {job.id}: {escaped(job.name)}",
         f"  status       {job.status}" + (f" ({escaped(job.reason)})" if job.reason else ""),
-        f"  model        {escaped(c.model)}",
-        f"  progress     step {job.steps_done:,}/{job.total_steps:,} ({job.progress * 100:.1f}%),"
-        f" epoch {job.epoch}/{c.epochs}",
+        f"  model        {escaped(job.model) or '-'}",
+        f"  progress     step {job.steps_done:,}/"
+        + (
+            f"{job.known_total:,} ({job.progress * 100:.1f}%), epoch {job.epoch_label}"
+            if job.known_total
+            else "unknown"
+        ),
         f"  loss         {fmt_loss(job.last_loss)} (best {fmt_loss(job.best_loss)},"
         f" val {fmt_loss(job.last_val_loss)})",
         f"  speed        {'-' if sps is None else f'{sps:.2f} steps/s'}",
@@ -80,8 +83,17 @@ def job_details_text(job: Job, now: datetime) -> str:
         f"  started      {job.started_at.isoformat() if job.started_at else '-'}",
         f"  finished     {job.finished_at.isoformat() if job.finished_at else '-'}",
         "  config",
+        *_config_lines(job),
+    ]
+    return "\n".join(lines)
+
+
+def _config_lines(job: Job) -> list[str]:
+    c = job.config
+    if c is None:
+        return [f"    {escaped(word)}" for word in job.setting_words()]
+    return [
         f"    epochs {c.epochs}, steps/epoch {c.steps_per_epoch}, lr {c.learning_rate:g},"
         f" batch {c.batch_size}",
         f"    schedule {c.schedule}, curve {c.curve}, seed {c.seed}, {c.step_seconds:g} s/step",
     ]
-    return "\n".join(lines)

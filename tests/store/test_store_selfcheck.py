@@ -93,7 +93,9 @@ def test_a_log_from_another_copy_is_refused_and_left_as_it_is(tmp_path):
     make(mine, 5000)
     theirs.parent.mkdir()
     shutil.copyfile(mine, theirs)
-    subprocess.run([sys.executable, "-c", OTHER_COPY, str(theirs)], check=True, cwd=Path.cwd())
+    subprocess.run(
+        [sys.executable, "-c", OTHER_COPY, str(theirs)], check=True, cwd=Path(__file__).parents[2]
+    )
     wal = Path(f"{theirs}-wal")
     assert wal.stat().st_size > 0
     shutil.copyfile(wal, f"{mine}-wal")  # the wrong log, next to this copy

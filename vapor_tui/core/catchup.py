@@ -76,8 +76,8 @@ def project(job: Job, now: datetime, chunk: int = 200_000) -> Job:
     """The job as it is at `now`, computed from the clock and the simulator, with nothing
     written: what the store's catch-up would make of it (the same steps, loss, best, ETA and
     end), for showing a job before a long catch-up has written its points."""
-    if not job.status.is_active or job.started_at is None:
-        return job
+    if not job.status.is_active or job.started_at is None or job.config is None:
+        return job  # a run or a command: its points come from its process, not the clock
     from .eta import training_durations, update_ema
     from .simulator import Simulator
 

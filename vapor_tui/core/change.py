@@ -31,7 +31,8 @@ class Change:
 def change_at(job: Job, action: Action, now_s: float, reason: str | None = None) -> Change:
     """What `action` at `now_s` does to `job` (read in the transaction that writes it; its
     points may be behind the clock). The version is bumped by the caller."""
-    plan = _planner(job, now_s) if job.status.is_active and job.started_at else None
+    moved = job.status.is_active and job.started_at and job.is_simulated
+    plan = _planner(job, now_s) if moved else None
     current, reached = job.status, job.steps_done
     if plan is not None:
         due = plan(job.status, job.stop_at_step)
@@ -47,7 +48,7 @@ def change_at(job: Job, action: Action, now_s: float, reason: str | None = None)
         values["started_at"] = now_s
     elif new_status is JobStatus.STOPPING and plan is not None:  # from running
         values["stop_at_step"] = stop_at = stop_step(
-            reached, job.config.steps_per_epoch, job.total_steps
+            reached, job.sim.steps_per_epoch, job.total_steps
         )
         settled = plan(new_status, stop_at)  # a stop right at an epoch's end ends it now
         if settled.end_status is not None:
@@ -73,7 +74,7 @@ def _planner(job: Job, now_s: float) -> Callable[[JobStatus, int | None], Any]:
     from .catchup import plan
     from .simulator import Simulator
 
-    sim = Simulator(job.config)
+    sim = Simulator(job.sim)
     assert job.started_at is not None
     started = job.started_at.timestamp()
 

@@ -27,7 +27,7 @@ def status_now(job: Job, now: datetime) -> JobStatus:
     last step is due is complete. What a command acts on must be read before the command writes
     anything, its own catch-up included: the write lock that catch-up waits for lets another
     command commit first, and reading after it acted on that command's result instead."""
-    if not job.status.is_active or job.started_at is None:
+    if not job.status.is_active or job.started_at is None or job.config is None:
         return job.status
     from vapor_tui.core.catchup import plan
     from vapor_tui.core.simulator import Simulator

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 from vapor_tui.core.clock import from_epoch
 from vapor_tui.core.config import ConfigError, Curve, JobConfig, Schedule, stored_config
-from vapor_tui.core.job import Job
+from vapor_tui.core.job import SOURCE_SIMULATOR, Job, RunInfo
 from vapor_tui.core.status import JobStatus
 from vapor_tui.core.text import shown
 
@@ -56,19 +59,53 @@ def job_from_row(row) -> Job:
         raise UnreadableJob(row.id, _why(row, exc)) from exc
 
 
+def run_from_row(row) -> RunInfo:
+    """A run's or a launched command's settings (JSON text columns decoded)."""
+    config = json.loads(row.config) if row.config else {}
+    command = json.loads(row.command) if row.command else None
+    env = json.loads(row.env) if row.env else None
+    if not isinstance(config, dict):
+        raise ValueError(f"its config is not a JSON object: {shown(row.config, 40)}")
+    return RunInfo(
+        name=row.name,
+        model=row.model or "",
+        total_steps=row.total_steps,
+        epochs=row.epochs,
+        config=config,
+        host=row.host,
+        pid=row.pid,
+        pid_started=row.pid_started,
+        user_name=row.user_name,
+        heartbeat_at=row.heartbeat_at,
+        command=tuple(command) if command is not None else None,
+        cwd=row.cwd,
+        env=env,
+        stop_grace=row.stop_grace,
+        supervisor_pid=row.supervisor_pid,
+        supervisor_started=row.supervisor_started,
+        exit_code=row.exit_code,
+    )
+
+
 def _job(row) -> Job:
+    simulated = row.source == SOURCE_SIMULATOR
+    flags = getattr(row, "nan_flags", 0) or 0
     return Job(
         id=row.id,
-        config=config_from_row(row),
+        config=config_from_row(row) if simulated else None,
+        run=None if simulated else run_from_row(row),
+        stop_rung=getattr(row, "stop_rung", 0) or 0,
+        last_loss_nan=bool(flags & 1),
+        last_val_loss_nan=bool(flags & 2),
         status=JobStatus(row.status),
         reason=row.reason,
         created_at=from_epoch(row.created_at),
         started_at=from_epoch(row.started_at) if row.started_at is not None else None,
         finished_at=from_epoch(row.finished_at) if row.finished_at is not None else None,
         steps_done=row.steps_done,
-        last_loss=row.last_loss,
+        last_loss=math.nan if flags & 1 else row.last_loss,
         best_loss=row.best_loss,
-        last_val_loss=row.last_val_loss,
+        last_val_loss=math.nan if flags & 2 else row.last_val_loss,
         ema_step_seconds=row.ema_step_seconds,
         last_timestamp=row.last_timestamp,
         stop_at_step=row.stop_at_step,
@@ -116,4 +153,5 @@ def config_values(cfg: JobConfig) -> dict:
         "curve": cfg.curve.value,
         "seed": cfg.seed,
         "step_seconds": cfg.step_seconds,
+        "total_steps": cfg.total_steps,
     }

@@ -181,7 +181,14 @@ def clone_job(store: Store, job_id: int, same_seed: bool = False) -> Job:
     """A new queued job with the same configuration, how a finished job is run again: with
     a new seed (another sample of the run, as a rerun is), or the same one if asked (the
     same curve, point for point). The name is kept as stored."""
-    config = get_job(store, job_id).config
+    job = get_job(store, job_id)
+    config = job.config
+    if config is None:
+        what = "a launched command" if job.source == "command" else "a script's run"
+        raise StoreError(
+            f"cannot clone job #{job_id} {job.name}: it is {what}, not a simulated job; "
+            "run the script again to run it again"
+        )
     if not same_seed:
         config = stored_config(**{**config.as_dict(), "seed": new_seed()})
     return create_job(store, config)

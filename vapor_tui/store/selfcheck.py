@@ -29,6 +29,29 @@ BLOCK_STEPS = 4096  # blocks.py (not imported: it brings numpy)
 DERIVED = ("point_summary", "point_blocks")
 # What each schema version added (a file of an older version does not have them yet).
 TABLE_SINCE = {"point_summary": 2, "point_blocks": 3, "owed_points": 4, "deleted_jobs": 4}
+# Tables and columns an older file lacks and its upgrade makes (not derived: missing from a
+# file of their schema, the file is damaged).
+PRIMARY_SINCE = {"series": 5, "series_points": 5, "series_summary": 5, "series_blocks": 5}
+COLUMNS_SINCE_5 = frozenset(
+    [
+        "total_steps",
+        "config",
+        "host",
+        "pid",
+        "pid_started",
+        "user_name",
+        "heartbeat_at",
+        "stop_rung",
+        "command",
+        "cwd",
+        "env",
+        "stop_grace",
+        "supervisor_pid",
+        "supervisor_started",
+        "exit_code",
+        "nan_flags",
+    ]
+)
 SINCE_INDEXES = 2  # a file of schema 1 gets the validation index by its upgrade
 
 
@@ -58,6 +81,8 @@ def inspect_database(
         missing = []
         for table, wanted in columns.items():
             if table not in found:
+                if PRIMARY_SINCE.get(table, 1) > version:
+                    continue  # the upgrade makes it
                 if TABLE_SINCE.get(table, 1) > version:
                     continue  # the upgrade makes it
                 if table not in TABLE_SINCE:
@@ -66,7 +91,11 @@ def inspect_database(
                     )
                 missing.append(table)
                 continue
-            lacking = [c for c in wanted if c not in found[table]]
+            lacking = [
+                c
+                for c in wanted
+                if c not in found[table] and (version >= 5 or c not in COLUMNS_SINCE_5)
+            ]
             if lacking:
                 raise StoreDamaged(
                     f"{path} is damaged: its {table} table has no column {lacking[0]}; "
@@ -107,6 +136,8 @@ def _disagreements(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
             job_from_row(row)
         except UnreadableJob:
             continue  # reported as a row that cannot be read, and the others shown
+        if getattr(row, "source", "simulator") != "simulator":
+            continue  # a run's points are its series, not the simulator's counts
         problem = _disagreement(vars(row))
         if problem is not None:
             problems.append(f"job #{row.id} {problem}")

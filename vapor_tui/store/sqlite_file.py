@@ -21,8 +21,10 @@ from .errors import FULL, StoreDamaged, StoreError, StoreFull, StoreMissing, no_
 # SQLite's header field for "which program wrote this file" (PRAGMA application_id).
 APPLICATION_ID = 0x56415052  # "VAPR"
 # 1: jobs, points, meta. 2: point_summary and the validation index. 3: point_blocks.
-# 4: owed_points and deleted_jobs. (Each upgrade fills the new tables from the points there.)
-SCHEMA_VERSION = 4
+# 4: owed_points and deleted_jobs. 5: named series (series, series_points, series_summary,
+# series_blocks) and the jobs columns of real runs and launched commands. (Each upgrade fills
+# the new tables from the points there.)
+SCHEMA_VERSION = 5
 
 ENV_VAR = "VAPOR_TUI_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -7,8 +7,9 @@ from sqlalchemy import Connection
 
 from .blocks import write_blocks
 from .point_rows import read_points_conn
+from .selfcheck import COLUMNS_SINCE_5
 from .summary import upsert_summary
-from .tables import SQLModel, points_table
+from .tables import SQLModel, jobs_table, points_table
 
 _CHUNK = 100_000
 
@@ -22,6 +23,39 @@ def upgrade(conn: Connection, from_version: int) -> None:
         _fill(conn, summary=True, blocks=False)  # the blocks: below
     if from_version < 3:
         _fill(conn, summary=False, blocks=True)
+    if from_version < 5:
+        _add_job_columns(conn)
+
+
+# Only a simulated job has these: NULL for a run or a launched command.
+SIMULATOR_COLUMNS = (
+    "model",
+    "epochs",
+    "steps_per_epoch",
+    "learning_rate",
+    "batch_size",
+    "schedule",
+    "curve",
+    "seed",
+    "step_seconds",
+)
+
+
+def _add_job_columns(conn: Connection) -> None:
+    """The jobs columns of schema 5, added; the simulator's settings made NULL-able where the
+    backend can (PostgreSQL: SQLite cannot drop a NOT NULL without a rebuild of the table)."""
+    from sqlalchemy import inspect
+
+    have = {c["name"] for c in inspect(conn).get_columns("jobs")}
+    for name in sorted(COLUMNS_SINCE_5 - have, key=list(jobs_table.c.keys()).index):
+        column = jobs_table.c[name]
+        kind = column.type.compile(conn.dialect)
+        default = " NOT NULL DEFAULT 0" if not column.nullable else ""
+        conn.exec_driver_sql(f'ALTER TABLE jobs ADD COLUMN "{name}" {kind}{default}')
+    conn.exec_driver_sql("UPDATE jobs SET total_steps = epochs * steps_per_epoch")
+    if conn.dialect.name == "postgresql":
+        for name in SIMULATOR_COLUMNS:
+            conn.exec_driver_sql(f"ALTER TABLE jobs ALTER COLUMN {name} DROP NOT NULL")
 
 
 def _fill(conn: Connection, summary: bool, blocks: bool) -> None:

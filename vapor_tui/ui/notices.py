@@ -141,6 +141,6 @@ def outcome_notice(outcome: Outcome) -> Notice | None:
         case Created(_, job):
             return Notice("", f"Created #{job.id} {job.name}")
         case Cloned(command, job):
-            seed = "same seed" if command.same_seed else f"new seed {job.config.seed}"
+            seed = "same seed" if command.same_seed else f"new seed {job.sim.seed}"
             return Notice("", f"Cloned #{command.job_id} as #{job.id} ({seed})")
     return None

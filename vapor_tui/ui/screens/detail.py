@@ -178,14 +178,15 @@ class JobDetailScreen(LiveScreen):
             "detail-config",
             pack(
                 [
-                    markup("[b]$model[/b]", model=c.model),
-                    f"{count(c.epochs, 'epoch')} x {count(c.steps_per_epoch, 'step')}",
-                    f"lr {c.learning_rate:g}",
-                    f"batch {c.batch_size}",
-                    f"{c.schedule}",
-                    f"{c.curve}",
-                    f"seed {c.seed}",
-                    f"{c.step_seconds:g} s/step",
+                    markup("[b]$model[/b]", model=job.model or "-"),
+                    *(
+                        [
+                            f"{count(c.epochs, 'epoch')} x {count(c.steps_per_epoch, 'step')}",
+                            *job.setting_words()[1:],
+                        ]
+                        if c is not None
+                        else [markup("$w", w=w) for w in job.setting_words()]
+                    ),
                 ],
                 sep,
                 line_width,
@@ -205,7 +206,8 @@ class JobDetailScreen(LiveScreen):
         if not job.status.is_active and speed:
             sps += " avg"
         stats: list[str | Content] = [
-            f"Epoch {job.epoch}/{c.epochs} - step {job.steps_done:,}/{job.total_steps:,}",
+            f"Epoch {job.epoch_label} - step {job.steps_done:,}/"
+            + (f"{job.known_total:,}" if job.known_total else "unknown"),
             sps if job.status.is_active else f"[dim]{sps}[/dim]",
             f"elapsed {clock(elapsed)}",
             f"ETA {eta(job.eta_seconds)}",

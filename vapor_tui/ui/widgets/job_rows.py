@@ -51,7 +51,7 @@ def fitted_widths(jobs: list[Job]) -> dict[str, int]:
     """Widths for the model and epoch columns that fit every job shown (so that `120/120` is
     not cut to `120/1`), within their bounds; the name column gives way."""
     model = max((len(job.model) for job in jobs), default=0)
-    epoch = max((2 * len(str(job.config.epochs)) + 1 for job in jobs), default=0)
+    epoch = max((2 * len(str(job.epochs or 0)) + 1 for job in jobs), default=0)
     return {
         "model": min(max(model, MODEL_WIDTHS[0]), MODEL_WIDTHS[1]),
         "epoch": min(max(epoch, EPOCH_WIDTHS[0]), EPOCH_WIDTHS[1]),
@@ -90,7 +90,7 @@ def job_cells(
             (bar, glyphs.active_bar if job.status.is_active else "grey50"),
             f" {job.progress * 100:3.0f}%",
         ),
-        "epoch": Text(f"{job.epoch}/{job.config.epochs}"),
+        "epoch": Text(job.epoch_label),
         "loss": Text("-" if job.last_loss is None else f"{job.last_loss:.4f}"),
         "eta": Text(text.eta(job.eta_seconds)),
         "created": Text(age(job, now)),

@@ -1,0 +1,279 @@
+"""Named series in and out: the one write every producer of points uses (the simulator's
+catch-up, the logging API, a launched command's output), and the reads the screens, the
+command line and the export make.
+
+`write_points` takes the points of one or many jobs and writes them in the caller's
+transaction with one statement per table for all of them (a tick catching up 20 jobs is one
+executemany, not 20): the points, the series rows, their summaries, the packed blocks, and the
+jobs' denormalised columns (last and best loss, last validation loss, steps done).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vapor_tui.core.series import (
+    LOSS_NAMES,
+    VALIDATION_NAMES,
+    Batch,
+    SeriesPoints,
+    first_present,
+    ordered_names,
+)
+from vapor_tui.core.series_summary import SeriesSummary, width_for
+
+from .bulk import insert_rows, param, update_rows
+from .series_blocks import BLOCK_STEPS, pack, packable, read_packed
+from .series_points import point_rows, read_rows, upsert_points
+from .series_summary import (
+    batch_rows,
+    read_buckets,
+    rebuild_buckets,
+    stats_from_buckets,
+    upsert_buckets,
+    widen,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+__all__ = ["read_all", "read_series", "read_summary", "series_names", "write_points"]
+
+# Past this many points, reading packed blocks beats reading rows.
+BULK_READ = 20_000
+# jobs.nan_flags: which denormalised value is NaN (stored as NULL: SQLite turns NaN into NULL).
+LAST_LOSS_NAN = 1
+LAST_VAL_LOSS_NAN = 2
+
+_STATE = (
+    "id, n, first_step, last_step, last_value, min, max, n_nan, n_inf, bucket_width, packed_blocks"
+)
+_UPDATE = tuple(c.strip() for c in _STATE.split(","))[1:]
+_NEW: tuple[str, ...] = ("job_id", "name", "n", "first_step", "last_step", "n_nan", "n_inf")
+_NEW = (*_NEW, "bucket_width", "packed_blocks")
+_NEW_TYPES = ("int4", "text", "int4", "int8", "int8", "int4", "int4", "int8", "int4")
+_JOB_UPDATE = (
+    "last_loss",
+    "best_loss",
+    "last_val_loss",
+    "nan_flags",
+    "steps_done",
+    "last_timestamp",
+    "version",
+)
+
+
+@dataclass(slots=True)
+class _State:
+    """A series row as this write leaves it."""
+
+    id: int
+    n: int = 0
+    first_step: int = 0
+    last_step: int = 0
+    last_value: float | None = None
+    min: float | None = None
+    max: float | None = None
+    n_nan: int = 0
+    n_inf: int = 0
+    bucket_width: int = 1
+    packed_blocks: int = 0
+
+    def row(self) -> tuple:
+        return (*(getattr(self, c) for c in _UPDATE), self.id)
+
+
+def _ids(n: int, p: str) -> str:
+    return ", ".join([p] * n)
+
+
+def _load(conn: Connection, job_ids: list[int]) -> tuple[dict, dict]:
+    """(job id -> total steps, (job id, name) -> _State) for these jobs, in one read."""
+    p = param(conn)
+    rows = conn.exec_driver_sql(
+        f"SELECT j.id, j.total_steps, s.name, {', '.join('s.' + c for c in _UPDATE)}, s.id "
+        "FROM jobs j LEFT JOIN series s ON s.job_id = j.id "
+        f"WHERE j.id IN ({_ids(len(job_ids), p)})",
+        tuple(job_ids),
+    ).all()
+    totals: dict[int, int | None] = {}
+    states: dict[tuple[int, str], _State] = {}
+    for job_id, total, name, *values, series_id in rows:
+        totals[job_id] = total
+        if name is not None:
+            states[(job_id, name)] = _State(series_id, *values)
+    return totals, states
+
+
+def write_points(
+    conn: Connection, batches: Mapping[int, Batch], *, update_jobs: bool = True
+) -> None:
+    """Write job id -> {metric name -> points} in the caller's transaction. A (metric, step)
+    written again keeps the later value. `update_jobs=False` leaves the jobs rows to the
+    caller (the simulator's catch-up sets them with its own compare-and-set)."""
+    work = {j: {n: s for n, s in b.items() if len(s)} for j, b in batches.items()}
+    work = {j: b for j, b in work.items() if b}
+    if not work:
+        return
+    job_ids = sorted(work)
+    totals, states = _load(conn, job_ids)
+    missing = [(j, n) for j in job_ids for n in work[j] if (j, n) not in states]
+    if [j for j in job_ids if j not in totals]:
+        raise ValueError(f"no job #{min(j for j in job_ids if j not in totals)} to write to")
+    if missing:
+        insert_rows(
+            conn, "series", _NEW, _NEW_TYPES, [(j, n, 0, 0, 0, 0, 0, 1, 0) for j, n in missing]
+        )
+        totals, states = _load(conn, job_ids)
+    points: list[tuple] = []
+    summary: list[tuple] = []
+    relogged: list[tuple[_State, SeriesPoints]] = []
+    to_pack: list[tuple[int, int, int]] = []
+    touched: list[_State] = []
+    for job_id in job_ids:
+        for name, pts in work[job_id].items():
+            st = states[(job_id, name)]
+            touched.append(st)
+            width = width_for(totals[job_id], max(st.last_step, pts.last_step), st.bucket_width)
+            if st.n and width > st.bucket_width:
+                widen(conn, st.id, st.bucket_width, width)  # rare: log2 times in a run's life
+            st.bucket_width = width
+            points += point_rows(st.id, pts)
+            again = st.n > 0 and pts.first_step <= st.last_step
+            if again:
+                relogged.append((st, pts))
+                first_block = (pts.first_step - 1) // BLOCK_STEPS
+                if first_block < st.packed_blocks:
+                    to_pack.append((st.id, first_block, st.packed_blocks))
+            else:
+                summary += batch_rows(st.id, pts, width)
+                _fold_stats(st, pts)
+            packed = packable(max(st.last_step, pts.last_step))
+            if packed > st.packed_blocks:
+                to_pack.append((st.id, st.packed_blocks, packed))
+                st.packed_blocks = packed
+    upsert_points(conn, points)
+    upsert_buckets(conn, summary)
+    for st, pts in relogged:  # rare: a run resumed from a checkpoint
+        _restate(conn, st, pts)
+    for series_id, first, end in to_pack:
+        pack(conn, series_id, first, end)
+    update_rows(conn, "series", _UPDATE, "id", [st.row() for st in touched])
+    if update_jobs:
+        _update_jobs(conn, work, states)
+
+
+def _fold_stats(st: _State, pts: SeriesPoints) -> None:
+    """The series row after appending pts (steps after its last)."""
+    values = pts.value
+    finite = values[~(values != values) & (abs(values) != math.inf)]
+    nans = int((values != values).sum())
+    st.n_nan += nans
+    st.n_inf += len(values) - nans - len(finite)
+    if len(finite):
+        low, high = float(finite.min()), float(finite.max())
+        st.min = low if st.min is None else min(st.min, low)
+        st.max = high if st.max is None else max(st.max, high)
+    st.first_step = pts.first_step if st.n == 0 else st.first_step
+    st.n += len(pts)
+    st.last_step = pts.last_step
+    last = float(values[-1])
+    st.last_value = None if last != last else last
+
+
+def _restate(conn: Connection, st: _State, pts: SeriesPoints) -> None:
+    """The buckets the steps touch made again from the rows, and the series row from them."""
+    rebuild_buckets(conn, st.id, st.bucket_width, pts.first_step, pts.last_step)
+    n, first, low, high, nans, infs = stats_from_buckets(conn, st.id)
+    st.n, st.first_step, st.n_nan, st.n_inf = int(n), int(first), int(nans), int(infs)
+    st.min = None if low is None or math.isinf(low) else float(low)
+    st.max = None if high is None or math.isinf(high) else float(high)
+    last = read_rows(conn, st.id, max(st.last_step, pts.last_step) - 1)
+    st.last_step = last.last_step
+    st.last_value = None if math.isnan(last.value[-1]) else float(last.value[-1])
+
+
+def _update_jobs(conn: Connection, work: dict, states: dict) -> None:
+    """Each job's denormalised columns, from its series rows as this write leaves them."""
+    by_job: dict[int, dict[str, _State]] = {}
+    for (job_id, name), st in states.items():
+        by_job.setdefault(job_id, {})[name] = st
+    rows = []
+    for job_id, batch in work.items():
+        mine = by_job[job_id]
+        loss = mine.get(first_present(mine, LOSS_NAMES) or "")
+        val = mine.get(first_present(mine, VALIDATION_NAMES) or "")
+        flags = (LAST_LOSS_NAN if loss and loss.n and loss.last_value is None else 0) | (
+            LAST_VAL_LOSS_NAN if val and val.n and val.last_value is None else 0
+        )
+        rows.append(
+            (
+                loss.last_value if loss else None,
+                loss.min if loss else None,
+                val.last_value if val else None,
+                flags,
+                max(st.last_step for st in mine.values()),
+                max(float(s.timestamp.max()) for s in batch.values()),
+                job_id,
+            )
+        )
+    high = "max" if conn.dialect.name == "sqlite" else "GREATEST"
+    p = param(conn)
+    sets = ", ".join(f"{c} = {p}" for c in _JOB_UPDATE[:4])
+    conn.exec_driver_sql(
+        f"UPDATE jobs SET {sets}, steps_done = {high}(steps_done, {p}), "
+        f"last_timestamp = {high}(COALESCE(last_timestamp, 0), {p}), version = version + 1 "
+        f"WHERE id = {p}",
+        rows,
+    )
+
+
+def _series_row(conn: Connection, job_id: int, name: str):
+    p = param(conn)
+    return conn.exec_driver_sql(
+        f"SELECT {_STATE} FROM series WHERE job_id = {p} AND name = {p}", (job_id, name)
+    ).first()
+
+
+def series_names(conn: Connection, job_id: int) -> list[str]:
+    """The job's series: `loss` first, then the rest alphabetically."""
+    p = param(conn)
+    rows = conn.exec_driver_sql(f"SELECT name FROM series WHERE job_id = {p}", (job_id,))
+    return ordered_names(r[0] for r in rows)
+
+
+def read_series(
+    conn: Connection, job_id: int, name: str, after_step: int = 0, limit: int | None = None
+) -> SeriesPoints:
+    """The series' points with step > after_step, in step order (empty if it has none)."""
+    row = _series_row(conn, job_id, name)
+    if row is None:
+        return SeriesPoints.empty()
+    st = _State(*row)
+    boundary = st.packed_blocks * BLOCK_STEPS
+    if limit is not None or after_step >= boundary or st.last_step - after_step <= BULK_READ:
+        return read_rows(conn, st.id, after_step, limit=limit)
+    return read_packed(conn, st.id, after_step).merged(read_rows(conn, st.id, boundary))
+
+
+def read_all(conn: Connection, job_id: int) -> dict[str, SeriesPoints]:
+    """Every series of the job, whole, in series_names order (from the packed blocks)."""
+    return {name: read_series(conn, job_id, name) for name in series_names(conn, job_id)}
+
+
+def read_summary(conn: Connection, job_id: int, name: str) -> SeriesSummary | None:
+    """The series' ≤1,024 buckets and what the store keeps of it; None if the job has no
+    series of that name."""
+    row = _series_row(conn, job_id, name)
+    if row is None:
+        return None
+    st = _State(*row)
+    return SeriesSummary.from_rows(
+        name,
+        st.bucket_width,
+        read_buckets(conn, st.id),
+        (st.n, st.last_value if st.n else None, st.min, st.max, st.last_step),
+    )

@@ -1,0 +1,76 @@
+"""A series' points packed BLOCK_STEPS steps at a time, for reading a long history into numpy
+fast (a million rows turned into Python objects cost about a second whatever numpy does
+afterwards). Block b holds steps b*BLOCK_STEPS+1 .. (b+1)*BLOCK_STEPS as float64 rows of
+(step, value, timestamp), NaN as NaN.
+
+A block is packed once a later step is written (a sparse series may leave blocks empty: no
+row), so a tick does not rewrite the block in progress; `series.packed_blocks` says how many
+blocks are final, and the steps after them are read from the rows. A step logged again into a
+packed block has the block packed again from the rows (rare)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from vapor_tui.core.series import SeriesPoints
+
+from .bulk import insert_rows, param
+from .series_points import read_rows
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+BLOCK_STEPS = 4096
+_COLUMNS = ("series_id", "block", "n", "data")
+_TYPES = ("int4", "int4", "int4", "bytea")
+
+
+def packable(last_step: int) -> int:
+    """How many blocks are final once a series has reached last_step."""
+    return max(0, (last_step - 1) // BLOCK_STEPS)
+
+
+def pack(conn: Connection, series_id: int, first_block: int, end_block: int) -> None:
+    """(Re)pack blocks first_block .. end_block - 1 from the points table (which holds the
+    caller's batch already, in the same transaction)."""
+    if end_block <= first_block:
+        return
+    p = param(conn)
+    conn.exec_driver_sql(
+        f"DELETE FROM series_blocks WHERE series_id = {p} AND block >= {p} AND block < {p}",
+        (series_id, first_block, end_block),
+    )
+    points = read_rows(conn, series_id, first_block * BLOCK_STEPS, end_block * BLOCK_STEPS)
+    if not len(points):
+        return
+    rows = np.column_stack([points.step.astype(np.float64), points.value, points.timestamp]).astype(
+        np.float64
+    )
+    blocks = (points.step - 1) // BLOCK_STEPS
+    starts = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]])
+    ends = np.r_[starts[1:], len(blocks)]
+    out = [
+        (series_id, int(blocks[a]), int(b - a), np.ascontiguousarray(rows[a:b]).tobytes())
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+    ]
+    insert_rows(conn, "series_blocks", _COLUMNS, _TYPES, out)
+
+
+def read_packed(conn: Connection, series_id: int, after_step: int = 0) -> SeriesPoints:
+    """The points of the packed blocks holding steps after after_step."""
+    p = param(conn)
+    parts = [
+        np.frombuffer(bytes(data), dtype=np.float64).reshape(-1, 3)
+        for (data,) in conn.exec_driver_sql(
+            f"SELECT data FROM series_blocks WHERE series_id = {p} AND block >= {p} ORDER BY block",
+            (series_id, max(0, after_step) // BLOCK_STEPS),
+        )
+    ]
+    if not parts:
+        return SeriesPoints.empty()
+    rows = np.concatenate(parts)
+    if after_step > 0:
+        rows = rows[rows[:, 0] > after_step]
+    return SeriesPoints(rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2])
