@@ -89,3 +89,21 @@ def test_real_run_config_keys_nested_and_aliased():
     assert flatten({"a": {"b": {"c": 1}}}) == {"a.b.c": 1}
     assert lookup({"learning_rate": 1.0}, "LR") == (True, 1.0)
     assert lookup({"lr": 2.0}, "learning_rate") == (True, 2.0)
+
+
+def test_a_real_run_is_filtered_by_its_own_config_dict():
+    from vapor_tui.core.job import RunInfo
+
+    run = Job(
+        9,
+        None,
+        JobStatus.RUNNING,
+        "",
+        WHEN,
+        source="api",
+        run=RunInfo("sft", "LFM2-350M", config={"lr": 5e-5, "optim": {"name": "adamw"}}),
+    )
+    assert parse_filter("lr<1e-4 optim.name=adamw source=api").matches(run)
+    assert parse_filter("model=LFM2-350M status:running sft").matches(run)
+    assert not parse_filter("batch=8").matches(run)  # a run without the field
+    assert parse_filter("total_steps>0").matches(run) is False  # not known: no match

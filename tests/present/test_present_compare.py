@@ -105,3 +105,16 @@ def test_stats_fold_newer_points_in():
     assert (acc.best, acc.best_step) == (0.6, 1)
     lr = MetricStats("learning_rate").with_points(SeriesPoints([1], [1e-4], [0]))
     assert lr.best is None and lr.latest == 1e-4
+
+
+def test_a_real_run_is_compared_by_its_config_dict():
+    from vapor_tui.core.job import RunInfo
+
+    run = Job(
+        9, None, JobStatus.RUNNING, "", WHEN, source="api",
+        run=RunInfo("sft", "LFM2-350M", config={"learning_rate": 2e-4, "warmup": 10}),
+    )  # fmt: skip
+    rows = {r.name: r for r in compare([job(1), run], {}).fields}
+    assert not rows["model"].differs
+    assert rows["warmup"].values == (None, 10) and rows["warmup"].differs
+    assert rows["epochs"].values == (3, None)

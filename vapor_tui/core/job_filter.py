@@ -36,13 +36,20 @@ _TERM = re.compile(r"^([A-Za-z_][\w./-]*?)\s*(>=|<=|!=|==|=|:|>|<)(.*)$", re.S)
 
 
 def job_fields(job: Job, extra: Mapping[str, object] | None = None) -> dict[str, object]:
-    """Every field a filter (and the comparison) can name, by its canonical name."""
+    """Every field a filter (and the comparison) can name, by its canonical name: the job's
+    own, the simulator's settings, a real run's config dict (`extra`, else the run's)."""
+    if job.config is not None:
+        settings: dict[str, object] = job.config.as_dict()
+    else:
+        settings = {"name": job.name, "model": job.model, "epochs": job.epochs}
+        if extra is None and job.run is not None:
+            extra = job.run.config
     fields: dict[str, object] = {
         "id": job.id,
         "status": str(job.status),
         "source": job.source,
-        **job.config.as_dict(),
-        "total_steps": job.total_steps,
+        **settings,
+        "total_steps": job.known_total,
         "steps_done": job.steps_done,
         "progress": round(job.progress * 100, 6),  # percent, as the table shows it
         "loss": job.last_loss,

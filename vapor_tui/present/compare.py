@@ -24,8 +24,10 @@ SIMULATOR_FIELDS = tuple(f.name for f in dataclasses.fields(JobConfig) if f.name
 def config_fields(job: Job, extra: Mapping[str, object] | None = None) -> dict[str, object]:
     """The fields compared for one job: a real run's config dict (nested keys dotted) and its
     model, else the simulator's settings."""
-    if extra:
-        return {"model": job.model, **flatten(extra)}
+    if extra is None and job.run is not None:
+        extra = job.run.config
+    if job.config is None or extra:
+        return {"model": job.model, **flatten(extra or {})}
     settings = job.config.as_dict()
     return {name: settings[name] for name in SIMULATOR_FIELDS}
 

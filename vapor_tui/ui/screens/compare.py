@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from vapor_tui.core.job import SOURCE_SIMULATOR, Job
+from vapor_tui.core.job import Job
 from vapor_tui.live.tick import Snapshot
 from vapor_tui.present.compare import Comparison, compare, metric_text, value_text
 from vapor_tui.ui.screens.base import LiveScreen
@@ -116,7 +116,7 @@ class CompareScreen(LiveScreen):
                 self.jobs[job_id] = job
                 jobs_changed = True
                 started = job.started_at.timestamp() if job.started_at else None
-                chart.set_job(job_id, job.total_steps, started)
+                chart.set_job(job_id, job.known_total, started)
         for job_id, read in snap.curves.items():
             if read.base is not None:
                 chart.load_curve(read.base)
@@ -274,7 +274,7 @@ class CompareScreen(LiveScreen):
         if job is None:
             self.notify("The selected job was deleted.", severity="warning")
             return
-        if job.source != SOURCE_SIMULATOR:
+        if job.config is None:
             self.notify(
                 f"#{job.id} {job.name} is a real run: its script makes its points, so there is "
                 "no configuration here to start again. Run the script again instead.",

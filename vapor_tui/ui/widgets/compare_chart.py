@@ -13,7 +13,7 @@ from textual.color import Color
 
 from vapor_tui.core.curves import CurveBase
 from vapor_tui.core.series import SeriesPoints
-from vapor_tui.ui.chart_axes import step_ticks, tick_labels
+from vapor_tui.ui.chart_axes import nice_ceil, step_ticks, tick_labels
 from vapor_tui.ui.chart_options import ChartOptions
 from vapor_tui.ui.compare_data import (
     AxisRange,
@@ -66,6 +66,7 @@ class CompareChart(MetricChart):
         self.by_time = False
         self._y = AxisRange()
         self._x_time = 0.0
+        self._x_steps = 0.0
         self._palette: tuple[tuple[int, int, int], ...] = ()
         self._palette_key: tuple | None = None
 
@@ -75,9 +76,9 @@ class CompareChart(MetricChart):
     def metric(self) -> str:
         return self.options.metric
 
-    def set_job(self, job_id: int, total_steps: int, started: float | None) -> None:
-        """What the axes need of a job: its length and when it started."""
-        self.totals[job_id] = total_steps
+    def set_job(self, job_id: int, total_steps: int | None, started: float | None) -> None:
+        """What the axes need of a job: its length (None: not known) and when it started."""
+        self.totals[job_id] = total_steps or 0
         self.curves[job_id].started = started
 
     def load_curve(self, base: CurveBase) -> None:
@@ -139,8 +140,10 @@ class CompareChart(MetricChart):
     def _x_hi(self) -> float:
         if not self.by_time:
             known = [self.totals.get(j, 0) for j in self.job_ids]
-            last = [c.last_step for c in self.curves.values()]
-            return float(max([1, *known, *last]))
+            last = max([1, *(c.last_step for c in self.curves.values())])
+            if last > max(known, default=0):  # a length not known: a nice number above
+                self._x_steps = max(self._x_steps, nice_ceil(last * 1.05, (1.0, 2.0, 5.0)))
+            return float(max([1, *known, self._x_steps]))
         longest = max((c.last_time or 0.0 for c in self.curves.values()), default=0.0)
         if longest > self._x_time:  # widen by nice steps, never narrow
             self._x_time = float(max(time_ticks(longest * 1.05, 6)[-1], longest * 1.05))
