@@ -129,5 +129,5 @@ def _edge_times(
             f"AND step IN ({', '.join([p] * len(part))}) ORDER BY step",
             (row[0], *part),
         ).all()
-    data = np.array(out, dtype=np.float64).reshape(-1, 2)
+    data = np.array([tuple(r) for r in out], dtype=np.float64).reshape(-1, 2)
     return data[:, 0].astype(np.int64), data[:, 1]

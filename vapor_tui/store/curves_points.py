@@ -74,7 +74,7 @@ def _buckets(conn: Connection, job_id: int, metric: str) -> Buckets:
         f"FROM point_summary WHERE job_id = {p} ORDER BY bucket",
         (job_id,),
     ).all()
-    data = np.array(rows, dtype=np.float64).reshape(-1, 6)
+    data = np.array([tuple(r) for r in rows], dtype=np.float64).reshape(-1, 6)
     n, first, last = (data[:, i].astype(np.int64) for i in range(3))
     return n, first, last, data[:, 3], data[:, 4], data[:, 5]
 
@@ -90,7 +90,7 @@ def read_curve_points(conn: Connection, job_id: int, metric: str, after_step: in
         f"WHERE job_id = {p} AND step > {p}{where} ORDER BY step",
         (job_id, after_step),
     ).all()
-    data = np.array(rows, dtype=np.float64).reshape(-1, 3)
+    data = np.array([tuple(r) for r in rows], dtype=np.float64).reshape(-1, 3)
     return SeriesPoints(data[:, 0].astype(np.int64), data[:, 1], data[:, 2])
 
 
@@ -110,7 +110,7 @@ def _edge_times(
             f"AND step IN ({', '.join([p] * len(part))}) ORDER BY step",
             (job_id, *part),
         ).all()
-    data = np.array(out, dtype=np.float64).reshape(-1, 2)
+    data = np.array([tuple(r) for r in out], dtype=np.float64).reshape(-1, 2)
     return data[:, 0].astype(np.int64), data[:, 1]
 
 

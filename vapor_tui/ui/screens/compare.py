@@ -117,12 +117,8 @@ class CompareScreen(LiveScreen):
                 jobs_changed = True
                 started = job.started_at.timestamp() if job.started_at else None
                 chart.set_job(job_id, job.known_total, started)
-        for job_id, read in snap.curves.items():
-            if read.base is not None:
-                chart.load_curve(read.base)
-            if read.points is not None:
-                chart.add_curve_points(job_id, read.points)
-        if jobs_changed or snap.curves or self.comparison is None:
+        changed = chart.take(snap.curves.values())
+        if jobs_changed or changed or self.comparison is None:
             self._render_texts()
 
     def redraw_all(self) -> None:
@@ -152,7 +148,11 @@ class CompareScreen(LiveScreen):
             caption += "  (no points yet)"
         self._set("compare-caption", caption)
         self._set("compare-legend", self._legend(width))
-        self._set("compare-table", self._table(width))
+        comparison = self.comparison
+        shown_rows = comparison.differences if self.only_differences else comparison.fields
+        table_key = (width, self.only_differences, [j.id for j in comparison.jobs], shown_rows)
+        if self._texts.get("compare-table") != table_key:  # configurations change seldom
+            self._set("compare-table", self._table(width), key=table_key)
 
     def _legend(self, width: int) -> Text:
         """One line a job: its marker in its colour, id, name, status, the metric's latest
@@ -211,11 +211,11 @@ class CompareScreen(LiveScreen):
             table.add_row("  (no field differs)")
         return table
 
-    def _set(self, widget_id: str, content: object) -> None:
-        key = content.plain if isinstance(content, Text) else content
-        if isinstance(content, Table):
-            key = None  # a table is made anew each time: compare what it shows
-        if key is not None and self._texts.get(widget_id) == key:
+    def _set(self, widget_id: str, content: object, key: object = None) -> None:
+        """Update a widget only when what it shows changed (`key`, else the text itself)."""
+        if key is None:
+            key = (content.plain, tuple(content.spans)) if isinstance(content, Text) else content
+        if self._texts.get(widget_id) == key:
             return
         self._texts[widget_id] = key
         self.query_one(f"#{widget_id}", Static).update(content)  # type: ignore[arg-type]

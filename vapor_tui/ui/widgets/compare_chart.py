@@ -8,11 +8,12 @@ that spans them): watching four live jobs costs little more than watching one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 from textual.color import Color
 
-from vapor_tui.core.curves import CurveBase
-from vapor_tui.core.series import SeriesPoints
+from vapor_tui.live.curves import CurveRead
 from vapor_tui.ui.chart_axes import nice_ceil, step_ticks, tick_labels
 from vapor_tui.ui.chart_options import ChartOptions
 from vapor_tui.ui.compare_data import (
@@ -81,18 +82,22 @@ class CompareChart(MetricChart):
         self.totals[job_id] = total_steps or 0
         self.curves[job_id].started = started
 
-    def load_curve(self, base: CurveBase) -> None:
-        curve = self.curves.get(base.job_id)
-        if curve is not None and base.metric == self.metric:
-            curve.load(base)
+    def take(self, reads: Iterable[CurveRead]) -> bool:
+        """Fold in what a tick read for the curves (summaries, newer points), then draw once:
+        eight curves arriving together are one frame, not eight. True if any changed."""
+        changed = False
+        for read in reads:
+            curve = self.curves.get(read.follow.job_id)
+            if curve is None:
+                continue
+            if read.base is not None and read.base.metric == self.metric:
+                curve.load(read.base)
+                changed = True
+            if read.points is not None and curve.loaded and curve.metric == read.follow.metric:
+                changed = bool(curve.append(read.points)) or changed
+        if changed:
             self.redraw()
-
-    def add_curve_points(self, job_id: int, points: SeriesPoints) -> int:
-        curve = self.curves.get(job_id)
-        added = curve.append(points) if curve is not None and curve.loaded else 0
-        if added:
-            self.redraw()
-        return added
+        return changed
 
     def set_metric(self, metric: str) -> None:
         """Chart another metric: every curve is read again from its summary."""
