@@ -9,7 +9,6 @@ continuously so that neither blocks on a full terminal.
 
 from __future__ import annotations
 
-import select
 import shutil
 import time
 
@@ -27,12 +26,10 @@ def _drain(terminals: list[Terminal], seconds: float) -> list[int]:
     """Read whatever any of `terminals` writes for `seconds`, without parsing it. Returns the
     bytes each wrote."""
     end = time.perf_counter() + seconds
-    by_fd = {t.child.child_fd: i for i, t in enumerate(terminals)}
     counts = [0] * len(terminals)
     while (left := end - time.perf_counter()) > 0:
-        ready, _, _ = select.select(list(by_fd), [], [], left)
-        for fd in ready:
-            counts[by_fd[fd]] += terminals[by_fd[fd]].discard_available()
+        for i, term in enumerate(terminals):
+            counts[i] += term.discard_available(min(0.02, max(0.0, left)))
     return counts
 
 

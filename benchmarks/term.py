@@ -2,17 +2,24 @@
 read back with pyte, and its peak resident memory read from /proc.
 
 The same approach as tests/support/pty_app.py, with what a benchmark needs on top: the time
-each chunk arrived (taken when it is read, before pyte parses it, so the harness's own parsing
-is not charged to the app), byte counts over a window without parsing at all, and VmHWM.
+each chunk arrived, byte counts over a window without parsing at all, and VmHWM.
+
+A thread of its own reads the terminal and stamps each chunk as it comes: pyte takes 40 to
+60 ms to parse a full 120x40 frame, and a chunk that came in meanwhile was stamped only when
+that parse was over, so the harness's own parsing was charged to the app (a first key acted
+on at 0.40 s was reported at 0.44 s). Chunks are then fed to pyte one at a time, and a wait
+ends at the arrival of the chunk that completed what it waits for.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import select
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -57,6 +64,7 @@ class Terminal:
         self.stream = pyte.ByteStream(self.screen)
         self.total_bytes = 0
         self._unparsed: list[bytes] = []
+        self._eof = False
         self.started = time.perf_counter()
         # pexpect returns once the child has exec'd (it waits on an exec-error pipe), so
         # `started` includes the fork and exec, as a user's launch does.
@@ -64,29 +72,68 @@ class Terminal:
             command, args, env=child_env(env), dimensions=(ROWS, COLS), timeout=None
         )
         self.pid = self.child.pid
+        self._chunks: queue.Queue[tuple[float, bytes]] = queue.Queue()
+        self._closed = threading.Event()
+        # The harness's own threads hand over the interpreter every 0.5 ms (5 ms by default),
+        # so that the reader stamps a chunk when it comes, not when a parse lets it run.
+        sys.setswitchinterval(0.0005)
+        threading.Thread(target=self._pump, name="pty-reader", daemon=True).start()
+
+    def _pump(self) -> None:
+        """Read the terminal as the program writes it; b"" when it has closed."""
+        fd = self.child.child_fd
+        while not self._closed.is_set():
+            try:
+                ready, _, _ = select.select([fd], [], [], 0.1)
+                data = os.read(fd, 1 << 16) if ready else None
+            except (OSError, ValueError):  # the child exited and the pty closed
+                data = b""
+            if data is None:
+                continue
+            self._chunks.put((time.perf_counter(), data))
+            if not data:
+                return
 
     # --- reading --------------------------------------------------------------------------
 
+    def _next_chunk(self, wait: float) -> tuple[float, bytes] | None:
+        """The next chunk and when it arrived, waiting up to `wait` s; None if none came."""
+        try:
+            return self._chunks.get(timeout=wait) if wait > 0 else self._chunks.get_nowait()
+        except queue.Empty:
+            return None
+
     def _read_available(self, wait: float) -> tuple[int, float]:
-        """Wait up to `wait` s for output, then read all there is. (bytes, time of the read)"""
-        fd = self.child.child_fd
-        ready, _, _ = select.select([fd], [], [], max(0.0, wait))
-        if not ready:
+        """Wait up to `wait` s for output, then take all there is. (bytes, arrival of the
+        first of them)"""
+        chunk = self._next_chunk(max(0.0, wait))
+        if chunk is None:
             return 0, time.perf_counter()
-        got = 0
-        stamp = time.perf_counter()
-        while ready:
-            try:
-                data = os.read(fd, 1 << 16)
-            except OSError:  # the child exited and the pty closed
-                break
-            if not data:
-                break
-            got += len(data)
-            self._unparsed.append(data)
-            ready, _, _ = select.select([fd], [], [], 0)
+        stamp, got = chunk[0], 0
+        while chunk is not None and chunk[1]:
+            got += len(chunk[1])
+            self._unparsed.append(chunk[1])
+            chunk = self._next_chunk(0)
         self.total_bytes += got
         return got, stamp
+
+    def _ready_at(self, wait: float, ready: Callable[[list[str]], bool]) -> tuple[bool, float]:
+        """Feed what comes within `wait` s to the screen chunk by chunk: (whether `ready`
+        became true, when the chunk that made it so arrived). (False, 0) if nothing came."""
+        chunk = self._next_chunk(max(0.0, wait))
+        if chunk is None:
+            return False, 0.0
+        while chunk is not None:
+            stamp, data = chunk
+            if not data:
+                self._eof = True
+                return False, stamp
+            self.total_bytes += len(data)
+            self._unparsed.append(data)
+            if ready(self.lines()):
+                return True, stamp
+            chunk = self._next_chunk(0)
+        return False, stamp
 
     def _parse(self) -> None:
         for data in self._unparsed:
@@ -99,24 +146,48 @@ class Terminal:
 
     def wait_for(self, ready: Callable[[list[str]], bool], timeout: float) -> float:
         """Read until the screen satisfies `ready`; returns seconds from launch to the moment
-        the output that completed it was read."""
+        the output that completed it arrived."""
         end = time.perf_counter() + timeout
         while time.perf_counter() < end:
-            got, stamp = self._read_available(min(0.1, max(0.0, end - time.perf_counter())))
-            if got and ready(self.lines()):
+            done, stamp = self._ready_at(min(0.1, max(0.0, end - time.perf_counter())), ready)
+            if done:
                 return stamp - self.started
-            if not got and not self.child.isalive():
+            if self._eof or (not self.child.isalive() and self._chunks.empty()):
                 break
         raise TimeoutError(
             f"the screen never got ready within {timeout:g}s; it showed:\n"
             + "\n".join(self.lines())
         )
 
+    def wait_for_bytes(self, needle: bytes, timeout: float) -> float:
+        """Until `needle` arrives, not parsing what comes (pyte's 40-60 ms for a full frame
+        would come before a key pressed on seeing it); seconds from launch to its arrival. What
+        came is parsed later, as usual."""
+        end = time.perf_counter() + timeout
+        tail = b""
+        while time.perf_counter() < end:
+            chunk = self._next_chunk(min(0.1, max(0.0, end - time.perf_counter())))
+            if chunk is None:
+                if not self.child.isalive() and self._chunks.empty():
+                    break
+                continue
+            stamp, data = chunk
+            if not data:
+                break
+            self.total_bytes += len(data)
+            self._unparsed.append(data)
+            if needle in tail + data:
+                return stamp - self.started
+            tail = (tail + data)[-len(needle) :]
+        raise TimeoutError(
+            f"{needle!r} never came within {timeout:g}s:\n" + "\n".join(self.lines())
+        )
+
     def press_until(
         self, keys: str, every: float, ready: Callable[[list[str]], bool], timeout: float
     ) -> float:
         """Send `keys` now and every `every` seconds after, until the screen satisfies `ready`;
-        returns seconds from launch to the moment the output that completed it was read."""
+        returns seconds from launch to the moment the output that completed it arrived."""
         end = time.perf_counter() + timeout
         next_press = time.perf_counter()
         while time.perf_counter() < end:
@@ -124,10 +195,10 @@ class Terminal:
             if now >= next_press:
                 self.child.send(keys)
                 next_press += every
-            got, stamp = self._read_available(max(0.0, min(next_press, end) - now))
-            if got and ready(self.lines()):
+            done, stamp = self._ready_at(max(0.0, min(next_press, end) - now), ready)
+            if done:
                 return stamp - self.started
-            if not got and not self.child.isalive():
+            if self._eof or (not self.child.isalive() and self._chunks.empty()):
                 break
         raise TimeoutError(
             f"the screen never got ready within {timeout:g}s of pressing {keys!r}; it showed:\n"
@@ -147,9 +218,10 @@ class Terminal:
         self._unparsed.clear()
         return counted
 
-    def discard_available(self) -> int:
-        """Read what is there now, unparsed, and forget it. Returns how many bytes."""
-        got, _ = self._read_available(0)
+    def discard_available(self, wait: float = 0.0) -> int:
+        """Read what is there now (or comes within `wait` s), unparsed, and forget it.
+        Returns how many bytes."""
+        got, _ = self._read_available(wait)
         self._unparsed.clear()
         return got
 
@@ -175,6 +247,7 @@ class Terminal:
                 self._unparsed.clear()
         if self.child.isalive():
             self.child.kill(9)
+        self._closed.set()
         self.child.close(force=True)
 
     def __enter__(self) -> Terminal:

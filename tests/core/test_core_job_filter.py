@@ -107,3 +107,10 @@ def test_a_real_run_is_filtered_by_its_own_config_dict():
     assert parse_filter("model=LFM2-350M status:running sft").matches(run)
     assert not parse_filter("batch=8").matches(run)  # a run without the field
     assert parse_filter("total_steps>0").matches(run) is False  # not known: no match
+
+
+def test_backslashes_and_hashes_are_text_not_escapes_or_comments():
+    named = [job(1, "back\\slash"), job(2, "ends\\"), job(3, "run#2")]
+    for j in named:
+        assert [x.id for x in named if parse_filter(j.name).matches(x)] == [j.id], j.name
+    assert parse_filter('name:"back\\slash"').matches(named[0])

@@ -227,6 +227,28 @@ async def test_footer_key_class_finds_the_footers_keys():
         assert "quit" in actions
 
 
+def test_textuals_footer_still_composes_after_the_next_refresh():
+    """When this fails, Textual's Footer composes its keys at once: KeysFooter.bindings_changed
+    and compat.mark_footer_ready can go (tests/ui/test_launch_first_paint.py says whether the
+    first frame is still sent once without them)."""
+    import inspect
+
+    from textual.widgets import Footer
+
+    source = inspect.getsource(Footer.bindings_changed)
+    assert "self._bindings_ready = True" in source
+    assert "call_after_refresh(self.recompose)" in source
+
+
+async def test_mark_footer_ready_lets_the_footer_compose_its_keys():
+    from textual.widgets import Footer
+
+    footer = Footer()
+    assert footer._bindings_ready is False  # Textual's own gate, closed until bindings change
+    assert compat.mark_footer_ready(footer)
+    assert footer._bindings_ready is True
+
+
 async def test_bindings_of_lists_what_active_bindings_cannot():
     app = _Footed()
     async with app.run_test():

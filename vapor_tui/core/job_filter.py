@@ -120,7 +120,7 @@ def parse_filter(text: str) -> JobFilter:
     words = text.split()
     for closing in ("", '"', "'"):  # an unclosed quote, while it is being typed
         try:
-            words = shlex.split(text + closing)
+            words = _words(text + closing)
             break
         except ValueError:
             continue
@@ -131,6 +131,16 @@ def parse_filter(text: str) -> JobFilter:
             return JobFilter(text, tuple(terms), term)
         terms.append(term)
     return JobFilter(text, tuple(terms))
+
+
+def _words(text: str) -> list[str]:
+    """Words split at spaces outside quotes; a backslash is a character like any other (a
+    name may hold one), not an escape."""
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split = True
+    lexer.escape = ""
+    lexer.commenters = ""
+    return list(lexer)
 
 
 def _term(word: str) -> Term | str:

@@ -7,6 +7,7 @@ what it says.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -369,9 +370,12 @@ class VaporApp(App[int]):
         """A key no widget took. Typed straight after `n`, it was handed to the jobs screen
         before the form opened over it (Textual passes keys on before the one before them is
         handled): it is the form's, not one to drop."""
-        from vapor_tui.ui.screens.new_job import NewJobScreen
-
-        if isinstance(self.screen, NewJobScreen) and event.is_printable and event.character:
+        # Not imported for this: no form is open before its module is (the first key waited
+        # for that import).
+        form = sys.modules.get("vapor_tui.ui.screens.new_job")
+        if form is None or not event.is_printable or not event.character:
+            return
+        if isinstance(self.screen, form.NewJobScreen):
             self.screen.type_early(event.character)
 
     def action_command_palette(self) -> None:

@@ -14,6 +14,8 @@ needed (the library fixed or changed what it works around: delete it then) or no
   another screen was opened a second time (DuplicateIds).
 - `internals.set_static_content`: `Static`'s private content; `Static.update` repaints all.
 - `internals.footer_key_class`: `textual.widgets._footer.FooterKey`, which is not exported.
+- `internals.mark_footer_ready`: `Footer._bindings_ready`. Textual's Footer composes its keys
+  after the next refresh: at launch after the first frame, which the layout then sent again.
 - `internals.bindings_of`: `DOMNode._bindings`; no public map of a node's own bindings for `?`.
 - `internals.driver_of`: `App._driver`, the terminal to restore when a signal ends the app.
 - `internals.drop_notification`: `App._notifications` and `App._unnotify`, to replace a toast.
@@ -36,6 +38,7 @@ from vapor_tui.ui.compat.internals import (
     driver_of,
     drop_notification,
     footer_key_class,
+    mark_footer_ready,
     plot_size,
     plot_theme,
     set_static_content,
@@ -51,6 +54,7 @@ __all__ = [
     "driver_of",
     "drop_notification",
     "footer_key_class",
+    "mark_footer_ready",
     "open_palette",
     "plot_size",
     "plot_theme",

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from textual.notifications import Notification
     from textual.visual import Visual
     from textual.widget import Widget
-    from textual.widgets import Checkbox, Select, Static
+    from textual.widgets import Checkbox, Footer, Select, Static
 
 TEXTUAL_WRITTEN_FOR = "8."
 
@@ -42,6 +42,16 @@ def footer_key_class() -> type | None:
     except ImportError:
         return None
     return FooterKey
+
+
+def mark_footer_ready(footer: Footer) -> bool:
+    """Let a Footer compose its keys: Textual's composes nothing until `_bindings_ready`, which
+    its own `bindings_changed` sets before composing after the next refresh. False where the
+    flag is not there (then leave `bindings_changed` to Textual)."""
+    if not _textual_fits() or not hasattr(footer, "_bindings_ready"):
+        return False
+    footer._bindings_ready = True
+    return True
 
 
 def bindings_of(node: DOMNode) -> list[Binding]:
