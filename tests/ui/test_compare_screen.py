@@ -237,3 +237,22 @@ async def test_a_tick_repaints_what_changed_not_the_configurations(make_app, swe
         assert table.calls == 0
         assert legend.regions > 0  # the latest values moved
         assert len(builds) == 1  # three curves grew: one frame
+
+
+async def test_a_job_deleted_while_compared_says_so_and_c_refuses(make_app, sweep, ui_store):
+    from vapor_tui.store.jobs import delete_job
+
+    app = make_app()
+    gone = sweep[0]
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        await open_compare(app, pilot, [gone.id, sweep[1].id])
+        delete_job(ui_store, gone.id)
+        await tick(app, pilot)
+        legend = static_text(app.screen.query_one("#compare-legend"))
+        assert f"#{gone.id} deleted" in legend
+        assert "(1 deleted)" in screen_lines(app)[0]
+        assert f"#{gone.id}" not in static_text(app.screen.query_one("#compare-table"))
+        await pilot.press("c")  # the selected (first) job is the deleted one
+        await settle(app, pilot)
+        assert isinstance(app.screen, CompareScreen)

@@ -112,6 +112,9 @@ class CompareScreen(LiveScreen):
         jobs_changed = False
         for job_id in self.job_ids:
             job = snap.job(job_id)
+            if job is None and job_id in self.jobs:  # deleted: ids are never reused
+                del self.jobs[job_id]
+                jobs_changed = True
             if job is not None and self.jobs.get(job_id) is not job:
                 self.jobs[job_id] = job
                 jobs_changed = True
