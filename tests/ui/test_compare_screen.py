@@ -256,3 +256,18 @@ async def test_a_job_deleted_while_compared_says_so_and_c_refuses(make_app, swee
         await pilot.press("c")  # the selected (first) job is the deleted one
         await settle(app, pilot)
         assert isinstance(app.screen, CompareScreen)
+
+
+async def test_more_than_eight_marked_compares_the_first_eight_and_says_so(make_app, ui_store):
+    from .conftest import notes
+
+    for i in range(9):
+        create_job(ui_store, config(f"job-{i}"))
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*["space", "down"] * 9, "v")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert len(app.screen.job_ids) == 8
+        assert any("9 jobs are marked: comparing the first 8" in n for n in notes(app))
