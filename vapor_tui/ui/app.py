@@ -373,10 +373,14 @@ class VaporApp(App[int]):
         # Not imported for this: no form is open before its module is (the first key waited
         # for that import).
         form = sys.modules.get("vapor_tui.ui.screens.new_job")
-        if form is None or not event.is_printable or not event.character:
+        if form is None or not isinstance(self.screen, form.NewJobScreen):
             return
-        if isinstance(self.screen, form.NewJobScreen):
+        if event.is_printable and event.character:
             self.screen.type_early(event.character)
+        elif event.key == "ctrl+j":
+            # An enter typed before the terminal was put in raw mode: the line discipline
+            # made its CR a newline, which Textual reads as ctrl+j.
+            self.screen.action_submit()
 
     def action_command_palette(self) -> None:
         compat.open_palette(self)

@@ -237,6 +237,14 @@ class JobsScreen(MarksAndOrder, LiveScreen):
     # --- actions --------------------------------------------------------------------------
 
     def action_open(self) -> None:
+        if not self.is_current:
+            # An enter typed straight after `n`, handed to this screen before the form that
+            # now covers it was ready: the form's, not a job to open under it.
+            from vapor_tui.ui.screens.new_job import NewJobScreen
+
+            if isinstance(self.vapor.screen, NewJobScreen):
+                self.vapor.screen.action_submit()
+            return
         job = self.selected_job()
         if job is not None:
             self.vapor.open_detail(job.id)

@@ -99,6 +99,8 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
         Binding("ctrl+s", "submit", "Create", id="form.submit"),
         # From a tick box or a closed list too: they leave enter to the form.
         Binding("enter", "submit", "Create", show=False, id="form.submit.enter"),
+        # An enter typed before the terminal was in raw mode arrives as a newline (ctrl+j).
+        Binding("ctrl+j", "submit", "Create", show=False, id="form.submit.newline"),
         # Priority, so that focus moves before the keys after it are handed out: typed or
         # pasted in one burst ("name<tab>7"), the 7 went to the name, not the next field.
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
