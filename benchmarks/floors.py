@@ -28,4 +28,11 @@ FLOORS: dict[str, Floor] = {
     # watched cost at most twice the bytes per second of one.
     "compare_open_ratio.8_over_1": Floor("<=", 2.0),
     "compare_bytes_ratio.4_over_1": Floor("<=", 2.0),
+    # Issue 10: the logging API.
+    "import_init_s": Floor("<=", 0.5),
+    "log_calls_s.100k": Floor("<=", 1.0),
+    "log_calls_ratio.over_fastest_peer": Floor("<=", 1.0),
+    "log_to_db_s.max": Floor("<=", 0.5),
+    "log_to_app_s.max": Floor("<=", 1.5),
+    "stop_seen_s.max": Floor("<=", 1.0),
 }

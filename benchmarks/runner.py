@@ -33,6 +33,7 @@ from benchmarks import (
     bench_compare,
     bench_cpu,
     bench_inprocess,
+    bench_logging,
     bench_store,
     bench_terminal,
 )
@@ -55,6 +56,7 @@ GROUPS = {
     "reads": bench_store.bench_reads,
     "backends": bench_backends.bench_backends,
     "compare": bench_compare.bench_compare,
+    "logging": bench_logging.bench_logging,
 }
 
 

@@ -83,15 +83,37 @@ def jobs_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
     metavar="SECONDS",
     help="Simulated seconds per step.",
 )
+@click.option("--cwd", default=None, metavar="DIR", help="A command's working directory.")
+@click.option("--env", multiple=True, metavar="K=V", help="Set in a command's environment.")
+@click.option(
+    "--stop-grace", default=None, metavar="SECONDS", help="Before SIGTERM on a stop (60)."
+)
 @click.option("--start", is_flag=True, help="Start the job at once.")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED, metavar="[-- CMD ARG...]")
 @db_option
 @click.pass_context
 def new_cmd(
-    ctx: click.Context, db: str | None, start: bool, seed: str | None, **fields: str
+    ctx: click.Context,
+    db: str | None,
+    start: bool,
+    seed: str | None,
+    command: tuple[str, ...],
+    cwd: str | None,
+    env: tuple[str, ...],
+    stop_grace: str | None,
+    **fields: str,
 ) -> None:
-    """Create a job and print its id."""
+    """Create a job and print its id: a simulated one, or with `-- CMD ARG...` a command that
+    runs under vapor-tui (without a shell) when it starts."""
     from vapor_tui.core.config import JobConfig, new_seed
     from vapor_tui.live.commands import Created
+
+    if command or cwd is not None or env or stop_grace is not None:
+        from vapor_tui.cli_launch import new_command_job
+
+        name, model = fields["name"], fields["model"]
+        new_command_job(ctx, db, name, model, command, cwd, env, stop_grace, start)
+        return
 
     config = JobConfig(seed=new_seed() if seed is None else seed, **fields)  # type: ignore[arg-type]
     store = open_db(ctx, db)

@@ -36,6 +36,12 @@ SUMMARY_FIELDS = [
     "loss",
     "eta_seconds",
     "created_at",
+    "command",
+    "cwd",
+    "host",
+    "pid",
+    "supervisor_pid",
+    "exit_code",
 ]
 
 

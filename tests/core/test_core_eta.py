@@ -180,6 +180,12 @@ def test_job_summary_and_progress() -> None:
         "loss",
         "eta_seconds",
         "created_at",
+        "command",
+        "cwd",
+        "host",
+        "pid",
+        "supervisor_pid",
+        "exit_code",
     ]
     assert s["eta_seconds"] == 25.0
     assert s["status"] == "running"

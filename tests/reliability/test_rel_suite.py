@@ -14,6 +14,8 @@ import pytest
 
 from tests.cli import test_cli_export, test_cli_messages
 from tests.store import test_store_selfcheck
+from tests.supervise import test_supervisor
+from tests.ui import test_command_pty
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.store.catchup import catch_up
@@ -133,6 +135,7 @@ def figures() -> dict[str, int]:
         "random keys": monkey.MONKEY_KEYS + monkey.PTY_BURSTS * monkey.PTY_BURST_KEYS,
         "state machine": test_rel_state_machine.MACHINE_EXAMPLES,
         "validators": test_rel_state_machine.FORM_EXAMPLES,
+        "launched commands": cases(test_supervisor) + cases(test_command_pty),
     }
 
 

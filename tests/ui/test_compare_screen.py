@@ -271,3 +271,21 @@ async def test_more_than_eight_marked_compares_the_first_eight_and_says_so(make_
         assert isinstance(app.screen, CompareScreen)
         assert len(app.screen.job_ids) == 8
         assert any("9 jobs are marked: comparing the first 8" in n for n in notes(app))
+
+
+async def test_c_on_a_real_run_says_why_not(make_app, ui_store, sweep):
+    from tests.store.test_store_runs import make_run
+
+    from .conftest import notes
+
+    run_id = make_run(ui_store, total=100)
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        await open_compare(app, pilot, [run_id, sweep[0].id])
+        text = "\n".join(screen_lines(app))
+        assert "lr" in text and "batch_size" in text  # the run's own config dict
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert any("is not simulated" in n and "run the script again" in n for n in notes(app))

@@ -205,7 +205,8 @@ async def test_a_burst_of_keys_lands_in_the_fields_it_was_typed_for(make_app, ui
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("n")
-        burst = [*"fast", "tab", "tab", "7", "tab", *"250", "tab", *"9e-4"]
+        # name, model, command, directory, epochs...
+        burst = [*"fast", "tab", "tab", "tab", "tab", "7", "tab", *"250", "tab", *"9e-4"]
         for key in burst:  # all sent before any is handled
             event = events.Key(key, key if len(key) == 1 else None)
             event.set_sender(app)
@@ -279,3 +280,45 @@ async def test_the_model_takes_any_text_and_suggests_the_known_ones(make_app, ui
         await settle(app, pilot)
         (job,) = list_jobs(ui_store)
         assert job.config.model == "my-org/custom-7b"
+
+
+def test_a_filled_in_command_makes_a_command_job_and_the_simulators_fields_are_not_used(
+    tmp_path,
+):
+    from vapor_tui.live.commands import Create, NewCommand
+    from vapor_tui.ui.screens.new_job import build
+
+    values = {**DEFAULTS, "epochs": "many", "command": "python3 train.py --tag 'a b'"}
+    made, errors = build({**values, "cwd": str(tmp_path)}, True)
+    assert errors == {} and isinstance(made, NewCommand) and made.start
+    assert made.spec.argv == ("python3", "train.py", "--tag", "a b")  # split, never a shell
+    assert made.spec.cwd == str(tmp_path) and made.model == "LFM2-350M"
+    made, errors = build({**values, "cwd": str(tmp_path / "gone")}, False)
+    assert made is None and errors == {
+        "cwd": f"working directory {tmp_path / 'gone'} does not exist"
+    }
+    made, errors = build({**values, "command": "no-such-trainer-x", "name": ""}, False)
+    assert made is None and errors == {
+        "name": "required",
+        "command": "no program 'no-such-trainer-x' on PATH",
+    }
+    assert build({**values, "command": "python3 'unclosed"}, False)[1] == {
+        "command": "the command cannot be read: No closing quotation"
+    }
+    made, errors = build({**DEFAULTS, "command": "  "}, False)  # empty: a simulated job
+    assert errors == {} and isinstance(made, Create)
+
+
+async def test_the_form_creates_a_command_job_that_s_starts(make_app, ui_store, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"trainer", "tab", "tab")
+        assert app.focused.id == "field-command"
+        await pilot.press(*"python3 -c pass", "tab")
+        assert app.focused.id == "field-cwd"
+        await pilot.press("ctrl+u", *str(tmp_path), "enter")
+        await settle(app, pilot)
+        (job,) = list_jobs(ui_store)
+        assert job.source == "command" and job.status is JobStatus.QUEUED
+        assert job.run.command == ("python3", "-c", "pass") and job.run.cwd == str(tmp_path)

@@ -93,6 +93,9 @@ def test_new_job_form_with_errors(snap_compare, seeded_app, size):
         for box in form.query(Input):
             box.cursor_blink = False
         form.query_one("#field-seed").value = "1234"
+        # The directory field starts at the current one, a temporary directory that differs
+        # from run to run.
+        form.query_one("#field-cwd").value = "/srv/train"
         form.query_one("#field-epochs").value = "0"
         form.query_one("#field-learning_rate").value = "fast"
         await pilot.press("enter")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vapor_tui.core.command import CommandSpec
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import Action, JobStatus
@@ -21,6 +22,16 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class Create:
     config: JobConfig
+    start: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NewCommand:
+    """A command job: `spec` is run (without a shell) under a supervisor when it starts."""
+
+    name: str
+    spec: CommandSpec
+    model: str | None = None
     start: bool = False
 
 
@@ -49,12 +60,12 @@ class Act:
     seen: JobStatus | None = None
 
 
-Command = Create | Clone | Delete | Act
+Command = Create | NewCommand | Clone | Delete | Act
 
 
 @dataclass(frozen=True, slots=True)
 class Created:
-    command: Create
+    command: Create | NewCommand
     job: Job
 
 
@@ -89,6 +100,11 @@ def execute(store: Store, command: Command) -> Outcome:
     """Carry out `command`. Every action first brings the job it acts on up to now (the store's
     apply_action does that before its compare-and-set)."""
     from vapor_tui.core.status import TransitionError
+    from vapor_tui.live.run_actions import (
+        SOURCE_API,
+        run_action,
+        start_refusal,
+    )
     from vapor_tui.store.engine import StoreError
     from vapor_tui.store.jobs import (
         JobNotFound,
@@ -96,23 +112,70 @@ def execute(store: Store, command: Command) -> Outcome:
         clone_job,
         create_job,
         delete_job,
+        get_job,
     )
 
     try:
         match command:
             case Create(config, start):
                 return Created(command, create_job(store, config, start=start))
+            case NewCommand():
+                return _new_command(store, command)
             case Clone(job_id, same_seed):
+                from vapor_tui.supervise.start import clone_command
+
+                again = clone_command(store, job_id)  # a command job: queued to run again
+                if again is not None:
+                    return Cloned(command, again)
                 return Cloned(command, clone_job(store, job_id, same_seed=same_seed))
             case Delete(job_id):
                 name = _name_of(store, job_id)
                 delete_job(store, job_id)
                 return Deleted(command, name)
             case Act(job_id, action, seen):
+                job = get_job(store, job_id)
+                if job.source == SOURCE_API:
+                    refused = start_refusal(job) if action is Action.START else None
+                    if refused is not None:
+                        return Refused(command, refused)
+                    return Acted(command, run_action(store, job, action, seen))
+                if action is Action.START and job.source == "command":
+                    from vapor_tui.supervise.start import start_command
+
+                    started = start_command(store, job_id, seen)
+                    if started is not None:  # running under its supervisor
+                        return Acted(command, started)
                 return Acted(command, apply_action(store, job_id, action, expected=seen))
     except (TransitionError, JobNotFound, StoreError) as exc:
         return Refused(command, str(exc))
     raise TypeError(f"not a command: {command!r}")  # pragma: no cover - the union is closed
+
+
+def _new_command(store: Store, command: NewCommand) -> Created | Refused:
+    from vapor_tui.core.process import host_name, user_name
+    from vapor_tui.store.jobs import get_job
+    from vapor_tui.store.supervised import create_command
+    from vapor_tui.supervise.start import start_command
+
+    spec = command.spec
+    with store.write() as conn:
+        job_id = create_command(
+            conn,
+            name=command.name,
+            model=command.model,
+            argv=list(spec.argv),
+            cwd=spec.cwd,
+            env=spec.env,
+            stop_grace=spec.stop_grace,
+            host=host_name(),
+            user=user_name(),
+            now=store.clock.now().timestamp(),
+        )
+    if command.start:
+        started = start_command(store, job_id, JobStatus.QUEUED)
+        if started is not None:
+            return Created(command, started)
+    return Created(command, get_job(store, job_id))
 
 
 def _name_of(store: Store, job_id: int) -> str:

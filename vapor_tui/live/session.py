@@ -51,9 +51,10 @@ class Live:
 
     # --- following a job's points -------------------------------------------------------
 
-    def follow(self, job_id: int) -> None:
+    def follow(self, job_id: int, output: bool = False) -> None:
+        """`output`: the job's output (a launched command's) too."""
         self._token += 1
-        self._follows[job_id] = Follow(job_id, self._token)
+        self._follows[job_id] = Follow(job_id, self._token, output_rev=0 if output else None)
 
     def unfollow(self, job_id: int) -> None:
         self._follows.pop(job_id, None)
@@ -130,7 +131,7 @@ class Live:
         else:
             self.problem, self._last_error = self._unreadable, None
         self._projected.clear()
-        points, bases = {}, {}
+        points, bases, output = {}, {}, {}
         for got in result.followed:
             current = self._follows.get(got.follow.job_id)
             if current is None or current.token != got.follow.token:
@@ -148,9 +149,17 @@ class Live:
                 if len(got.points):
                     last = got.points.last_step
                     self._follows[job_id] = replace(current, after_step=last, has_base=True)
+            if got.output is not None:
+                output[job_id] = got.output
+                if got.output:
+                    held = self._follows[job_id]
+                    rev = max(held.output_rev or 0, *(line.rev for line in got.output))
+                    self._follows[job_id] = replace(held, output_rev=rev)
         self._forget_what_the_read_caught_up_with()
         curves = self._accept_curves(result.curves, shown)
-        snap = Snapshot(self._visible(), result.now, points, result.jobs_changed, bases, curves)
+        snap = Snapshot(
+            self._visible(), result.now, points, result.jobs_changed, bases, output, curves=curves
+        )
         return replace(self._show(snap), trouble=trouble)
 
     def accept_trouble(self, trouble: TickTrouble) -> tuple[Update | None, bool]:

@@ -9,11 +9,12 @@ screen holds.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from vapor_tui.core.job import Job
+from vapor_tui.core.output import OutputLine
 
 from .curves import CurveFollow, CurveRead
 
@@ -21,6 +22,9 @@ if TYPE_CHECKING:  # numpy: not needed to paint the first frame
     from vapor_tui.core.buckets import ChartBase
     from vapor_tui.core.points import Points
     from vapor_tui.store.engine import Store
+
+
+OUTPUT_FIRST_READ = 2_000  # the lines a detail screen reads of a command's output when it opens
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,8 @@ class Follow:
     token: int
     after_step: int = 0
     has_base: bool = False
+    # A launched command's output: the last rev of it the screen holds; None: not read.
+    output_rev: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,7 @@ class Followed:
     follow: Follow
     base: ChartBase | None = None
     points: Points | None = None
+    output: tuple[OutputLine, ...] | None = None  # its lines written or changed since
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +100,7 @@ class Snapshot:
     points: Mapping[int, Points] = field(default_factory=dict)
     jobs_changed: bool = True
     bases: Mapping[int, ChartBase] = field(default_factory=dict)
+    output: Mapping[int, tuple[OutputLine, ...]] = field(default_factory=dict)
     curves: Mapping[int, CurveRead] = field(default_factory=dict)  # job id -> its curve read
 
     def job(self, job_id: int) -> Job | None:
@@ -109,6 +117,7 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
     from vapor_tui.live.uptonow import bring_up_to_now
     from vapor_tui.store.engine import StoreDamaged, StoreError, StoreUnreachable
     from vapor_tui.store.job_list import jobs_since
+    from vapor_tui.store.output import read_output
     from vapor_tui.store.points import read_points
     from vapor_tui.store.summary import read_chart_base
 
@@ -132,10 +141,16 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
         for follow in request.follows:
             if follow.has_base:
                 points = read_points(store, follow.job_id, follow.after_step)
-                followed.append(Followed(follow, points=points))
+                got = Followed(follow, points=points)
             else:
                 with store.read() as conn:
-                    followed.append(Followed(follow, base=read_chart_base(conn, follow.job_id)))
+                    got = Followed(follow, base=read_chart_base(conn, follow.job_id))
+            if follow.output_rev is not None:
+                first = OUTPUT_FIRST_READ if follow.output_rev == 0 else None
+                with store.read() as conn:
+                    lines = read_output(conn, follow.job_id, follow.output_rev, last=first)
+                got = replace(got, output=tuple(lines))
+            followed.append(got)
         curves = read_curves(store, request.curves)
     except StoreError as exc:
         return TickTrouble(str(exc), unreachable=isinstance(exc, StoreUnreachable))

@@ -15,10 +15,17 @@ if TYPE_CHECKING:
 
 
 def bring_up_to_now(store: Store, now: datetime | None = None) -> CatchUpResult:
-    """Every due step of every running or stopping job written, and jobs that ended by the clock
-    ended, in whole transactions."""
+    """Every due step of every running or stopping job written, jobs that ended by the clock
+    ended, in whole transactions; and runs whose script died without finish() failed, with
+    the reason (core/liveness.py)."""
+    from vapor_tui.core.process import host_name, is_running
     from vapor_tui.store.catchup import catch_up
+    from vapor_tui.store.runs import end_dead_runs
+    from vapor_tui.supervise.start import end_lost_supervisors
 
+    now = now or store.clock.now()
+    end_dead_runs(store, now, host_name(), is_running)
+    end_lost_supervisors(store, now.timestamp())
     return catch_up(store, now)
 
 

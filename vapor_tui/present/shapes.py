@@ -23,6 +23,20 @@ def job_summary(job: Job) -> dict[str, Any]:
         "loss": job.last_loss,
         "eta_seconds": None if eta is None else round(eta, 3),
         "created_at": job.created_at.isoformat(),
+        **_process(job),
+    }
+
+
+def _process(job: Job) -> dict[str, Any]:
+    """A launched command's (and a run's) process: None where the job has none."""
+    run = job.run
+    return {
+        "command": list(run.command) if run and run.command else None,
+        "cwd": run.cwd if run else None,
+        "host": run.host if run else None,
+        "pid": run.pid if run else None,
+        "supervisor_pid": run.supervisor_pid if run else None,
+        "exit_code": run.exit_code if run else None,
     }
 
 

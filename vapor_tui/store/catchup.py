@@ -14,6 +14,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from vapor_tui.core import catchup as planner
 from vapor_tui.core.eta import training_durations, update_ema
+from vapor_tui.core.job import SOURCE_SIMULATOR
 from vapor_tui.core.status import JobStatus
 
 from .catchup_plans import is_due, plan_row, simulator_for
@@ -109,7 +110,11 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
 
 
 # Built once: building them on every tick cost as much as running them.
-_ACTIVE_ROWS = select(jobs_table).where(jobs_table.c.status.in_(_ACTIVE)).order_by(jobs_table.c.id)
+_ACTIVE_ROWS = (
+    select(jobs_table)
+    .where(jobs_table.c.status.in_(_ACTIVE), jobs_table.c.source == SOURCE_SIMULATOR)
+    .order_by(jobs_table.c.id)
+)
 _WANTED_ROWS = _ACTIVE_ROWS.where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
 
 

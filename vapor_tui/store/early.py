@@ -38,6 +38,11 @@ def _row(conn: sqlite3.Connection, job_id: int) -> SimpleNamespace | None:
     return None if row is None else SimpleNamespace(**dict(zip(names, row, strict=True)))
 
 
+def _launches(job: Job, action: Action) -> bool:
+    """Starting a command job spawns its supervisor: the store's path does that."""
+    return action is Action.START and job.source == "command"
+
+
 def act_on_queued(
     db: str | None, job_id: int, action: Action, now_s: float
 ) -> Job | TransitionError | None:
@@ -64,7 +69,7 @@ def act_on_queued(
         conn.execute("BEGIN IMMEDIATE")
         row = _row(conn, job_id)
         job = None if row is None else job_from_row(row)
-        if job is None or job.status is not JobStatus.QUEUED:
+        if job is None or job.status is not JobStatus.QUEUED or _launches(job, action):
             conn.execute("ROLLBACK")
             return None
         values = status_change(job, action, now_s)

@@ -128,7 +128,11 @@ def apply_action(
             # SQLite the write lock taken by BEGIN IMMEDIATE is; the WHERE says it in both.
             result = conn.execute(
                 jobs_table.update()
-                .where(jobs_table.c.id == job_id, jobs_table.c.status == job.status.value)
+                .where(
+                    jobs_table.c.id == job_id,
+                    jobs_table.c.status == job.status.value,
+                    jobs_table.c.stop_rung == row.stop_rung,  # a second "stop now" loses
+                )
                 .values(**values)
             )
             if result.rowcount != 1:

@@ -73,9 +73,12 @@ def read_chart_base(conn: Connection, job_id: int) -> ChartBase:
     """One read transaction: the job's step count, its summary and its validation points."""
     p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     row = conn.exec_driver_sql(
-        f"SELECT steps_done, epochs * steps_per_epoch FROM jobs WHERE id = {p}", (job_id,)
+        f"SELECT steps_done, COALESCE(epochs * steps_per_epoch, total_steps) FROM jobs "
+        f"WHERE id = {p}",
+        (job_id,),
     ).first()
-    last_step, total = (int(row[0]), int(row[1])) if row else (0, 1)
+    # A run may not say its total (NULL): its chart is its series' (store/series.py).
+    last_step, total = (int(row[0]), int(row[1] or max(1, row[0]))) if row else (0, 1)
     data = np.array(
         conn.exec_driver_sql(
             f"SELECT bucket, {', '.join(_COLUMNS)} FROM point_summary "

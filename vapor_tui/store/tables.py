@@ -248,3 +248,4 @@ Index(
     sqlite_where=points_table.c.val_loss.isnot(None),
     postgresql_where=points_table.c.val_loss.isnot(None),
 )
+from . import output  # noqa: E402, F401  (the output table of launched commands: store/output.py)

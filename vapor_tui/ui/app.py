@@ -266,8 +266,8 @@ class VaporApp(App[int]):
                 break
         return visible
 
-    def follow(self, job_id: int) -> None:
-        self.live.follow(job_id)
+    def follow(self, job_id: int, output: bool = False) -> None:
+        self.live.follow(job_id, output)
         self.request_tick()
 
     def unfollow(self, job_id: int) -> None:

@@ -54,6 +54,8 @@ class Glyphs:
         self.partials = "" if ascii_only else " ▏▎▍▌▋▊▉"
         self.sep = "-" if ascii_only else "·"
         self.ellipsis = "..." if ascii_only else "…"
+        # Before the name of a real run (a training script's), apart from simulated jobs.
+        self.run_mark = "* " if ascii_only else "▸ "
         self.colours = dict(DEFAULT_COLOURS)
         self.active_bar = DEFAULT_COLOURS["text-success"]
 

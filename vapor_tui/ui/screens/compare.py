@@ -270,25 +270,28 @@ class CompareScreen(LiveScreen):
     def action_clone(self, same_seed: bool = False) -> None:
         """The selected job's configuration in the new-job form (a new seed), to edit and
         create: the best run of a sweep is one key from its successor."""
-        from vapor_tui.live.commands import Create
         from vapor_tui.ui.screens.new_job import NewJobScreen
 
         job = self.selected_job()
         if job is None:
             self.notify("The selected job was deleted.", severity="warning")
             return
-        if job.config is None:
+        if job.config is None:  # no simulator settings to fill the form with
+            again = (
+                "c on the jobs screen queues its command again"
+                if job.source == "command"
+                else "its script starts it: run the script again"
+            )
             self.notify(
-                f"#{job.id} {job.name} is a real run: its script makes its points, so there is "
-                "no configuration here to start again. Run the script again instead.",
+                f"#{job.id} {job.name} is not simulated, so the form has nothing to fill in; "
+                f"{again}.",
                 title="Not possible",
                 severity="warning",
             )
             return
 
         def created(result) -> None:
-            if result is not None:
-                config, start = result
-                self.vapor.submit(Create(config, start))
+            if result is not None:  # a Create (a NewCommand if a command was typed in)
+                self.vapor.submit(result)
 
         self.vapor.push_screen(NewJobScreen(job.config), created)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
 from vapor_tui.core.job import Job
+from vapor_tui.core.output import OutputLine
 from vapor_tui.core.status import JobStatus
 from vapor_tui.live.tick import Snapshot
 from vapor_tui.present.text import clock, count, eta
@@ -19,6 +22,7 @@ from vapor_tui.ui.terminal import no_color
 from vapor_tui.ui.widgets.chart import MetricChart
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
+from vapor_tui.ui.widgets.output_pane import OutputPane
 
 
 class JobDetailScreen(LiveScreen):
@@ -43,6 +47,13 @@ class JobDetailScreen(LiveScreen):
             tooltip="Chart loss, accuracy or learning rate",
             id="detail.metric",
         ),
+        Binding("o", "output", "Output", tooltip="Show or hide the output", id="detail.output"),
+        Binding("up", "output_scroll(-1)", show=False),
+        Binding("down", "output_scroll(1)", show=False),
+        Binding("pageup", "output_page(-1)", show=False),
+        Binding("pagedown", "output_page(1)", show=False),
+        Binding("home", "output_home", show=False),
+        Binding("end", "output_end", show=False),
         Binding(
             "z",
             "fit",
@@ -73,7 +84,7 @@ class JobDetailScreen(LiveScreen):
         return self.job_id
 
     def on_mount(self) -> None:
-        self.vapor.follow(self.job_id)
+        self.vapor.follow(self.job_id, output=True)
         snap = self.vapor.snapshot
         if snap is not None:
             self.apply_snapshot(Snapshot(snap.jobs, snap.now, {}, True, {}))
@@ -119,6 +130,11 @@ class JobDetailScreen(LiveScreen):
         self.job = job
         if first:
             self._mount_chart(job)
+            if job.source == "command":
+                self._mount_output()
+        lines = snap.output.get(self.job_id)
+        if lines:
+            self._output_lines(lines)
         base = snap.bases.get(self.job_id)
         points = snap.points.get(self.job_id)
         if base is not None or points is not None:
@@ -165,6 +181,30 @@ class JobDetailScreen(LiveScreen):
         chart.colourless = no_color()
         chart.display = False
         self.mount(chart, after=self.query_one("#chart-placeholder"))
+
+    def _mount_output(self) -> None:
+        pane = OutputPane(colourless=no_color(), id="output")
+        caption = LiveStatic("", id="output-caption")
+        self.mount(caption, pane, after=self.query_one(MetricChart))
+        self._update_output_caption()
+        self.refresh_bindings()
+
+    def _output(self) -> OutputPane | None:
+        panes = self.query(OutputPane)
+        return panes.first() if panes else None
+
+    def _output_lines(self, lines: Sequence[OutputLine]) -> None:
+        pane = self._output()
+        if pane is None:
+            self._mount_output()  # output from a job not known as a command (yet)
+            pane = self.query_one(OutputPane)
+        pane.add(lines)
+        self._update_output_caption()
+
+    def _update_output_caption(self) -> None:
+        pane = self._output()
+        if pane is not None:
+            self._set("output-caption", f"[b]Output[/b]  ({pane.where}; o hides)")
 
     def _render_job(self, job: Job, snap: Snapshot | None) -> None:
         g = self.vapor.glyphs
@@ -271,6 +311,42 @@ class JobDetailScreen(LiveScreen):
         if chart := self._chart():
             chart.toggle_fit()
             self._update_caption()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action.startswith("output"):  # only a launched command has output
+            return self._output() is not None
+        return super().check_action(action, parameters)
+
+    def action_output(self) -> None:
+        pane = self._output()
+        if pane is None:
+            return
+        pane.display = not pane.display
+        self.query_one("#output-caption").display = pane.display
+
+    def _shown_output(self) -> OutputPane | None:
+        pane = self._output()
+        return pane if pane is not None and pane.display else None
+
+    def action_output_scroll(self, delta: int) -> None:
+        if pane := self._shown_output():
+            pane.scroll_lines(delta)
+            self._update_output_caption()
+
+    def action_output_page(self, pages: int) -> None:
+        if pane := self._shown_output():
+            pane.page(pages)
+            self._update_output_caption()
+
+    def action_output_home(self) -> None:
+        if pane := self._shown_output():
+            pane.home()
+            self._update_output_caption()
+
+    def action_output_end(self) -> None:
+        if pane := self._shown_output():
+            pane.follow()
+            self._update_output_caption()
 
     def action_metric(self) -> None:
         if chart := self._chart():

@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
-from vapor_tui.live.commands import Create, Delete
+from vapor_tui.live.commands import Delete
 from vapor_tui.live.tick import Snapshot
 from vapor_tui.present.text import count
 from vapor_tui.ui.screens.base import JOB_ACTION_BINDINGS, LiveScreen
@@ -253,9 +253,8 @@ class JobsScreen(MarksAndOrder, LiveScreen):
         from vapor_tui.ui.screens.new_job import NewJobScreen
 
         def created(result) -> None:
-            if result is not None:
-                config, start = result
-                self.vapor.submit(Create(config, start))
+            if result is not None:  # a Create, or a NewCommand (its Command field filled in)
+                self.vapor.submit(result)
 
         self.vapor.push_screen(NewJobScreen(), created)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from textual import events, on
@@ -12,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
+from vapor_tui.core.command import command_spec, split_command
 from vapor_tui.core.config import (
     KNOWN_MODELS,
     ConfigError,
@@ -20,6 +22,7 @@ from vapor_tui.core.config import (
     Schedule,
     new_seed,
 )
+from vapor_tui.live.commands import Create, NewCommand
 from vapor_tui.ui.screens.base import VaporScreen
 from vapor_tui.ui.widgets.form_fields import FormSelect, TickBox
 
@@ -27,6 +30,8 @@ from vapor_tui.ui.widgets.form_fields import FormSelect, TickBox
 TEXT_FIELDS = (
     ("name", "Name", ""),
     ("model", "Model", KNOWN_MODELS[0]),
+    ("command", "Command", ""),
+    ("cwd", "Directory", ""),
     ("epochs", "Epochs", "3"),
     ("steps_per_epoch", "Steps per epoch", "100"),
     ("learning_rate", "Learning rate", "2e-4"),
@@ -39,7 +44,9 @@ SELECT_FIELDS = (
     ("schedule", "Schedule", tuple(s.value for s in Schedule), Schedule.COSINE.value),
     ("curve", "Curve", tuple(c.value for c in Curve), Curve.EXPONENTIAL.value),
 )
-ORDER = (
+# A command job's own fields: with a command, the simulator's are not used.
+COMMAND_FIELDS = ("command", "cwd")
+SIMULATOR_ORDER = (
     "name",
     "model",
     "epochs",
@@ -51,9 +58,14 @@ ORDER = (
     "seed",
     "step_seconds",
 )
+ORDER = (*SIMULATOR_ORDER[:2], *COMMAND_FIELDS, *SIMULATOR_ORDER[2:])
 
 
-PLACEHOLDERS = {"name": "name this run", "model": "any text, e.g. " + KNOWN_MODELS[0]}
+PLACEHOLDERS = {
+    "name": "name this run",
+    "model": "any text, e.g. " + KNOWN_MODELS[0],
+    "command": "empty: simulated; or e.g. python train.py",
+}
 MODELS = SuggestFromList(KNOWN_MODELS, case_sensitive=False)
 
 
@@ -61,12 +73,36 @@ def _text(value: object) -> str:
     return repr(value) if isinstance(value, float) else str(value)  # repr: every digit kept
 
 
+def build_command(values: dict[str, str], start: bool) -> tuple[NewCommand | None, dict[str, str]]:
+    """A command job from the form's text (its Command field is filled in), or the message
+    for each field that is wrong. The simulator's fields are not looked at."""
+    errors: dict[str, str] = {}
+    name = values.get("name", "").strip()
+    if not name:
+        errors["name"] = "required"
+    else:
+        try:
+            JobConfig(name=name, seed=0)  # the same rules for a name as a simulated job's
+        except ConfigError as exc:
+            errors["name"] = exc.message
+    try:
+        argv = split_command(values.get("command", ""))
+        spec = command_spec(argv, values.get("cwd", "").strip() or None)
+    except ValueError as exc:
+        field = "cwd" if "directory" in str(exc) else "command"
+        errors[field] = str(exc)
+    if errors:
+        return None, errors
+    model = values.get("model", "").strip() or None
+    return NewCommand(name, spec, model, start), {}
+
+
 def build_config(values: dict[str, str]) -> tuple[JobConfig | None, dict[str, str]]:
     """A JobConfig from the form's text, or the message for each field that is wrong."""
     errors: dict[str, str] = {}
     checked: dict[str, object] = {}
     probe = JobConfig(name="probe", seed=0)
-    for field in ORDER:
+    for field in SIMULATOR_ORDER:
         if not str(values.get(field, "")).strip():
             errors[field] = "required"
             continue
@@ -87,7 +123,16 @@ def build_config(values: dict[str, str]) -> tuple[JobConfig | None, dict[str, st
         return None, {exc.field: exc.message}
 
 
-FormResult = tuple[JobConfig, bool] | None
+FormResult = Create | NewCommand | None
+
+
+def build(values: dict[str, str], start: bool) -> tuple[FormResult, dict[str, str]]:
+    """What the form creates: a command job if its Command field is filled in, else a
+    simulated one."""
+    if values.get("command", "").strip():
+        return build_command(values, start)
+    config, errors = build_config(values)
+    return (Create(config, start) if config is not None else None), errors
 
 
 # ModalScreen first: Textual takes a screen's CSS type names from its first base only.
@@ -136,6 +181,8 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
                             value = str(new_seed()) if default is None else default
                             if field in self._initial:
                                 value = _text(self._initial[field])
+                            if field == "cwd":
+                                value = os.getcwd()
                             yield Label(label, classes="form-label")
                             yield Input(
                                 value=value,
@@ -229,21 +276,21 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
         """An error goes as soon as its field is fixed (or says what is wrong now), without
         waiting for the next submit; fields that showed none are not judged while typed."""
         if self._erring:
-            _, errors = build_config(self.values())
+            _, errors = build(self.values(), False)
             self.show_errors(errors, fields=sorted(self._erring))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.query_one("#hint-model").display = event.widget.id == "field-model"
 
     def action_submit(self) -> None:
-        config, errors = build_config(self.values())
+        made, errors = build(self.values(), self.query_one("#field-start", TickBox).value)
         self.show_errors(errors)
-        if config is None:
+        if made is None:
             first = next(f for f in ORDER if f in errors)
             self.query_one(f"#field-{first}").focus()
             return
         if self.vapor.screen is self:  # dismiss() closes whatever is on top (detail.action_back)
-            self.dismiss((config, self.query_one("#field-start", TickBox).value))
+            self.dismiss(made)
 
     def action_cancel(self) -> None:
         if self.vapor.screen is self:

@@ -10,7 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from vapor_tui.core.job import Job
+from vapor_tui.core.job import SOURCE_SIMULATOR, Job
 from vapor_tui.present import text
 from vapor_tui.ui.contrast import reads
 from vapor_tui.ui.glyphs import Glyphs
@@ -83,7 +83,7 @@ def job_cells(
     bar = glyphs.bar(job.progress, BAR_WIDTH)
     return {
         "id": Text(str(job.id)),
-        "name": Text(fit(job.name, name_width, glyphs)),
+        "name": Text(name_cell(job, name_width, glyphs)),
         "model": Text(fit(job.model, model_width, glyphs)),
         "status": glyphs.badge(job.status),
         "progress": Text.assemble(
@@ -95,6 +95,14 @@ def job_cells(
         "eta": Text(text.eta(job.eta_seconds)),
         "created": Text(age(job, now)),
     }
+
+
+def name_cell(job: Job, width: int, glyphs: Glyphs) -> str:
+    """The name, after a mark for a real run (a training script's), apart from simulated jobs."""
+    if job.source == SOURCE_SIMULATOR:
+        return fit(job.name, width, glyphs)
+    mark = glyphs.run_mark
+    return mark + fit(job.name, max(1, width - cell_len(mark)), glyphs)
 
 
 def age(job: Job, now: datetime) -> str:

@@ -1,0 +1,108 @@
+"""Starting a command job: refused from another machine or user, else running from now under a
+supervisor spawned for it. The one way the app (`s`), `vapor-tui start` and `new --start` start
+a command."""
+
+from __future__ import annotations
+
+from vapor_tui.core.job import Job
+from vapor_tui.core.status import Action, JobStatus
+from vapor_tui.store import supervised as rows
+from vapor_tui.store.engine import Store, StoreError
+
+from .spawn import spawn_supervisor, where_refused
+
+
+class CommandRefused(StoreError):
+    """This process may not start that command job (another machine's, another user's)."""
+
+
+def db_target(store: Store) -> str:
+    """What the supervisor and the command get as VAPOR_TUI_DB: the file, or the URL with its
+    password (in their environment, never on a command line)."""
+    if store.is_sqlite:
+        return store.target
+    return store.engine.url.render_as_string(hide_password=False)
+
+
+def start_command(store: Store, job_id: int, expected: JobStatus | None) -> Job | None:
+    """Start the job if it is a command job (None: it is not, start it as any other)."""
+    from vapor_tui.store.jobs import apply_action, get_job
+
+    with store.read() as conn:
+        job = rows.read_command(conn, job_id)
+    if job is None or job.source != "command":
+        return None
+    refused = where_refused(job.id, job.name, job.host, job.user)
+    if refused is not None:
+        raise CommandRefused(refused)
+    started = apply_action(store, job_id, Action.START, expected=expected)
+    try:
+        pid, pid_started = spawn_supervisor(job_id, db_target(store))
+    except OSError as exc:
+        apply_action(
+            store, job_id, Action.FAIL, reason=f"cannot start its supervisor: {exc.strerror}"
+        )
+        return get_job(store, job_id)
+    with store.write() as conn:
+        rows.record_supervisor(conn, job_id, pid, pid_started)
+    return started
+
+
+def end_lost_supervisors(store: Store, now_s: float) -> list[int]:
+    """Fail every active command job whose supervisor is gone ("supervisor lost"), part of
+    bringing jobs up to now wherever that runs; on this machine, kill what is left of its
+    command's process group (children it started: the command itself died with its
+    supervisor). The ids failed."""
+    from vapor_tui.core.process import host_name, is_running
+
+    from .procinfo import kill_leftovers
+
+    if store.readonly:
+        return []
+    here = host_name()
+    with store.read() as conn:
+        lost = rows.lost_supervisors(conn, now_s, here, is_running)
+    if not lost:
+        return []
+    failed = []
+    with store.write() as conn:
+        for row, reason in lost:
+            if rows.fail_lost(conn, row, reason, now_s):
+                failed.append(row.id)
+    for row, _ in lost:
+        if row.id in failed and row.host == here and row.pid:
+            kill_leftovers(row.pid, row.pid_started)
+    return failed
+
+
+def clone_command(store: Store, job_id: int) -> Job | None:
+    """A new queued command job with the same command, directory, environment and grace (how
+    a command is run again); None if the job is not a command. Only this machine's and this
+    user's commands: another's would run what this user did not type."""
+    from vapor_tui.core.process import host_name, user_name
+    from vapor_tui.store.jobs import get_job
+
+    with store.read() as conn:
+        job = rows.read_command(conn, job_id)
+    if job is None or job.source != "command":
+        return None
+    refused = where_refused(job.id, job.name, job.host, job.user)
+    if refused is not None:
+        raise CommandRefused(
+            refused.replace("cannot start", "cannot clone").replace("; start it", "; clone it")
+        )
+    model = get_job(store, job_id).model or None
+    with store.write() as conn:
+        new_id = rows.create_command(
+            conn,
+            name=job.name,
+            model=model,
+            argv=job.argv,
+            cwd=job.cwd or "",
+            env=job.env,
+            stop_grace=job.stop_grace,
+            host=host_name(),
+            user=user_name(),
+            now=store.clock.now().timestamp(),
+        )
+    return get_job(store, new_id)
