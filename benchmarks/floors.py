@@ -24,6 +24,10 @@ FLOORS: dict[str, Floor] = {
     # Issue 13: PostgreSQL beside SQLite.
     "catchup_points_per_s.postgres": Floor(">=", 100_000),
     "read_newest_ms.postgres": Floor("<=", 2.0),
+    # Issue 12: 8 jobs of 1M points open in at most twice the time of one; four live jobs
+    # watched cost at most twice the bytes per second of one.
+    "compare_open_ratio.8_over_1": Floor("<=", 2.0),
+    "compare_bytes_ratio.4_over_1": Floor("<=", 2.0),
     # Issue 10: the logging API.
     "import_init_s": Floor("<=", 0.5),
     "log_calls_s.100k": Floor("<=", 1.0),

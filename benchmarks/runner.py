@@ -30,6 +30,7 @@ from pathlib import Path
 from benchmarks import (
     bench_backends,
     bench_cold,
+    bench_compare,
     bench_cpu,
     bench_inprocess,
     bench_logging,
@@ -54,6 +55,7 @@ GROUPS = {
     "catchup": bench_store.bench_catchup,
     "reads": bench_store.bench_reads,
     "backends": bench_backends.bench_backends,
+    "compare": bench_compare.bench_compare,
     "logging": bench_logging.bench_logging,
 }
 

@@ -17,7 +17,7 @@ __all__ = ["UserError", "main", "parse_job_id", "user_message"]
 
 def _register() -> None:
     # Subcommands live in their own module; importing it attaches them to `cli`.
-    from vapor_tui import cli_commands, cli_launch  # noqa: F401
+    from vapor_tui import cli_commands, cli_compare, cli_launch  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

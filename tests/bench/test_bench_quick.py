@@ -64,6 +64,13 @@ EXPECTED = {
         for figure in ("cpu_pct", "cpu_main_pct", "cpu_rest_pct", "worker_ms_per_tick")
         for running in (20, 100)
     },
+    # Issue 12: the compare screen.
+    "compare_open_s.1x1M": None,
+    "compare_open_s.8x1M": None,
+    "compare_open_ratio.8_over_1": ("<=", 2),
+    "bytes_per_s.compare_1_live": None,
+    "bytes_per_s.compare_4_live": None,
+    "compare_bytes_ratio.4_over_1": ("<=", 2),
     **{
         name: None
         for size in ("1k", "1M")

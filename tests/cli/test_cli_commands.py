@@ -66,7 +66,20 @@ def test_help_lists_every_command(run_cli) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    ["jobs", "new", "start", "stop", "fail", "clone", "delete", "show", "export", "demo", "watch"],
+    [
+        "jobs",
+        "new",
+        "start",
+        "stop",
+        "fail",
+        "clone",
+        "delete",
+        "show",
+        "export",
+        "demo",
+        "watch",
+        "compare",
+    ],
 )
 def test_every_subcommand_has_help(command: str, run_cli, tmp_path: Path) -> None:
     out = ok(run_cli(command, "--help"))

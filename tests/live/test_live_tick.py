@@ -131,3 +131,36 @@ def test_one_tick_at_a_time_and_one_more_if_asked_during_it():
     assert gate.finished()  # one more, not two
     assert not gate.finished()
     assert gate.ask()
+
+
+def test_the_compare_screens_curves_summary_first_then_newer_points(store, helpers, fake_clock):
+    """The tick's request carries the compare screen's curves; each job's summary is read
+    once, then only the points after what it holds, and only while the screen shows."""
+    a = create_job(store, helpers.small_config("a"), start=True)
+    b = create_job(store, helpers.small_config("b", seed=2), start=True)
+    fake_clock.advance(4.5)
+    live = Live()
+    live.follow_curves([a.id, b.id], "loss")
+    assert {c.job_id for c in live.request().curves} == {a.id, b.id}
+    _, update = tick(live, store, shown=[a.id, b.id])
+    for job_id in (a.id, b.id):
+        base = update.snapshot.curves[job_id].base
+        assert base is not None and base.metric == "loss" and base.last_step == 4
+        assert base.stats.latest_step == 4 and base.stats.best_step is not None
+        assert "loss" in base.names
+    assert all(c.has_base and c.after_step == 4 for c in live.request().curves)
+    fake_clock.advance(2.0)
+    _, update = tick(live, store, shown=[a.id, b.id])
+    assert update.snapshot.curves[a.id].points.step.tolist() == [5, 6]
+    assert update.snapshot.curves[b.id].base is None
+    fake_clock.advance(2.0)
+    _, update = tick(live, store, shown=[])  # covered: nothing handed over, nothing skipped
+    assert not update.snapshot.curves
+    _, update = tick(live, store, shown=[a.id, b.id])
+    assert update.snapshot.curves[a.id].points.step.tolist() == [7, 8]
+    live.follow_curves([a.id], "accuracy")  # another metric: its summary, from the start
+    _, update = tick(live, store, shown=[a.id])
+    assert update.snapshot.curves[a.id].base.metric == "accuracy"
+    assert set(update.snapshot.curves) == {a.id}
+    live.unfollow_curves()
+    assert live.request().curves == ()

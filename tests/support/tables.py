@@ -11,9 +11,10 @@ def row_count(table: JobTable) -> int:
 
 
 def row_cells(table: JobTable, index: int) -> list[str]:
-    """The cells of the index-th row, top to bottom, as the text they show."""
+    """The cells of the index-th row, top to bottom, as the text they show (the mark column,
+    blank but for marked jobs, left out: read it with `cell`)."""
     cells = table._cells[table._rows[index]]
-    return [cells[column].plain for column in table._columns]
+    return [cells[column].plain for column in table._columns if column != "mark"]
 
 
 def cell(table: JobTable, job_id: int | str, column: str) -> str:

@@ -44,7 +44,7 @@ async def test_the_placeholder_names_every_way_to_filter(make_app, ui_store):
         await settle(app, pilot)
         await pilot.press("slash")
         await settle(app, pilot)
-        assert "filter by name, status or id" in screen_lines(app)[1]
+        assert "filter: a name, status or id, lr>1e-4" in screen_lines(app)[1]
 
 
 async def test_a_job_created_while_the_filter_hides_it_gets_the_cursor(make_app, ui_store):

@@ -111,3 +111,27 @@ def test_help_screen(snap_compare, seeded_app, size):
         await _settle(pilot)
 
     assert snap_compare(seeded_app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_compare_screen(snap_compare, seeded_app, size):
+    """Three jobs marked on the jobs screen (space), then `v`."""
+
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("down", "space", "down", "space", "down", "down", "space", "v")
+        await _settle(pilot)
+        pilot.app.request_tick()
+        await _settle(pilot)
+
+    assert snap_compare(seeded_app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_jobs_screen_marked_and_sorted(snap_compare, seeded_app, size):
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("space", "down", "down", "space", "L")
+        await _settle(pilot)
+
+    assert snap_compare(seeded_app, terminal_size=size, run_before=run_before)

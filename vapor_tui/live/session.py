@@ -16,6 +16,7 @@ from vapor_tui.core.job import Job
 from vapor_tui.core.status import Action, JobStatus, next_status
 
 from .commands import Act, Acted, Cloned, Command, Created, Deleted, Outcome
+from .curves import CurveFollow, CurveRead
 from .events import Lifecycle, lifecycle
 from .tick import Follow, JobsVersion, Snapshot, TickRequest, TickResult, TickTrouble
 
@@ -46,6 +47,7 @@ class Live:
         self._projected: dict[int, Job] = {}
         self._last_error: str | None = None
         self._unreadable: str | None = None  # job rows left out of the last list read
+        self._curves: dict[int, CurveFollow] = {}  # job id -> the compare screen's follow
 
     # --- following a job's points -------------------------------------------------------
 
@@ -57,8 +59,35 @@ class Live:
     def unfollow(self, job_id: int) -> None:
         self._follows.pop(job_id, None)
 
+    def follow_curves(self, job_ids: Collection[int], metric: str) -> None:
+        """The compare screen follows `metric` of these jobs (from their summary again)."""
+        self._token += 1
+        self._curves = {job_id: CurveFollow(job_id, metric, self._token) for job_id in job_ids}
+
+    def unfollow_curves(self) -> None:
+        self._curves = {}
+
     def request(self) -> TickRequest:
-        return TickRequest(tuple(self._follows.values()), self._version, self._read)
+        follows = tuple(self._follows.values())
+        return TickRequest(follows, self._version, self._read, tuple(self._curves.values()))
+
+    def _accept_curves(
+        self, reads: tuple[CurveRead, ...], shown: Collection[int]
+    ) -> dict[int, CurveRead]:
+        """The curve reads still asked for by a screen that shows; what they hold is noted, so
+        that the next tick reads only what is newer."""
+        out: dict[int, CurveRead] = {}
+        for got in reads:
+            current = self._curves.get(got.follow.job_id)
+            if current is None or current.token != got.follow.token or current.job_id not in shown:
+                continue
+            if got.base is not None:
+                current = replace(current, after_step=got.base.last_step, has_base=True)
+            if got.points is not None and len(got.points):
+                current = replace(current, after_step=got.points.last_step)
+            self._curves[current.job_id] = current
+            out[current.job_id] = got
+        return out
 
     # --- accepting what the workers brought ---------------------------------------------
 
@@ -127,7 +156,10 @@ class Live:
                     rev = max(held.output_rev or 0, *(line.rev for line in got.output))
                     self._follows[job_id] = replace(held, output_rev=rev)
         self._forget_what_the_read_caught_up_with()
-        snap = Snapshot(self._visible(), result.now, points, result.jobs_changed, bases, output)
+        curves = self._accept_curves(result.curves, shown)
+        snap = Snapshot(
+            self._visible(), result.now, points, result.jobs_changed, bases, output, curves=curves
+        )
         return replace(self._show(snap), trouble=trouble)
 
     def accept_trouble(self, trouble: TickTrouble) -> tuple[Update | None, bool]:

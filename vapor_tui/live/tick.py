@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from vapor_tui.core.job import Job
 from vapor_tui.core.output import OutputLine
 
+from .curves import CurveFollow, CurveRead
+
 if TYPE_CHECKING:  # numpy: not needed to paint the first frame
     from vapor_tui.core.buckets import ChartBase
     from vapor_tui.core.points import Points
@@ -52,6 +54,7 @@ class TickRequest:
     follows: tuple[Follow, ...] = ()
     known: JobsVersion | None = None  # the version of the job list the app holds
     jobs: tuple[Job, ...] = ()  # that list, handed back as it is when nothing changed
+    curves: tuple[CurveFollow, ...] = ()  # what the compare screen follows
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,7 @@ class TickResult:
     problem: str | None = None
     # Job rows that could not be read and are left out, in one line (when the list was read).
     unreadable: str | None = None
+    curves: tuple[CurveRead, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,7 @@ class Snapshot:
     jobs_changed: bool = True
     bases: Mapping[int, ChartBase] = field(default_factory=dict)
     output: Mapping[int, tuple[OutputLine, ...]] = field(default_factory=dict)
+    curves: Mapping[int, CurveRead] = field(default_factory=dict)  # job id -> its curve read
 
     def job(self, job_id: int) -> Job | None:
         for job in self.jobs:
@@ -108,6 +113,7 @@ class Snapshot:
 def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
     """Bring running jobs up to now, then read what the request needs. Runs on a worker thread,
     with everything it needs as arguments."""
+    from vapor_tui.live.curves import read_curves
     from vapor_tui.live.uptonow import bring_up_to_now
     from vapor_tui.store.engine import StoreDamaged, StoreError, StoreUnreachable
     from vapor_tui.store.job_list import jobs_since
@@ -145,6 +151,7 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
                     lines = read_output(conn, follow.job_id, follow.output_rev, last=first)
                 got = replace(got, output=tuple(lines))
             followed.append(got)
+        curves = read_curves(store, request.curves)
     except StoreError as exc:
         return TickTrouble(str(exc), unreachable=isinstance(exc, StoreUnreachable))
-    return TickResult(jobs, now, version, changed, tuple(followed), problem, unreadable)
+    return TickResult(jobs, now, version, changed, tuple(followed), problem, unreadable, curves)

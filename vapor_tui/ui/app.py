@@ -87,6 +87,7 @@ class VaporApp(App[int]):
         self.watch_id = watch
         self.glyphs = Glyphs(ascii_only)
         self.chart_options = ChartOptions()  # log, smoothing, metric, fit: kept for the session
+        self.compare_options = ChartOptions()  # the compare screen's, kept apart
         self.toasts = Toasts(self)
         self.use_timer = timer
         self.live = Live()
@@ -221,8 +222,9 @@ class VaporApp(App[int]):
     def on_tick_done(self, message: TickDone) -> None:
         result = message.result
         if isinstance(result, TickResult):
-            shown = {s.followed_job for s in self.visible_screens() if isinstance(s, LiveScreen)}
-            update = self.live.accept_tick(result, {j for j in shown if j is not None})
+            screens = [s for s in self.visible_screens() if isinstance(s, LiveScreen)]
+            shown = {job for s in screens for job in s.followed_jobs}
+            update = self.live.accept_tick(result, shown)
             if update.trouble:  # read, but running jobs could not be brought up to now
                 self.notify(update.trouble, title="Database", severity="error", timeout=10)
             self._show(update)
@@ -270,6 +272,11 @@ class VaporApp(App[int]):
 
     def unfollow(self, job_id: int) -> None:
         self.live.unfollow(job_id)
+
+    def follow_curves(self, job_ids: list[int], metric: str) -> None:
+        """The compare screen's curves: read from their summaries on the next tick."""
+        self.live.follow_curves(job_ids, metric)
+        self.request_tick()
 
     # --- actions --------------------------------------------------------------------------
 

@@ -86,6 +86,11 @@ class LiveScreen(VaporScreen[None]):
         """The job whose points this screen follows (it is handed them while it shows)."""
         return None
 
+    @property
+    def followed_jobs(self) -> tuple[int, ...]:
+        """Every job whose points this screen is handed while it shows."""
+        return () if self.followed_job is None else (self.followed_job,)
+
     def apply_snapshot(self, snap: Snapshot) -> None:
         """Show what a tick (or an action) brought."""
 

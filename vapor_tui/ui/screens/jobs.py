@@ -13,6 +13,7 @@ from vapor_tui.live.commands import Delete
 from vapor_tui.live.tick import Snapshot
 from vapor_tui.present.text import count
 from vapor_tui.ui.screens.base import JOB_ACTION_BINDINGS, LiveScreen
+from vapor_tui.ui.screens.jobs_marks import MARK_BINDINGS, MarksAndOrder, matches, parsed_filter
 from vapor_tui.ui.screens.jobs_topbar import TopNotes, topbar_text
 from vapor_tui.ui.widgets.job_table import JobTable
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
@@ -24,14 +25,7 @@ EMPTY_TEXT = (
 )
 
 
-def matches(job: Job, text: str) -> bool:
-    text = text.strip().lower()
-    if not text:
-        return True
-    return text in job.name.lower() or job.status.value.startswith(text) or text == str(job.id)
-
-
-class JobsScreen(LiveScreen):
+class JobsScreen(MarksAndOrder, LiveScreen):
     HELP_TITLE = "Jobs: keys"
     AUTO_FOCUS = "#jobs"
     HELP_EXTRA = (("enter", "Open the job: its chart, progress and ETA"),)
@@ -54,13 +48,14 @@ class JobsScreen(LiveScreen):
             "slash",
             "filter",
             "Filter",
-            tooltip="Filter by name, status or id",
+            tooltip="Filter by name, status, id or a field (lr>1e-4 model=X status:running)",
             id="jobs.filter",
             # Priority: handled before the keys after it are handed out, so that "/ends" sent
             # in one burst goes into the box ("n" opened the new-job form).
             priority=True,
         ),
         Binding("escape", "clear_filter", "Clear filter", id="jobs.clear_filter"),
+        *MARK_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -73,11 +68,13 @@ class JobsScreen(LiveScreen):
         self._wanted: int | None = None  # a job to put the cursor on once a tick shows it
         self._visible: list[Job] = []
         self._shown_filter = ""  # the filter the rows were last chosen by
+        self.marked = {}
 
     def compose(self) -> ComposeResult:
         yield LiveStatic("vapor-tui", id="topbar")
         yield Input(
-            placeholder="filter by name, status or id; enter keeps it, esc clears",
+            placeholder="filter: a name, status or id, lr>1e-4, model=LFM2-350M, status:running;"
+            " enter keeps it, esc clears",
             id="filter",
             compact=True,
         )
@@ -130,8 +127,14 @@ class JobsScreen(LiveScreen):
         kept = table.selected_id if self.filter_text and same_filter else None
         visible = [j for j in snap.jobs if matches(j, self.filter_text) or j.id == kept]
         self._visible, self._shown_filter = visible, self.filter_text
-        table.empty_text = f"No job matches “{self.filter_text}”. Press esc to clear the filter."
-        table.sync(visible, snap.now, existing={job.id for job in snap.jobs})
+        problem = parsed_filter(self.filter_text).problem
+        why = f" ({problem})" if problem else ""
+        table.empty_text = (
+            f"No job matches “{self.filter_text}”{why}. Press esc to clear the filter."
+        )
+        existing = {job.id for job in snap.jobs}
+        self._keep_marks(existing)
+        table.sync(visible, snap.now, existing=existing)
         empty = self.query_one("#empty", Static)
         if not snap.jobs:
             empty.update(EMPTY_TEXT)
@@ -142,6 +145,10 @@ class JobsScreen(LiveScreen):
             table.display = bool(snap.jobs)
         self._update_topbar(snap)
         self._refresh_footer()
+
+    def _redisplay(self) -> None:
+        if self.vapor.snapshot is not None:
+            self._show(self.vapor.snapshot)
 
     def _reveal_wanted(self, snap: Snapshot) -> None:
         """A job just created or cloned gets the cursor (so that `s` next starts it), even
@@ -169,6 +176,8 @@ class JobsScreen(LiveScreen):
                 network_fs=store is not None and bool(store.warning),
                 problem=self.vapor.live.problem or "",
                 target=store.target if store is not None else "",
+                marked=len(self.marked),
+                order="" if self.order.is_default else self.order.describe(),
             ),
             width=self.vapor.size.width - 2,
             glyphs=self.vapor.glyphs,

@@ -22,6 +22,8 @@ class TopNotes:
     network_fs: bool = False  # SQLite on a network filesystem
     problem: str = ""
     target: str = ""  # the database's path or URL
+    marked: int = 0  # jobs marked with space
+    order: str = ""  # "sorted by loss, ascending", when not the default order
 
 
 def topbar_text(
@@ -47,6 +49,10 @@ def topbar_text(
     extra: list[Content] = []
     if filter_text:
         extra.append(markup(f"  {g.sep}  filter: “$text”", text=filter_text))
+    if notes.marked:
+        extra.append(Content(f"  {g.sep}  {notes.marked} marked"))
+    if notes.order:
+        extra.append(Content(f"  {g.sep}  {notes.order}"))
     if notes.readonly:
         extra.append(Content.from_markup("  [b $warning]read-only: viewing only[/]"))
     if notes.network_fs:

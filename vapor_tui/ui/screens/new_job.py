@@ -69,6 +69,10 @@ PLACEHOLDERS = {
 MODELS = SuggestFromList(KNOWN_MODELS, case_sensitive=False)
 
 
+def _text(value: object) -> str:
+    return repr(value) if isinstance(value, float) else str(value)  # repr: every digit kept
+
+
 def build_command(values: dict[str, str], start: bool) -> tuple[NewCommand | None, dict[str, str]]:
     """A command job from the form's text (its Command field is filled in), or the message
     for each field that is wrong. The simulator's fields are not looked at."""
@@ -162,6 +166,7 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
                     with Horizontal(classes="form-row"):
                         if field in selects:
                             label, options, default = selects[field]
+                            default = str(self._initial.get(field, default))
                             yield Label(label, classes="form-label")
                             yield FormSelect(
                                 [(o, o) for o in options],
@@ -174,6 +179,8 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
                         else:
                             label, default = texts[field]
                             value = str(new_seed()) if default is None else default
+                            if field in self._initial:
+                                value = _text(self._initial[field])
                             yield Label(label, classes="form-label")
                             yield Input(
                                 value=value,
@@ -207,9 +214,12 @@ class NewJobScreen(ModalScreen[FormResult], VaporScreen[FormResult]):
             )
         yield Footer(compact=True)
 
-    def __init__(self) -> None:
+    def __init__(self, initial: JobConfig | None = None) -> None:
         super().__init__()
         self._erring: set[str] = set()  # the fields showing an error
+        # A job's configuration to start from (`c` on the compare screen), with a new seed.
+        self._initial = {} if initial is None else initial.as_dict()
+        self._initial.pop("seed", None)
 
     def on_mount(self) -> None:
         self._fit()

@@ -25,7 +25,7 @@ from vapor_tui.ui.chart_axes import linear_ticks, log_ticks, step_ticks, tick_la
 from vapor_tui.ui.chart_data import METRIC_LABELS, ChartSeries
 from vapor_tui.ui.chart_options import ChartOptions
 from vapor_tui.ui.glyphs import theme_colour
-from vapor_tui.ui.widgets.diff import changed_span
+from vapor_tui.ui.widgets.diff import changed_runs
 
 SMOOTHING_WEIGHT = 0.7
 # Used until the theme is known: (raw, smoothed, validation).
@@ -47,6 +47,9 @@ def theme_colours(variables: dict[str, str]) -> tuple[tuple[int, int, int], ...]
 
 
 class MetricChart(PlotextPlot):
+    # One span a changed line; False: the runs worth sending apart (curves far apart on a line).
+    JOIN_RUNS = True
+
     def __init__(
         self,
         total_steps: int,
@@ -168,19 +171,47 @@ class MetricChart(PlotextPlot):
             if line == self._lines[y]:
                 continue
             strip = self._to_strip(line, width)
-            span = changed_span(self._strips[y], strip)
+            runs = changed_runs(self._strips[y], strip, join_all=self.JOIN_RUNS)
             self._strips[y] = strip
-            if span is not None:
-                regions.append(Region(span[0], y, span[1] - span[0], 1))
+            regions += [Region(first, y, end - first, 1) for first, end in runs]
         self._lines = lines
         if regions:
             self.refresh(*regions)
 
-    def _build(self, width: int, height: int) -> list[str]:
+    def _new_plot(self, width: int, height: int):
+        """plotext's figure, cleared and sized, in the app's theme."""
         plt = self.plt
         plt.clear_figure()
         compat.plot_size(plt, width, height)
         plt.theme(compat.plot_theme(self, self.app.theme))
+        return plt
+
+    def _y_axis(self, lo: float, hi: float, log: bool, height: int) -> None:
+        """The y limits and their ticks, on a log axis or a linear one."""
+        plt = self.plt
+        most = max(2, (height - 4) // 3)
+        yticks = log_ticks(lo, hi, most) if log else linear_ticks(lo, hi, most)
+        if yticks:
+            plt.yticks(yticks, tick_labels(yticks))
+        if log:
+            # plotext log-scales the data but takes the limits as they are given.
+            plt.yscale("log")
+            lo, hi = math.log10(lo), math.log10(hi)
+        plt.ylim(lo, hi)
+
+    def _finished_plot(self, height: int) -> list[str]:
+        """The figure as lines of text (ANSI colours), its frame in ASCII where asked."""
+        try:
+            text = self.plt.build()
+        except Exception as exc:  # a charting library's corner case must not end the app
+            self.log.error(f"plotext could not draw the chart: {exc!r}")
+            return [f" (the chart could not be drawn: {type(exc).__name__})"] + [""] * (height - 1)
+        if self.ascii_only:
+            text = text.translate(_ASCII_FRAME)
+        return text.split("\n")
+
+    def _build(self, width: int, height: int) -> list[str]:
+        plt = self._new_plot(width, height)
         series = self.series
         total = max(1, series.total)
         plt.xlim(0, total)
@@ -193,15 +224,7 @@ class MetricChart(PlotextPlot):
         if self.log_y and not log:
             x, y = series.envelope()
         lo, hi = series.y_range(log, self.fit_y)
-        most = max(2, (height - 4) // 3)
-        yticks = log_ticks(lo, hi, most) if log else linear_ticks(lo, hi, most)
-        if yticks:
-            plt.yticks(yticks, tick_labels(yticks))
-        if log:
-            # plotext log-scales the data but takes the limits as they are given.
-            plt.yscale("log")
-            lo, hi = math.log10(lo), math.log10(hi)
-        plt.ylim(lo, hi)
+        self._y_axis(lo, hi, log, height)
         plt.xlabel("step")
         marker = "." if self.ascii_only else "braille"
         raw, faint, smooth, validation = self._colours()
@@ -225,14 +248,7 @@ class MetricChart(PlotextPlot):
             plt.scatter(
                 vx.tolist(), vy.tolist(), marker="o" if self.ascii_only else "◆", color=validation
             )
-        try:
-            text = plt.build()
-        except Exception as exc:  # a charting library's corner case must not end the app
-            self.log.error(f"plotext could not draw the chart: {exc!r}")
-            return [f" (the chart could not be drawn: {type(exc).__name__})"] + [""] * (height - 1)
-        if self.ascii_only:
-            text = text.translate(_ASCII_FRAME)
-        return text.split("\n")
+        return self._finished_plot(height)
 
     def _colours(self) -> tuple[tuple[int, int, int], ...]:
         variables = self.app.theme_variables

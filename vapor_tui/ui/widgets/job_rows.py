@@ -17,6 +17,7 @@ from vapor_tui.ui.glyphs import Glyphs
 
 # (key, label, minimum terminal width at which the column is shown)
 COLUMNS = (
+    ("mark", "", 0),  # space marks a job (for the compare screen)
     ("id", "ID", 0),
     ("name", "Name", 0),
     ("model", "Model", 100),
@@ -33,6 +34,7 @@ BAR_WIDTH = 8
 MODEL_WIDTHS = (10, 18)
 EPOCH_WIDTHS = (5, 13)
 FIXED_WIDTHS = {
+    "mark": 1,
     "id": 4,
     "model": MODEL_WIDTHS[0],
     "status": 10,

@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vapor_tui.core.job import Job
+from vapor_tui.core.job_sort import JobOrder
 from vapor_tui.ui.contrast import readable_pair
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.widgets.job_cursor import HEADER_HEIGHT, CursorMoves
@@ -97,6 +98,8 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         self._released: int | None = None  # a job the user deletes here: its neighbour follows
         # The line under the header when there is no row (a filter that matches nothing).
         self._empty_text = ""
+        self._marks: frozenset[int] = frozenset()  # jobs marked with space
+        self._order = JobOrder()
 
     # --- what the screen asks ------------------------------------------------------------
 
@@ -156,7 +159,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             self._fitted = fitted
             self.setup_columns(self._terminal_width, force=True)
         selected = self.selected_id
-        order = [job.id for job in sorted(jobs, key=lambda j: j.id, reverse=True)]
+        order = self._order.ids(jobs)
         if selected is not None and selected not in existing and selected not in order:
             self._orphan = selected != self._released
         if self._select_next is not None and self._select_next in order:
@@ -192,6 +195,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             name_width = self._widths.get("name", 40)
             model_width = self._widths.get("model", 18)
             cells = job_cells(job, now, self.glyphs, name_width, model_width)
+            cells["mark"] = self._mark_cell(job.id)
         self._cells[job.id] = cells
         self._versions[job.id] = (job.version, job.steps_done)
         if shown is None:
@@ -251,8 +255,40 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         right = column in RIGHT_ALIGNED
         return cell_segments(cell, self._widths[column], right, base, over, self.app.console)
 
+    # --- marks and order --------------------------------------------------------------------
+
+    def _mark_cell(self, job_id: int) -> Text:
+        marked = job_id in self._marks
+        return Text(("*" if self.glyphs.ascii else "●") if marked else "", style="bold")
+
+    def set_marks(self, marks: frozenset[int]) -> None:
+        """Show these jobs marked: only the mark cells that changed are drawn again."""
+        changed = (marks ^ self._marks) & set(self._cells)
+        self._marks = marks
+        for job_id in changed:
+            self._cells[job_id] = {**self._cells[job_id], "mark": self._mark_cell(job_id)}
+            self._forget_cells(job_id, ("mark",))
+        self._repaint_cells([(job_id, "mark") for job_id in changed])
+
+    @property
+    def order(self) -> JobOrder:
+        return self._order
+
+    def set_order(self, order: JobOrder) -> None:
+        """Rows in this order from the next sync; the header marks the column."""
+        if order != self._order:
+            self._order = order
+            self._header = None
+            self.refresh(Region(0, 0, self.size.width, HEADER_HEIGHT))
+
+    def _header_label(self, column: str, label: str) -> str:
+        if column != self._order.column or self._order.is_default:
+            return label
+        up, down = ("^", "v") if self.glyphs.ascii else ("▲", "▼")
+        return f"{label}{down if self._order.descending else up}"
+
     def _header_strip(self) -> Strip:
-        labels = {key: label for key, label, _ in COLUMNS}
+        labels = {key: self._header_label(key, label) for key, label, _ in COLUMNS}
         base = self._style("job-table--header")
         segments: list[Segment] = []
         for column in self._columns:

@@ -18,6 +18,9 @@ from textual.widgets import Footer
 from vapor_tui.ui import compat
 
 ROOMY_WIDTH = 100
+# Left out below ROOMY_WIDTH (`?` lists them): quit, and the jobs screen's space (mark), whose
+# `v Compare` shows.
+NARROW_HIDDEN = ("quit", "mark")
 
 
 class KeysFooter(Footer):
@@ -57,7 +60,7 @@ class KeysFooter(Footer):
         footer_key = compat.footer_key_class()
         for widget in super().compose():
             is_key = footer_key is not None and isinstance(widget, footer_key)
-            if not roomy and is_key and getattr(widget, "action", None) == "quit":
+            if not roomy and is_key and getattr(widget, "action", None) in NARROW_HIDDEN:
                 continue
             yield widget
 

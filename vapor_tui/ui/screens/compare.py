@@ -1,0 +1,297 @@
+"""Several jobs on one chart, their configurations side by side (`v` on the jobs screen)."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from vapor_tui.core.job import Job
+from vapor_tui.live.tick import Snapshot
+from vapor_tui.present.compare import Comparison, compare, metric_text, value_text
+from vapor_tui.ui.screens.base import LiveScreen
+from vapor_tui.ui.terminal import no_color
+from vapor_tui.ui.widgets.compare_chart import CompareChart, marker
+from vapor_tui.ui.widgets.job_rows import fit
+from vapor_tui.ui.widgets.keys_footer import KeysFooter
+from vapor_tui.ui.widgets.live_static import LiveStatic
+
+
+class CompareScreen(LiveScreen):
+    HELP_TITLE = "Compare: keys"
+    NO_JOB_TEXT = "No job selected."
+    HELP_NAVIGATION = (("up/down, k/j", "Select a job (c clones it)"),)
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="Back to the jobs", id="compare.back"),
+        Binding("a", "metric", "Metric", tooltip="Chart the next metric", id="compare.metric"),
+        Binding(
+            "t",
+            "time",
+            "Step/time",
+            tooltip="x axis: step or time since each job started",
+            id="compare.time",
+        ),
+        Binding("m", "smooth", "Smooth", tooltip="Smoothing on or off", id="compare.smooth"),
+        Binding("l", "log", "Log y", tooltip="Log or linear y axis", id="compare.log"),
+        Binding(
+            "z",
+            "fit",
+            "Fit y",
+            tooltip="Fit the y axis to the data past the first tenth",
+            id="compare.fit",
+        ),
+        Binding(
+            "d",
+            "differences",
+            "Diff",
+            tooltip="Show only the fields that differ (again: all)",
+            id="compare.differences",
+        ),
+        Binding(
+            "c",
+            "clone",
+            "Clone",
+            tooltip="Clone the selected job into the new-job form",
+            id="compare.clone",
+        ),
+        Binding("up,k", "select(-1)", "Previous job", show=False, id="compare.up"),
+        Binding("down,j", "select(1)", "Next job", show=False, id="compare.down"),
+    ]
+
+    def __init__(self, job_ids: list[int]) -> None:
+        super().__init__()
+        self.job_ids = list(job_ids)
+        self.jobs: dict[int, Job] = {}
+        self.selected = 0
+        self.only_differences = False
+        self.comparison: Comparison | None = None
+        self._texts: dict[str, object] = {}
+
+    def compose(self) -> ComposeResult:
+        yield LiveStatic("Compare", id="compare-title")
+        yield LiveStatic("", id="compare-caption")
+        yield CompareChart(
+            self.job_ids,
+            ascii_only=self.vapor.glyphs.ascii,
+            options=self.vapor.compare_options,
+            id="compare-chart",
+        )
+        yield LiveStatic("", id="compare-legend")
+        with VerticalScroll(id="compare-configs"):
+            yield Static("", id="compare-table")
+        yield KeysFooter()
+
+    @property
+    def chart(self) -> CompareChart:
+        return self.query_one(CompareChart)
+
+    @property
+    def followed_jobs(self) -> tuple[int, ...]:
+        return tuple(self.job_ids)
+
+    def on_mount(self) -> None:
+        self.chart.colourless = no_color()
+        self.vapor.follow_curves(self.job_ids, self.chart.metric)
+        if self.vapor.snapshot is not None:
+            self.apply_snapshot(self.vapor.snapshot)
+
+    def on_unmount(self) -> None:
+        self.vapor.live.unfollow_curves()
+
+    def on_resize(self) -> None:
+        self._render_texts()
+
+    # --- data -----------------------------------------------------------------------------
+
+    def apply_snapshot(self, snap: Snapshot) -> None:
+        chart = self.chart
+        jobs_changed = False
+        for job_id in self.job_ids:
+            job = snap.job(job_id)
+            if job is None and job_id in self.jobs:  # deleted: ids are never reused
+                del self.jobs[job_id]
+                jobs_changed = True
+            if job is not None and self.jobs.get(job_id) is not job:
+                self.jobs[job_id] = job
+                jobs_changed = True
+                started = job.started_at.timestamp() if job.started_at else None
+                chart.set_job(job_id, job.known_total, started)
+        changed = chart.take(snap.curves.values())
+        if jobs_changed or changed or self.comparison is None:
+            self._render_texts()
+
+    def redraw_all(self) -> None:
+        self._texts.clear()
+        self._render_texts()
+
+    def _comparison(self) -> Comparison:
+        jobs = [self.jobs[i] for i in self.job_ids if i in self.jobs]
+        curves = self.chart.curves
+        stats = {i: {curves[i].metric: curves[i].stats} for i in self.jobs if curves[i].loaded}
+        return compare(jobs, stats)
+
+    def _render_texts(self) -> None:
+        if not self.is_mounted:
+            return
+        self.comparison = self._comparison()
+        width = max(20, self.size.width - 2)
+        shown = [i for i in self.job_ids if i in self.jobs]
+        gone = len(self.job_ids) - len(shown)
+        title = f"[b]Compare[/b]  {len(shown)} jobs"
+        if gone:
+            title += f"  [dim]({gone} deleted)[/dim]"
+        self._set("compare-title", title)
+        chart = self.chart
+        caption = f"[b]{chart.description}[/b]"
+        if not chart.has_points:
+            caption += "  (no points yet)"
+        self._set("compare-caption", caption)
+        self._set("compare-legend", self._legend(width))
+        comparison = self.comparison
+        shown_rows = comparison.differences if self.only_differences else comparison.fields
+        table_key = (width, self.only_differences, [j.id for j in comparison.jobs], shown_rows)
+        if self._texts.get("compare-table") != table_key:  # configurations change seldom
+            self._set("compare-table", self._table(width), key=table_key)
+
+    def _legend(self, width: int) -> Text:
+        """One line a job: its marker in its colour, id, name, status, the metric's latest
+        value and its best value with the step. The selected job (for `c`) is bold, with an
+        arrow."""
+        g = self.vapor.glyphs
+        chart = self.chart
+        lines = Text()
+        name_width = max(8, min(32, width - 60))
+        for index, job_id in enumerate(self.job_ids):
+            job = self.jobs.get(job_id)
+            curve = chart.curves[job_id]
+            pointer = (">" if g.ascii else "▸") if index == self.selected else " "
+            colour = "#{:02x}{:02x}{:02x}".format(*chart.colour(index))
+            line = Text(f"{pointer} ", style="bold")
+            line.append(f"{marker(index, g.ascii)} ", style=Style.parse(f"bold {colour}"))
+            if job is None:
+                line.append(f"#{job_id} deleted", style="dim")
+            else:
+                line.append(f"#{job.id} ", style="bold" if index == self.selected else "")
+                line.append(fit(job.name, name_width, g).ljust(name_width) + "  ")
+                badge = g.badge(job.status)
+                badge.pad_right(11 - badge.cell_len)
+                line.append_text(badge)
+                stats = curve.stats
+                latest = metric_text(stats.latest, None) if curve.loaded else "…"
+                line.append(f"  {chart.metric} {latest}")
+                if stats.best is not None:
+                    line.append(f"  best {metric_text(stats.best, stats.best_step)}")
+            if index:
+                lines.append("\n")
+            lines.append_text(line)
+        return lines
+
+    def _table(self, width: int) -> Table:
+        """The configurations side by side; a field that differs is marked and bold."""
+        comparison = self.comparison
+        assert comparison is not None
+        g = self.vapor.glyphs
+        mark = "*" if g.ascii else "≠"
+        table = Table(box=None, pad_edge=False, show_edge=False, expand=False, padding=(0, 1))
+        table.add_column("", no_wrap=True)
+        jobs = comparison.jobs
+        for job in jobs:
+            head = f"{marker(self.job_ids.index(job.id), g.ascii)} #{job.id}"
+            table.add_column(
+                head, no_wrap=True, max_width=max(8, (width - 20) // max(1, len(jobs)))
+            )
+        rows = comparison.differences if self.only_differences else comparison.fields
+        for row in rows:
+            style = "bold" if row.differs else "dim"
+            label = f"{mark if row.differs else ' '} {row.name}"
+            cells = [Text(value_text(v)) for v in row.values]  # never markup: text as stored
+            table.add_row(Text(label), *cells, style=style)
+        if self.only_differences and not rows:
+            table.add_row("  (no field differs)")
+        return table
+
+    def _set(self, widget_id: str, content: object, key: object = None) -> None:
+        """Update a widget only when what it shows changed (`key`, else the text itself)."""
+        if key is None:
+            key = (content.plain, tuple(content.spans)) if isinstance(content, Text) else content
+        if self._texts.get(widget_id) == key:
+            return
+        self._texts[widget_id] = key
+        self.query_one(f"#{widget_id}", Static).update(content)  # type: ignore[arg-type]
+
+    def selected_job(self) -> Job | None:
+        if not self.job_ids:
+            return None
+        return self.jobs.get(self.job_ids[self.selected])
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self.vapor.screen is self:
+            self.vapor.pop_screen()
+
+    def action_metric(self) -> None:
+        names = self.chart.names or ["loss"]
+        current = self.chart.metric
+        metric = names[(names.index(current) + 1) % len(names)] if current in names else names[0]
+        self.chart.set_metric(metric)
+        self.vapor.follow_curves(self.job_ids, metric)
+        self._render_texts()
+
+    def action_time(self) -> None:
+        self.chart.toggle_time()
+        self._render_texts()
+
+    def action_smooth(self) -> None:
+        self.chart.toggle_smoothing()
+        self._render_texts()
+
+    def action_log(self) -> None:
+        self.chart.toggle_log()
+        self._render_texts()
+
+    def action_fit(self) -> None:
+        self.chart.toggle_fit()
+        self._render_texts()
+
+    def action_differences(self) -> None:
+        self.only_differences = not self.only_differences
+        self._render_texts()
+
+    def action_select(self, delta: int) -> None:
+        self.selected = (self.selected + delta) % max(1, len(self.job_ids))
+        self._render_texts()
+        self.refresh_bindings()
+
+    def action_clone(self, same_seed: bool = False) -> None:
+        """The selected job's configuration in the new-job form (a new seed), to edit and
+        create: the best run of a sweep is one key from its successor."""
+        from vapor_tui.ui.screens.new_job import NewJobScreen
+
+        job = self.selected_job()
+        if job is None:
+            self.notify("The selected job was deleted.", severity="warning")
+            return
+        if job.config is None:  # no simulator settings to fill the form with
+            again = (
+                "c on the jobs screen queues its command again"
+                if job.source == "command"
+                else "its script starts it: run the script again"
+            )
+            self.notify(
+                f"#{job.id} {job.name} is not simulated, so the form has nothing to fill in; "
+                f"{again}.",
+                title="Not possible",
+                severity="warning",
+            )
+            return
+
+        def created(result) -> None:
+            if result is not None:  # a Create (a NewCommand if a command was typed in)
+                self.vapor.submit(result)
+
+        self.vapor.push_screen(NewJobScreen(job.config), created)
