@@ -2,8 +2,7 @@
 buckets, the timestamps at their edges, its latest and its best value (found in the summary,
 its step then read from that one bucket's points). A constant cost whatever the job's length.
 
-Named series first (store/series.py); a job whose points are in the simulator's `points`
-table is read from there (curves_points.py).
+From the named series (store/series.py).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import numpy as np
 from vapor_tui.core.curves import CurveBase, MetricStats, direction
 from vapor_tui.core.series import SeriesPoints
 
-from . import curves_points as legacy
 from .bulk import param
 from .series import read_series, read_summary, series_names
 
@@ -26,16 +24,9 @@ if TYPE_CHECKING:
     from vapor_tui.core.series_summary import SeriesSummary
 
 
-def _legacy(conn: Connection) -> bool:
-    return bool(conn.dialect.has_table(conn, "points"))
-
-
 def metric_names(conn: Connection, job_id: int) -> tuple[str, ...]:
     """Every metric the job has points of, loss first."""
-    names = series_names(conn, job_id)
-    if not names and _legacy(conn):
-        return legacy.metric_names(conn, job_id)
-    return tuple(names)
+    return tuple(series_names(conn, job_id))
 
 
 def read_curve_base(conn: Connection, job_id: int, metric: str) -> CurveBase:
@@ -43,8 +34,6 @@ def read_curve_base(conn: Connection, job_id: int, metric: str) -> CurveBase:
     names = metric_names(conn, job_id)
     summary = read_summary(conn, job_id, metric) if metric in names else None
     if summary is None:
-        if metric in names and _legacy(conn):
-            return legacy.read_curve_base(conn, job_id, metric)
         return CurveBase.empty(job_id, metric, names)
     n = summary.n - summary.n_nan - summary.n_inf  # the finite values the sums are of
     time_step, time_at = _edge_times(conn, job_id, metric, summary)
@@ -67,10 +56,7 @@ def read_curve_base(conn: Connection, job_id: int, metric: str) -> CurveBase:
 
 def read_curve_points(conn: Connection, job_id: int, metric: str, after_step: int) -> SeriesPoints:
     """The metric's points after `after_step` (a tick's few new ones), in step order."""
-    points = read_series(conn, job_id, metric, after_step)
-    if not len(points) and not series_names(conn, job_id) and _legacy(conn):
-        return legacy.read_curve_points(conn, job_id, metric, after_step)
-    return points
+    return read_series(conn, job_id, metric, after_step)
 
 
 def read_stats(conn: Connection, job_id: int) -> dict[str, MetricStats]:
@@ -78,9 +64,8 @@ def read_stats(conn: Connection, job_id: int) -> dict[str, MetricStats]:
     out = {}
     for metric in metric_names(conn, job_id):
         summary = read_summary(conn, job_id, metric)
-        if summary is None:
-            return legacy.read_stats(conn, job_id)
-        out[metric] = _stats(conn, job_id, summary)
+        if summary is not None:
+            out[metric] = _stats(conn, job_id, summary)
     return out
 
 
