@@ -30,6 +30,8 @@ FLOORS: dict[str, Floor] = {
     "compare_bytes_ratio.4_over_1": Floor("<=", 2.0),
     # Issue 10: the logging API.
     "import_init_s": Floor("<=", 0.5),
+    "init_s.in_process": Floor("<=", 0.5),
+    "init_s.process": Floor("<=", 0.5),
     "log_calls_s.100k": Floor("<=", 1.0),
     "log_calls_ratio.over_fastest_peer": Floor("<=", 1.0),
     "log_to_db_s.max": Floor("<=", 0.5),

@@ -83,6 +83,8 @@ EXPECTED.update(
         # Issue 10: the logging API.
         "import_init_s": ("<=", 0.5),
         "import_init_cpu_s": None,
+        "init_s.in_process": ("<=", 0.5),
+        "init_s.process": ("<=", 0.5),
         "log_calls_s.100k": ("<=", 1),
         "log_to_db_s.max": ("<=", 0.5),
         "log_to_app_s.max": ("<=", 1.5),
