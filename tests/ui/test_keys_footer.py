@@ -54,24 +54,20 @@ async def test_a_first_start_lays_nothing_out(make_app, ui_store, layouts):
         assert layouts == []
 
 
-async def test_a_key_clicked_in_the_footer_is_pressed(make_app, ui_store):
-    create_job(ui_store, config("click"))
+@pytest.mark.parametrize("by", ["click", "hover"])
+async def test_the_mouse_on_a_key(make_app, ui_store, by):
+    """A click presses the key (as on Textual's Footer); the key under the mouse is lit."""
+    create_job(ui_store, config("mouse"))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         footer = app.screen.query_one(KeysFooter)
-        help_key = next(key for key in footer.keys if key.action == "help")
-        await pilot.click(KeysFooter, offset=(help_key.start, 0))
-        await settle(app, pilot)
-        assert isinstance(app.screen, HelpScreen)
-
-
-async def test_the_key_under_the_mouse_is_highlighted(make_app, ui_store):
-    create_job(ui_store, config("hover"))
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        footer = app.screen.query_one(KeysFooter)
+        if by == "click":
+            help_key = next(key for key in footer.keys if key.action == "help")
+            await pilot.click(KeysFooter, offset=(help_key.start, 0))
+            await settle(app, pilot)
+            assert isinstance(app.screen, HelpScreen)
+            return
         new = next(key for key in footer.keys if key.key == "n")
 
         def background_at(x: int):
