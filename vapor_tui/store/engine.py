@@ -20,6 +20,7 @@ from vapor_tui.core.clock import Clock, SystemClock
 from .netfs import warning_for
 from .selfcheck import Inspection, inspect_database
 from .server import StoreUnreachable, hide_password, make_engine, prepare_schema, server_errors
+from .server_keys import ensure_points_cascade
 from .sqlite_engine import sqlite_engine, sqlite_path
 from .sqlite_file import (
     APPLICATION_ID,
@@ -263,6 +264,8 @@ def _init_schema(store: Store, repairs: Inspection | None = None) -> None:
             if not store.is_sqlite:
                 prepare_schema(conn, store.target)
             SQLModel.metadata.create_all(conn)
+            if not store.is_sqlite:
+                ensure_points_cascade(conn)
             version = conn.execute(
                 select(meta_table.c.value).where(meta_table.c.key == "schema_version")
             ).scalar()

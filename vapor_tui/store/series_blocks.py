@@ -71,7 +71,12 @@ def pack(
         (series_id, int(blocks[a]), int(b - a), np.ascontiguousarray(rows[a:b]).tobytes())
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
     ]
-    insert_rows(conn, "series_blocks", _COLUMNS, _TYPES, out)
+    if conn.dialect.name == "postgresql":
+        from .series_copy import copy_blocks
+
+        copy_blocks(conn, out)
+    else:
+        insert_rows(conn, "series_blocks", _COLUMNS, _TYPES, out)
 
 
 def read_packed(conn: Connection, series_id: int, after_step: int = 0) -> SeriesPoints:
