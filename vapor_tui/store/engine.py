@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,9 @@ class Store:
     _fallback: Engine | None = field(default=None, repr=False)
     # A SQLite file on a network filesystem (NFS, SMB, Lustre...): its warning, else None.
     warning: str | None = None
+    # Set by close(): long work in progress (a catch-up) stops after its transaction in
+    # progress, so that `q` during a long catch-up ends the process at once.
+    closing: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -158,6 +162,7 @@ class Store:
             raw.close()
 
     def close(self) -> None:
+        self.closing.set()
         self.engine.dispose()
         if self._fallback is not None:
             self._fallback.dispose()
