@@ -270,7 +270,7 @@ def read_series(
     boundary = st.packed_blocks * BLOCK_STEPS
     if limit is not None or after_step >= boundary or st.last_step - after_step <= BULK_READ:
         return read_rows(conn, st.id, after_step, limit=limit)
-    return read_packed(conn, st.id, after_step).merged(read_rows(conn, st.id, boundary))
+    return read_packed(conn, st.id, after_step, then=read_rows(conn, st.id, boundary))
 
 
 def read_all(conn: Connection, job_id: int) -> dict[str, SeriesPoints]:
