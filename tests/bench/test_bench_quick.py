@@ -42,6 +42,7 @@ EXPECTED = {
     "tick_repaint_ms.20": None,
     "tick_repaint_ms.100": ("<=", 10),
     "catchup_points_per_s": (">=", 200_000),
+    "catchup_points_per_cpu_s": None,
     "read_newest_ms": ("<=", 1),
     "read_all_numpy_s.1M": ("<=", 0.5),
     "read_all_numpy_cpu_s.1M": None,
