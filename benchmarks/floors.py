@@ -23,6 +23,7 @@ FLOORS: dict[str, Floor] = {
     "bytes_per_s.watch_short": Floor("<=", 200),
     # Issue 13: PostgreSQL beside SQLite.
     "catchup_points_per_s.postgres": Floor(">=", 100_000),
+    "ingest_points_per_s.postgres": Floor(">=", 100_000),
     "read_newest_ms.postgres": Floor("<=", 2.0),
     # Issue 12: 8 jobs of 1M points open in at most twice the time of one; four live jobs
     # watched cost at most twice the bytes per second of one.
