@@ -69,6 +69,7 @@ class JobsScreen(MarksAndOrder, LiveScreen):
         self._visible: list[Job] = []
         self._shown_filter = ""  # the filter the rows were last chosen by
         self.marked = {}
+        self._table_widget: JobTable | None = None  # kept: a query at every tick cost more
 
     def compose(self) -> ComposeResult:
         yield LiveStatic("vapor-tui", id="topbar")
@@ -78,7 +79,8 @@ class JobsScreen(MarksAndOrder, LiveScreen):
             id="filter",
             compact=True,
         )
-        yield JobTable(self.vapor.glyphs, id="jobs")
+        self._table_widget = JobTable(self.vapor.glyphs, id="jobs")
+        yield self._table_widget
         yield Static("Opening the database…", id="empty")
         yield KeysFooter()
 
@@ -118,7 +120,7 @@ class JobsScreen(MarksAndOrder, LiveScreen):
         self._show(snap)
 
     def _show(self, snap: Snapshot) -> None:
-        table = self.query_one(JobTable)
+        table = self._table()
         self._reveal_wanted(snap)
         # The selected job stays in view when it stops matching (it completed, say, under a
         # "running" filter) until the cursor leaves it: the cursor never moves to another job
@@ -188,10 +190,9 @@ class JobsScreen(MarksAndOrder, LiveScreen):
             self.query_one("#topbar", Static).update(text)
 
     def selected_job(self) -> Job | None:
-        # No table while the screen is being built or taken down (a palette command can run
-        # as the app quits): no job then.
-        tables = self.query(JobTable)
-        job_id = tables.first().selected_id if tables else None
+        # No table before the screen is built (a palette command can run as the app quits):
+        # no job then.
+        job_id = self._table_widget.selected_id if self._table_widget is not None else None
         for job in self._jobs:
             if job.id == job_id:
                 return job
