@@ -80,3 +80,56 @@ def test_a_change_another_process_made_is_planned_again(store, fake_clock, db):
     result = catch_up(store)
     assert result.jobs_ended == (job.id,)
     assert get_job(store, job.id).status is JobStatus.STOPPED
+
+
+def test_jobs_a_step_a_tick_are_planned_by_look_up_not_search(store, fake_clock, searches):
+    """The usual live screen: every job has a step or two due at every tick. Each tick's plan
+    comes from the finish times worked out ahead, not from a search per job per tick."""
+    cfgs = [JobConfig(f"live-{i}", step_seconds=1.0, seed=i) for i in range(10)]
+    jobs = [create_job(store, cfg, start=True) for cfg in cfgs]
+    fake_clock.advance(1.0)
+    catch_up(store)
+    searches.clear()
+    for _ in range(30):
+        fake_clock.advance(1.0)
+        catch_up(store)
+    assert searches == []
+    for job, cfg in zip(jobs, cfgs, strict=True):
+        assert get_job(store, job.id).steps_done == Simulator(cfg).steps_done_by(31.0)
+
+
+@pytest.mark.parametrize("status", [JobStatus.RUNNING, JobStatus.STOPPING])
+@pytest.mark.parametrize("seed", range(4))
+def test_a_looked_up_plan_is_the_planners(seed, status):
+    """From every step done and moment, running and stopping, up to the end: the plan the
+    held finish times give is the one planner.plan's search gives."""
+    import random
+    from types import SimpleNamespace
+
+    from vapor_tui.core.catchup import plan
+    from vapor_tui.store.catchup_plans import plan_row
+
+    rng = random.Random(seed)
+    for walk in range(20):
+        cfg = JobConfig(
+            f"p{seed}", epochs=2, steps_per_epoch=rng.choice((3, 40, 150)), seed=seed,
+            step_seconds=rng.choice((0.01, 1.0, 30.0)),
+        )  # fmt: skip
+        sim = Simulator(cfg)
+        stop_at = rng.randint(1, sim.total) if status is JobStatus.STOPPING else None
+        started, done = 1_000.0 + walk, 0
+        for _ in range(2 * sim.total):
+            row = SimpleNamespace(
+                id=900 + seed, status=status.value, steps_done=done, started_at=started,
+                stop_at_step=stop_at, **cfg.as_dict(),
+            )  # fmt: skip
+            if rng.random() < 0.05:  # a jump anywhere, as after a long pause
+                now = started + rng.uniform(-1, sim.end_time * 1.1)
+            else:  # the next moments, as ticks come: a step or a few due, or none
+                ahead = min(sim.total, done + rng.choice((0, 1, 1, 2, 3, 70)))
+                now = started + float(sim.time_at(ahead)) + rng.choice((-1e-3, 1e-3))
+            expected = plan(sim, status, done, started, stop_at, now)
+            assert plan_row(row, now)[1] == expected, (walk, done, now - started)
+            if expected.end_status is not None:
+                break
+            done = max(done, expected.last_step)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy: not needed to paint the first frame
+    from sqlalchemy import Connection
+
     from vapor_tui.core.curves import CurveBase
     from vapor_tui.core.series import SeriesPoints
-    from vapor_tui.store.engine import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,20 +33,18 @@ class CurveRead:
     points: SeriesPoints | None = None
 
 
-def read_curves(store: Store, follows: tuple[CurveFollow, ...]) -> tuple[CurveRead, ...]:
-    """Answer the curve follows in one read transaction (on the tick's worker thread)."""
+def read_curves(conn: Connection, follows: tuple[CurveFollow, ...]) -> tuple[CurveRead, ...]:
+    """Answer the curve follows in the caller's read transaction (the tick's, on its worker
+    thread)."""
     if not follows:
         return ()
     from vapor_tui.store.curves import read_curve_base, read_curve_points
 
     out = []
-    with store.read() as conn:
-        for follow in follows:
-            if follow.has_base:
-                points = read_curve_points(conn, follow.job_id, follow.metric, follow.after_step)
-                out.append(CurveRead(follow, points=points))
-            else:
-                out.append(
-                    CurveRead(follow, base=read_curve_base(conn, follow.job_id, follow.metric))
-                )
+    for follow in follows:
+        if follow.has_base:
+            points = read_curve_points(conn, follow.job_id, follow.metric, follow.after_step)
+            out.append(CurveRead(follow, points=points))
+        else:
+            out.append(CurveRead(follow, base=read_curve_base(conn, follow.job_id, follow.metric)))
     return tuple(out)

@@ -19,6 +19,8 @@ from vapor_tui.core.output import OutputLine
 from .curves import CurveFollow, CurveRead
 
 if TYPE_CHECKING:  # numpy: not needed to paint the first frame
+    from sqlalchemy import Connection
+
     from vapor_tui.core.buckets import ChartBase
     from vapor_tui.core.points import Points
     from vapor_tui.store.engine import Store
@@ -112,46 +114,59 @@ class Snapshot:
 
 def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
     """Bring running jobs up to now, then read what the request needs. Runs on a worker thread,
-    with everything it needs as arguments."""
-    from vapor_tui.live.curves import read_curves
-    from vapor_tui.live.uptonow import bring_up_to_now
-    from vapor_tui.store.engine import StoreDamaged, StoreError, StoreUnreachable
-    from vapor_tui.store.job_list import jobs_since
-    from vapor_tui.store.output import read_output
-    from vapor_tui.store.points import read_points
-    from vapor_tui.store.summary import read_chart_base
+    with everything it needs as arguments.
 
-    problem = unreadable = None
+    One read transaction looks for anything due and, when nothing is (the usual tick of jobs
+    whose next step is in the future), reads the rest in the same transaction. When something
+    is due it is written first, and the rest read after it, so a screen shows it at once."""
+    from vapor_tui.live.uptonow import act, look
+    from vapor_tui.store.engine import StoreDamaged, StoreError, StoreUnreachable
+
+    problem = None
     try:
         now = store.clock.now()
+        now_s = now.timestamp()
+        with store.read() as conn:
+            seen = None if store.readonly else look(conn, now_s)
+            if not seen:
+                return _read(conn, request, now, None)
         try:
-            bring_up_to_now(store, now)
+            act(store, now_s, seen)
         except (StoreDamaged, StoreUnreachable):
             raise
         except StoreError as exc:  # no room, say: show what the database holds all the same
             problem = str(exc)
-        # Every job's id and version; in full only the rows whose version moved.
-        current, listed = jobs_since(store, request.jobs)
-        version = JobsVersion(*current)
-        changed = request.known is None or version != request.known
-        jobs = request.jobs
-        if changed:
-            jobs, unreadable = tuple(listed), listed.problem()
-        followed = []
-        for follow in request.follows:
-            if follow.has_base:
-                points = read_points(store, follow.job_id, follow.after_step)
-                got = Followed(follow, points=points)
-            else:
-                with store.read() as conn:
-                    got = Followed(follow, base=read_chart_base(conn, follow.job_id))
-            if follow.output_rev is not None:
-                first = OUTPUT_FIRST_READ if follow.output_rev == 0 else None
-                with store.read() as conn:
-                    lines = read_output(conn, follow.job_id, follow.output_rev, last=first)
-                got = replace(got, output=tuple(lines))
-            followed.append(got)
-        curves = read_curves(store, request.curves)
+        with store.read() as conn:
+            return _read(conn, request, now, problem)
     except StoreError as exc:
         return TickTrouble(str(exc), unreachable=isinstance(exc, StoreUnreachable))
+
+
+def _read(conn: Connection, request: TickRequest, now: datetime, problem: str | None) -> TickResult:
+    """What the request needs, in the caller's transaction: every job's id and version, in
+    full only the rows whose version moved; each follow's summary or newer points."""
+    from vapor_tui.live.curves import read_curves
+    from vapor_tui.store.job_list import jobs_since_conn
+    from vapor_tui.store.output import read_output
+    from vapor_tui.store.points import read_points_conn
+    from vapor_tui.store.summary import read_chart_base
+
+    current, listed = jobs_since_conn(conn, request.jobs)
+    version = JobsVersion(*current)
+    changed = request.known is None or version != request.known
+    jobs, unreadable = request.jobs, None
+    if changed:
+        jobs, unreadable = tuple(listed), listed.problem()
+    followed = []
+    for follow in request.follows:
+        if follow.has_base:
+            got = Followed(follow, points=read_points_conn(conn, follow.job_id, follow.after_step))
+        else:
+            got = Followed(follow, base=read_chart_base(conn, follow.job_id))
+        if follow.output_rev is not None:
+            first = OUTPUT_FIRST_READ if follow.output_rev == 0 else None
+            lines = read_output(conn, follow.job_id, follow.output_rev, last=first)
+            got = replace(got, output=tuple(lines))
+        followed.append(got)
+    curves = read_curves(conn, request.curves)
     return TickResult(jobs, now, version, changed, tuple(followed), problem, unreadable, curves)

@@ -3,14 +3,17 @@ command of the command line; and the status a command acts on."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import JobStatus
 
 if TYPE_CHECKING:
-    from vapor_tui.store.catchup import CatchUpResult
+    from sqlalchemy import Connection
+
+    from vapor_tui.store.catchup import CatchUpResult, Due
     from vapor_tui.store.engine import Store
 
 
@@ -18,15 +21,49 @@ def bring_up_to_now(store: Store, now: datetime | None = None) -> CatchUpResult:
     """Every due step of every running or stopping job written, jobs that ended by the clock
     ended, in whole transactions; and runs whose script died without finish() failed, with
     the reason (core/liveness.py)."""
-    from vapor_tui.core.process import host_name, is_running
-    from vapor_tui.store.catchup import catch_up
-    from vapor_tui.store.runs import end_dead_runs
-    from vapor_tui.supervise.start import end_lost_supervisors
+    now_s = (now or store.clock.now()).timestamp()
+    if store.readonly:
+        return act(store, now_s, None)
+    with store.read() as conn:
+        seen = look(conn, now_s)
+    return act(store, now_s, seen)
 
-    now = now or store.clock.now()
-    end_dead_runs(store, now, host_name(), is_running)
-    end_lost_supervisors(store, now.timestamp())
-    return catch_up(store, now)
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """What bringing jobs up to now has to do, as one read found it."""
+
+    dead: list[tuple[Any, str]]  # runs whose process ended: (row, why)
+    lost: list[tuple[Any, str]]  # commands whose supervisor is gone: (row, why)
+    due: Due
+
+    def __bool__(self) -> bool:
+        return bool(self.dead or self.lost or self.due)
+
+
+def look(conn: Connection, now_s: float) -> Look:
+    """The look before any write, in the caller's read transaction: with nothing found, a tick
+    writes nothing and reads the rest in the same transaction."""
+    from vapor_tui.core.process import host_name, is_running
+    from vapor_tui.store.catchup import look_due
+    from vapor_tui.store.runs import dead_runs
+    from vapor_tui.supervise.start import lost_supervisors
+
+    dead = dead_runs(conn, now_s, host_name(), is_running)
+    return Look(dead, lost_supervisors(conn, now_s), look_due(conn, now_s))
+
+
+def act(store: Store, now_s: float, seen: Look | None) -> CatchUpResult:
+    """Write what `look` found, each in whole transactions of its own."""
+    from vapor_tui.store.catchup import CatchUpResult, catch_up_due
+    from vapor_tui.store.runs import fail_dead_runs
+    from vapor_tui.supervise.start import fail_lost_supervisors
+
+    if seen is None or store.readonly:
+        return CatchUpResult(0, (), ())
+    fail_dead_runs(store, seen.dead, now_s)
+    fail_lost_supervisors(store, seen.lost, now_s)
+    return catch_up_due(store, now_s, seen.due)
 
 
 def status_now(job: Job, now: datetime) -> JobStatus:

@@ -30,10 +30,18 @@ def eta(seconds: float | None) -> str:
 
 def age(seconds: float) -> str:
     """'just now', '3 minutes ago', '2 days ago': an age that changes at most once a minute,
-    so a screen full of them costs nothing to keep open."""
-    if seconds < 60:
+    so a screen full of them costs nothing to keep open. Worded from its whole minutes
+    (humanize rounds the seconds it is given: 90 s was "2 minutes ago", 89 s "a minute ago"),
+    so that a screen words it again only when age_minute moves."""
+    minute = age_minute(seconds)
+    if minute == 0:
         return "just now"
-    return humanize.naturaltime(timedelta(seconds=seconds))
+    return humanize.naturaltime(timedelta(minutes=minute))
+
+
+def age_minute(seconds: float) -> int:
+    """The whole minutes of an age, which alone its words depend on."""
+    return max(0, math.floor(seconds / 60))
 
 
 def ago(when: datetime, now: datetime) -> str:

@@ -61,9 +61,37 @@ def catch_up(
     wanted = None if job_ids is None else set(job_ids)
     # A cheap look without the write lock: most ticks have nothing due and write nothing.
     with store.read() as conn:
-        due = {r.id for r in _active_rows(conn, wanted) if _changes(r, now_s)}
-        due |= {r.id for r in _owing_rows(conn, wanted)}
-        swept = deleted_ids(conn) if wanted is None else []
+        look = look_due(conn, now_s, wanted)
+    return catch_up_due(store, now_s, look, wait=job_ids is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """What a look found to do: the jobs with steps due or points owed, the deleted jobs
+    whose points are still to be removed."""
+
+    jobs: frozenset[int]
+    swept: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.jobs or self.swept)
+
+
+def look_due(conn: Connection, now_s: float, wanted: set[int] | None = None) -> Due:
+    """The look of catch_up, in the caller's read transaction (a tick's one read): a job
+    whose next step finishes after `now_s` is looked at and passed over (catchup_plans.py)."""
+    due = {r.id for r in _active_rows(conn, wanted) if _changes(r, now_s)}
+    due |= {r.id for r in _owing_rows(conn, wanted)}
+    swept = deleted_ids(conn) if wanted is None else []
+    return Due(frozenset(due), tuple(swept))
+
+
+def catch_up_due(store: Store, now_s: float, look: Due, wait: bool = False) -> CatchUpResult:
+    """Write what `look` found due (catch_up). `wait`: an action's catch-up, which waits for
+    another process writing the job (a tick passes it over)."""
+    if store.readonly or not look:
+        return CatchUpResult(0, (), ())
+    due, swept = set(look.jobs), list(look.swept)
     written, advanced, ended = 0, [], []
     while due and not store.closing.is_set():
         if written:
@@ -73,8 +101,8 @@ def catch_up(
             with store.write() as conn:
                 # On a server, a job another process is writing right now is left to it (SKIP
                 # LOCKED): a tick or a `new` does not queue behind its catch-up. An action on
-                # the job (job_ids given) waits for it, to act on the job as it is now.
-                lock, skip = not store.is_sqlite, job_ids is None
+                # the job (`wait`) waits for it, to act on the job as it is now.
+                lock, skip = not store.is_sqlite, not wait
                 rows = [(r, _plan(r, now_s)) for r in _active_rows(conn, due, lock, skip)]
                 rows += [(r, _repay(r)) for r in _owing_rows(conn, due, lock, skip)]
                 moved = _write_piece(conn, rows, budget)
@@ -144,16 +172,21 @@ def _active_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, 
     return conn.execute(query, params).all()
 
 
+_OWING_ROWS = (
+    select(jobs_table, owed_table.c.last_step.label("owed_to"))
+    .join(owed_table, owed_table.c.job_id == jobs_table.c.id)
+    .order_by(jobs_table.c.id)
+)
+_WANTED_OWING = _OWING_ROWS.where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
+
+
 def _owing_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
     """Jobs that ended owing points, with the step they are owed up to (`owed_to`)."""
-    query = select(jobs_table, owed_table.c.last_step.label("owed_to")).join(
-        owed_table, owed_table.c.job_id == jobs_table.c.id
-    )
-    if wanted is not None:
-        query = query.where(jobs_table.c.id.in_(sorted(wanted)))
+    query = _OWING_ROWS if wanted is None else _WANTED_OWING
     if lock:
         query = query.with_for_update(of=jobs_table, skip_locked=skip)
-    return conn.execute(query.order_by(jobs_table.c.id)).all()
+    params = {} if wanted is None else {"ids": sorted(wanted)}
+    return conn.execute(query, params).all()
 
 
 def _repay(row) -> planner.Plan | None:

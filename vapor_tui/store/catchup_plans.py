@@ -13,6 +13,7 @@ simply planned again.
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import NamedTuple
 
@@ -20,9 +21,11 @@ from vapor_tui.core import catchup as planner
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
 
-from .convert import config_from_row, job_from_row
+from .convert import config_from_row, config_key, job_from_row
 
 MEMO_JOBS = 4096  # jobs remembered; past that the memo starts again
+AHEAD_STEPS = 64  # the finish times of a job's next steps worked out at once
+_LOOKED_UP = (JobStatus.RUNNING, JobStatus.STOPPING)
 
 
 class _Memo(NamedTuple):
@@ -37,24 +40,9 @@ _memo: dict[int, _Memo] = {}
 _simulators: dict[tuple, Simulator] = {}
 
 
-def _config_key(row) -> tuple:
-    return (
-        row.name,
-        row.model,
-        row.epochs,
-        row.steps_per_epoch,
-        row.learning_rate,
-        row.batch_size,
-        row.schedule,
-        row.curve,
-        row.seed,
-        row.step_seconds,
-    )
-
-
 def simulator_for(row) -> Simulator:
     """The job's simulator, built once per configuration."""
-    key = _config_key(row)
+    key = config_key(row)
     sim = _simulators.get(key)
     if sim is None:
         if len(_simulators) >= MEMO_JOBS:
@@ -64,7 +52,53 @@ def simulator_for(row) -> Simulator:
 
 
 def _inputs(row) -> tuple:
-    return (row.status, row.steps_done, row.started_at, row.stop_at_step, _config_key(row))
+    return (row.status, row.steps_done, row.started_at, row.stop_at_step, config_key(row))
+
+
+class _Ahead(NamedTuple):
+    """The finish times of a job's next steps, from `first` on: a tick plans from these by a
+    look-up, where a search would compute the times of its window again at every step."""
+
+    key: tuple  # (status, started_at, stop_at_step, configuration): what the times depend on
+    first: int
+    times: list[float]  # seconds after the start at which steps first, first + 1... finish
+
+
+_ahead: dict[int, _Ahead] = {}
+
+
+def _window(row, sim: Simulator, key: tuple, first: int) -> _Ahead:
+    import numpy as np
+
+    last = min(sim.total, first + AHEAD_STEPS - 1)
+    times = sim.time_at(np.arange(first, last + 1, dtype=np.int64))
+    ahead = _Ahead(key, first, [float(t) for t in np.atleast_1d(times)])
+    if len(_ahead) >= MEMO_JOBS:
+        _ahead.clear()
+    _ahead[row.id] = ahead
+    return ahead
+
+
+def _looked_up(row, sim: Simulator, status: JobStatus, now_s: float) -> planner.Plan | None:
+    """The plan, from the finish times held for the job, when they cover it and it does not
+    end the job (else None: planner.plan decides)."""
+    done = row.steps_done
+    if status not in _LOOKED_UP or done >= sim.total:
+        return None
+    key = (row.status, row.started_at, row.stop_at_step, config_key(row))
+    ahead = _ahead.get(row.id)
+    offset = done + 1 - ahead.first if ahead is not None else -1
+    if ahead is None or ahead.key != key or not 0 <= offset < len(ahead.times) - 1:
+        ahead, offset = _window(row, sim, key, done + 1), 0
+    times = ahead.times
+    # Steps are due while they finish by now: the plan's comparison, elapsed against a time.
+    count = bisect.bisect_right(times, now_s - row.started_at, offset) - offset
+    limit = sim.total - 1  # the last step ends the job: planner.plan words that
+    if status is JobStatus.STOPPING and row.stop_at_step is not None:
+        limit = min(limit, row.stop_at_step - 1)
+    if offset + count >= len(times) or done + count > limit:
+        return None  # past the times held, or an end
+    return planner.Plan(done + 1, done + count, None, None, None)
 
 
 def _make(row, inputs: tuple, now_s: float) -> _Memo:
@@ -74,14 +108,21 @@ def _make(row, inputs: tuple, now_s: float) -> _Memo:
     except (ValueError, TypeError, OverflowError):
         job_from_row(row)  # raises UnreadableJob, saying what cannot be read
         raise
-    plan = planner.plan(sim, status, row.steps_done, row.started_at, row.stop_at_step, now_s)
+    plan = _looked_up(row, sim, status, now_s)
+    if plan is None:
+        plan = planner.plan(sim, status, row.steps_done, row.started_at, row.stop_at_step, now_s)
     if plan.changes_anything:
         quiet_for = -math.inf
     elif not status.is_active:
         quiet_for = math.inf
     else:
         # Nothing is due until the next step finishes; an end comes only with a step.
-        quiet_for = float(sim.time_at(row.steps_done + 1))
+        ahead = _ahead.get(row.id)
+        offset = row.steps_done + 1 - ahead.first if ahead is not None else -1
+        if ahead is not None and 0 <= offset < len(ahead.times):
+            quiet_for = ahead.times[offset]
+        else:
+            quiet_for = float(sim.time_at(row.steps_done + 1))
     memo = _Memo(inputs, quiet_for, now_s, plan, sim)
     if len(_memo) >= MEMO_JOBS:
         _memo.clear()

@@ -36,19 +36,48 @@ def _why(row, exc: Exception) -> str:
     return f"{type(exc).__name__}: {shown(exc, 80)}"
 
 
-def config_from_row(row) -> JobConfig:
-    return stored_config(
-        name=row.name,
-        model=row.model,
-        epochs=row.epochs,
-        steps_per_epoch=row.steps_per_epoch,
-        learning_rate=row.learning_rate,
-        batch_size=row.batch_size,
-        schedule=Schedule(row.schedule),
-        curve=Curve(row.curve),
-        seed=row.seed,
-        step_seconds=row.step_seconds,
+_CONFIGS: dict[tuple, JobConfig] = {}  # checked once: a tick reads the same ones again
+_CONFIGS_KEPT = 4096
+
+
+def config_key(row) -> tuple:
+    """The columns a simulated job's configuration is read from, as they are stored."""
+    return (
+        row.name,
+        row.model,
+        row.epochs,
+        row.steps_per_epoch,
+        row.learning_rate,
+        row.batch_size,
+        row.schedule,
+        row.curve,
+        row.seed,
+        row.step_seconds,
     )
+
+
+def config_from_row(row) -> JobConfig:
+    values = config_key(row)
+    # The types too: 3 and 3.0 are one key, and one may be refused where the other is not.
+    key = (*values, *map(type, values))
+    cfg = _CONFIGS.get(key)
+    if cfg is None:
+        cfg = stored_config(
+            name=row.name,
+            model=row.model,
+            epochs=row.epochs,
+            steps_per_epoch=row.steps_per_epoch,
+            learning_rate=row.learning_rate,
+            batch_size=row.batch_size,
+            schedule=Schedule(row.schedule),
+            curve=Curve(row.curve),
+            seed=row.seed,
+            step_seconds=row.step_seconds,
+        )
+        if len(_CONFIGS) >= _CONFIGS_KEPT:
+            _CONFIGS.clear()
+        _CONFIGS[key] = cfg
+    return cfg
 
 
 def job_from_row(row) -> Job:

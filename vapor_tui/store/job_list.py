@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
 from vapor_tui.core.job import Job
 
@@ -29,13 +29,20 @@ def jobs_since(
     """(version, every job newest first). The version is store.jobs.jobs_version's (count,
     max id, sum of versions): it changes whenever any job changes, is added or removed. As in
     list_jobs, a row that cannot be read is left out and named in the list's `unreadable`."""
-    known = {job.id: job for job in previous or ()}
     with store.read() as conn:
-        versions = conn.execute(_VERSIONS).all()
-        stale = [i for i, v in versions if i not in known or known[i].version != v]
-        rows: list[Any] = []
-        for start in range(0, len(stale), _IN_CHUNK):
-            rows += conn.execute(_ROWS, {"ids": stale[start : start + _IN_CHUNK]}).all()
+        return jobs_since_conn(conn, previous)
+
+
+def jobs_since_conn(
+    conn: Connection, previous: tuple[Job, ...] | None
+) -> tuple[tuple[int, int, int], JobList]:
+    """jobs_since in the caller's transaction (a tick's one read)."""
+    known = {job.id: job for job in previous or ()}
+    versions = conn.execute(_VERSIONS).all()
+    stale = [i for i, v in versions if i not in known or known[i].version != v]
+    rows: list[Any] = []
+    for start in range(0, len(stale), _IN_CHUNK):
+        rows += conn.execute(_ROWS, {"ids": stale[start : start + _IN_CHUNK]}).all()
     fresh = read_rows(rows)
     read = {job.id: job for job in fresh}
     jobs = []

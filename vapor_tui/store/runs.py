@@ -26,8 +26,10 @@ __all__ = [
     "RunRefused",
     "attach_run",
     "create_run",
+    "dead_runs",
     "end_dead_runs",
     "end_run",
+    "fail_dead_runs",
     "read_control",
     "write_run",
 ]
@@ -214,17 +216,29 @@ def end_dead_runs(
     once agree, and a heartbeat that arrived meanwhile wins."""
     if store.readonly:
         return []
-    now_s = now.timestamp()
     with store.read() as conn:
-        rows = conn.execute(_WATCHED).all()
+        dead = dead_runs(conn, now.timestamp(), here, running)
+    return fail_dead_runs(store, dead, now.timestamp())
+
+
+def dead_runs(
+    conn: Connection, now_s: float, here: str, running: Callable[[int, int | None], bool]
+) -> list[tuple[Any, str]]:
+    """The look of end_dead_runs, in the caller's transaction (a tick's one read): each active
+    run whose process ended, with why."""
     dead = []
-    for row in rows:
+    for row in conn.execute(_WATCHED).all():
         started = None if row.pid_started is None else int(row.pid_started)
         process = RunProcess(row.host, row.pid, started, row.heartbeat_at, row.started_at)
         reason = why_ended(process, now_s, here, running)
         if reason is not None:
             dead.append((row, reason))
-    if not dead:
+    return dead
+
+
+def fail_dead_runs(store: Store, dead: list[tuple[Any, str]], now_s: float) -> list[int]:
+    """What dead_runs found, failed where it is unchanged since: the ids failed."""
+    if not dead or store.readonly:
         return []
     failed = []
     with store.write() as conn:

@@ -4,12 +4,17 @@ a command."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import Action, JobStatus
 from vapor_tui.store import supervised as rows
 from vapor_tui.store.engine import Store, StoreError
 
 from .spawn import spawn_supervisor, where_refused
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 
 class CommandRefused(StoreError):
@@ -53,17 +58,29 @@ def end_lost_supervisors(store: Store, now_s: float) -> list[int]:
     bringing jobs up to now wherever that runs; on this machine, kill what is left of its
     command's process group (children it started: the command itself died with its
     supervisor). The ids failed."""
+    if store.readonly:
+        return []
+    with store.read() as conn:
+        lost = lost_supervisors(conn, now_s)
+    return fail_lost_supervisors(store, lost, now_s)
+
+
+def lost_supervisors(conn: Connection, now_s: float) -> list[tuple[Any, str]]:
+    """The look of end_lost_supervisors, in the caller's transaction (a tick's one read)."""
     from vapor_tui.core.process import host_name, is_running
+
+    return rows.lost_supervisors(conn, now_s, host_name(), is_running)
+
+
+def fail_lost_supervisors(store: Store, lost: list[tuple[Any, str]], now_s: float) -> list[int]:
+    """What lost_supervisors found, failed where it is unchanged since; the ids failed."""
+    from vapor_tui.core.process import host_name
 
     from .procinfo import kill_leftovers
 
-    if store.readonly:
+    if not lost or store.readonly:
         return []
     here = host_name()
-    with store.read() as conn:
-        lost = rows.lost_supervisors(conn, now_s, here, is_running)
-    if not lost:
-        return []
     failed = []
     with store.write() as conn:
         for row, reason in lost:

@@ -218,7 +218,9 @@ class VaporApp(App[int]):
             # clock says they are meanwhile.
             self._show(self.live.project(self.clock.now()))
 
-    @work(thread=True, group=TICK, exit_on_error=False)
+    # A description given: Textual's own is the repr of the arguments, every job of the
+    # request's list written out on the UI thread at every tick (a tenth of its time there).
+    @work(thread=True, group=TICK, exit_on_error=False, description="tick")
     def _tick(self, store: Store, request: TickRequest) -> None:
         from vapor_tui.live.tick import run_tick
 
@@ -318,7 +320,7 @@ class VaporApp(App[int]):
         self.actions.declined(message.command)
         self._next_action()
 
-    @work(thread=True, group=ACTIONS, exit_on_error=False)
+    @work(thread=True, group=ACTIONS, exit_on_error=False, description="action")
     def _act(self, store: Store, command: Command) -> None:
         from vapor_tui.live.commands import execute
 

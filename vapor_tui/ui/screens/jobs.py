@@ -63,13 +63,14 @@ class JobsScreen(MarksAndOrder, LiveScreen):
         self.filter_text = ""
         self._jobs: tuple[Job, ...] = ()
         self._summary: tuple | None = None
+        self._topbar_inputs: tuple | None = None
         self._footer_for: tuple[int, JobStatus] | None = None
         self._select_on_mount: int | None = None
         self._wanted: int | None = None  # a job to put the cursor on once a tick shows it
         self._visible: list[Job] = []
-        self._job_table: JobTable | None = None  # from mount: check_action asks for it per key
         self._shown_filter = ""  # the filter the rows were last chosen by
         self.marked = {}
+        self._table_widget: JobTable | None = None  # kept: a query at every tick cost more
 
     def compose(self) -> ComposeResult:
         yield LiveStatic("vapor-tui", id="topbar")
@@ -79,12 +80,13 @@ class JobsScreen(MarksAndOrder, LiveScreen):
             id="filter",
             compact=True,
         )
-        yield JobTable(self.vapor.glyphs, id="jobs")
+        self._table_widget = JobTable(self.vapor.glyphs, id="jobs")
+        yield self._table_widget
         yield Static("Opening the database…", id="empty")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        table = self._job_table = self.query_one(JobTable)
+        table = self._table()
         table.setup_columns(self.vapor.size.width)
         if self._select_on_mount is not None:
             table.select_later(self._select_on_mount)
@@ -119,7 +121,7 @@ class JobsScreen(MarksAndOrder, LiveScreen):
         self._show(snap)
 
     def _show(self, snap: Snapshot) -> None:
-        table = self.query_one(JobTable)
+        table = self._table()
         self._reveal_wanted(snap)
         # The selected job stays in view when it stops matching (it completed, say, under a
         # "running" filter) until the cursor leaves it: the cursor never moves to another job
@@ -168,20 +170,24 @@ class JobsScreen(MarksAndOrder, LiveScreen):
 
     def _update_topbar(self, snap: Snapshot) -> None:
         store = self.vapor.store
+        shown = self._visible if self.filter_text else snap.jobs
+        notes = TopNotes(
+            readonly=store is not None and store.readonly,
+            network_fs=store is not None and bool(store.warning),
+            problem=self.vapor.live.problem or "",
+            target=store.target if store is not None else "",
+            marked=len(self.marked),
+            order="" if self.order.is_default else self.order.describe(),
+        )
+        width = self.vapor.size.width - 2
+        # What the line is made from: most ticks change none of it (made from scratch, it was
+        # about 5% of the UI thread's time at every tick).
+        inputs = (len(snap.jobs), tuple(j.status for j in shown), self.filter_text, notes, width)
+        if self._summary is not None and inputs == self._topbar_inputs:
+            return
+        self._topbar_inputs = inputs
         text = topbar_text(
-            snap.jobs,
-            self._visible if self.filter_text else snap.jobs,
-            self.filter_text,
-            notes=TopNotes(
-                readonly=store is not None and store.readonly,
-                network_fs=store is not None and bool(store.warning),
-                problem=self.vapor.live.problem or "",
-                target=store.target if store is not None else "",
-                marked=len(self.marked),
-                order="" if self.order.is_default else self.order.describe(),
-            ),
-            width=self.vapor.size.width - 2,
-            glyphs=self.vapor.glyphs,
+            snap.jobs, shown, self.filter_text, notes=notes, width=width, glyphs=self.vapor.glyphs
         )
         key = (text.plain, tuple(text.spans))  # Content compares its text alone
         if key != self._summary:
@@ -191,7 +197,7 @@ class JobsScreen(MarksAndOrder, LiveScreen):
     def selected_job(self) -> Job | None:
         # No table while the screen is being built or taken down (a palette command can run
         # as the app quits): no job then.
-        table = self._job_table
+        table = self._table_widget
         job_id = table.selected_id if table is not None and table.is_attached else None
         for job in self._jobs:
             if job.id == job_id:

@@ -84,8 +84,11 @@ class MarksAndOrder:
         def _redisplay(self) -> None: ...
 
     marked: dict[int, None]  # job ids in the order they were marked
+    _table_widget: JobTable | None  # the screen's table, once composed
 
     def _table(self) -> JobTable:
+        if self._table_widget is not None:
+            return self._table_widget
         return cast(Any, self).query_one(JobTable)  # a Screen's, once mixed in
 
     def _keep_marks(self, existing: set[int]) -> None:

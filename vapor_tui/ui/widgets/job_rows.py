@@ -109,6 +109,11 @@ def age(job: Job, now: datetime) -> str:
     return text.ago(job.created_at, now)
 
 
+def age_minute(job: Job, now: datetime) -> int:
+    """What the age cell is a function of (present/text.py): the cell changes only with it."""
+    return text.age_minute((now - job.created_at).total_seconds())
+
+
 def cell_segments(
     cell: Text, width: int, right: bool, base: Style, over: Style | None, console: Console
 ) -> list[Segment]:

@@ -30,6 +30,7 @@ from vapor_tui.ui.widgets.job_rows import (
     PADDING,
     RIGHT_ALIGNED,
     age,
+    age_minute,
     cell_segments,
     fitted_widths,
     job_cells,
@@ -75,8 +76,10 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         self._index: dict[int, int] = {}  # job id -> row index
         self._cells: dict[int, dict[str, Text]] = {}
         # What each row's cells were made from: the job's version, and its step (a job shown as
-        # the clock says it is, before the store has written it, has moved on at one version).
-        self._versions: dict[int, tuple[int, int]] = {}
+        # the clock says it is, before the store has written it, has moved on at one version),
+        # and the minute of its age (its Created cell is worded again only when that moves).
+        self._versions: dict[int, tuple[int, int, int]] = {}
+        self.cells_made = 0  # rows whose cells were made or worded again: what a sync cost
         self._strips: dict[tuple[int, bool], Strip] = {}  # (job id, cursor) -> its line
         self._drawn_for: Size | None = None  # the size its lines were last drawn at
         # (job id, column, cursor) -> the cell's segments, padding included: a line is made
@@ -187,18 +190,21 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
     def _update_cells(self, job: Job, now: datetime) -> list[tuple[int, str]]:
         """Bring a job's cells up to date; the (job, column) pairs that changed."""
         shown = self._cells.get(job.id)
-        if shown is not None and self._versions.get(job.id) == (job.version, job.steps_done):
-            created = Text(age(job, now))  # all but the age stay while the job is unchanged
-            if created == shown.get("created"):
-                return []
-            cells = {**shown, "created": created}
+        made = (job.version, job.steps_done, age_minute(job, now))
+        held = self._versions.get(job.id)
+        if shown is not None and held == made:
+            return []  # a row that did not change costs a comparison, nothing more
+        self.cells_made += 1
+        if shown is not None and held is not None and held[:2] == made[:2]:
+            # All but the age stay while the job is unchanged.
+            cells = {**shown, "created": Text(age(job, now))}
         else:
             name_width = self._widths.get("name", 40)
             model_width = self._widths.get("model", 18)
             cells = job_cells(job, now, self.glyphs, name_width, model_width)
             cells["mark"] = self._mark_cell(job.id)
         self._cells[job.id] = cells
-        self._versions[job.id] = (job.version, job.steps_done)
+        self._versions[job.id] = made
         if shown is None:
             return []
         changed = [c for c in self._columns if cells[c] != shown[c]]
