@@ -187,6 +187,7 @@ def end_run(
                 reason=reason,
                 finished_at=now,
                 version=jobs_table.c.version + 1,
+                **({"exit_code": exit_code} if error is None else {}),
             )
         )
         return status.value, reason
