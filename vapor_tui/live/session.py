@@ -141,14 +141,15 @@ class Live:
             job_id = got.follow.job_id
             if got.base is not None:
                 bases[job_id] = got.base
-                self._follows[job_id] = replace(
-                    current, after_step=got.base.last_step, has_base=True
-                )
+                steps = tuple(sorted(got.base.held.items()))
+                self._follows[job_id] = replace(current, held=steps, has_base=True)
             if got.points is not None:
                 points[job_id] = got.points
-                if len(got.points):
-                    last = got.points.last_step
-                    self._follows[job_id] = replace(current, after_step=last, has_base=True)
+                if got.points:
+                    moved = dict(current.held)
+                    moved.update((name, s.last_step) for name, s in got.points.items() if len(s))
+                    steps = tuple(sorted(moved.items()))
+                    self._follows[job_id] = replace(current, held=steps, has_base=True)
             if got.output is not None:
                 output[job_id] = got.output
                 if got.output:

@@ -20,7 +20,7 @@ from .curves import CurveFollow, CurveRead
 
 if TYPE_CHECKING:  # numpy: not needed to paint the first frame
     from vapor_tui.core.buckets import ChartBase
-    from vapor_tui.core.points import Points
+    from vapor_tui.core.series import Batch
     from vapor_tui.store.engine import Store
 
 
@@ -43,8 +43,9 @@ class Follow:
 
     job_id: int
     token: int
-    after_step: int = 0
     has_base: bool = False
+    # (series name, the last step of it the screen holds): newer points are read after it.
+    held: tuple[tuple[str, int], ...] = ()
     # A launched command's output: the last rev of it the screen holds; None: not read.
     output_rev: int | None = None
 
@@ -59,11 +60,12 @@ class TickRequest:
 
 @dataclass(frozen=True, slots=True)
 class Followed:
-    """What a tick read for one follow request: the chart summary, or the newer points."""
+    """What a tick read for one follow request: the chart summary, or the newer points of each
+    series that has any (a series new since the summary among them)."""
 
     follow: Follow
     base: ChartBase | None = None
-    points: Points | None = None
+    points: Batch | None = None
     output: tuple[OutputLine, ...] | None = None  # its lines written or changed since
 
 
@@ -97,7 +99,7 @@ class Snapshot:
 
     jobs: tuple[Job, ...]
     now: datetime
-    points: Mapping[int, Points] = field(default_factory=dict)
+    points: Mapping[int, Batch] = field(default_factory=dict)
     jobs_changed: bool = True
     bases: Mapping[int, ChartBase] = field(default_factory=dict)
     output: Mapping[int, tuple[OutputLine, ...]] = field(default_factory=dict)
@@ -118,8 +120,7 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
     from vapor_tui.store.engine import StoreDamaged, StoreError, StoreUnreachable
     from vapor_tui.store.job_list import jobs_since
     from vapor_tui.store.output import read_output
-    from vapor_tui.store.points import read_points
-    from vapor_tui.store.summary import read_chart_base
+    from vapor_tui.store.summary import read_chart_base, read_chart_news
 
     problem = unreadable = None
     try:
@@ -139,11 +140,11 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
             jobs, unreadable = tuple(listed), listed.problem()
         followed = []
         for follow in request.follows:
-            if follow.has_base:
-                points = read_points(store, follow.job_id, follow.after_step)
-                got = Followed(follow, points=points)
-            else:
-                with store.read() as conn:
+            with store.read() as conn:
+                if follow.has_base:
+                    news = read_chart_news(conn, follow.job_id, dict(follow.held))
+                    got = Followed(follow, points=news)
+                else:
                     got = Followed(follow, base=read_chart_base(conn, follow.job_id))
             if follow.output_rev is not None:
                 first = OUTPUT_FIRST_READ if follow.output_rev == 0 else None
