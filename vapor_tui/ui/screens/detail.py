@@ -206,7 +206,8 @@ class JobDetailScreen(LiveScreen):
     def _update_output_caption(self) -> None:
         pane = self._output()
         if pane is not None:
-            self._set("output-caption", f"[b]Output[/b]  ({pane.where}; o hides)")
+            hint = "; o hides" if pane.lines else ""  # o shows output, it hides none unseen
+            self._set("output-caption", f"[b]Output[/b]  ({pane.where}{hint})")
 
     def _render_job(self, job: Job, snap: Snapshot | None) -> None:
         g = self.vapor.glyphs
@@ -325,10 +326,15 @@ class JobDetailScreen(LiveScreen):
         return super().check_action(action, parameters)
 
     def action_output(self) -> None:
+        """Show the output if the user cannot see any, else hide it. A key typed as the screen
+        opened (`vapor-tui watch ID` and `o` at once) came before the pane drew a line: it hid
+        a pane the user never saw, and `o` seemed to do nothing."""
         pane = self._output()
         if pane is None:
             return
-        pane.display = not pane.display
+        shown = pane.display and pane.painted and bool(pane.region)
+        pane.display = not shown
+        pane.painted = False
         self.query_one("#output-caption").display = pane.display
 
     def _shown_output(self) -> OutputPane | None:
