@@ -242,6 +242,8 @@ class _Change:
     before: JobStatus
     after: JobStatus
     action: Action
+    before_rung: int | None = None
+    after_rung: int | None = None
 
 
 @dataclass
@@ -303,18 +305,25 @@ class ActionQueue:
         """The command in progress ended (None: it failed unexpectedly)."""
         self._busy = False
         if isinstance(outcome, Acted) and outcome.command.seen is not None:
-            change = _Change(outcome.command.seen, outcome.job.status, outcome.command.action)
+            change = _Change(
+                outcome.command.seen,
+                outcome.job.status,
+                outcome.command.action,
+                outcome.command.seen_rung,
+                outcome.job.stop_rung,
+            )
             self._changes.setdefault(outcome.job.id, []).append(change)
 
     def _judged(self, command: Act) -> Act | None:
-        seen, last = command.seen, None
+        seen, rung, last = command.seen, command.seen_rung, None
         if seen is None:
             return command
         for change in self._changes.get(command.job_id, ()):
-            if change.before is seen:
-                seen, last = change.after, change.action
+            same_rung = rung is None or change.before_rung in (None, rung)
+            if change.before is seen and same_rung:
+                seen, rung, last = change.after, change.after_rung, change.action
         if last is None:
             return command
         if next_status(seen, command.action) is None and last is command.action:
             return None
-        return replace(command, seen=seen)
+        return replace(command, seen=seen, seen_rung=rung)

@@ -98,12 +98,15 @@ def apply_action(
     action: Action,
     reason: str | None = None,
     expected: JobStatus | None = None,
+    expected_rung: int | None = None,
 ) -> Job:
     """Take a user action. Compare-and-set on the status: of two processes acting on one job
     at once exactly one wins; the other gets a TransitionError and nothing changes.
 
     `expected` is the status the user saw when they asked (the app passes it): if the job has
     moved on since, whoever moved it won and this action is refused with the reason.
+    `expected_rung`, the stop rung the user saw, likewise: of two stops that both saw
+    "stopping" at one rung, one climbs the ladder and the other is refused.
 
     The status change is recorded first, in a transaction of its own, whatever the job's
     backlog: the action acts on the job as the clock has it now (the steps due by now, the
@@ -120,6 +123,9 @@ def apply_action(
         job = job_from_row(row)
         change = change_at(job, action, now.timestamp(), reason)
         refusal = _refusal(job, change, action, expected)
+        seen_rung = (row.stop_rung or 0) if expected_rung is None else expected_rung
+        if refusal is None and (row.stop_rung or 0) != seen_rung:
+            refusal = _rung_moved(job, action, seen_rung, row.stop_rung or 0)
         if refusal is None:
             assert change.values is not None
             values = {**change.values, "version": jobs_table.c.version + 1}
@@ -168,6 +174,17 @@ def _refusal(
     if change.values is None:
         return TransitionError(job.id, job.name, current, action)
     return None
+
+
+def _rung_moved(job: Job, action: Action, seen: int, now: int) -> TransitionError:
+    return TransitionError(
+        job.id,
+        job.name,
+        job.status,
+        action,
+        f"its stop went from rung {seen} to rung {now} before this {action} arrived "
+        "(another instance or the command line got there first); press x again to go on",
+    )
 
 
 def _catch_up_if_room(store: Store, now, job_id: int) -> None:
