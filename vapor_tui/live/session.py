@@ -15,6 +15,7 @@ from datetime import datetime
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import Action, JobStatus, next_status
 
+from .alerts import ValueAlerts
 from .commands import Act, Acted, Cloned, Command, Created, Deleted, Outcome
 from .curves import CurveFollow, CurveRead
 from .events import Lifecycle, lifecycle
@@ -28,6 +29,7 @@ class Update:
     snapshot: Snapshot
     events: tuple[Lifecycle, ...] = ()
     trouble: str | None = None  # a problem not said before, worth a toast
+    alerts: tuple[str, ...] = ()  # "#3 alpha: loss is NaN at step 812", each said once
 
 
 class Live:
@@ -48,6 +50,7 @@ class Live:
         self._last_error: str | None = None
         self._unreadable: str | None = None  # job rows left out of the last list read
         self._curves: dict[int, CurveFollow] = {}  # job id -> the compare screen's follow
+        self._alerts = ValueAlerts()
 
     # --- following a job's points -------------------------------------------------------
 
@@ -131,6 +134,11 @@ class Live:
         else:
             self.problem, self._last_error = self._unreadable, None
         self._projected.clear()
+        before = self.snapshot
+        if before is None:
+            self._alerts.baseline(result.jobs)
+        listed = {job.id: job for job in result.jobs}
+        alerts: list[str] = []
         points, bases, output = {}, {}, {}
         for got in result.followed:
             current = self._follows.get(got.follow.job_id)
@@ -141,10 +149,12 @@ class Live:
             job_id = got.follow.job_id
             if got.base is not None:
                 bases[job_id] = got.base
+                self._alerts.from_base(job_id, got.base)
                 steps = tuple(sorted(got.base.held.items()))
                 self._follows[job_id] = replace(current, held=steps, has_base=True)
             if got.points is not None:
                 points[job_id] = got.points
+                alerts += self._alerts.from_points(listed.get(job_id), job_id, got.points)
                 if got.points:
                     moved = dict(current.held)
                     moved.update((name, s.last_step) for name, s in got.points.items() if len(s))
@@ -161,7 +171,9 @@ class Live:
         snap = Snapshot(
             self._visible(), result.now, points, result.jobs_changed, bases, output, curves=curves
         )
-        return replace(self._show(snap), trouble=trouble)
+        if before is not None:
+            alerts += self._alerts.from_jobs({j.id: j for j in before.jobs}, result.jobs)
+        return replace(self._show(snap), trouble=trouble, alerts=tuple(alerts))
 
     def accept_trouble(self, trouble: TickTrouble) -> tuple[Update | None, bool]:
         """A tick that failed: (the screens redrawn to show the problem, whether the error is
@@ -321,7 +333,8 @@ class ActionQueue:
         for change in self._changes.get(command.job_id, ()):
             same_rung = rung is None or change.before_rung in (None, rung)
             if change.before is seen and same_rung:
-                seen, rung, last = change.after, change.after_rung, change.action
+                seen, last = change.after, change.action
+                rung = None if rung is None else change.after_rung
         if last is None:
             return command
         if next_status(seen, command.action) is None and last is command.action:
