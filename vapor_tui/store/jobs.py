@@ -13,6 +13,7 @@ from .catchup import catch_up
 from .convert import JobList, UnreadableJob, config_values, job_from_row, read_rows
 from .deletes import JobNotFound, delete_job
 from .engine import Store, StoreDamaged, StoreError
+from .job_list import with_last_epoch
 from .tables import jobs_table, owed_table
 
 __all__ = [
@@ -53,7 +54,7 @@ def create_job(store: Store, config: JobConfig, *, start: bool = False) -> Job:
 
 def get_job(store: Store, job_id: int) -> Job:
     with store.read() as conn:
-        row = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)).first()
+        row = conn.execute(with_last_epoch().where(jobs_table.c.id == job_id)).first()
     if row is None:
         raise JobNotFound(job_id)
     return job_from_row(row)
@@ -63,7 +64,7 @@ def list_jobs(store: Store) -> JobList:
     """Every job, newest first. A row that cannot be read is left out, and named in the
     list's `unreadable`: one bad row never hides the others."""
     with store.read() as conn:
-        rows = conn.execute(select(jobs_table).order_by(jobs_table.c.id.desc())).all()
+        rows = conn.execute(with_last_epoch().order_by(jobs_table.c.id.desc())).all()
     return read_rows(rows)
 
 

@@ -251,7 +251,7 @@ class JobDetailScreen(LiveScreen):
         if not job.status.is_active and speed:
             sps += " avg"
         stats: list[str | Content] = [
-            (f"Epoch {job.epoch_label} - " if job.epochs else "")
+            (f"Epoch {job.epoch_label} - " if job.epoch_label != "-" else "")
             + f"step {job.steps_done:,}/"
             + (f"{job.known_total:,}" if job.known_total else "unknown"),
             sps if job.status.is_active else f"[dim]{sps}[/dim]",
