@@ -1,5 +1,10 @@
-"""SQLite and PostgreSQL side by side, in one run: catch-up, the newest points read, and a 1M-point
-chart opened (in-process: the chart's read; in a real terminal: launch to the chart drawn).
+"""SQLite and PostgreSQL side by side, in one run: catch-up, the logging API's writes, the newest
+points read, and a 1M-point chart opened (in-process: the chart's read; in a real terminal:
+launch to the chart drawn).
+
+A *point* is one value of one series at one step: a simulated step is three (loss, accuracy,
+learning rate) and an epoch's end one more (validation loss), so the catch-up's points are
+about three times its steps; the figures count points, and their settings say the steps.
 
 The PostgreSQL server is the test suite's kind: a cluster of its own in a temporary directory,
 on a Unix socket, with fsync off (so these figures are the server's CPU cost, not a disk's).
@@ -16,17 +21,24 @@ from benchmarks.context import Context
 from tests.support.postgres import PostgresServer
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
+from vapor_tui.core.process import current_process
 from vapor_tui.core.simulator import Simulator
+from vapor_tui.run.batch import to_batch
 from vapor_tui.store.catchup import catch_up
 from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import create_job
 from vapor_tui.store.points import read_points
+from vapor_tui.store.runs import create_run, write_run
 from vapor_tui.store.summary import read_chart_base
 
 from .bench_store import values_written
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 BACKENDS = ("sqlite", "postgres")
+# The logging API's writes: a script logging five named series at every step, and an eval
+# loss every 500 steps, flushed by the writer thread FLUSH_STEPS steps at a time.
+INGEST_SERIES = ("loss", "accuracy", "learning_rate", "grad_norm", "tokens_per_second")
+FLUSH_STEPS = 10_000
 
 
 class _Targets:
@@ -69,6 +81,45 @@ def _catchup_rate(target: str, n: int, seed: int) -> float:
     if result.points_written != n:
         raise RuntimeError(f"catch-up wrote {result.points_written} of {n} steps")
     return values / elapsed
+
+
+def _ingest_rate(target: str, steps: int) -> tuple[float, float]:
+    """(points/s, CPU share of this process) of the logging API's writer path: the pending
+    lists of each flush turned into a batch and written with write_run (the buffer's own
+    cost is log()'s, measured in the logging group)."""
+    store = open_store(target)
+    try:
+        job_id = create_run(
+            store,
+            name="ingest",
+            model=None,
+            config={"lr": 2e-4},
+            total_steps=steps,
+            epochs=None,
+            process=current_process(),
+        )
+        flushes = []
+        for first in range(1, steps + 1, FLUSH_STEPS):
+            step = list(range(first, min(steps, first + FLUSH_STEPS - 1) + 1))
+            stamp = [1.77e9 + s * 0.01 for s in step]
+            pending = {
+                name: (step, [s * 1e-6 + i for s in step], stamp)
+                for i, name in enumerate(INGEST_SERIES)
+            }
+            evals = [s for s in step if s % 500 == 0]
+            pending["eval/loss"] = (evals, [1.0 / s for s in evals], [1.77e9] * len(evals))
+            flushes.append(pending)
+        t0, c0 = time.perf_counter(), time.process_time()
+        for pending in flushes:
+            write_run(store, job_id, to_batch(pending), heartbeat=None)
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+        written = values_written(store, job_id)
+    finally:
+        store.close()
+    want = steps * len(INGEST_SERIES) + steps // 500
+    if written != want:
+        raise RuntimeError(f"the logging API's writes stored {written} of {want} points")
+    return written / elapsed, cpu / elapsed
 
 
 def _big_job(target: str, points: int) -> int:
@@ -125,16 +176,33 @@ def bench_backends(ctx: Context) -> None:
     try:
         n = mode.catchup_points
         for backend in BACKENDS:
-            ctx.log(f"{backend}: catch-up of {n:,} points, {mode.catchup_runs} runs")
+            ctx.log(f"{backend}: catch-up of {n:,} steps, {mode.catchup_runs} runs")
             rates = [
                 _catchup_rate(targets.new(backend), n, run) for run in range(mode.catchup_runs)
             ]
             ctx.add(
                 f"catchup_points_per_s.{backend}",
-                f"{backend}: catch-up, points written per second",
+                f"{backend}: catch-up, points (a series' value at a step) written per second",
                 "points/s",
                 rates,
-                {"points": n},
+                {"steps": n, "points_per_step": "3, and 1 more an epoch"},
+            )
+        steps = max(FLUSH_STEPS, n // 5)  # 200,000 steps (1M points) in the full mode
+        for backend in BACKENDS:
+            ctx.log(f"{backend}: the logging API's writes, {steps:,} steps, 6 series")
+            runs = [_ingest_rate(targets.new(backend), steps) for _ in range(2)]
+            ctx.add(
+                f"ingest_points_per_s.{backend}",
+                f"{backend}: logging API writes (flushes of {FLUSH_STEPS:,} steps), points/s",
+                "points/s",
+                [rate for rate, _ in runs],
+                {"steps": steps, "series": len(INGEST_SERIES) + 1, "flushes": steps // FLUSH_STEPS},
+            )
+            ctx.add(
+                f"ingest_cpu_share.{backend}",
+                f"{backend}: of that time, this process's CPU (the rest: the server, or waiting)",
+                "x",
+                [share for _, share in runs],
             )
         for backend in BACKENDS:
             target = targets.new(backend)

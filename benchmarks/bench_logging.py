@@ -22,12 +22,13 @@ IMPORT_INIT = """
 import time
 t0, c0 = time.perf_counter(), time.process_time()
 import vapor_tui
+ti = time.perf_counter()
 run = vapor_tui.init(name="bench-import", db={db!r})
 t1, c1 = time.perf_counter(), time.process_time()
 run.finish()
 import sys
 heavy = sorted({{m.split('.')[0] for m in sys.modules}} & {{'textual', 'plotext', 'rich'}})
-print(t1 - t0, c1 - c0, ",".join(heavy) or "-")
+print(t1 - t0, c1 - c0, ",".join(heavy) or "-", t1 - ti)
 """
 LOG_LOOP = """
 import sys, time, os
@@ -94,8 +95,9 @@ def _import_and_init(ctx: Context, runs: int) -> None:
     subprocess.run(  # the database exists, as it does for a user's second script
         [sys.executable, "-c", IMPORT_INIT.format(db=str(db))], check=True, capture_output=True
     )
-    samples, cpu, heavy = [], [], "-"
+    samples, cpu, heavy, init_only, whole = [], [], "-", [], []
     for _ in range(runs + 2):
+        started = time.perf_counter()
         out = subprocess.run(
             [sys.executable, "-c", IMPORT_INIT.format(db=str(db))],
             check=True,
@@ -103,9 +105,11 @@ def _import_and_init(ctx: Context, runs: int) -> None:
             text=True,
             env=_env(ctx),
         ).stdout.split()
+        whole.append(time.perf_counter() - started)
         samples.append(float(out[0]))
         cpu.append(float(out[1]))
         heavy = out[2]
+        init_only.append(float(out[3]))
     if heavy != "-":
         raise RuntimeError(f"import vapor_tui + init() loaded {heavy}")
     ctx.add(
@@ -113,6 +117,18 @@ def _import_and_init(ctx: Context, runs: int) -> None:
         "import vapor_tui + init() in a fresh process (existing database): wall time",
         "s",
         samples,
+    )
+    ctx.add(
+        "init_s.in_process",
+        "vapor_tui.init() alone, after the import, in a fresh process: wall time",
+        "s",
+        init_only,
+    )
+    ctx.add(
+        "init_s.process",
+        "a whole script of import vapor_tui, init() and finish(): from its start to its exit",
+        "s",
+        whole,
     )
     ctx.add(
         "import_init_cpu_s",

@@ -23,6 +23,7 @@ FLOORS: dict[str, Floor] = {
     "bytes_per_s.watch_short": Floor("<=", 200),
     # Issue 13: PostgreSQL beside SQLite.
     "catchup_points_per_s.postgres": Floor(">=", 100_000),
+    "ingest_points_per_s.postgres": Floor(">=", 100_000),
     "read_newest_ms.postgres": Floor("<=", 2.0),
     # Issue 12: 8 jobs of 1M points open in at most twice the time of one; four live jobs
     # watched cost at most twice the bytes per second of one.
@@ -30,6 +31,8 @@ FLOORS: dict[str, Floor] = {
     "compare_bytes_ratio.4_over_1": Floor("<=", 2.0),
     # Issue 10: the logging API.
     "import_init_s": Floor("<=", 0.5),
+    "init_s.in_process": Floor("<=", 0.5),
+    "init_s.process": Floor("<=", 0.5),
     "log_calls_s.100k": Floor("<=", 1.0),
     "log_calls_ratio.over_fastest_peer": Floor("<=", 1.0),
     "log_to_db_s.max": Floor("<=", 0.5),

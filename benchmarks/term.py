@@ -71,6 +71,9 @@ class Terminal:
         self.child = pexpect.spawn(
             command, args, env=child_env(env), dimensions=(ROWS, COLS), timeout=None
         )
+        # pexpect sleeps 50 ms before every send by default (for programs that ask for a
+        # password before they read): every first key acted on was 50 ms late because of it.
+        self.child.delaybeforesend = None
         self.pid = self.child.pid
         self._chunks: queue.Queue[tuple[float, bytes]] = queue.Queue()
         self._closed = threading.Event()

@@ -102,7 +102,8 @@ def db_path(tmp_path: Path) -> Path:
 # --- backends ---------------------------------------------------------------------------------
 
 BACKENDS = ("sqlite", "postgres")
-BOTH_BACKENDS = ("tests/store/", "tests/cli/", "tests/reliability/test_rel_concurrency.py")
+BOTH_BACKENDS = ("tests/store/", "tests/cli/", "tests/supervise/")
+BOTH_BACKENDS += ("tests/reliability/test_rel_concurrency.py",)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 from rich.cells import cell_len
 
 from vapor_tui.cli_group import cli, db_option, open_db, parse_job_id
 from vapor_tui.core.text import escaped
-from vapor_tui.present.compare import Comparison, metric_text, value_text
 from vapor_tui.text_table import cut
+
+if TYPE_CHECKING:
+    # numpy, through core.curves: not on the way to the app's first frame (this module is
+    # imported by every `vapor-tui` command).
+    from vapor_tui.present.compare import Comparison
 
 COLUMN_CELLS = 24
 DIFFERS = "*"
@@ -42,6 +47,8 @@ def compare_cmd(ctx: click.Context, job_ids: tuple[str, ...], as_json: bool, db:
 
 def comparison_text(comparison: Comparison) -> str:
     """The jobs as columns; a `*` before a field whose values differ."""
+    from vapor_tui.present.compare import metric_text, value_text
+
     jobs = comparison.jobs
     rows: list[tuple[str, list[str]]] = [
         ("", [cut(f"#{job.id} {escaped(job.name)}", COLUMN_CELLS) for job in jobs]),

@@ -250,3 +250,42 @@ def test_conflicting_actions_from_two_command_lines(tmp_path, new_db, helpers):
         (winner_out,) = [out for p, out, _ in outcomes if p.returncode == 0]
         assert winner_out.strip().endswith(f": {status}"), winner_out
     check_database(db, "after the command-line races")
+
+
+def test_a_run_logged_by_another_process_is_shown_within_two_ticks(tmp_path, new_db, helpers):
+    """A training script logging through the API in a process of its own (on another machine,
+    as far as the app can tell: they share only the database): the app shows its job, and
+    its steps as they are written, by the second tick after each write."""
+    from tests.run.scripts import ready, start
+    from vapor_tui.store.jobs import get_job
+
+    db = new_db("runs")
+    open_store(db).close()  # the schema made before the script and the app race to make it
+    instance = Instance(db, helpers.cli_env(), tmp_path)
+    script = None
+    try:
+        instance.wait_for(lambda records: any("tick" in r for r in records), "a first tick")
+        script = start(tmp_path, db, "forever")
+        job_id = ready(script)  # logged (its writer commits it within half a second)
+        store = open_store(db)
+        try:
+            before = 0  # its first step, then its later ones, as each flush commits them
+            for _ in range(4):
+                while (done := get_job(store, job_id).steps_done) == before:
+                    time.sleep(0.02)
+                at, before = time.time(), done
+                shown_within_two_ticks(
+                    instance,
+                    at,
+                    lambda jobs, done=done: any(
+                        j[0] == job_id and j[1] == "running" and j[2] >= done for j in jobs
+                    ),
+                    f"step {done} of the run",
+                )
+        finally:
+            store.close()
+    finally:
+        if script is not None:
+            script.kill()
+            script.communicate(timeout=30)
+        assert instance.close() == 0

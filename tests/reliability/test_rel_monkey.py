@@ -188,7 +188,7 @@ async def test_a_second_enter_in_the_palette_closes_nothing_else(make_app):
             palette.post_message(Input.Submitted(box, box.value))
         await settle(app, pilot)
         assert app.return_code is None
-        assert [type(s) for s in app.screen_stack[1:]] == [JobsScreen, HelpScreen]
+        assert [type(s) for s in app.screen_stack] == [JobsScreen, HelpScreen]
 
 
 async def test_a_second_enter_in_the_form_creates_nothing_else(make_app, ui_store):
@@ -211,7 +211,7 @@ async def test_a_second_enter_in_the_form_creates_nothing_else(make_app, ui_stor
             form.post_message(Input.Submitted(box, box.value))
         await settle(app, pilot)
         assert app.return_code is None
-        assert [type(s) for s in app.screen_stack[1:]] == [JobsScreen]
+        assert [type(s) for s in app.screen_stack] == [JobsScreen]
         assert [job.name for job in list_jobs(ui_store)] == ["twice"]
 
 

@@ -64,7 +64,9 @@ def test_bulk_reads_take_the_block_path(store, long_job, monkeypatch):
 
     used = []
     real = series_module.read_packed
-    monkeypatch.setattr(series_module, "read_packed", lambda *a: used.append("blocks") or real(*a))
+    monkeypatch.setattr(
+        series_module, "read_packed", lambda *a, **k: used.append("blocks") or real(*a, **k)
+    )
     everything = read_points(store, long_job.id)
     assert "blocks" in used and everything.last_step == 60_000 and len(everything) == 60_000
     assert np.array_equal(everything.step, np.arange(1, 60_001))

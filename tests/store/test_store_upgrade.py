@@ -58,6 +58,47 @@ def old_state(path: Path) -> tuple[dict, dict, int]:
     return jobs, points, seq
 
 
+def assert_jobs_kept(store, jobs: dict, points: dict) -> None:
+    """Every old job's row and points as the upgraded store has them (both backends)."""
+    for job_id, old in jobs.items():
+        job = get_job(store, job_id)
+        with store.read() as conn:
+            row = conn.exec_driver_sql(f"SELECT * FROM jobs WHERE id = {job_id}").mappings()
+            new = dict(row.one())
+        assert {k: new[k] for k in KEPT} == {k: old[k] for k in KEPT}, job_id
+        assert new["total_steps"] == old["epochs"] * old["steps_per_epoch"]
+        assert new["source"] == "simulator" and job.config is not None
+        back = read_points(store, job_id)
+        want = points[job_id]
+        assert len(back) == len(want) == job.steps_done
+        for i, name in enumerate(OLD_COLUMNS):
+            got = getattr(back, name).astype(np.float64)
+            np.testing.assert_array_equal(got, want[:, i], err_msg=f"{job_id} {name}")
+        with store.read() as conn:
+            names = series_names(conn, job_id)
+            loss = read_summary(conn, job_id, "loss")
+        if job.steps_done:
+            assert (
+                names
+                == ["loss", "accuracy", "learning_rate", "val_loss"][
+                    : 3 + int(job.steps_done >= job.config.steps_per_epoch)
+                ]
+            )
+            assert loss is not None and loss.count == job.steps_done
+            assert loss.value_min == old["best_loss"]
+        else:
+            assert names == []
+
+
+def assert_carries_on(store, clock: FakeClock) -> None:
+    """After the upgrade: ids not reused, the running job (#3) going on to its end."""
+    assert create_job(store, JobConfig("after")).id == 6  # the sequence kept: 2 not reused
+    clock.advance(10**9)  # the running job (#3) carries on from where it was, to its end
+    catch_up(store)
+    assert get_job(store, 3).status.value == "complete"
+    assert len(read_points(store, 3)) == 4500
+
+
 @pytest.mark.parametrize("chunk", [100_000, 999])
 def test_a_schema_4_database_is_upgraded_with_nothing_lost(tmp_path, monkeypatch, chunk):
     monkeypatch.setattr(upgrade, "_CHUNK", chunk)  # a small chunk: many chunks a job
@@ -69,34 +110,7 @@ def test_a_schema_4_database_is_upgraded_with_nothing_lost(tmp_path, monkeypatch
     store = open_store(path, clock=clock)
     try:
         assert [j.id for j in list_jobs(store)] == [5, 4, 3, 1]
-        for job_id, old in jobs.items():
-            job = get_job(store, job_id)
-            with store.read() as conn:
-                row = conn.exec_driver_sql(f"SELECT * FROM jobs WHERE id = {job_id}").mappings()
-                new = dict(row.one())
-            assert {k: new[k] for k in KEPT} == {k: old[k] for k in KEPT}, job_id
-            assert new["total_steps"] == old["epochs"] * old["steps_per_epoch"]
-            assert new["source"] == "simulator" and job.config is not None
-            back = read_points(store, job_id)
-            want = points[job_id]
-            assert len(back) == len(want) == job.steps_done
-            for i, name in enumerate(OLD_COLUMNS):
-                got = getattr(back, name).astype(np.float64)
-                np.testing.assert_array_equal(got, want[:, i], err_msg=f"{job_id} {name}")
-            with store.read() as conn:
-                names = series_names(conn, job_id)
-                loss = read_summary(conn, job_id, "loss")
-            if job.steps_done:
-                assert (
-                    names
-                    == ["loss", "accuracy", "learning_rate", "val_loss"][
-                        : 3 + int(job.steps_done >= job.config.steps_per_epoch)
-                    ]
-                )
-                assert loss is not None and loss.count == job.steps_done
-                assert loss.value_min == old["best_loss"]
-            else:
-                assert names == []
+        assert_jobs_kept(store, jobs, points)
         with store.read() as conn:
             tables = {
                 r[0]
@@ -104,11 +118,7 @@ def test_a_schema_4_database_is_upgraded_with_nothing_lost(tmp_path, monkeypatch
             }
             assert not tables & {"points", "point_summary", "point_blocks"}
             assert conn.exec_driver_sql("PRAGMA user_version").scalar() == 5
-        assert create_job(store, JobConfig("after")).id == 6  # the sequence kept: 2 not reused
-        clock.advance(10**9)  # the running job (#3) carries on from where it was, to its end
-        catch_up(store)
-        assert get_job(store, 3).status.value == "complete"
-        assert len(read_points(store, 3)) == 4500
+        assert_carries_on(store, clock)
     finally:
         store.close()
     check_database(path, "upgraded from schema 4")

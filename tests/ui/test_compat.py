@@ -23,7 +23,7 @@ from textual.widgets import Checkbox, Footer, Static
 from textual_plotext import PlotextPlot
 
 from vapor_tui.ui import compat
-from vapor_tui.ui.compat import chops, palette
+from vapor_tui.ui.compat import chops, palette, resume
 from vapor_tui.ui.widgets.diff import changed_span
 from vapor_tui.ui.widgets.form_fields import FormSelect, TickBox
 
@@ -32,9 +32,51 @@ from .conftest import settle
 
 def test_apply_installs_what_fits_this_textual():
     assert textual.__version__.startswith("8.")  # what the workarounds were written for
-    assert compat.apply() == {"chops": True, "palette.guard_paging": True}
+    assert compat.apply() == {"chops": True, "palette.guard_paging": True, "resume": True}
     assert ChopsUpdate.render_segments is chops._render_segments
+    assert Screen._on_screen_resume is resume._resume
     assert CommandPalette._action_command_list is palette._guarded_action_command_list
+
+
+# --- resume: a screen resumed at a new size is sent once ---------------------------------
+
+
+class _Painted(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("\n".join(f"line {i}" for i in range(20)))
+
+
+async def _whole_screen_sends() -> int:
+    """How many times the app sent the whole screen, from launch to settled."""
+    from textual._compositor import LayoutUpdate
+
+    sent: list[object] = []
+    display = App._display
+
+    def counted(self, screen, renderable):
+        if isinstance(renderable, LayoutUpdate):
+            sent.append(renderable)
+        return display(self, screen, renderable)
+
+    App._display = counted  # type: ignore[method-assign]
+    try:
+        app = _Painted()
+        async with app.run_test(size=(60, 20)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+    finally:
+        App._display = display  # type: ignore[method-assign]
+    return len(sent)
+
+
+async def test_a_resumed_screen_is_not_sent_again_after_its_layout(monkeypatch):
+    """When this fails, Textual's resume no longer repaints a screen its layout has just sent
+    whole: delete compat/resume.py."""
+    compat.apply()
+    ours = await _whole_screen_sends()
+    monkeypatch.setattr(Screen, "_on_screen_resume", resume.TEXTUAL_RESUME)
+    textuals = await _whole_screen_sends()
+    assert ours == textuals - 1
 
 
 # --- chops: a changed cell sends only itself ---------------------------------------------
@@ -211,42 +253,6 @@ class _Footed(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Footer()
-
-
-def test_footer_key_is_not_exported():
-    assert not hasattr(textual.widgets, "FooterKey")
-
-
-async def test_footer_key_class_finds_the_footers_keys():
-    app = _Footed()
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        footer_key = compat.footer_key_class()
-        assert footer_key is not None
-        actions = {key.action for key in app.query(footer_key)}  # type: ignore[attr-defined]
-        assert "quit" in actions
-
-
-def test_textuals_footer_still_composes_after_the_next_refresh():
-    """When this fails, Textual's Footer composes its keys at once: KeysFooter.bindings_changed
-    and compat.mark_footer_ready can go (tests/ui/test_launch_first_paint.py says whether the
-    first frame is still sent once without them)."""
-    import inspect
-
-    from textual.widgets import Footer
-
-    source = inspect.getsource(Footer.bindings_changed)
-    assert "self._bindings_ready = True" in source
-    assert "call_after_refresh(self.recompose)" in source
-
-
-async def test_mark_footer_ready_lets_the_footer_compose_its_keys():
-    from textual.widgets import Footer
-
-    footer = Footer()
-    assert footer._bindings_ready is False  # Textual's own gate, closed until bindings change
-    assert compat.mark_footer_ready(footer)
-    assert footer._bindings_ready is True
 
 
 async def test_bindings_of_lists_what_active_bindings_cannot():

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
-
 from tests.support.tables import row_cells, row_count
 from vapor_tui.core.status import Action, JobStatus
 from vapor_tui.store.jobs import apply_action, create_job, get_job, list_jobs
@@ -13,6 +10,7 @@ from vapor_tui.ui.screens.detail import JobDetailScreen
 from vapor_tui.ui.screens.help import HelpScreen
 from vapor_tui.ui.screens.jobs import JobsScreen
 from vapor_tui.ui.widgets.job_table import JobTable
+from vapor_tui.ui.widgets.keys_footer import KeysFooter
 
 from .conftest import Repaints, config, notes, settle, static_text, tick
 
@@ -321,7 +319,7 @@ async def test_a_fail_and_a_stop_from_elsewhere_do_not_conflict(make_app, ui_sto
 
 def footer_shown(app) -> dict[str, str]:
     """What the footer on screen shows now: key -> description."""
-    return {key.key: key.description for key in app.screen.query_one(Footer).query(FooterKey)}
+    return {key.key: key.description for key in app.screen.query_one(KeysFooter).keys}
 
 
 async def test_the_footer_follows_the_selected_jobs_status(make_app, ui_store, clock):
@@ -471,8 +469,9 @@ async def test_at_80_columns_the_footer_keeps_help_and_drops_quit(make_app, ui_s
         await settle(app, pilot)
         shown = footer_shown(app)
         assert "question_mark" in shown and "q" not in shown
-        footer = app.screen.query_one(Footer)
-        assert sum(key.region.width for key in footer.query(FooterKey)) <= 80  # nothing cut
+        footer = app.screen.query_one(KeysFooter)
+        assert footer.keys[-1].end <= 80  # nothing cut
+        assert footer.keys[-1].description in footer.render_line(0).text
         await pilot.resize_terminal(120, 40)
         await settle(app, pilot)
         assert {"question_mark", "q"} <= set(footer_shown(app))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
+
+import pexpect
 
 from vapor_tui.store.jobs import create_job, list_jobs
 from vapor_tui.store.peek import peek_jobs
@@ -22,6 +25,43 @@ def test_first_frame_imports_no_orm_and_no_numpy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+# The real launch in a pty, up to the moment the first frame is on the screen: the opener that
+# would import the store is replaced by one that notes what is loaded then and ends the app.
+LAUNCH_PROBE = """
+import json, sys
+import vapor_tui.ui.app as app_module
+
+def probe(post, db, clock, peeked, quiet, pause):
+    from vapor_tui.ui.messages import StoreFailed
+    quiet.first_frame.wait(timeout=60)
+    heavy = ("sqlalchemy", "sqlmodel", "numpy", "pydantic", "plotext", "textual_plotext")
+    with open(sys.argv[1], "w") as out:
+        json.dump([m for m in heavy if m in sys.modules], out)
+    post(StoreFailed("probe done"))
+
+app_module.open_in_background = probe
+from vapor_tui.cli import main
+sys.exit(main(["--db", sys.argv[2]]))
+"""
+
+
+def test_the_launch_imports_no_orm_and_no_numpy_before_the_first_frame(ui_store, tmp_path):
+    """Every module `vapor-tui` imports on its way to the first frame, the subcommands' too
+    (`compare` once brought numpy in, and the first frame came 0.7 s later)."""
+    create_job(ui_store, config("job0"))
+    ui_store.close()
+    found = tmp_path / "loaded.json"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-c", LAUNCH_PROBE, str(found), str(tmp_path / "ui.db")],
+        dimensions=(40, 120),
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert json.loads(found.read_text()) == []
 
 
 def test_peek_matches_the_store_and_changes_nothing(ui_store, tmp_path, clock):

@@ -34,6 +34,13 @@ def open_live(db: str | None, clock: Clock) -> Store | str:
         return str(exc)
 
 
+def prepare_early() -> None:
+    """Import what `early` needs (standard library and core only), so that a key pressed just
+    after the first frame does not wait for these imports."""
+    import vapor_tui.core.status
+    import vapor_tui.store.early  # noqa: F401
+
+
 def early(db: str | None, command: Act, clock: Clock) -> Outcome | None:
     """Carry out an action pressed while the store opens, if it is one that needs nothing of
     the store (a start, stop or fail of a job queued as the user saw it), straight in the file;

@@ -47,12 +47,14 @@ def catch_up(
     """Bring running and stopping jobs (all, or those in `job_ids`) up to `now`, and write
     what ended jobs owe.
 
-    Each transaction writes at most TXN_POINTS points (fewer after the disk was found full:
-    pieces.py): a job's points, its counts, its chart summary and packed blocks, and its
-    status change together, so every commit is whole. A long catch-up (a million-step job
-    left for a day) is several of them, with a pause between in which another process
-    waiting for the lock gets it. StoreFull if even the smallest piece finds no room; what
-    was written before stays."""
+    Each transaction writes at most TXN_POINTS steps (fewer after the disk was found full,
+    and on a server: pieces.py): a job's points, its counts, its chart summary and packed
+    blocks, and its status change together, so every commit is whole. A long catch-up (a
+    million-step job left for a day) is several of them, with a pause between on SQLite in
+    which another process waiting for the lock gets it. StoreFull if even the smallest
+    piece finds no room; what was written before stays. Once the store is closing (`q`), no
+    further transaction is begun: what is written is whole, the next catch-up writes the
+    rest."""
     if store.readonly:
         return CatchUpResult(0, (), ())
     now_s = (now or store.clock.now()).timestamp()
@@ -63,9 +65,9 @@ def catch_up(
         due |= {r.id for r in _owing_rows(conn, wanted)}
         swept = deleted_ids(conn) if wanted is None else []
     written, advanced, ended = 0, [], []
-    while due:
+    while due and not store.closing.is_set():
         if written:
-            pause()
+            pause(store)
         budget = piece(store)
         try:
             with store.write() as conn:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from vapor_tui.core.clock import Clock, SystemClock
 from .netfs import warning_for
 from .selfcheck import Inspection, inspect_database
 from .server import StoreUnreachable, hide_password, make_engine, prepare_schema, server_errors
+from .server_keys import ensure_points_cascade
 from .sqlite_engine import sqlite_engine, sqlite_path
 from .sqlite_file import (
     APPLICATION_ID,
@@ -69,6 +71,9 @@ class Store:
     _fallback: Engine | None = field(default=None, repr=False)
     # A SQLite file on a network filesystem (NFS, SMB, Lustre...): its warning, else None.
     warning: str | None = None
+    # Set by close(): long work in progress (a catch-up) stops after its transaction in
+    # progress, so that `q` during a long catch-up ends the process at once.
+    closing: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -157,6 +162,7 @@ class Store:
             raw.close()
 
     def close(self) -> None:
+        self.closing.set()
         self.engine.dispose()
         if self._fallback is not None:
             self._fallback.dispose()
@@ -263,6 +269,8 @@ def _init_schema(store: Store, repairs: Inspection | None = None) -> None:
             if not store.is_sqlite:
                 prepare_schema(conn, store.target)
             SQLModel.metadata.create_all(conn)
+            if not store.is_sqlite:
+                ensure_points_cascade(conn)
             version = conn.execute(
                 select(meta_table.c.value).where(meta_table.c.key == "schema_version")
             ).scalar()

@@ -25,6 +25,10 @@ from .sqlite_file import FULL, StoreFull
 # SQLite's longest busy-wait sleep (100 ms), so that a process waiting for the lock gets it.
 TXN_POINTS = 500_000
 TXN_PAUSE_S = 0.12
+# On a server, a transaction of a fraction of a second (eight packed blocks), and no pause:
+# other processes do not wait for it (they skip the job it holds: catchup.py), and a `q`
+# during a long catch-up waits for at most one of them (Store.closing).
+SERVER_TXN_POINTS = 8 * 4096
 # The smallest piece: a quarter of a packed block (blocks.py), about 110 KB of points.
 PIECE_FLOOR = 1024
 # Left free by catch-ups and deletes, a twentieth of the disk up to this: room for the user's
@@ -59,6 +63,8 @@ def _fits(store: Store) -> int | None:
 def piece(store: Store) -> int:
     """The points the next write transaction may hold, or StoreFull if the disk has not room
     for PIECE_FLOOR of them beyond its reserve."""
+    if not store.is_sqlite:
+        return min(TXN_POINTS, SERVER_TXN_POINTS)
     size = store.piece_points or TXN_POINTS
     fits = _fits(store)
     if fits is not None and fits < PIECE_FLOOR:
@@ -69,8 +75,10 @@ def piece(store: Store) -> int:
     return size if fits is None else min(size, fits)
 
 
-def pause() -> None:
-    time.sleep(TXN_PAUSE_S)
+def pause(store: Store | None = None) -> None:
+    """Between two pieces: on SQLite, time for a process waiting for the lock to take it."""
+    if store is None or store.is_sqlite:
+        time.sleep(TXN_PAUSE_S)
 
 
 def after_full(store: Store, size: int) -> bool:
@@ -86,7 +94,7 @@ def after_full(store: Store, size: int) -> bool:
 def after_piece(store: Store, size: int) -> None:
     """A piece of `size` points was written. While pieces are small (little room), keep the
     log empty and let the next piece be larger."""
-    if size < TXN_POINTS:
+    if store.is_sqlite and size < TXN_POINTS:
         store.checkpoint()
         store.piece_points = min(TXN_POINTS, size * 2)
 

@@ -97,7 +97,10 @@ def _load(conn: Connection, job_ids: list[int]) -> tuple[dict, dict]:
     rows = conn.exec_driver_sql(
         f"SELECT j.id, j.total_steps, s.name, {', '.join('s.' + c for c in _UPDATE)}, s.id "
         "FROM jobs j LEFT JOIN series s ON s.job_id = j.id "
-        f"WHERE j.id IN ({_ids(len(job_ids), p)})",
+        f"WHERE j.id IN ({_ids(len(job_ids), p)})"
+        # On a server, the jobs held against a delete until the write commits: the points
+        # have no foreign key there (server_keys.py).
+        + ("" if conn.dialect.name == "sqlite" else " FOR KEY SHARE OF j"),
         tuple(job_ids),
     ).all()
     totals: dict[int, int | None] = {}
@@ -267,7 +270,7 @@ def read_series(
     boundary = st.packed_blocks * BLOCK_STEPS
     if limit is not None or after_step >= boundary or st.last_step - after_step <= BULK_READ:
         return read_rows(conn, st.id, after_step, limit=limit)
-    return read_packed(conn, st.id, after_step).merged(read_rows(conn, st.id, boundary))
+    return read_packed(conn, st.id, after_step, then=read_rows(conn, st.id, boundary))
 
 
 def read_all(conn: Connection, job_id: int) -> dict[str, SeriesPoints]:

@@ -71,22 +71,40 @@ def pack(
         (series_id, int(blocks[a]), int(b - a), np.ascontiguousarray(rows[a:b]).tobytes())
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
     ]
-    insert_rows(conn, "series_blocks", _COLUMNS, _TYPES, out)
+    if conn.dialect.name == "postgresql":
+        from .series_copy import copy_blocks
+
+        copy_blocks(conn, out)
+    else:
+        insert_rows(conn, "series_blocks", _COLUMNS, _TYPES, out)
 
 
-def read_packed(conn: Connection, series_id: int, after_step: int = 0) -> SeriesPoints:
-    """The points of the packed blocks holding steps after after_step."""
-    p = param(conn)
-    parts = [
-        np.frombuffer(bytes(data), dtype=np.float64).reshape(-1, 3)
-        for (data,) in conn.exec_driver_sql(
-            f"SELECT data FROM series_blocks WHERE series_id = {p} AND block >= {p} ORDER BY block",
-            (series_id, max(0, after_step) // BLOCK_STEPS),
-        )
-    ]
-    if not parts:
-        return SeriesPoints.empty()
-    rows = np.concatenate(parts)
+def read_packed(
+    conn: Connection, series_id: int, after_step: int = 0, then: SeriesPoints | None = None
+) -> SeriesPoints:
+    """The points of the packed blocks holding steps after after_step, with `then` (the
+    points after the blocks, read from the rows) laid over them."""
+    sql = "SELECT data FROM series_blocks WHERE series_id = {p} AND block >= {p} ORDER BY block"
+    args = (series_id, max(0, after_step) // BLOCK_STEPS)
+    if conn.dialect.name == "postgresql":
+        # Binary results: as text, a block's bytes come as hex, twice their size, decoded.
+        raw = conn.connection.driver_connection
+        assert raw is not None  # a live connection, inside the caller's transaction
+        with raw.cursor(binary=True) as cursor:
+            blocks = cursor.execute(sql.format(p="%s"), args).fetchall()
+    else:
+        blocks = conn.exec_driver_sql(sql.format(p="?"), args).all()
+    then = SeriesPoints.empty() if then is None else then
+    if not blocks:
+        return then
+    rows = np.frombuffer(b"".join([data for (data,) in blocks]), dtype=np.float64).reshape(-1, 3)
     if after_step > 0:
         rows = rows[rows[:, 0] > after_step]
-    return SeriesPoints(rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2])
+    if len(then) and len(rows) and then.first_step <= rows[-1, 0]:  # a step logged again
+        return SeriesPoints(rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2]).merged(then)
+    # One copy of each column, the tail after the blocks included.
+    return SeriesPoints(
+        np.concatenate([rows[:, 0].astype(np.int64), then.step]),
+        np.concatenate([rows[:, 1], then.value]),
+        np.concatenate([rows[:, 2], then.timestamp]),
+    )

@@ -182,6 +182,10 @@ owed_table = OwedPointsRow.__table__  # type: ignore[attr-defined]
 deleted_table = DeletedJobRow.__table__  # type: ignore[attr-defined]
 series_table = SeriesRow.__table__  # type: ignore[attr-defined]
 series_points_table = SeriesPointRow.__table__  # type: ignore[attr-defined]
+# On a server the points' key is a trigger's work instead (server_keys.py: a row's check made
+# a COPY of points several times slower).
+for _key in series_points_table.foreign_key_constraints:
+    _key.ddl_if(dialect="sqlite")
 
 Index("ix_jobs_created", jobs_table.c.created_at)
 from . import output  # noqa: E402, F401  (the output table of launched commands: store/output.py)

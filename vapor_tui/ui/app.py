@@ -127,16 +127,21 @@ class VaporApp(App[int]):
 
     # --- start-up -------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The jobs screen, at the bottom of the stack: no blank screen beneath it, whose own
+        layout after the first frame had Textual send that whole frame again."""
+        from vapor_tui.ui.screens.jobs import JobsScreen
+
+        return JobsScreen()
+
     def on_mount(self) -> None:
         from vapor_tui.ui import signals
-        from vapor_tui.ui.screens.jobs import JobsScreen
 
         self._uninstall_signals = signals.install(self.exit, lambda: compat.driver_of(self))
         self._theme_changed()
         self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed(True))
         if self._peeked is not None:
             self._show(self.live.accept_peek(self._peeked, self.clock.now()))
-        self.push_screen(JobsScreen())
         if self.start_notice:
             self.notify(self.start_notice, title="Demo", timeout=15)
         if self.watch_id is not None:
@@ -167,7 +172,7 @@ class VaporApp(App[int]):
             remember_theme(self)
         self.glyphs.use_theme(self.theme_variables)
         for screen in self.screen_stack:
-            if isinstance(screen, LiveScreen):
+            if isinstance(screen, LiveScreen) and screen.is_mounted:  # else it draws on mount
                 screen.redraw_all()
 
     def on_peeked(self, message: Peeked) -> None:
@@ -252,7 +257,7 @@ class VaporApp(App[int]):
         for alert in update.alerts:
             self.notify(alert, title="Metric", severity="warning", timeout=10)
         for screen in self.visible_screens():
-            if isinstance(screen, LiveScreen):
+            if isinstance(screen, LiveScreen) and screen.is_mounted:  # else it shows on mount
                 screen.apply_snapshot(update.snapshot)
 
     def visible_screens(self) -> list[Screen[Any]]:

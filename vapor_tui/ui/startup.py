@@ -65,13 +65,15 @@ def open_in_background(
 ) -> None:
     """Run on a worker thread: the first frame's job list (unless read before the app
     started), then, at a quiet moment, running jobs as the clock says and the store."""
-    from vapor_tui.live.opening import open_live, peek
+    from vapor_tui.live.opening import open_live, peek, prepare_early
 
     jobs = peeked
     if jobs is None:
         jobs = peek(db)
         if jobs is not None:
             post(Peeked(jobs, clock.now()))
+    quiet.first_frame.wait(timeout=2.0)
+    prepare_early()  # not before: the first frame would have waited for it
     quiet.wait(quiet_s)
     if jobs is not None and any(job.status.is_active for job in jobs):
         post(Projected(clock.now()))

@@ -8,14 +8,13 @@ needed (the library fixed or changed what it works around: delete it then) or no
 
 - `chops`: Textual's `ChopsUpdate.render_segments`. A Textual bug: a changed cell resent its
   whole line from the widget's left edge.
+- `resume`: Textual's `Screen._on_screen_resume`. A screen resumed at a new size (the first,
+  at launch) was sent whole twice: laid out, then repainted.
 - `palette.guard_paging`: Textual's `CommandPalette._action_command_list`. A Textual bug: a page
   key before the list was drawn raised KeyError and ended the app.
 - `palette.open_palette`: Textual's `App.action_command_palette`. A Textual bug: a palette under
   another screen was opened a second time (DuplicateIds).
 - `internals.set_static_content`: `Static`'s private content; `Static.update` repaints all.
-- `internals.footer_key_class`: `textual.widgets._footer.FooterKey`, which is not exported.
-- `internals.mark_footer_ready`: `Footer._bindings_ready`. Textual's Footer composes its keys
-  after the next refresh: at launch after the first frame, which the layout then sent again.
 - `internals.bindings_of`: `DOMNode._bindings`; no public map of a node's own bindings for `?`.
 - `internals.driver_of`: `App._driver`, the terminal to restore when a signal ends the app.
 - `internals.drop_notification`: `App._notifications` and `App._unnotify`, to replace a toast.
@@ -34,14 +33,12 @@ needed (the library fixed or changed what it works around: delete it then) or no
 
 from __future__ import annotations
 
-from vapor_tui.ui.compat import chops, palette
+from vapor_tui.ui.compat import chops, palette, resume
 from vapor_tui.ui.compat.internals import (
     ascii_select_arrows,
     bindings_of,
     driver_of,
     drop_notification,
-    footer_key_class,
-    mark_footer_ready,
     plot_size,
     plot_theme,
     set_static_content,
@@ -57,8 +54,6 @@ __all__ = [
     "bindings_of",
     "driver_of",
     "drop_notification",
-    "footer_key_class",
-    "mark_footer_ready",
     "open_palette",
     "plot_size",
     "plot_theme",
@@ -71,4 +66,8 @@ __all__ = [
 
 def apply() -> dict[str, bool]:
     """Install the workarounds that patch a library's class; what each did."""
-    return {"chops": chops.apply(), "palette.guard_paging": palette.guard_paging()}
+    return {
+        "chops": chops.apply(),
+        "palette.guard_paging": palette.guard_paging(),
+        "resume": resume.apply(),
+    }

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from textual.notifications import Notification
     from textual.visual import Visual
     from textual.widget import Widget
-    from textual.widgets import Checkbox, Footer, Select, Static
+    from textual.widgets import Checkbox, Select, Static
 
 TEXTUAL_WRITTEN_FOR = "8."
 
@@ -32,25 +32,6 @@ def set_static_content(static: Static, content: object, visual: Visual) -> bool:
         return False
     static._Static__content = content  # type: ignore[attr-defined]
     static._Static__visual = visual
-    return True
-
-
-def footer_key_class() -> type | None:
-    """Textual's FooterKey widget (not exported), or None where it is not there."""
-    try:
-        from textual.widgets._footer import FooterKey
-    except ImportError:
-        return None
-    return FooterKey
-
-
-def mark_footer_ready(footer: Footer) -> bool:
-    """Let a Footer compose its keys: Textual's composes nothing until `_bindings_ready`, which
-    its own `bindings_changed` sets before composing after the next refresh. False where the
-    flag is not there (then leave `bindings_changed` to Textual)."""
-    if not _textual_fits() or not hasattr(footer, "_bindings_ready"):
-        return False
-    footer._bindings_ready = True
     return True
 
 

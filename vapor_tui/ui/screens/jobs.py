@@ -67,6 +67,7 @@ class JobsScreen(MarksAndOrder, LiveScreen):
         self._select_on_mount: int | None = None
         self._wanted: int | None = None  # a job to put the cursor on once a tick shows it
         self._visible: list[Job] = []
+        self._job_table: JobTable | None = None  # from mount: check_action asks for it per key
         self._shown_filter = ""  # the filter the rows were last chosen by
         self.marked = {}
 
@@ -83,7 +84,7 @@ class JobsScreen(MarksAndOrder, LiveScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(JobTable)
+        table = self._job_table = self.query_one(JobTable)
         table.setup_columns(self.vapor.size.width)
         if self._select_on_mount is not None:
             table.select_later(self._select_on_mount)
@@ -190,8 +191,8 @@ class JobsScreen(MarksAndOrder, LiveScreen):
     def selected_job(self) -> Job | None:
         # No table while the screen is being built or taken down (a palette command can run
         # as the app quits): no job then.
-        tables = self.query(JobTable)
-        job_id = tables.first().selected_id if tables else None
+        table = self._job_table
+        job_id = table.selected_id if table is not None and table.is_attached else None
         for job in self._jobs:
             if job.id == job_id:
                 return job

@@ -78,6 +78,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         # the clock says it is, before the store has written it, has moved on at one version).
         self._versions: dict[int, tuple[int, int]] = {}
         self._strips: dict[tuple[int, bool], Strip] = {}  # (job id, cursor) -> its line
+        self._drawn_for: Size | None = None  # the size its lines were last drawn at
         # (job id, column, cursor) -> the cell's segments, padding included: a line is made
         # again from these, and only a changed cell is rendered again.
         self._cell_segments: dict[tuple[int, str, bool], list[Segment]] = {}
@@ -231,7 +232,10 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         self.refresh()
 
     def _line_width(self) -> int:
-        return self.size.width  # columns are chosen to fit: no sideways scrolling
+        # Columns are chosen to fit: no sideways scrolling. Before the first layout, the
+        # terminal's width (the table's): a virtual size that the first resize changed laid the
+        # screen out again and repainted every line a frame after the first.
+        return self.size.width or self._terminal_width
 
     def _row_strip(self, job_id: int, cursor: bool) -> Strip:
         key = (job_id, cursor)
@@ -313,6 +317,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         if y < HEADER_HEIGHT:
             if self._header is None:
                 self._header = self._header_strip()
+                self._drawn_for = self.size
             return self._header.crop(0, width)
         index = self.scroll_offset.y + y - HEADER_HEIGHT
         if not self._rows and index == 0 and self._empty_text:
@@ -330,5 +335,6 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self._line_width(), len(self._rows) + HEADER_HEIGHT)
-        self._forget_lines()
+        if self.size != self._drawn_for:  # not the first layout's, handled after the first frame
+            self._forget_lines()
         self._keep_in_view()
