@@ -153,11 +153,12 @@ def _action_command(name: str, help_text: str) -> None:
         # The status to compare and set on is read before this command writes anything, its
         # own catch-up included: of two stops racing on a running job, one makes it stopping
         # and the other is refused, rather than turning it into a stop at once.
-        seen = status_now(get_job(store, number), store.clock.now())
+        before = get_job(store, number)
+        seen = status_now(before, store.clock.now())
         # A full disk does not stand in the way: the action records its change first, and
         # the points due come after it, when there is room (store/jobs.py).
         up_to_now(store, tolerant=True)
-        acted = _execute(store, Act(number, Action(name), seen))
+        acted = _execute(store, Act(number, Action(name), seen, before.stop_rung))
         assert isinstance(acted, Acted)
         click.echo(f"job #{acted.job.id} {escaped(acted.job.name)}: {acted.job.status}")
         owed = points_owed(store, number)

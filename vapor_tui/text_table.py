@@ -12,7 +12,7 @@ from rich.cells import cell_len
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.text import escaped
-from vapor_tui.present.text import ago, clock, eta
+from vapor_tui.present.text import ago, clock, job_eta
 from vapor_tui.present.text import loss as fmt_loss
 
 NAME_CELLS = 32
@@ -48,7 +48,7 @@ def jobs_table_text(jobs: list[Job], now: datetime) -> str:
             f"{j.progress * 100:5.1f}%" if j.known_total else "unknown",
             j.epoch_label,
             fmt_loss(j.last_loss),
-            eta(j.eta_seconds),
+            job_eta(j),
             ago(j.created_at, now),
         )
         for j in jobs
@@ -78,7 +78,7 @@ def job_details_text(job: Job, now: datetime) -> str:
         f" val {fmt_loss(job.last_val_loss)})",
         f"  speed        {'-' if sps is None else f'{sps:.2f} steps/s'}",
         f"  elapsed      {clock(elapsed)}",
-        f"  eta          {eta(job.eta_seconds)}",
+        f"  eta          {job_eta(job)}",
         f"  created      {job.created_at.isoformat()} ({ago(job.created_at, now)})",
         f"  started      {job.started_at.isoformat() if job.started_at else '-'}",
         f"  finished     {job.finished_at.isoformat() if job.finished_at else '-'}",

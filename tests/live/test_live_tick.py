@@ -40,13 +40,18 @@ def test_a_followed_job_gets_its_summary_then_only_newer_points(store, helpers, 
     live.follow(job.id)
     _, update = tick(live, store, shown=[job.id])
     base = update.snapshot.bases[job.id]
-    assert base.last_step == 4 and int(base.n.sum()) == 4
+    assert base.last_step == 4 and int(base.series["loss"].n.sum()) == 4
     (follow,) = live.request().follows
-    assert (follow.after_step, follow.has_base) == (4, True)
+    dense = {"loss": 4, "accuracy": 4, "learning_rate": 4}
+    assert (dict(follow.held), follow.has_base) == (dense, True)
     fake_clock.advance(3.0)
     _, update = tick(live, store, shown=[job.id])
-    assert update.snapshot.points[job.id].step.tolist() == [5, 6, 7]
+    news = update.snapshot.points[job.id]
+    assert sorted(news) == sorted(dense)  # no validation pass yet: no val_loss
+    assert all(s.step.tolist() == [5, 6, 7] for s in news.values())
     assert not update.snapshot.bases
+    (follow,) = live.request().follows
+    assert dict(follow.held) == {name: 7 for name in dense}
 
 
 def test_points_go_only_to_the_request_that_asked_and_to_a_screen_that_shows(
@@ -164,3 +169,34 @@ def test_the_compare_screens_curves_summary_first_then_newer_points(store, helpe
     assert set(update.snapshot.curves) == {a.id}
     live.unfollow_curves()
     assert live.request().curves == ()
+
+
+def test_a_series_that_appears_mid_run_reaches_the_followed_chart(store, helpers, fake_clock):
+    """A run starts logging `grad_norm` after the chart opened, and an eval point arrives at a
+    step the chart already holds of `loss`: both are read on the next tick."""
+    from vapor_tui.core.series import SeriesPoints
+    from vapor_tui.store.series import write_points
+
+    job = create_job(store, helpers.small_config("grows"), start=True)
+    fake_clock.advance(4.5)
+    live = Live()
+    live.follow(job.id)
+    _, update = tick(live, store, shown=[job.id])
+    assert "grad_norm" not in update.snapshot.bases[job.id].series
+    with store.write() as conn:
+        write_points(
+            conn,
+            {
+                job.id: {
+                    "grad_norm": SeriesPoints([1, 2, 3, 4], [1.0, 2.0, 3.0, float("inf")], [0] * 4),
+                    "eval/loss": SeriesPoints([4], [0.9], [0.0]),
+                }
+            },
+            update_jobs=False,
+        )
+    _, update = tick(live, store, shown=[job.id])
+    news = update.snapshot.points[job.id]
+    assert sorted(news) == ["eval/loss", "grad_norm"]
+    assert news["grad_norm"].step.tolist() == [1, 2, 3, 4] and news["eval/loss"].last_step == 4
+    _, update = tick(live, store, shown=[job.id])
+    assert not update.snapshot.points.get(job.id)  # held now: not read again

@@ -68,6 +68,20 @@ with run:
 with run:
     time.sleep(600)
 """,
+    # Ends with sys.exit(argv[2]) at the top level, without finish() ("none": sys.exit()).
+    "exits": HEAD
+    + """
+code = None if sys.argv[2] == "none" else int(sys.argv[2])
+run.log({"loss": 0.5})
+sys.exit(code)
+""",
+    # Ends with exit(N) (the builtin a script reaches for) inside a function.
+    "exits_builtin": HEAD
+    + """
+def main():
+    exit(int(sys.argv[2]))
+main()
+""",
     # Logs N steps fast, finishes.
     "burst": HEAD
     + """

@@ -59,6 +59,34 @@ def test_a_script_that_ends_without_finish_is_complete(db, tmp_path, look) -> No
     assert viewer.series(job_id, "loss").step.tolist() == list(range(1, 51))
 
 
+@pytest.mark.parametrize(
+    ("script", "code"), [("exits", "3"), ("exits", "1"), ("exits_builtin", "2")]
+)
+def test_a_script_that_calls_sys_exit_with_a_status_is_failed_with_it(
+    db, tmp_path, look, script, code
+) -> None:
+    proc = start(tmp_path, db, script, code)
+    job_id = ready(proc)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == int(code), err
+    job = look().job(job_id)
+    assert (job.status, job.reason, job.run.exit_code) == (
+        JobStatus.FAILED,
+        f"exited with status {code}",
+        int(code),
+    )
+
+
+@pytest.mark.parametrize("code", ["0", "none"])
+def test_a_script_that_calls_sys_exit_0_is_complete(db, tmp_path, look, code) -> None:
+    proc = start(tmp_path, db, "exits", code)
+    job_id = ready(proc)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    job = look().job(job_id)
+    assert (job.status, job.reason) == (JobStatus.COMPLETE, "finished at step 2")
+
+
 def test_stop_the_script_sees_saves_and_finishes(db, tmp_path, look) -> None:
     checkpoint = tmp_path / "ckpt.txt"
     proc = start(tmp_path, db, "obeys", str(checkpoint))

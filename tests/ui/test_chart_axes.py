@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vapor_tui.core.points import Points
+from vapor_tui.core.series import SeriesPoints
 from vapor_tui.ui.chart_axes import (
     integer_ticks,
     linear_ticks,
@@ -97,17 +97,14 @@ def test_linear_ticks_stay_inside_and_evenly_spaced(lo, span, most):
     assert len(set(labels)) == len(labels)  # no two ticks read the same
 
 
-def _points(steps: np.ndarray, loss: np.ndarray) -> Points:
-    n = len(steps)
-    return Points(
-        step=steps.astype(np.int64),
-        epoch=np.ones(n, dtype=np.int64),
-        loss=loss,
-        accuracy=np.full(n, 0.5),
-        learning_rate=np.full(n, 2e-4),
-        val_loss=np.full(n, np.nan),
-        timestamp=steps.astype(np.float64),
-    )
+def _points(steps: np.ndarray, loss: np.ndarray) -> dict[str, SeriesPoints]:
+    """A batch of the simulator's three dense series at these steps."""
+    n, time = len(steps), steps.astype(np.float64)
+    return {
+        "loss": SeriesPoints(steps, loss, time),
+        "accuracy": SeriesPoints(steps, np.full(n, 0.5), time),
+        "learning_rate": SeriesPoints(steps, np.full(n, 2e-4), time),
+    }
 
 
 def test_a_point_is_drawn_at_its_own_step():

@@ -186,3 +186,31 @@ def test_a_new_output_line_costs_about_its_own_bytes(tmp_path, helpers):
     finally:
         app.close()
         _cli(env, "fail", str(job_id))
+
+
+def test_o_typed_as_the_detail_screen_opens_shows_the_output_it_never_hid(tmp_path, helpers):
+    """`vapor-tui watch ID` and `o` at once: the pane had drawn no line yet, and `o` hid it (the
+    user saw no output and pressed `o` for it). It shows; once seen, `o` hides it, and shows it
+    again."""
+    db = str(tmp_path / "c.db")
+    env = helpers.cli_env({"VAPOR_TUI_DB": db})
+    job_id = _new(tmp_path, env, COUNTS)
+    try:
+        _cli(env, "start", str(job_id))
+        _wait(db, job_id, lambda row: (row["steps_done"] or 0) >= 3, "its first points")
+        app = PtyApp(["--db", db, "watch", str(job_id)], env, cols=100, rows=30)
+        try:
+            app.send("o")  # at once, before the screen has drawn anything
+            app.wait_for('{"step": ')
+            app.pump(1.0)
+            assert "o hides" in app.text() and '{"step": ' in app.text()
+            app.send("o")  # seen: o hides it
+            app.pump(1.0)
+            assert "o hides" not in app.text(), app.text()
+            app.send("o")
+            app.wait_for('{"step": ')
+            app.send("q")
+        finally:
+            app.close()
+    finally:
+        _leave_nothing_running(env, job_id)

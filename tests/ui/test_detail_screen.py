@@ -128,9 +128,12 @@ async def test_keys_toggle_log_smoothing_and_metric(make_app, ui_store, clock):
         await pilot.press("a")
         assert chart.series.metric == "accuracy" and caption().startswith("accuracy")
         await pilot.press("a")
-        assert chart.series.metric == "learning_rate"
+        assert chart.series.metric == "learning_rate" and caption().startswith("learning rate")
+        await pilot.press("a")  # 120 steps: an epoch's validation pass is in
+        assert chart.series.metric == "val_loss" and caption().startswith("val_loss")
+        assert chart.sparse and "● a point each" in caption()
         await pilot.press("a")
-        assert chart.series.metric == "loss"
+        assert chart.series.metric == "loss" and "◆ val_loss" in caption()
         await pilot.press("escape")
         assert isinstance(app.screen, JobsScreen)
 

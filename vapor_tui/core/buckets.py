@@ -1,16 +1,17 @@
-"""A simulated job's chart: its loss, accuracy and learning-rate series folded into at most
-SUMMARY_BUCKETS buckets (the store keeps them per series: core/series_summary.py), at a cost
-that does not grow with the job's history; the chart holds them and folds new points in
-(ui/chart_data.py).
+"""A job's chart: each of its series folded into at most SUMMARY_BUCKETS buckets (the store keeps
+them per series: core/series_summary.py), at a cost that does not grow with the job's history;
+the chart holds them and folds new points in (core/series_chart.py, ui/chart_data.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from .series_summary import SUMMARY_BUCKETS, width_for
+from .series import ordered_names
+from .series_summary import SUMMARY_BUCKETS, SeriesSummary, width_for
 
 __all__ = ["METRICS", "SUMMARY_BUCKETS", "ChartBase", "bucket_of"]
 
@@ -27,14 +28,18 @@ def bucket_of(steps: np.ndarray, total_steps: int) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class ChartBase:
-    """All a chart needs of a job's history: its summary buckets and validation points, and the
-    last step they cover (newer points are read after it)."""
+    """All a detail chart needs of a job's history: every series' summary (whatever its
+    length), the job's total (None: unknown) and its steps done. Newer points are read after
+    each series' own last step (`held`)."""
 
-    total_steps: int
+    total_steps: int | None
     last_step: int
-    bucket: np.ndarray
-    n: np.ndarray
-    first_step: np.ndarray
-    stats: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # metric -> (min, max, sum)
-    val_step: np.ndarray
-    val_loss: np.ndarray
+    series: Mapping[str, SeriesSummary]
+
+    @property
+    def names(self) -> list[str]:
+        return ordered_names(self.series)
+
+    @property
+    def held(self) -> dict[str, int]:
+        return {name: s.series_last_step for name, s in self.series.items()}

@@ -40,6 +40,15 @@ class RunInfo:
     supervisor_pid: int | None = None
     supervisor_started: float | None = None
     exit_code: int | None = None
+    last_epoch: float | None = None  # the latest value of an `epoch` series it logs
+
+
+def epoch_text(epoch: float, epochs: int | None) -> str:
+    """A logged epoch (the Trainer's 1.5: half way through the second) as the tables show it:
+    `2/3` when the run said how many, else the value itself (`1.5`)."""
+    if epochs:
+        return f"{min(max(1, math.ceil(epoch)), epochs)}/{epochs}"
+    return f"{epoch:.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +148,11 @@ class Job:
 
     @property
     def epoch_label(self) -> str:
-        """`2/3` as the tables show it; `-` when the job does not say how many epochs."""
+        """`2/3` as the tables show it (from the `epoch` series a run logs, if it does); `-`
+        when the job does not say."""
+        logged = self.run.last_epoch if self.run is not None else None
+        if logged is not None and math.isfinite(logged):
+            return epoch_text(logged, self.epochs)
         return f"{self.epoch}/{self.epochs}" if self.epochs else "-"
 
     @property

@@ -25,10 +25,26 @@ STOP_NOW_RUNG = 2
 SIGNAL_SENT = "stop now: SIGINT sent"
 
 
-def stop_now_reason(pid: int | None, host: str | None, sent_here: bool) -> str:
+# Why this machine does not send a run's stop-now SIGINT itself (run_actions.signal_here).
+ELSEWHERE, OTHER_USER, NOT_HERE, ENDED = "elsewhere", "other user", "not here", "ended"
+
+
+def stop_now_reason(
+    pid: int | None, host: str | None, sent_here: bool, why: str = ELSEWHERE, user: str = ""
+) -> str:
+    """What stop now did, as it happened: the SIGINT sent from here, or left to the run's own
+    writer thread (which sends it within a second of reading the rung, on whatever machine
+    the run is on), or not sent because the process had ended."""
     if sent_here:
         return f"{SIGNAL_SENT} to process {pid}"
-    return f"stop now: process {pid} on {host} is interrupted (SIGINT) by its own run"
+    own = "the SIGINT is sent by its own run (its writer thread, within a second)"
+    if why == OTHER_USER:
+        return f"stop now: process {pid} is {user or 'another user'}'s, not yours: {own}"
+    if why == NOT_HERE:
+        return f"stop now: process {pid} is not running on {host} any more: no SIGINT sent"
+    if why == ENDED:
+        return f"stop now: process {pid} ended before the SIGINT reached it"
+    return f"stop now: process {pid} runs on {host}: {own} there"
 
 
 def run_action_values(

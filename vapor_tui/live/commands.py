@@ -52,12 +52,14 @@ class Delete:
 
 @dataclass(frozen=True, slots=True)
 class Act:
-    """Start, stop or fail a job. `seen` is the status the user saw when they asked: the store
-    compares and sets on it, so whoever changed the job meanwhile wins."""
+    """Start, stop or fail a job. `seen` is the status the user saw when they asked, and
+    `seen_rung` the stop rung (None: not known): the store compares and sets on them, so
+    whoever changed the job meanwhile wins (two `x` that both saw "stopping" climb one rung)."""
 
     job_id: int
     action: Action
     seen: JobStatus | None = None
+    seen_rung: int | None = None
 
 
 Command = Create | NewCommand | Clone | Delete | Act
@@ -132,20 +134,21 @@ def execute(store: Store, command: Command) -> Outcome:
                 name = _name_of(store, job_id)
                 delete_job(store, job_id)
                 return Deleted(command, name)
-            case Act(job_id, action, seen):
+            case Act(job_id, action, seen, rung):
                 job = get_job(store, job_id)
                 if job.source == SOURCE_API:
                     refused = start_refusal(job) if action is Action.START else None
                     if refused is not None:
                         return Refused(command, refused)
-                    return Acted(command, run_action(store, job, action, seen))
+                    return Acted(command, run_action(store, job, action, seen, rung))
                 if action is Action.START and job.source == "command":
                     from vapor_tui.supervise.start import start_command
 
                     started = start_command(store, job_id, seen)
                     if started is not None:  # running under its supervisor
                         return Acted(command, started)
-                return Acted(command, apply_action(store, job_id, action, expected=seen))
+                acted = apply_action(store, job_id, action, expected=seen, expected_rung=rung)
+                return Acted(command, acted)
     except (TransitionError, JobNotFound, StoreError) as exc:
         return Refused(command, str(exc))
     raise TypeError(f"not a command: {command!r}")  # pragma: no cover - the union is closed

@@ -5,7 +5,6 @@ and otherwise leaves the signal to the run's own writer thread (vapor_tui/run/wr
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 from typing import TYPE_CHECKING
@@ -29,31 +28,47 @@ def start_refusal(job: Job) -> str | None:
     )
 
 
-def signal_here(job: Job) -> bool:
-    """Whether this process may and can interrupt the run's process: the run's machine and
-    user, and its process still the one that started the run."""
+def signal_here(job: Job) -> str | None:
+    """None where this process may and can interrupt the run's process (the run's machine
+    and user, its process still the one that started the run), else why not
+    (core/run_stop.py: ELSEWHERE, OTHER_USER, NOT_HERE)."""
     from vapor_tui.core.process import host_name, is_running, user_name
+    from vapor_tui.core.run_stop import ELSEWHERE, NOT_HERE, OTHER_USER
 
     run = job.run
-    if run is None or run.pid is None or run.host != host_name() or run.user_name != user_name():
-        return False
+    if run is None or run.pid is None or run.host != host_name():
+        return ELSEWHERE
+    if run.user_name != user_name():
+        return OTHER_USER
     started = None if run.pid_started is None else int(run.pid_started)
-    return is_running(run.pid, started)
+    return None if is_running(run.pid, started) else NOT_HERE
 
 
-def run_action(store: Store, job: Job, action: Action, seen: JobStatus | None) -> Job:
+def run_action(
+    store: Store, job: Job, action: Action, seen: JobStatus | None, seen_rung: int | None = None
+) -> Job:
     """Carry out `action` on the run `job` (read just before): stop now sends SIGINT after
-    the rung is recorded. Raises what apply_action raises."""
-    from vapor_tui.core.run_stop import stop_now_reason
+    the rung is recorded (its reason saying so, so that the run's own thread sends none),
+    and where the signal could not be sent after all, the reason is made to say what did
+    happen. Raises what apply_action raises."""
+    from vapor_tui.core.run_stop import ENDED, OTHER_USER, stop_now_reason
     from vapor_tui.store.jobs import apply_action
+    from vapor_tui.store.runs import correct_stop_reason
 
     run = job.run
     if run is None or action is not Action.STOP or job.status is not JobStatus.STOPPING:
-        return apply_action(store, job.id, action, expected=seen)
-    here = signal_here(job)
-    reason = stop_now_reason(run.pid, run.host, here)
-    acted = apply_action(store, job.id, action, reason=reason, expected=seen)
-    if here and run.pid is not None:
-        with contextlib.suppress(ProcessLookupError):  # ended meanwhile: the next look sees
+        return apply_action(store, job.id, action, expected=seen, expected_rung=seen_rung)
+    why = signal_here(job)
+    user = run.user_name or ""
+    reason = stop_now_reason(run.pid, run.host, why is None, why or "", user)
+    acted = apply_action(
+        store, job.id, action, reason=reason, expected=seen, expected_rung=seen_rung
+    )
+    if why is None and run.pid is not None:
+        try:
             os.kill(run.pid, signal.SIGINT)
+        except OSError as exc:  # ended meanwhile, or not ours after all: say so
+            why = ENDED if isinstance(exc, ProcessLookupError) else OTHER_USER
+            truth = stop_now_reason(run.pid, run.host, False, why, user)
+            acted = correct_stop_reason(store, job.id, reason, truth) or acted
     return acted

@@ -15,6 +15,7 @@ from datetime import datetime
 from vapor_tui.core.job import Job
 from vapor_tui.core.status import Action, JobStatus, next_status
 
+from .alerts import ValueAlerts
 from .commands import Act, Acted, Cloned, Command, Created, Deleted, Outcome
 from .curves import CurveFollow, CurveRead
 from .events import Lifecycle, lifecycle
@@ -28,6 +29,7 @@ class Update:
     snapshot: Snapshot
     events: tuple[Lifecycle, ...] = ()
     trouble: str | None = None  # a problem not said before, worth a toast
+    alerts: tuple[str, ...] = ()  # "#3 alpha: loss is NaN at step 812", each said once
 
 
 class Live:
@@ -48,6 +50,7 @@ class Live:
         self._last_error: str | None = None
         self._unreadable: str | None = None  # job rows left out of the last list read
         self._curves: dict[int, CurveFollow] = {}  # job id -> the compare screen's follow
+        self._alerts = ValueAlerts()
 
     # --- following a job's points -------------------------------------------------------
 
@@ -131,6 +134,11 @@ class Live:
         else:
             self.problem, self._last_error = self._unreadable, None
         self._projected.clear()
+        before = self.snapshot
+        if before is None:
+            self._alerts.baseline(result.jobs)
+        listed = {job.id: job for job in result.jobs}
+        alerts: list[str] = []
         points, bases, output = {}, {}, {}
         for got in result.followed:
             current = self._follows.get(got.follow.job_id)
@@ -141,14 +149,17 @@ class Live:
             job_id = got.follow.job_id
             if got.base is not None:
                 bases[job_id] = got.base
-                self._follows[job_id] = replace(
-                    current, after_step=got.base.last_step, has_base=True
-                )
+                self._alerts.from_base(job_id, got.base)
+                steps = tuple(sorted(got.base.held.items()))
+                self._follows[job_id] = replace(current, held=steps, has_base=True)
             if got.points is not None:
                 points[job_id] = got.points
-                if len(got.points):
-                    last = got.points.last_step
-                    self._follows[job_id] = replace(current, after_step=last, has_base=True)
+                alerts += self._alerts.from_points(listed.get(job_id), job_id, got.points)
+                if got.points:
+                    moved = dict(current.held)
+                    moved.update((name, s.last_step) for name, s in got.points.items() if len(s))
+                    steps = tuple(sorted(moved.items()))
+                    self._follows[job_id] = replace(current, held=steps, has_base=True)
             if got.output is not None:
                 output[job_id] = got.output
                 if got.output:
@@ -160,7 +171,9 @@ class Live:
         snap = Snapshot(
             self._visible(), result.now, points, result.jobs_changed, bases, output, curves=curves
         )
-        return replace(self._show(snap), trouble=trouble)
+        if before is not None:
+            alerts += self._alerts.from_jobs({j.id: j for j in before.jobs}, result.jobs)
+        return replace(self._show(snap), trouble=trouble, alerts=tuple(alerts))
 
     def accept_trouble(self, trouble: TickTrouble) -> tuple[Update | None, bool]:
         """A tick that failed: (the screens redrawn to show the problem, whether the error is
@@ -241,6 +254,8 @@ class _Change:
     before: JobStatus
     after: JobStatus
     action: Action
+    before_rung: int | None = None
+    after_rung: int | None = None
 
 
 @dataclass
@@ -302,18 +317,26 @@ class ActionQueue:
         """The command in progress ended (None: it failed unexpectedly)."""
         self._busy = False
         if isinstance(outcome, Acted) and outcome.command.seen is not None:
-            change = _Change(outcome.command.seen, outcome.job.status, outcome.command.action)
+            change = _Change(
+                outcome.command.seen,
+                outcome.job.status,
+                outcome.command.action,
+                outcome.command.seen_rung,
+                outcome.job.stop_rung,
+            )
             self._changes.setdefault(outcome.job.id, []).append(change)
 
     def _judged(self, command: Act) -> Act | None:
-        seen, last = command.seen, None
+        seen, rung, last = command.seen, command.seen_rung, None
         if seen is None:
             return command
         for change in self._changes.get(command.job_id, ()):
-            if change.before is seen:
+            same_rung = rung is None or change.before_rung in (None, rung)
+            if change.before is seen and same_rung:
                 seen, last = change.after, change.action
+                rung = None if rung is None else change.after_rung
         if last is None:
             return command
         if next_status(seen, command.action) is None and last is command.action:
             return None
-        return replace(command, seen=seen)
+        return replace(command, seen=seen, seen_rung=rung)

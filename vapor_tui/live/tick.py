@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # numpy: not needed to paint the first frame
     from sqlalchemy import Connection
 
     from vapor_tui.core.buckets import ChartBase
-    from vapor_tui.core.points import Points
+    from vapor_tui.core.series import Batch
     from vapor_tui.store.engine import Store
 
 
@@ -45,8 +45,9 @@ class Follow:
 
     job_id: int
     token: int
-    after_step: int = 0
     has_base: bool = False
+    # (series name, the last step of it the screen holds): newer points are read after it.
+    held: tuple[tuple[str, int], ...] = ()
     # A launched command's output: the last rev of it the screen holds; None: not read.
     output_rev: int | None = None
 
@@ -61,11 +62,12 @@ class TickRequest:
 
 @dataclass(frozen=True, slots=True)
 class Followed:
-    """What a tick read for one follow request: the chart summary, or the newer points."""
+    """What a tick read for one follow request: the chart summary, or the newer points of each
+    series that has any (a series new since the summary among them)."""
 
     follow: Follow
     base: ChartBase | None = None
-    points: Points | None = None
+    points: Batch | None = None
     output: tuple[OutputLine, ...] | None = None  # its lines written or changed since
 
 
@@ -99,7 +101,7 @@ class Snapshot:
 
     jobs: tuple[Job, ...]
     now: datetime
-    points: Mapping[int, Points] = field(default_factory=dict)
+    points: Mapping[int, Batch] = field(default_factory=dict)
     jobs_changed: bool = True
     bases: Mapping[int, ChartBase] = field(default_factory=dict)
     output: Mapping[int, tuple[OutputLine, ...]] = field(default_factory=dict)
@@ -148,8 +150,7 @@ def _read(conn: Connection, request: TickRequest, now: datetime, problem: str | 
     from vapor_tui.live.curves import read_curves
     from vapor_tui.store.job_list import jobs_since_conn
     from vapor_tui.store.output import read_output
-    from vapor_tui.store.points import read_points_conn
-    from vapor_tui.store.summary import read_chart_base
+    from vapor_tui.store.summary import read_chart_base, read_chart_news
 
     current, listed = jobs_since_conn(conn, request.jobs)
     version = JobsVersion(*current)
@@ -160,7 +161,7 @@ def _read(conn: Connection, request: TickRequest, now: datetime, problem: str | 
     followed = []
     for follow in request.follows:
         if follow.has_base:
-            got = Followed(follow, points=read_points_conn(conn, follow.job_id, follow.after_step))
+            got = Followed(follow, points=read_chart_news(conn, follow.job_id, dict(follow.held)))
         else:
             got = Followed(follow, base=read_chart_base(conn, follow.job_id))
         if follow.output_rev is not None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import humanize
+
+if TYPE_CHECKING:
+    from vapor_tui.core.job import Job
 
 
 def loss(value: float | None) -> str:
@@ -26,6 +30,14 @@ def eta(seconds: float | None) -> str:
     if seconds < 1:
         return "a moment"
     return humanize.naturaldelta(timedelta(seconds=seconds))
+
+
+def job_eta(job: Job) -> str:
+    """A job's ETA; 'unknown' while a run that did not say its total steps is active (an
+    ETA then would be a guess)."""
+    if job.status.is_active and job.known_total is None:
+        return "unknown"
+    return eta(job.eta_seconds)
 
 
 def age(seconds: float) -> str:

@@ -102,8 +102,7 @@ class Run:
         if exc is None:
             self.finish()
         elif isinstance(exc, SystemExit):  # sys.exit(N) in the block: its status, as a shell has it
-            code = exc.code
-            self._end(0 if code is None else code if isinstance(code, int) else 1, None)
+            self._end(exit_status(exc.code), None)
         else:
             self._end(1, one_line(exc))
 
@@ -217,9 +216,42 @@ def _install_hooks() -> None:
         previous(kind, exc, tb)
 
     sys.excepthook = hook
+    _note_exit_calls()
+
+
+# The status a script asked for with sys.exit(N) or exit(N): atexit is not told it, and a
+# SystemExit never reaches the excepthook.
+_exit_status: int | None = None
+
+
+def exit_status(code: object) -> int:
+    """The process's exit status for SystemExit(code), as Python sets it."""
+    return 0 if code is None else code if isinstance(code, int) else 1
+
+
+def _note_exit_calls() -> None:
+    """Wrap sys.exit and the builtins exit/quit (each then raises SystemExit as before) so
+    that the run records the status the script ends with. A bare `raise SystemExit(N)` is not
+    seen: the run then ends complete, as without these."""
+    import builtins
+
+    def noting(call: Any) -> Any:
+        def wrapper(code: object = None) -> Any:
+            global _exit_status
+            _exit_status = exit_status(code)
+            return call(code)
+
+        wrapper.__wrapped__ = call  # type: ignore[attr-defined]
+        wrapper.__doc__ = call.__doc__
+        return wrapper
+
+    sys.exit = noting(sys.exit)
+    for name in ("exit", "quit"):
+        if callable(getattr(builtins, name, None)):
+            setattr(builtins, name, noting(getattr(builtins, name)))
 
 
 def _at_exit() -> None:
     run = _current
     if run is not None:
-        run.finish()
+        run.finish(_exit_status or 0)

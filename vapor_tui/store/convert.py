@@ -113,6 +113,7 @@ def run_from_row(row) -> RunInfo:
         supervisor_pid=row.supervisor_pid,
         supervisor_started=row.supervisor_started,
         exit_code=row.exit_code,
+        last_epoch=getattr(row, "last_epoch", None),  # where the read selected it
     )
 
 

@@ -10,17 +10,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from vapor_tui.core.job import Job
 
 from .convert import JobList, read_rows
 from .engine import Store
-from .tables import jobs_table
+from .tables import jobs_table, series_table
 
 _IN_CHUNK = 500  # ids per IN (...) list
+
+
+def with_last_epoch() -> Select[Any]:
+    """The jobs rows with the latest value of each one's `epoch` series (a run that logs it:
+    the jobs table's Epoch column), found by the series' unique (job_id, name) key."""
+    last = (
+        select(series_table.c.last_value)
+        .where(series_table.c.job_id == jobs_table.c.id, series_table.c.name == "epoch")
+        .scalar_subquery()
+        .label("last_epoch")
+    )
+    return select(jobs_table, last)
+
+
 _VERSIONS = select(jobs_table.c.id, jobs_table.c.version).order_by(jobs_table.c.id.desc())
-_ROWS = select(jobs_table).where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
+_ROWS = with_last_epoch().where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def jobs_since(

@@ -13,6 +13,7 @@ from .catchup import catch_up
 from .convert import JobList, UnreadableJob, config_values, job_from_row, read_rows
 from .deletes import JobNotFound, delete_job
 from .engine import Store, StoreDamaged, StoreError
+from .job_list import with_last_epoch
 from .tables import jobs_table, owed_table
 
 __all__ = [
@@ -53,7 +54,7 @@ def create_job(store: Store, config: JobConfig, *, start: bool = False) -> Job:
 
 def get_job(store: Store, job_id: int) -> Job:
     with store.read() as conn:
-        row = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)).first()
+        row = conn.execute(with_last_epoch().where(jobs_table.c.id == job_id)).first()
     if row is None:
         raise JobNotFound(job_id)
     return job_from_row(row)
@@ -63,7 +64,7 @@ def list_jobs(store: Store) -> JobList:
     """Every job, newest first. A row that cannot be read is left out, and named in the
     list's `unreadable`: one bad row never hides the others."""
     with store.read() as conn:
-        rows = conn.execute(select(jobs_table).order_by(jobs_table.c.id.desc())).all()
+        rows = conn.execute(with_last_epoch().order_by(jobs_table.c.id.desc())).all()
     return read_rows(rows)
 
 
@@ -98,12 +99,15 @@ def apply_action(
     action: Action,
     reason: str | None = None,
     expected: JobStatus | None = None,
+    expected_rung: int | None = None,
 ) -> Job:
     """Take a user action. Compare-and-set on the status: of two processes acting on one job
     at once exactly one wins; the other gets a TransitionError and nothing changes.
 
     `expected` is the status the user saw when they asked (the app passes it): if the job has
     moved on since, whoever moved it won and this action is refused with the reason.
+    `expected_rung`, the stop rung the user saw, likewise: of two stops that both saw
+    "stopping" at one rung, one climbs the ladder and the other is refused.
 
     The status change is recorded first, in a transaction of its own, whatever the job's
     backlog: the action acts on the job as the clock has it now (the steps due by now, the
@@ -120,6 +124,9 @@ def apply_action(
         job = job_from_row(row)
         change = change_at(job, action, now.timestamp(), reason)
         refusal = _refusal(job, change, action, expected)
+        seen_rung = (row.stop_rung or 0) if expected_rung is None else expected_rung
+        if refusal is None and (row.stop_rung or 0) != seen_rung:
+            refusal = _rung_moved(job, action, seen_rung, row.stop_rung or 0)
         if refusal is None:
             assert change.values is not None
             values = {**change.values, "version": jobs_table.c.version + 1}
@@ -168,6 +175,17 @@ def _refusal(
     if change.values is None:
         return TransitionError(job.id, job.name, current, action)
     return None
+
+
+def _rung_moved(job: Job, action: Action, seen: int, now: int) -> TransitionError:
+    return TransitionError(
+        job.id,
+        job.name,
+        job.status,
+        action,
+        f"its stop went from rung {seen} to rung {now} before this {action} arrived "
+        "(another instance or the command line got there first); press x again to go on",
+    )
 
 
 def _catch_up_if_room(store: Store, now, job_id: int) -> None:

@@ -23,7 +23,10 @@ def _all_jobs(conn: sqlite3.Connection) -> list[SimpleNamespace]:
     conn.row_factory = lambda cur, row: SimpleNamespace(
         **{d[0]: v for d, v in zip(cur.description, row, strict=True)}
     )
-    return conn.execute("SELECT * FROM jobs ORDER BY id DESC").fetchall()
+    return conn.execute(
+        "SELECT j.*, (SELECT s.last_value FROM series s WHERE s.job_id = j.id "
+        "AND s.name = 'epoch') AS last_epoch FROM jobs j ORDER BY j.id DESC"
+    ).fetchall()
 
 
 def peek_jobs(db: str | None) -> JobList | None:

@@ -120,10 +120,10 @@ def read_points_conn(
     rows = conn.exec_driver_sql(
         _NEWEST.format(p=param(conn)), (job_id, int(after_step), int(upto))
     ).all()
-    return assemble(_split(rows), spe)
+    return assemble(split_rows(rows), spe)
 
 
-def _split(rows: Sequence[Any]) -> dict[str, SeriesPoints]:
+def split_rows(rows: Sequence[Any]) -> dict[str, SeriesPoints]:
     out: dict[str, SeriesPoints] = {}
     if not rows:
         return out

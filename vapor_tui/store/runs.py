@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from vapor_tui.core.job import Job
 from vapor_tui.core.liveness import RunProcess, why_ended
 from vapor_tui.core.process import ProcessId
 from vapor_tui.core.run_end import run_end
@@ -166,6 +167,25 @@ def read_control(store: Store, job_id: int) -> tuple[str, int, str] | None:
     return None if row is None else (row.status, int(row.stop_rung or 0), row.reason or "")
 
 
+def correct_stop_reason(store: Store, job_id: int, was: str, reason: str) -> Job | None:
+    """The reason of a stop now made to say what happened (the SIGINT could not be sent
+    after all): compare-and-set on the reason it recorded, so that a later rung or the run's
+    end stands. The job as it then is, or None where something else got there first."""
+    from .jobs import get_job
+
+    with store.write() as conn:
+        done = conn.execute(
+            jobs_table.update()
+            .where(
+                jobs_table.c.id == job_id,
+                jobs_table.c.status == JobStatus.STOPPING.value,
+                jobs_table.c.reason == was,
+            )
+            .values(reason=reason, version=jobs_table.c.version + 1)
+        ).rowcount
+    return get_job(store, job_id) if done == 1 else None
+
+
 def end_run(
     store: Store, job_id: int, exit_code: int, error: str | None, last_step: int
 ) -> tuple[str, str]:
@@ -189,6 +209,7 @@ def end_run(
                 reason=reason,
                 finished_at=now,
                 version=jobs_table.c.version + 1,
+                **({"exit_code": exit_code} if error is None else {}),
             )
         )
         return status.value, reason

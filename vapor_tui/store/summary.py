@@ -1,20 +1,25 @@
-"""A simulated job's chart base from its series' stored summaries: one read transaction for
-the step count, the buckets of loss, accuracy and learning rate, and the validation points
-(one an epoch, read as they are)."""
+"""The detail chart's reads: a job's every series as its stored summary (the first time), then
+each tick the points of the series that moved past what the chart holds, a new series included.
+A constant cost whatever the job's length: the summaries are at most 1,024 buckets a series,
+and a tick reads the series rows (a few, by the job's key) and only the points past them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from vapor_tui.core.buckets import METRICS, ChartBase
+from vapor_tui.core.buckets import ChartBase
+from vapor_tui.core.series import SeriesPoints
 
 from .bulk import param
-from .series import read_series, read_summary
+from .points import split_rows
+from .series import read_series, read_summary, series_names
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+# A series that moved this far past what the chart holds is read from its packed blocks.
+_ROW_READ = 50_000
 
 
 def read_chart_base(conn: Connection, job_id: int) -> ChartBase:
@@ -22,27 +27,38 @@ def read_chart_base(conn: Connection, job_id: int) -> ChartBase:
     row = conn.exec_driver_sql(
         f"SELECT steps_done, total_steps FROM jobs WHERE id = {p}", (job_id,)
     ).first()
-    last_step, total = (int(row[0]), int(row[1] or max(1, row[0]))) if row else (0, 1)
-    summaries = {m: read_summary(conn, job_id, m) for m in METRICS}
-    loss = summaries["loss"]
-    bucket = loss.bucket if loss is not None else np.empty(0, dtype=np.int64)
-    stats = {}
-    for metric, s in summaries.items():
-        lo, hi, total_sum = (np.full(len(bucket), np.nan) for _ in range(3))
-        if s is not None and len(s.bucket):
-            at = np.searchsorted(bucket, s.bucket)
-            keep = (at < len(bucket)) & (bucket[np.minimum(at, len(bucket) - 1)] == s.bucket)
-            lo[at[keep]], hi[at[keep]], total_sum[at[keep]] = s.min[keep], s.max[keep], s.sum[keep]
-        stats[metric] = (lo, hi, total_sum)
-    val = read_series(conn, job_id, "val_loss")
-    empty = np.empty(0, dtype=np.int64)
-    return ChartBase(
-        total_steps=total,
-        last_step=last_step,
-        bucket=bucket,
-        n=loss.n if loss is not None else empty,
-        first_step=loss.first_step if loss is not None else empty,
-        stats=stats,
-        val_step=val.step.astype(np.float64),
-        val_loss=val.value.copy(),
-    )
+    last_step, total = (int(row[0]), row[1]) if row else (0, None)
+    summaries = {}
+    for name in series_names(conn, job_id):
+        summary = read_summary(conn, job_id, name)
+        if summary is not None:
+            summaries[name] = summary
+    return ChartBase(total, last_step, summaries)
+
+
+def read_chart_news(
+    conn: Connection, job_id: int, held: Mapping[str, int]
+) -> dict[str, SeriesPoints]:
+    """The points of each series after the step the chart holds of it (`held`: name -> last
+    step; a series not in it is new and read whole), in one read of the series rows and one of
+    the points of those that moved."""
+    p = param(conn)
+    rows = conn.exec_driver_sql(
+        f"SELECT name, last_step FROM series WHERE job_id = {p}", (job_id,)
+    ).all()
+    moved = {name: held.get(name, 0) for name, last in rows if (last or 0) > held.get(name, 0)}
+    if not moved:
+        return {}
+    top = max(last or 0 for name, last in rows if name in moved)
+    after = min(moved.values())
+    if top - after > _ROW_READ:  # a long way behind (a run that wrote offline): the blocks
+        return {name: read_series(conn, job_id, name, step) for name, step in moved.items()}
+    names = sorted(moved)
+    points = conn.exec_driver_sql(
+        "SELECT s.name, p.step, p.value, p.timestamp FROM series s "
+        f"JOIN series_points p ON p.series_id = s.id WHERE s.job_id = {p} "
+        f"AND s.name IN ({', '.join([p] * len(names))}) AND p.step > {p} "
+        "ORDER BY s.name, p.step",
+        (job_id, *names, after),
+    ).all()
+    return {name: s.after(moved[name]) for name, s in split_rows(points).items()}

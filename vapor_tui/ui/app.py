@@ -256,6 +256,8 @@ class VaporApp(App[int]):
             return
         if update.events:
             self.toasts.lifecycle(as_events(update.events), self.glyphs, self.notify)
+        for alert in update.alerts:
+            self.notify(alert, title="Metric", severity="warning", timeout=10)
         for screen in self.visible_screens():
             if isinstance(screen, LiveScreen) and screen.is_mounted:  # else it shows on mount
                 screen.apply_snapshot(update.snapshot)

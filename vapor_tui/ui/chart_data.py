@@ -1,10 +1,11 @@
-"""What the chart draws, at a cost that does not grow with the job's history.
+"""What the detail chart draws, at a cost that does not grow with the job's history.
 
-The chart starts from the store's summary of the job (SUMMARY_BUCKETS buckets over steps
-1..total, each with min / max / sum / count of every metric: store/summary.py) and folds new
-points into the same buckets as they arrive, O(new points). A frame merges those buckets into
-about two per braille column: O(buckets), never O(points). The x axis spans 0..total steps
-from the start, so old parts of the curve stay where they are.
+The chart starts from the store's summary of each of the job's series (at most SUMMARY_BUCKETS
+buckets a series, each with min / max / sum / count: core/series_summary.py) and folds new
+points into the same buckets as they arrive, O(new points) (core/series_chart.py). A frame
+merges the charted series' buckets into about two per braille column: O(buckets), never
+O(points). The x axis spans 0..total steps from the start (0..a nice number above the last step
+when the total is unknown), so old parts of the curve stay where they are.
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ import math
 
 import numpy as np
 
-from vapor_tui.core.buckets import METRICS, SUMMARY_BUCKETS, ChartBase, bucket_of
-from vapor_tui.core.points import Points, ema_debiased
+from vapor_tui.core.buckets import SUMMARY_BUCKETS, ChartBase
+from vapor_tui.core.points import ema_debiased
+from vapor_tui.core.series import (
+    LOSS_NAMES,
+    VALIDATION_NAMES,
+    Batch,
+    first_present,
+    ordered_names,
+)
+from vapor_tui.core.series_chart import SeriesBuckets, x_limit
 from vapor_tui.ui.chart_axes import (
     ceil_to,
     floor_to,
@@ -23,129 +32,121 @@ from vapor_tui.ui.chart_axes import (
     nice_step,
 )
 
-METRIC_LABELS = {"loss": "loss", "accuracy": "accuracy", "learning_rate": "learning rate"}
+# How a series is named on the chart where its logged name reads less well.
+METRIC_LABELS = {"learning_rate": "learning rate"}
 
 
-class FineBuckets:
-    """The job's summary buckets, held in memory and kept up to date point by point."""
+def metric_label(name: str) -> str:
+    return METRIC_LABELS.get(name, name)
 
-    def __init__(self, total_steps: int):
-        self.total = max(1, total_steps)
-        size = SUMMARY_BUCKETS
-        self.n = np.zeros(size, dtype=np.int64)
-        self.first_step = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
-        self.lo = {m: np.full(size, np.inf) for m in METRICS}
-        self.hi = {m: np.full(size, -np.inf) for m in METRICS}
-        self.sum = {m: np.zeros(size) for m in METRICS}
 
-    def load(self, base: ChartBase) -> None:
-        b = base.bucket
-        self.n[b] = base.n
-        self.first_step[b] = base.first_step
-        for metric, (lo, hi, total) in base.stats.items():
-            self.lo[metric][b] = lo
-            self.hi[metric][b] = hi
-            self.sum[metric][b] = total
-
-    def add(self, points: Points) -> None:
-        if not len(points):
-            return
-        idx = bucket_of(points.step, self.total)
-        np.add.at(self.n, idx, 1)
-        np.minimum.at(self.first_step, idx, points.step)
-        for metric in METRICS:
-            values = getattr(points, metric)
-            np.minimum.at(self.lo[metric], idx, values)
-            np.maximum.at(self.hi[metric], idx, values)
-            np.add.at(self.sum[metric], idx, values)
+_EMPTY = (np.empty(0), np.empty(0))
 
 
 class ChartSeries:
-    """The data behind one job's chart: its buckets, validation points and fixed axes."""
+    """The data behind one job's chart: every series it has, the one charted, fixed axes."""
 
-    def __init__(self, total_steps: int, buckets: int = 240):
-        self.total = max(1, total_steps)
-        self.fine = FineBuckets(total_steps)
-        self.metric = "loss"
+    def __init__(self, total_steps: int | None, buckets: int = 240):
+        self.total = total_steps or None
+        self.series: dict[str, SeriesBuckets] = {}
+        self.wanted = "loss"  # the metric asked for; charted once the job has it
         self.bucket_count = buckets
         self.last_step = 0
-        self.points_seen = 0
-        self._val_step: list[np.ndarray] = []
-        self._val_loss: list[np.ndarray] = []
-        self._y_hi = 0.0
+        self._y_hi = self._y_lo = 0.0
         self._y_lo_log = math.inf
         self._y_hi_log = 0.0
 
     def load(self, base: ChartBase) -> None:
-        """Start from the store's summary (whatever was held before is replaced)."""
-        self.fine = FineBuckets(self.total)
-        self.fine.load(base)
-        self._val_step = [base.val_step]
-        self._val_loss = [base.val_loss]
-        self.last_step = base.last_step
-        self.points_seen = int(base.n.sum())
+        """Start from the store's summaries (whatever was held before is replaced)."""
+        self.series = {n: SeriesBuckets.from_summary(s) for n, s in base.series.items()}
+        self.last_step = max((s.last_step for s in self.series.values()), default=0)
         self._reset_axes()
 
-    def append(self, points: Points) -> int:
-        """Fold in points past the last step held; returns how many were new."""
-        if len(points) and points.step[0] <= self.last_step:
-            points = points.slice(int(np.searchsorted(points.step, self.last_step, "right")))
-        if not len(points):
-            return 0
-        self.fine.add(points)
-        steps, values = points.validation()
-        if len(steps):
-            self._val_step.append(steps.astype(np.float64))
-            self._val_loss.append(values)
-        self.last_step = points.last_step
-        self.points_seen += len(points)
-        return len(points)
+    def append(self, batch: Batch) -> int:
+        """Fold in each series' points past the last step held of it (a series not held yet
+        is added); returns how many were new."""
+        added = 0
+        for name, points in batch.items():
+            held = self.series.get(name)
+            if held is None:
+                held = self.series[name] = SeriesBuckets(name, self.total)
+            added += held.add(points)
+            self.last_step = max(self.last_step, held.last_step)
+        return added
+
+    @property
+    def names(self) -> list[str]:
+        """The series in the order `a` goes through them: loss first, then alphabetical."""
+        return ordered_names(self.series)
+
+    @property
+    def metric(self) -> str:
+        """The series charted: the one asked for, else the job's first."""
+        if self.wanted in self.series or not self.series:
+            return self.wanted
+        return self.names[0]
+
+    @property
+    def points_seen(self) -> int:
+        """The points of the charted series."""
+        current = self._current
+        return current.count if current is not None else 0
 
     def set_metric(self, metric: str) -> None:
-        self.metric = metric
+        self.wanted = metric
         self._reset_axes()
+
+    def next_metric(self) -> str:
+        """The series after the charted one, in `names` order (round to the first)."""
+        names = self.names
+        if not names:
+            return self.wanted
+        current = self.metric
+        return names[(names.index(current) + 1) % len(names)] if current in names else names[0]
 
     def set_bucket_count(self, count: int) -> None:
         self.bucket_count = max(1, count)
 
     def _reset_axes(self) -> None:
-        self._y_hi, self._y_lo_log, self._y_hi_log = 0.0, math.inf, 0.0
+        self._y_hi, self._y_lo, self._y_lo_log, self._y_hi_log = 0.0, 0.0, math.inf, 0.0
+
+    @property
+    def x_hi(self) -> int:
+        return x_limit(self.total, self.last_step)
+
+    @property
+    def _current(self) -> SeriesBuckets | None:
+        return self.series.get(self.metric)
+
+    def sparse(self, columns: int | None = None) -> bool:
+        """Is the charted series drawn as markers (few points over its span)?"""
+        current = self._current
+        return current is not None and current.sparse(columns)
+
+    @property
+    def validation_name(self) -> str | None:
+        """The validation series the charted loss is overlaid with, as markers."""
+        if self.metric not in LOSS_NAMES:
+            return None
+        name = first_present(self.series, VALIDATION_NAMES)
+        return name if name != self.metric else None
 
     # --- what a frame draws ---------------------------------------------------------------
 
-    def _display(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(x centres, min, max, mean, filled) of the display buckets, merged from the fine
-        ones: each fine bucket goes to the display bucket of its first step."""
-        count = min(self.bucket_count, SUMMARY_BUCKETS)
-        fine = self.fine
-        filled = np.nonzero(fine.n)[0]
-        lo = np.full(count, np.inf)
-        hi = np.full(count, -np.inf)
-        total = np.zeros(count)
-        n = np.zeros(count, dtype=np.int64)
-        if len(filled):
-            idx = np.clip(((fine.first_step[filled] - 1) * count) // self.total, 0, count - 1)
-            np.minimum.at(lo, idx, fine.lo[self.metric][filled])
-            np.maximum.at(hi, idx, fine.hi[self.metric][filled])
-            np.add.at(total, idx, fine.sum[self.metric][filled])
-            np.add.at(n, idx, fine.n[filled])
-        mask = n > 0
-        # A display bucket holds consecutive steps (points come in step order, none missing),
-        # so its first step and its count give the middle of the steps it holds: a job with
-        # fewer steps than buckets draws each point at its own step.
-        first = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
-        if len(filled):
-            np.minimum.at(first, idx, fine.first_step[filled])
-        centres = np.where(mask, first + (n - 1) / 2.0, 0.0)
-        mean = np.divide(total, n, out=np.zeros(count), where=mask)
-        return centres[mask], lo[mask], hi[mask], mean[mask], mask
+    def _display(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(x, min, max, mean) of the display buckets of the charted series."""
+        current = self._current
+        if current is None:
+            e = np.empty(0)
+            return e, e, e, e
+        return current.merged(min(self.bucket_count, SUMMARY_BUCKETS), self.x_hi)
 
     def envelope(self, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """A zig-zag through each display bucket's min and max: the raw curve as the eye sees
         it, spikes included. On a log axis, without the values at or below 0."""
-        x, lo, hi, _, _ = self._display()
+        x, lo, hi, _ = self._display()
         if not len(x):
-            return np.empty(0), np.empty(0)
+            return _EMPTY
         flip = (np.arange(len(x)) % 2).astype(bool)
         first = np.where(flip, hi, lo)
         second = np.where(flip, lo, hi)
@@ -153,14 +154,31 @@ class ChartSeries:
 
     def smoothed(self, weight: float, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
         # TensorBoard samples a series down before smoothing it; so do we (bucket means).
-        x, _, _, mean, _ = self._display()
+        x, _, _, mean = self._display()
         return _drawable(x, ema_debiased(mean, weight), log)
+
+    def markers(self, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """The charted series as points, one a bucket (a sparse series: one a point)."""
+        return self._points_of(self._current, log)
+
+    def validation(self, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        name = self.validation_name
+        return self._points_of(self.series.get(name) if name else None, log)
+
+    @staticmethod
+    def _points_of(held: SeriesBuckets | None, log: bool) -> tuple[np.ndarray, np.ndarray]:
+        if held is None:
+            return _EMPTY
+        mid, _, _, total, n = held.filled()
+        return _drawable(mid, total / np.maximum(n, 1), log)
 
     def extent(self, log: bool = False) -> tuple[float, float] | None:
         """(lowest, highest) value held; on a log axis, of the values above 0 (a bucket that
         reaches 0, as a cosine rate does at its last step, counts by its highest)."""
-        filled = self.fine.n > 0
-        lo, hi = self.fine.lo[self.metric][filled], self.fine.hi[self.metric][filled]
+        current = self._current
+        if current is None:
+            return None
+        _, lo, hi, _, _ = current.filled()
         if log:
             lo = np.where(lo > 0, lo, hi)
             keep = lo > 0
@@ -173,9 +191,9 @@ class ChartSeries:
         """Are there values a log axis cannot show (at or below 0)?"""
         if not log:
             return False
-        filled = self.fine.n > 0
+        current = self._current
+        lowest = current.filled()[1] if current is not None else np.empty(0)
         _, val = self.validation()
-        lowest = self.fine.lo[self.metric][filled]
         return bool((lowest <= 0).any() or (val <= 0).any())
 
     def fitted_range(self, log: bool = False) -> tuple[float, float] | None:
@@ -185,7 +203,9 @@ class ChartSeries:
         padded and rounded to a nice step so that they move seldom as points arrive. On a
         log axis, padded in decades and rounded to 1, 1.2, 1.5, 2... x 10^k; None if no
         value there is above 0."""
-        x, lo, hi, _, _ = self._display()
+        x, lo, hi, _ = self._display()
+        if not len(x):
+            return None
         cut = x.min() + 0.1 * (x.max() - x.min())
         keep = x >= cut
         vx, val = self.validation()
@@ -214,11 +234,6 @@ class ChartSeries:
             lower = max(0.0, lower)  # a loss or a rate is never negative: no axis below 0
         return lower, ceil_to(high + span * 0.05, step)
 
-    def validation(self, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        if self.metric != "loss" or not self._val_step:
-            return np.empty(0), np.empty(0)
-        return _drawable(np.concatenate(self._val_step), np.concatenate(self._val_loss), log)
-
     def y_range(self, log: bool, fit: bool = False) -> tuple[float, float]:
         """Axis limits that only ever widen, and then by a 'nice' step: no jumping axis.
         With `fit`, limits around the data instead (see fitted_range). A log axis spans the
@@ -227,7 +242,11 @@ class ChartSeries:
         extent = self.extent(log)
         if fit and extent is not None and (fitted := self.fitted_range(log)) is not None:
             return fitted
-        if self.metric == "accuracy" and not log:
+        if (
+            self.metric == "accuracy"
+            and not log
+            and (extent is None or 0 <= extent[0] <= 1 >= extent[1])
+        ):
             return 0.0, 1.0
         if extent is None:
             return (0.1, 10.0) if log else (0.0, 1.0)
@@ -242,8 +261,13 @@ class ChartSeries:
                 self._y_lo_log = nice_floor(self._y_lo_log * 0.99)
                 self._y_hi_log = nice_ceil(self._y_hi_log * 1.01)
             return self._y_lo_log, self._y_hi_log
-        self._y_hi = max(self._y_hi, nice_ceil(hi * 1.02))
-        return 0.0, self._y_hi
+        if hi > 0:
+            self._y_hi = max(self._y_hi, nice_ceil(hi * 1.02))
+        if lo < 0:  # a reward, a log-probability: the axis reaches below 0 as far as they do
+            self._y_lo = min(self._y_lo, -nice_ceil(-lo * 1.02))
+        if self._y_hi <= self._y_lo:  # all values 0
+            return self._y_lo, self._y_lo + 1.0
+        return self._y_lo, self._y_hi
 
 
 def _drawable(x: np.ndarray, y: np.ndarray, log: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -123,17 +123,17 @@ class LiveScreen(VaporScreen[None]):
             )
             return
         action = Action.STOP if name == "stop_now" else Action(name)
-        self.vapor.submit(Act(job.id, action, job.status))
+        self.vapor.submit(Act(job.id, action, job.status, job.stop_rung))
 
     def _ask_then(self, question: str, detail: str, action: Action, job: Job) -> None:
         """Ask first; on yes, act on the job as it was when the key was pressed."""
         from vapor_tui.ui.screens.confirm import ConfirmScreen
 
-        job_id, seen = job.id, job.status
+        job_id, seen, rung = job.id, job.status, job.stop_rung
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                self.vapor.submit(Act(job_id, action, seen))
+                self.vapor.submit(Act(job_id, action, seen, rung))
 
         self.vapor.push_screen(ConfirmScreen(question, detail), done)
 

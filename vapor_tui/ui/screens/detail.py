@@ -11,9 +11,10 @@ from textual.widgets import Static
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.output import OutputLine
+from vapor_tui.core.series import LOSS_NAMES
 from vapor_tui.core.status import JobStatus
 from vapor_tui.live.tick import Snapshot
-from vapor_tui.present.text import clock, count, eta
+from vapor_tui.present.text import clock, count, job_eta
 from vapor_tui.present.text import loss as loss_text
 from vapor_tui.ui.plain import markup
 from vapor_tui.ui.screens.base import JOB_ACTION_BINDINGS, LiveScreen
@@ -44,7 +45,7 @@ class JobDetailScreen(LiveScreen):
             "a",
             "metric",
             "Metric",
-            tooltip="Chart loss, accuracy or learning rate",
+            tooltip="Chart the job's next metric (loss first, then A to Z)",
             id="detail.metric",
         ),
         Binding("o", "output", "Output", tooltip="Show or hide the output", id="detail.output"),
@@ -174,7 +175,7 @@ class JobDetailScreen(LiveScreen):
 
     def _mount_chart(self, job: Job) -> None:
         chart = MetricChart(
-            job.total_steps,
+            job.known_total,
             ascii_only=self.vapor.glyphs.ascii,
             options=self.vapor.chart_options,
             id="chart",
@@ -205,7 +206,8 @@ class JobDetailScreen(LiveScreen):
     def _update_output_caption(self) -> None:
         pane = self._output()
         if pane is not None:
-            self._set("output-caption", f"[b]Output[/b]  ({pane.where}; o hides)")
+            hint = "; o hides" if pane.lines else ""  # o shows output, it hides none unseen
+            self._set("output-caption", f"[b]Output[/b]  ({pane.where}{hint})")
 
     def _render_job(self, job: Job, snap: Snapshot | None) -> None:
         g = self.vapor.glyphs
@@ -249,11 +251,12 @@ class JobDetailScreen(LiveScreen):
         if not job.status.is_active and speed:
             sps += " avg"
         stats: list[str | Content] = [
-            f"Epoch {job.epoch_label} - step {job.steps_done:,}/"
+            (f"Epoch {job.epoch_label} - " if job.epoch_label != "-" else "")
+            + f"step {job.steps_done:,}/"
             + (f"{job.known_total:,}" if job.known_total else "unknown"),
             sps if job.status.is_active else f"[dim]{sps}[/dim]",
             f"elapsed {clock(elapsed)}",
-            f"ETA {eta(job.eta_seconds)}",
+            f"ETA {job_eta(job)}",
             f"loss {loss_text(job.last_loss)}",
             f"best {loss_text(job.best_loss)}",
             f"val {loss_text(job.last_val_loss)}",
@@ -266,14 +269,16 @@ class JobDetailScreen(LiveScreen):
         if chart is None:
             return
         g = self.vapor.glyphs
-        if not chart.smoothing:
-            legend = "train"
+        if chart.sparse:
+            legend = f"{'*' if g.ascii else '●'} a point each"
+        elif not chart.smoothing:
+            legend = "train" if chart.series.metric in LOSS_NAMES else "raw"
         elif chart.colourless:
-            legend = "smoothed train; the raw curve is hidden without colour"
+            legend = "smoothed; the raw curve is hidden without colour"
         else:
             legend = "raw faint, smoothed bold"
-        if chart.series.metric == "loss":
-            legend += f", {'o' if g.ascii else '◆'} validation"
+        if validation := chart.series.validation_name:
+            legend += f", {'o' if g.ascii else '◆'} {validation}"
         self._set("chart-caption", f"[b]{chart.description}[/b]  ({legend})")
 
     def _set(self, widget_id: str, text: str | Content) -> None:
@@ -321,10 +326,15 @@ class JobDetailScreen(LiveScreen):
         return super().check_action(action, parameters)
 
     def action_output(self) -> None:
+        """Show the output if the user cannot see any, else hide it. A key typed as the screen
+        opened (`vapor-tui watch ID` and `o` at once) came before the pane drew a line: it hid
+        a pane the user never saw, and `o` seemed to do nothing."""
         pane = self._output()
         if pane is None:
             return
-        pane.display = not pane.display
+        shown = pane.display and pane.painted and bool(pane.region)
+        pane.display = not shown
+        pane.painted = False
         self.query_one("#output-caption").display = pane.display
 
     def _shown_output(self) -> OutputPane | None:

@@ -19,10 +19,10 @@ from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from vapor_tui.core.buckets import ChartBase
-from vapor_tui.core.points import Points
+from vapor_tui.core.series import Batch
 from vapor_tui.ui import compat
 from vapor_tui.ui.chart_axes import linear_ticks, log_ticks, step_ticks, tick_labels
-from vapor_tui.ui.chart_data import METRIC_LABELS, ChartSeries
+from vapor_tui.ui.chart_data import ChartSeries, metric_label
 from vapor_tui.ui.chart_options import ChartOptions
 from vapor_tui.ui.glyphs import theme_colour
 from vapor_tui.ui.widgets.diff import changed_runs
@@ -52,7 +52,7 @@ class MetricChart(PlotextPlot):
 
     def __init__(
         self,
-        total_steps: int,
+        total_steps: int | None,
         *,
         ascii_only: bool = False,
         options: ChartOptions | None = None,
@@ -78,9 +78,10 @@ class MetricChart(PlotextPlot):
         self.series.load(base)
         self.redraw()
 
-    def add_points(self, points: Points) -> int:
-        """Fold in new points; redraw only if any were new. Returns how many were new."""
-        added = self.series.append(points)
+    def add_points(self, batch: Batch) -> int:
+        """Fold in new points of any series; redraw only if any were new. Returns how many
+        were new."""
+        added = self.series.append(batch)
         if added:
             self.redraw()
         return added
@@ -110,12 +111,17 @@ class MetricChart(PlotextPlot):
         self.redraw()
 
     def cycle_metric(self) -> str:
-        names = list(METRIC_LABELS)
-        metric = names[(names.index(self.series.metric) + 1) % len(names)]
+        """Chart the job's next series (loss first, then the others alphabetically)."""
+        metric = self.series.next_metric()
         self.series.set_metric(metric)
         self.options.metric = metric
         self.redraw()
         return metric
+
+    @property
+    def sparse(self) -> bool:
+        """The charted series is drawn as markers: few points over its span."""
+        return self.series.sparse(max(1, self.size.width - 8) if self.size.width else None)
 
     @property
     def has_points(self) -> bool:
@@ -123,8 +129,8 @@ class MetricChart(PlotextPlot):
 
     @property
     def description(self) -> str:
-        parts = [METRIC_LABELS[self.series.metric]]
-        if self.smoothing:
+        parts = [metric_label(self.series.metric)]
+        if self.smoothing and not self.sparse:
             parts.append(f"smoothed {SMOOTHING_WEIGHT:g}")
         if self.log_y:
             parts.append("log y")
@@ -213,7 +219,7 @@ class MetricChart(PlotextPlot):
     def _build(self, width: int, height: int) -> list[str]:
         plt = self._new_plot(width, height)
         series = self.series
-        total = max(1, series.total)
+        total = series.x_hi
         plt.xlim(0, total)
         xticks = step_ticks(total, max(1, (width - 8) // 14), width - 8)
         plt.xticks([float(t) for t in xticks], tick_labels(xticks))
@@ -228,7 +234,11 @@ class MetricChart(PlotextPlot):
         plt.xlabel("step")
         marker = "." if self.ascii_only else "braille"
         raw, faint, smooth, validation = self._colours()
-        if len(x):
+        if self.sparse:
+            mx, my = series.markers(log)
+            point = "*" if self.ascii_only else "●"
+            plt.scatter(mx.tolist(), my.tolist(), marker=point, color=raw)
+        elif len(x):
             # Without colour a faint curve looks like a bold one: show the smoothed one alone.
             if not (self.smoothing and self.colourless):
                 plt.plot(

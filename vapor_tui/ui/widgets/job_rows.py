@@ -92,7 +92,7 @@ def job_cells(
         ),
         "epoch": Text(job.epoch_label),
         "loss": Text(text.loss(job.last_loss)),
-        "eta": Text(text.eta(job.eta_seconds)),
+        "eta": Text(text.job_eta(job)),
         "created": Text(age(job, now)),
     }
 

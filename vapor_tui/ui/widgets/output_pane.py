@@ -42,6 +42,7 @@ class OutputPane(Widget, can_focus=False):
         self._seqs: list[int] = []
         self.top = 0  # index of the line in the first row
         self.following = True
+        self.painted = False  # a line of it drawn on the screen since it was last shown
 
     # --- data -----------------------------------------------------------------------------
 
@@ -152,6 +153,7 @@ class OutputPane(Widget, can_focus=False):
         base = self.rich_style  # the theme's colours, as the rest of the screen has them
         if i >= len(self.lines) or width <= 0:
             return Strip.blank(width, base)
+        self.painted = True
         line = self.lines[i]
         err = line.stream == "err"
         gutter = "! " if err else "  "
