@@ -10,21 +10,13 @@ from typing import TYPE_CHECKING
 import click
 
 from vapor_tui.cli_group import UserError, cli, db_option, open_db, parse_job_id
+from vapor_tui.core.config import SIMULATOR_SETTINGS
 from vapor_tui.core.text import escaped
 
 if TYPE_CHECKING:
     from vapor_tui.core.output import OutputLine
 
-SIMULATOR_OPTIONS = (
-    "epochs",
-    "steps_per_epoch",
-    "learning_rate",
-    "batch_size",
-    "schedule",
-    "curve",
-    "seed",
-    "step_seconds",
-)
+SIMULATOR_OPTIONS = SIMULATOR_SETTINGS
 FOLLOW_POLL_S = 0.25
 
 

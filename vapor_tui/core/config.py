@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -83,6 +83,11 @@ class JobConfig:
         d["schedule"] = str(self.schedule)
         d["curve"] = str(self.curve)
         return d
+
+
+# The form's and the command line's order; everything after name and model is the simulator's.
+CONFIG_FIELDS = tuple(f.name for f in fields(JobConfig))
+SIMULATOR_SETTINGS = tuple(f for f in CONFIG_FIELDS if f not in ("name", "model"))
 
 
 def stored_config(**values: object) -> JobConfig:

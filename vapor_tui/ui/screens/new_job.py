@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from vapor_tui.core.command import command_spec, split_command
 from vapor_tui.core.config import (
+    CONFIG_FIELDS,
     KNOWN_MODELS,
     ConfigError,
     Curve,
@@ -45,18 +46,7 @@ SELECT_FIELDS = (
 )
 # A command job's own fields: with a command, the simulator's are not used.
 COMMAND_FIELDS = ("command", "cwd")
-SIMULATOR_ORDER = (
-    "name",
-    "model",
-    "epochs",
-    "steps_per_epoch",
-    "learning_rate",
-    "batch_size",
-    "schedule",
-    "curve",
-    "seed",
-    "step_seconds",
-)
+SIMULATOR_ORDER = CONFIG_FIELDS
 ORDER = (*SIMULATOR_ORDER[:2], *COMMAND_FIELDS, *SIMULATOR_ORDER[2:])
 
 
