@@ -1,6 +1,6 @@
-"""`python -m benchmarks --quick` still runs end to end and writes well-formed JSON with every
-figure. The timing floors are not asserted (CI machines are noisy); the figures' presence,
-shape and sign are."""
+"""`python -m benchmarks --smoke` (the quick run, every figure measured once) still runs end
+to end and writes well-formed JSON with every figure. The timing floors are not asserted (CI
+machines are noisy); the figures' presence, shape and sign are."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def test_quick_benchmark(tmp_path):
 def _run_quick(out: Path) -> tuple[subprocess.CompletedProcess, dict]:
     env = {k: v for k, v in os.environ.items() if k != "VAPOR_TUI_DB"}
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--silent", "--json", str(out)],
+        [sys.executable, "-m", "benchmarks", "--smoke", "--silent", "--json", str(out)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -144,7 +144,7 @@ def _expected(data: dict) -> dict:
 
 
 def _check_figures(data: dict) -> None:
-    assert data["mode"] == "quick"
+    assert data["mode"] == "smoke"
     assert data["errors"] == []
     figures = data["figures"]
     expected = _expected(data)
