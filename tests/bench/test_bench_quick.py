@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT_S = 900  # ~1 minute alone on 2 cores; far more beside other xdist workers
+# Only a guard against a hung run, not a check: beside an xdist worker, two CPU hogs and four
+# other suites the smoke run took more than 15 minutes (and failed at the old 900 s limit).
+TIMEOUT_S = 3600
 
 # Every figure issue 4 asks for, with its floor (None: reported, no floor).
 EXPECTED = {
