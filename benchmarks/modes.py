@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -85,4 +85,18 @@ QUICK = Mode(
     newest_reads=200,
     numpy_reads=2,
     big_points=1_000_000,
+)
+
+# The test suite's run (tests/bench/test_bench_quick.py): the quick run with every figure
+# measured once. Its windows stay the quick run's: a shorter one could count nothing on a
+# loaded machine. Its figures show that each benchmark still works, not how fast anything is.
+SMOKE = replace(
+    QUICK,
+    name="smoke",
+    launch_pairs=1,
+    frames=3,
+    ticks=3,
+    catchup_runs=1,
+    newest_reads=50,
+    numpy_reads=1,
 )

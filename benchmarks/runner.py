@@ -2,6 +2,7 @@
 
     python -m benchmarks            # full: several runs of everything (a few minutes)
     python -m benchmarks --quick    # every measurement, fewer runs, shorter windows (~1 min)
+    python -m benchmarks --smoke    # the quick run, every figure once (the test suite's)
     python -m benchmarks --json PATH
 
 Every database lives in a fresh temporary directory, and XDG_DATA_HOME (with the other XDG
@@ -38,7 +39,7 @@ from benchmarks import (
     bench_terminal,
 )
 from benchmarks.context import Context
-from benchmarks.modes import FULL, QUICK
+from benchmarks.modes import FULL, QUICK, SMOKE
 from benchmarks.report import markdown_table, text_table
 
 DEFAULT_JSON = Path("bench-results") / "latest.json"
@@ -69,7 +70,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="fewer runs, shorter windows, smaller catch-up (what CI runs)",
+        help="fewer runs, shorter windows, smaller catch-up",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="the quick run with every figure measured once (what the test suite runs)",
     )
     parser.add_argument(
         "--json",
@@ -196,7 +202,7 @@ def machine() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    mode = QUICK if args.quick else FULL
+    mode = SMOKE if args.smoke else QUICK if args.quick else FULL
     chosen = [g.strip() for g in args.only.split(",") if g.strip()] or list(GROUPS)
     unknown = [g for g in chosen if g not in GROUPS]
     if unknown:
@@ -228,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     wall = time.perf_counter() - t0
-    command = "python -m benchmarks" + (" --quick" if args.quick else "")
+    command = "python -m benchmarks" + (
+        " --smoke" if args.smoke else " --quick" if args.quick else ""
+    )
     result = {
         "schema": SCHEMA,
         "command": command,

@@ -53,6 +53,43 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.snapshot_report = str(base / "snapshot_report.html")
 
 
+# The slowest tests (`pytest --durations`), slowest first. They run first: under pytest-xdist
+# a long test drawn last keeps one worker busy after the other has run out of work. A test left
+# off this list still runs, only in its place.
+SLOW_FIRST = (
+    "tests/bench/test_bench_quick.py::test_quick_benchmark",
+    "tests/reliability/test_rel_crash.py::test_sigkill_the_command_line_mid_write",
+    "tests/reliability/test_rel_crash.py::test_sigkill_inside_a_long_write_transaction",
+    "tests/reliability/test_rel_concurrency.py::test_instances_and_command_line_on_one_database",
+    "tests/reliability/test_rel_monkey.py::test_thousands_of_random_keys",
+    "tests/reliability/test_rel_state_machine.py::test_random_sequences_of_actions_and_time",
+    "tests/store/test_store_catchup.py::test_another_writer_gets_in_during_a_long_catch_up",
+    "tests/store/test_store_server.py::test_first_use_by_four_processes_at_once",
+    "tests/reliability/test_rel_bad_places.py::test_a_read_only_database_is_for_viewing",
+    "tests/cli/test_cli_launch.py::test_new_start_logs_and_a_stop_from_another_shell",
+    "tests/ui/test_detail_screen.py::test_million_point_job_opens_from_its_summary_not_its_points",
+    "tests/ui/test_command_pty.py::test_a_new_output_line_costs_about_its_own_bytes",
+    "tests/reliability/test_rel_crash.py::test_sigkill_the_app_in_a_terminal",
+    "tests/ui/test_jobs_screen.py::test_every_theme_can_be_chosen_on_every_screen",
+    "tests/ui/test_first_seconds.py::test_a_backlog_shows_the_jobs_as_they_are_now_before_it_is_written",
+    "tests/cli/test_cli_launch.py::test_clone_queues_the_same_command_again",
+    "tests/reliability/test_rel_bad_places.py::test_a_full_disk",
+    "tests/ui/test_command_pty.py::test_the_app_closed_and_opened_again_while_a_command_runs",
+    "tests/reliability/test_rel_crash.py::test_sigkill_while_the_database_is_being_created",
+    "tests/run/test_run_scripts.py::test_two_scripts_with_the_app_and_command_line_calls_open",
+    "tests/store/test_store_size.py::test_a_point_takes_what_the_store_says",
+    "tests/reliability/test_rel_concurrency.py::test_conflicting_actions_from_two_command_lines",
+    "tests/ui/test_contrast.py::test_the_cursor_row_reads_in_every_theme_and_colour_system",
+    "tests/cli/test_cli_launch.py::test_what_a_command_job_refuses",
+    "tests/cli/test_cli_commands.py::test_start_stop_fail_clone_delete",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("[")[0], len(rank)))
+
+
 CLI_TIMEOUT_S = 60.0
 
 CliResult = tuple[int, str, str]

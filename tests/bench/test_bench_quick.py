@@ -1,6 +1,6 @@
-"""`python -m benchmarks --quick` still runs end to end and writes well-formed JSON with every
-figure. The timing floors are not asserted (CI machines are noisy); the figures' presence,
-shape and sign are."""
+"""`python -m benchmarks --smoke` (the quick run, every figure measured once) still runs end
+to end and writes well-formed JSON with every figure. The timing floors are not asserted (CI
+machines are noisy); the figures' presence, shape and sign are."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT_S = 900  # ~1 minute alone on 2 cores; far more beside other xdist workers
+# Only a guard against a hung run, not a check: beside an xdist worker, two CPU hogs and four
+# other suites the smoke run took more than 15 minutes (and failed at the old 900 s limit).
+TIMEOUT_S = 3600
 
 # Every figure issue 4 asks for, with its floor (None: reported, no floor).
 EXPECTED = {
@@ -126,7 +128,7 @@ def test_quick_benchmark(tmp_path):
 def _run_quick(out: Path) -> tuple[subprocess.CompletedProcess, dict]:
     env = {k: v for k, v in os.environ.items() if k != "VAPOR_TUI_DB"}
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--silent", "--json", str(out)],
+        [sys.executable, "-m", "benchmarks", "--smoke", "--silent", "--json", str(out)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -152,7 +154,7 @@ def _expected(data: dict) -> dict:
 
 
 def _check_figures(data: dict) -> None:
-    assert data["mode"] == "quick"
+    assert data["mode"] == "smoke"
     assert data["errors"] == []
     figures = data["figures"]
     expected = _expected(data)

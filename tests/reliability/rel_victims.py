@@ -48,8 +48,10 @@ def seed_jobs(path: Path) -> dict[str, int]:
             return create_job(store, config, start=start).id
 
         ids = {
-            # 10,000 s at a millisecond a step: running however long a loaded machine takes.
-            "long": job("long", 10, 1_000_000, 0.001, 1),
+            # 100,000 s at 10 ms a step: running however long a loaded machine takes. (At a
+            # millisecond a step its points, which every check after a kill reads, grew by
+            # 3,000 a second: the slower the machine, the longer each check took.)
+            "long": job("long", 10, 1_000_000, 0.01, 1),
             "medium": job("medium", 2, 20_000, 0.0005, 2),
             "stopper": job("stopper", 5, 10_000, 0.001, 3),
             "queued": job("queued", 3, 100, 0.5, 4, start=False),
