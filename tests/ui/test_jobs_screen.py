@@ -42,6 +42,37 @@ async def test_empty_state_says_how_to_start(make_app):
         assert not app.screen.query_one(JobTable).display
 
 
+async def test_a_first_job_made_elsewhere_opens_with_enter(make_app, ui_store):
+    """On an empty database the table is hidden and so has no focus; the first job to arrive
+    (a script's run, another instance's job) must take the keys: enter opens it."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert not app.screen.query_one(JobTable).display
+        job = create_job(ui_store, config("late"))
+        await tick(app, pilot)
+        assert app.screen.query_one(JobTable).has_focus
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobDetailScreen), app.screen
+        assert app.screen.job_id == job.id
+
+
+async def test_a_first_job_made_with_the_form_opens_with_enter(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press(*"first", "enter")
+        await settle(app, pilot)
+        await tick(app, pilot)
+        assert isinstance(app.screen, JobsScreen)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, JobDetailScreen), app.screen
+
+
 async def test_rows_newest_first_with_all_columns(make_app, ui_store, clock):
     first = create_job(ui_store, config("first"))
     clock.advance(60)

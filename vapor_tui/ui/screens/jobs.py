@@ -146,6 +146,10 @@ class JobsScreen(MarksAndOrder, LiveScreen):
             empty.display = not snap.jobs
         if table.display != bool(snap.jobs):
             table.display = bool(snap.jobs)
+            # A hidden table cannot hold the focus: the first job to arrive (a script's run,
+            # another instance's) must take the keys, or enter and the arrows go nowhere.
+            if table.display and self.focused is None:
+                table.focus()
         self._update_topbar(snap)
         self._refresh_footer()
 
