@@ -193,7 +193,9 @@ def end_run(
     transaction: (status, reason) as the row then has them."""
     now = store.clock.now().timestamp()
     with store.write() as conn:
-        query = select(jobs_table.c.status, jobs_table.c.reason).where(jobs_table.c.id == job_id)
+        query = select(jobs_table.c.status, jobs_table.c.reason, jobs_table.c.supervisor_pid).where(
+            jobs_table.c.id == job_id
+        )
         row = conn.execute(query if store.is_sqlite else query.with_for_update()).first()
         if row is None:
             raise JobNotFound(job_id)
@@ -201,6 +203,7 @@ def end_run(
         if end is None:
             return row.status, row.reason
         status, reason = end
+        unsupervised = row.supervisor_pid is None
         conn.execute(
             jobs_table.update()
             .where(jobs_table.c.id == job_id, jobs_table.c.status == row.status)
@@ -209,7 +212,9 @@ def end_run(
                 reason=reason,
                 finished_at=now,
                 version=jobs_table.c.version + 1,
-                **({"exit_code": exit_code} if error is None else {}),
+                # A launched command's exit code is its supervisor's to record: the process's
+                # real status, once its output has been read to the end.
+                **({"exit_code": exit_code} if error is None and unsupervised else {}),
             )
         )
         return status.value, reason
