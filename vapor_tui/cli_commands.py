@@ -169,8 +169,9 @@ def _action_command(name: str, help_text: str) -> None:
 _action_command("start", "Start a queued job.")
 _action_command(
     "stop",
-    "Stop a job: a running job finishes its epoch first; a second stop, "
-    "or a stop on a queued job, stops it at once.",
+    "Stop a job: a simulated job finishes its epoch first; a second stop, "
+    "or a stop on a queued job, stops it at once. A script's run sees should_stop(); "
+    "a launched command climbs the stop ladder (SIGINT, SIGTERM, SIGKILL).",
 )
 _action_command("fail", "Mark a job failed.")
 

@@ -73,6 +73,31 @@ async def test_a_first_job_made_with_the_form_opens_with_enter(make_app):
         assert isinstance(app.screen, JobDetailScreen), app.screen
 
 
+async def test_stopping_a_scripts_run_says_what_was_asked_not_an_epoch(make_app, ui_store):
+    """A script's run has no epoch the simulator finishes: the toast says what x asked."""
+    from vapor_tui.core.process import current_process
+    from vapor_tui.store.runs import create_run
+
+    job_id = create_run(
+        ui_store,
+        name="script",
+        model=None,
+        config=None,
+        total_steps=None,
+        epochs=None,
+        process=current_process(),
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert get_job(ui_store, job_id).status is JobStatus.STOPPING
+        stopping = [n for n in notes(app) if "Stopping" in n]
+        assert stopping and "epoch" not in stopping[-1], notes(app)
+        assert "stop requested" in stopping[-1], stopping
+
+
 async def test_rows_newest_first_with_all_columns(make_app, ui_store, clock):
     first = create_job(ui_store, config("first"))
     clock.advance(60)

@@ -61,6 +61,8 @@ def _one(job: Job, kind: str, glyphs: Glyphs) -> Notice:
     if status is JobStatus.RUNNING:
         return Notice(f"{symbol} Started", who)
     if status is JobStatus.STOPPING:
+        if not job.is_simulated:  # a script decides when it stops: say what was asked of it
+            return Notice(f"{symbol} Stopping", f"{who}: {job.reason or 'stop requested'}")
         end = f" at step {job.stop_at_step:,}" if job.stop_at_step else ""
         return Notice(f"{symbol} Stopping", f"{who} finishes its epoch{end}")
     if status is JobStatus.STOPPED:
