@@ -29,15 +29,23 @@ def db_target(store: Store) -> str:
     return store.engine.url.render_as_string(hide_password=False)
 
 
+def _command_here(store: Store, job_id: int) -> tuple[Any, str | None]:
+    """The command job (None if the job is not a command), and why this machine and user may
+    not run it, if they may not."""
+    with store.read() as conn:
+        job = rows.read_command(conn, job_id)
+    if job is None or job.source != "command":
+        return None, None
+    return job, where_refused(job.id, job.name, job.host, job.user)
+
+
 def start_command(store: Store, job_id: int, expected: JobStatus | None) -> Job | None:
     """Start the job if it is a command job (None: it is not, start it as any other)."""
     from vapor_tui.store.jobs import apply_action, get_job
 
-    with store.read() as conn:
-        job = rows.read_command(conn, job_id)
-    if job is None or job.source != "command":
+    job, refused = _command_here(store, job_id)
+    if job is None:
         return None
-    refused = where_refused(job.id, job.name, job.host, job.user)
     if refused is not None:
         raise CommandRefused(refused)
     started = apply_action(store, job_id, Action.START, expected=expected)
@@ -99,11 +107,9 @@ def clone_command(store: Store, job_id: int) -> Job | None:
     from vapor_tui.core.process import host_name, user_name
     from vapor_tui.store.jobs import get_job
 
-    with store.read() as conn:
-        job = rows.read_command(conn, job_id)
-    if job is None or job.source != "command":
+    job, refused = _command_here(store, job_id)
+    if job is None:
         return None
-    refused = where_refused(job.id, job.name, job.host, job.user)
     if refused is not None:
         raise CommandRefused(
             refused.replace("cannot start", "cannot clone").replace("; start it", "; clone it")
