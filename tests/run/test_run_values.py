@@ -109,6 +109,6 @@ def test_a_relogged_step_keeps_the_later_value() -> None:
     later.add(3, [("loss", 30.0)], 9.0)
     batch = to_batch(merge(buf.take(), later.take()))
     points = batch["loss"]
-    assert points.step.tolist() == [1, 2, 3, 4]
-    assert points.value.tolist() == [10.0, 20.0, 30.0, 4.0]
-    assert points.timestamp.tolist() == [1.0, 2.0, 9.0, 4.0]
+    assert points.step == [1, 2, 3, 4]
+    assert points.value == [10.0, 20.0, 30.0, 4.0]
+    assert points.timestamp == [1.0, 2.0, 9.0, 4.0]

@@ -14,8 +14,16 @@ MIN_SAMPLES = 5  # no estimate before this many steps have been timed
 _HORIZON = 200
 
 
-def update_ema(previous: float | None, durations: np.ndarray, alpha: float = ALPHA) -> float | None:
-    """Fold step durations (oldest first) into an EMA; None stays None for no durations."""
+def update_ema(
+    previous: float | None, durations: np.ndarray | list[float], alpha: float = ALPHA
+) -> float | None:
+    """Fold step durations (oldest first) into an EMA; None stays None for no durations. A
+    list (a run's flush) is folded in plain Python: a training script need not load numpy."""
+    if isinstance(durations, list):
+        ema = previous
+        for one in durations[-_HORIZON:]:
+            ema = one if ema is None else (1.0 - alpha) * ema + alpha * one
+        return ema
     import numpy as np
 
     d = np.asarray(durations, dtype=np.float64)[-_HORIZON:]

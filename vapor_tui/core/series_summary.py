@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from .point_list import PointList
 
-from .series import SeriesPoints
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .point_list import AnyPoints
 
 SUMMARY_BUCKETS = 1024
 # (bucket, n, first_step, last_step, min, max, sum, n_nan, n_inf): a stored bucket row.
 BucketRow = tuple[int, int, int, int, float, float, float, int, int]
-# A tick's batch is a point or two a series: plain Python beats numpy's reductions there.
+# A tick's batch is a point or two a series: plain Python beats numpy's reductions there (and
+# a run's PointList is folded so whatever its length: numpy is not loaded for it).
 _FEW = 16
 
 
@@ -34,12 +38,16 @@ def width_for(total_steps: int | None, last_step: int, current: int = 1) -> int:
     return width
 
 
-def fold(points: SeriesPoints, width: int) -> list[BucketRow]:
+def fold(points: AnyPoints, width: int) -> list[BucketRow]:
     """The bucket rows of a batch (to be merged into the stored ones)."""
     if not len(points):
         return []
+    if isinstance(points, PointList):
+        return _fold_few(points.step, points.value, width)
     if len(points) <= _FEW:
         return _fold_few(points.step.tolist(), points.value.tolist(), width)
+    import numpy as np
+
     step, value = points.step, points.value
     buckets = (step - 1) // width
     starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
@@ -130,6 +138,8 @@ class SeriesSummary:
     @property
     def mean(self) -> np.ndarray:
         """The mean of each bucket's finite values (NaN where it has none)."""
+        import numpy as np
+
         finite = self.n - self.n_nan - self.n_inf
         with np.errstate(invalid="ignore", divide="ignore"):
             out: np.ndarray = np.where(finite > 0, self.sum / np.maximum(finite, 1), np.nan)
@@ -139,6 +149,8 @@ class SeriesSummary:
     def from_rows(
         cls, name: str, width: int, rows: list[BucketRow], series: tuple[Any, ...]
     ) -> SeriesSummary:
+        import numpy as np
+
         data = np.array(rows, dtype=np.float64).reshape(-1, 9)
         finite = data[:, 1] - data[:, 7] - data[:, 8]
         count, last_value, low, high, last_step = series

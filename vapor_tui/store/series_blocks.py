@@ -10,17 +10,20 @@ packed block has the block packed again from the rows (rare)."""
 
 from __future__ import annotations
 
+import itertools
+from array import array
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from vapor_tui.core.series import SeriesPoints
+from vapor_tui.core.point_list import PointList
 
 from .bulk import insert_rows, param
-from .series_points import read_rows
+from .series_points import read_rows, read_tuples
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+    from vapor_tui.core.point_list import AnyPoints
+    from vapor_tui.core.series import SeriesPoints
 
 BLOCK_STEPS = 4096
 _COLUMNS = ("series_id", "block", "n", "data")
@@ -37,7 +40,7 @@ def pack(
     series_id: int,
     first_block: int,
     end_block: int,
-    batch: SeriesPoints | None = None,
+    batch: AnyPoints | None = None,
 ) -> None:
     """(Re)pack blocks first_block .. end_block - 1 from the points table (which holds the
     caller's batch already, in the same transaction). Given the batch just appended, only
@@ -50,6 +53,44 @@ def pack(
         (series_id, first_block, end_block),
     )
     low, high = first_block * BLOCK_STEPS, end_block * BLOCK_STEPS
+    if isinstance(batch, PointList):
+        out = _plain_blocks(conn, series_id, low, high, batch)
+    else:
+        out = _array_blocks(conn, series_id, low, high, batch)
+    if not out:
+        return
+    if conn.dialect.name == "postgresql":
+        from .series_copy import copy_blocks
+
+        copy_blocks(conn, out)
+    else:
+        insert_rows(conn, "series_blocks", _COLUMNS, _TYPES, out)
+
+
+def _plain_blocks(
+    conn: Connection, series_id: int, low: int, high: int, batch: PointList
+) -> list[tuple[int, int, int, bytes]]:
+    """A run's blocks, without numpy: the same float64 rows, packed by `array`."""
+    before = min(high, batch.first_step - 1)
+    rows = read_tuples(conn, series_id, low, before) if before > low else []
+    upto = batch.upto(high)
+    rows += zip(upto.step, upto.value, upto.timestamp, strict=True)
+    out = []
+    for block, group in itertools.groupby(rows, key=lambda row: (row[0] - 1) // BLOCK_STEPS):
+        data = array("d")
+        for row in group:
+            data.extend(row)
+        out.append((series_id, block, len(data) // 3, data.tobytes()))
+    return out
+
+
+def _array_blocks(
+    conn: Connection, series_id: int, low: int, high: int, batch: SeriesPoints | None
+) -> list[tuple[int, int, int, bytes]]:
+    import numpy as np
+
+    from vapor_tui.core.series import SeriesPoints
+
     if batch is not None and len(batch) and batch.first_step <= high:
         earlier = (
             read_rows(conn, series_id, low, batch.first_step - 1)
@@ -60,23 +101,17 @@ def pack(
     else:
         points = read_rows(conn, series_id, low, high)
     if not len(points):
-        return
+        return []
     rows = np.column_stack([points.step.astype(np.float64), points.value, points.timestamp]).astype(
         np.float64
     )
     blocks = (points.step - 1) // BLOCK_STEPS
     starts = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]])
     ends = np.r_[starts[1:], len(blocks)]
-    out = [
+    return [
         (series_id, int(blocks[a]), int(b - a), np.ascontiguousarray(rows[a:b]).tobytes())
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
     ]
-    if conn.dialect.name == "postgresql":
-        from .series_copy import copy_blocks
-
-        copy_blocks(conn, out)
-    else:
-        insert_rows(conn, "series_blocks", _COLUMNS, _TYPES, out)
 
 
 def read_packed(
@@ -84,6 +119,10 @@ def read_packed(
 ) -> SeriesPoints:
     """The points of the packed blocks holding steps after after_step, with `then` (the
     points after the blocks, read from the rows) laid over them."""
+    import numpy as np
+
+    from vapor_tui.core.series import SeriesPoints
+
     sql = "SELECT data FROM series_blocks WHERE series_id = {p} AND block >= {p} ORDER BY block"
     args = (series_id, max(0, after_step) // BLOCK_STEPS)
     if conn.dialect.name == "postgresql":

@@ -8,13 +8,14 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from vapor_tui.core.series import SeriesPoints
 from vapor_tui.core.series_summary import BucketRow, fold, merge_rows
 
 from .bulk import insert_rows, param
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+    from vapor_tui.core.point_list import AnyPoints
 
 _COLUMNS: tuple[str, ...] = ("series_id", "bucket", "n", "first_step", "last_step", "min")
 _COLUMNS = (*_COLUMNS, "max", "sum", "n_nan", "n_inf")
@@ -41,7 +42,7 @@ def upsert_buckets(conn: Connection, rows: Sequence[tuple]) -> None:
     insert_rows(conn, "series_summary", _COLUMNS, _TYPES, rows, ("series_id", "bucket"), merge)
 
 
-def batch_rows(series_id: int, points: SeriesPoints, width: int) -> list[tuple]:
+def batch_rows(series_id: int, points: AnyPoints, width: int) -> list[tuple]:
     return [(series_id, *row) for row in fold(points, width)]
 
 
