@@ -236,6 +236,8 @@ def _prepare(store: Store, path: Path, state) -> None:
             raise StoreError(f"{path} is empty and read-only: there is nothing to show")
         _init_schema(store)
         return
+    if state.sound and state.version == SCHEMA_VERSION:
+        return  # as a vapor-tui that checked all of it left it (check_memo.py): nothing to do
     from .selfcheck import inspect_database
 
     columns = {t.name: tuple(c.name for c in t.columns) for t in metadata.sorted_tables}
