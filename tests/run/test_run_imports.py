@@ -17,7 +17,7 @@ HEAVY += ("pydantic", "sqlalchemy.orm")
 # Beyond SQLAlchemy Core, none of these is for the run: the app's and the old schema's.
 NOT_FOR_A_RUN = {"textual", "textual_plotext", "plotext", "rich", "sqlmodel", "numpy", "pydantic"}
 PROBE = """
-import json, sys
+import json, sys, time
 import vapor_tui
 assert callable(vapor_tui.init) and callable(vapor_tui.log)
 assert callable(vapor_tui.should_stop) and callable(vapor_tui.finish) and vapor_tui.Run
@@ -27,6 +27,13 @@ after_import = loaded()
 run = vapor_tui.init(name="probe", db=sys.argv[1])
 for step in range(1, 5000):  # past a packed block (4,096 steps), NaN and inf among the values
     run.log({"loss": 1.0 / step, "nan": float("nan"), "inf": float("inf")})
+while True:  # written (a flush, or several): what follows is a later flush's
+    with run._link.store.read() as conn:
+        sql = f"SELECT steps_done FROM jobs WHERE id = {run.id}"
+        if conn.exec_driver_sql(sql).scalar() == 4999:
+            break
+    time.sleep(0.02)
+run.log({"loss": 0.5}, step=10)  # a step logged again (a resumed run): its block packed again
 run.should_stop()
 run.finish()
 after_init = loaded()

@@ -39,6 +39,11 @@ class PointList:
         order = sorted(latest)
         return cls(order, [float(latest[s][0]) for s in order], [latest[s][1] for s in order])
 
+    @classmethod
+    def of_rows(cls, rows: Sequence[tuple[int, float, float]]) -> PointList:
+        """From (step, value, timestamp) rows in step order, as the store reads them."""
+        return cls([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+
     def __len__(self) -> int:
         return len(self.step)
 

@@ -22,7 +22,7 @@ from vapor_tui.core.series_summary import SeriesSummary, width_for
 from .bulk import insert_rows, param, update_rows
 from .errors import StoreError
 from .series_blocks import BLOCK_STEPS, pack, packable, read_packed
-from .series_points import point_rows, read_rows, upsert_points
+from .series_points import point_rows, read_rows, read_tuples, upsert_points
 from .series_summary import (
     batch_rows,
     read_buckets,
@@ -209,9 +209,9 @@ def _restate(conn: Connection, st: _State, pts: AnyPoints) -> None:
     st.n, st.first_step, st.n_nan, st.n_inf = int(n), int(first), int(nans), int(infs)
     st.min = None if low is None or math.isinf(low) else float(low)
     st.max = None if high is None or math.isinf(high) else float(high)
-    last = read_rows(conn, st.id, max(st.last_step, pts.last_step) - 1)
-    st.last_step = last.last_step
-    st.last_value = None if math.isnan(last.value[-1]) else float(last.value[-1])
+    top = max(st.last_step, pts.last_step)
+    ((st.last_step, value, _),) = read_tuples(conn, st.id, top - 1, top)
+    st.last_value = None if math.isnan(value) else float(value)
 
 
 def _update_jobs(conn: Connection, work: dict, states: dict) -> None:

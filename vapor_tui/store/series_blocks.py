@@ -53,7 +53,7 @@ def pack(
         (series_id, first_block, end_block),
     )
     low, high = first_block * BLOCK_STEPS, end_block * BLOCK_STEPS
-    if isinstance(batch, PointList):
+    if batch is None or isinstance(batch, PointList):
         out = _plain_blocks(conn, series_id, low, high, batch)
     else:
         out = _array_blocks(conn, series_id, low, high, batch)
@@ -68,13 +68,17 @@ def pack(
 
 
 def _plain_blocks(
-    conn: Connection, series_id: int, low: int, high: int, batch: PointList
+    conn: Connection, series_id: int, low: int, high: int, batch: PointList | None
 ) -> list[tuple[int, int, int, bytes]]:
-    """A run's blocks, without numpy: the same float64 rows, packed by `array`."""
-    before = min(high, batch.first_step - 1)
-    rows = read_tuples(conn, series_id, low, before) if before > low else []
-    upto = batch.upto(high)
-    rows += zip(upto.step, upto.value, upto.timestamp, strict=True)
+    """The blocks without numpy (a run's batch, or all from the rows: a step logged again),
+    the same float64 rows packed by `array`."""
+    if batch is None:
+        rows = read_tuples(conn, series_id, low, high)
+    else:
+        before = min(high, batch.first_step - 1)
+        rows = read_tuples(conn, series_id, low, before) if before > low else []
+        upto = batch.upto(high)
+        rows += zip(upto.step, upto.value, upto.timestamp, strict=True)
     out = []
     for block, group in itertools.groupby(rows, key=lambda row: (row[0] - 1) // BLOCK_STEPS):
         data = array("d")
@@ -85,13 +89,13 @@ def _plain_blocks(
 
 
 def _array_blocks(
-    conn: Connection, series_id: int, low: int, high: int, batch: SeriesPoints | None
+    conn: Connection, series_id: int, low: int, high: int, batch: SeriesPoints
 ) -> list[tuple[int, int, int, bytes]]:
     import numpy as np
 
     from vapor_tui.core.series import SeriesPoints
 
-    if batch is not None and len(batch) and batch.first_step <= high:
+    if len(batch) and batch.first_step <= high:
         earlier = (
             read_rows(conn, series_id, low, batch.first_step - 1)
             if batch.first_step > low + 1
