@@ -1,7 +1,7 @@
 """Where the database file lives, and the checks made on it before SQLite may write to it.
 
 Only the standard library here: the app reads the job list for its first frame through this
-module and `peek`, before SQLAlchemy and SQLModel (about 0.3 s to import) are loaded.
+module and `peek`, before SQLAlchemy (about 0.2 s to import) is loaded.
 """
 
 from __future__ import annotations
