@@ -69,26 +69,34 @@ def fold(points: AnyPoints, width: int) -> list[BucketRow]:
 
 
 def _fold_few(steps: list[int], values: list[float], width: int) -> list[BucketRow]:
+    """fold in one pass of plain Python (a tick's point or two, a run's flush): the sums
+    added in step order."""
     out: list[BucketRow] = []
-    start = 0
-    for end in range(1, len(steps) + 1):
-        bucket = (steps[start] - 1) // width
-        if end < len(steps) and (steps[end] - 1) // width == bucket:
-            continue
-        low, high, total, nans, infs = math.inf, -math.inf, 0.0, 0, 0
-        for v in values[start:end]:
-            if v != v:
-                nans += 1
-            elif v in (math.inf, -math.inf):
-                infs += 1
-            else:
-                low = min(low, v)
-                high = max(high, v)
-                total += v
-        out.append(
-            (bucket, end - start, steps[start], steps[end - 1], low, high, total, nans, infs)
-        )
-        start = end
+    inf = math.inf
+    bucket = -1
+    n = first = last = nans = infs = 0
+    low, high, total = inf, -inf, 0.0
+    for step, v in zip(steps, values, strict=True):
+        b = (step - 1) // width
+        if b != bucket:
+            if n:
+                out.append((bucket, n, first, last, low, high, total, nans, infs))
+            bucket, n, first, nans, infs = b, 0, step, 0, 0
+            low, high, total = inf, -inf, 0.0
+        n += 1
+        last = step
+        if v != v:
+            nans += 1
+        elif v == inf or v == -inf:
+            infs += 1
+        else:
+            if v < low:
+                low = v
+            if v > high:
+                high = v
+            total += v
+    if n:
+        out.append((bucket, n, first, last, low, high, total, nans, infs))
     return out
 
 
