@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -32,12 +33,12 @@ class PointList:
     ) -> PointList:
         """From columns in the order they were logged: in step order, a step logged twice
         keeping its later value (a run resumed from a checkpoint logs steps again)."""
-        if all(a < b for a, b in itertools.pairwise(steps)):
-            return cls(list(steps), [float(v) for v in values], [float(t) for t in stamps])
+        if all(map(operator.lt, steps, itertools.islice(steps, 1, None))):  # the usual case
+            return cls(list(steps), list(values), list(stamps))
         rows = zip(steps, values, stamps, strict=True)
         latest = {step: (value, stamp) for step, value, stamp in rows}
         order = sorted(latest)
-        return cls(order, [float(latest[s][0]) for s in order], [latest[s][1] for s in order])
+        return cls(order, [latest[s][0] for s in order], [latest[s][1] for s in order])
 
     @classmethod
     def of_rows(cls, rows: Sequence[tuple[int, float, float]]) -> PointList:
@@ -65,8 +66,8 @@ class PointList:
 
     def stats(self) -> tuple[int, int, float | None, float | None]:
         """(NaN count, ±inf count, min and max of the finite values or None)."""
-        finite = [v for v in self.value if v == v and v not in (math.inf, -math.inf)]
-        nans = sum(1 for v in self.value if v != v)
+        finite = list(filter(math.isfinite, self.value))
+        nans = sum(map(math.isnan, self.value))
         infs = len(self.value) - nans - len(finite)
         return nans, infs, (min(finite) if finite else None), (max(finite) if finite else None)
 

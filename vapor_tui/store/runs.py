@@ -147,12 +147,15 @@ def step_seconds(
 ) -> float | None:
     """The moving average of a step's time after this batch: from its longest series' new
     steps, each interval divided by the steps it spans (a script may log every 10th step).
-    Plain Python: a flush is a few hundred points at most, and no numpy is loaded for it."""
-    from vapor_tui.core.eta import update_ema
+    Plain Python on the batch's last HORIZON + 1 points: older ones weigh next to nothing."""
+    from vapor_tui.core.eta import HORIZON, update_ema
 
     pts = max(batch.values(), key=len)
-    new = [(int(s), float(t)) for s, t in zip(pts.step, pts.timestamp, strict=True) if s > done]
-    if last_ts is not None and done:
+    steps, stamps = pts.step[-(HORIZON + 1) :], pts.timestamp[-(HORIZON + 1) :]
+    new = [(int(s), float(t)) for s, t in zip(steps, stamps, strict=True) if s > done]
+    # The interval from the step done before is the oldest: it counts when every new step
+    # is among these (the batch is in step order).
+    if last_ts is not None and done and (len(new) < len(steps) or len(pts) == len(steps)):
         new.insert(0, (done, last_ts))
     if len(new) < 2:
         return ema

@@ -10,6 +10,7 @@ packed block has the block packed again from the rows (rare)."""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from array import array
 from typing import TYPE_CHECKING
@@ -79,12 +80,15 @@ def _plain_blocks(
         rows = read_tuples(conn, series_id, low, before) if before > low else []
         upto = batch.upto(high)
         rows += zip(upto.step, upto.value, upto.timestamp, strict=True)
+    steps = [row[0] for row in rows]
     out = []
-    for block, group in itertools.groupby(rows, key=lambda row: (row[0] - 1) // BLOCK_STEPS):
-        data = array("d")
-        for row in group:
-            data.extend(row)
-        out.append((series_id, block, len(data) // 3, data.tobytes()))
+    start = 0
+    while start < len(rows):
+        block = (steps[start] - 1) // BLOCK_STEPS
+        end = bisect.bisect_right(steps, (block + 1) * BLOCK_STEPS, start)
+        data = array("d", itertools.chain.from_iterable(rows[start:end]))
+        out.append((series_id, block, end - start, data.tobytes()))
+        start = end
     return out
 
 
