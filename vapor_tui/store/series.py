@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 __all__ = ["read_all", "read_series", "read_summary", "series_names", "write_points"]
 
+# Up to this many points, a series' counts are folded in plain Python.
+_FEW = 16
 # Past this many points, reading packed blocks beats reading rows.
 BULK_READ = 20_000
 # jobs.nan_flags: which denormalised value is NaN (stored as NULL: SQLite turns NaN into NULL).
@@ -182,13 +184,20 @@ def write_points(
 
 def _fold_stats(st: _State, pts: SeriesPoints) -> None:
     """The series row after appending pts (steps after its last)."""
-    values = pts.value
-    finite = values[~(values != values) & (abs(values) != math.inf)]
-    nans = int((values != values).sum())
+    if len(pts) <= _FEW:  # a tick's point or two: plain Python, not numpy a call at a time
+        values = pts.value.tolist()
+        finite = [v for v in values if v == v and abs(v) != math.inf]
+        nans = sum(1 for v in values if v != v)
+        span = (min(finite), max(finite)) if finite else None
+    else:
+        values = pts.value
+        finite = values[~(values != values) & (abs(values) != math.inf)]
+        nans = int((values != values).sum())
+        span = (float(finite.min()), float(finite.max())) if len(finite) else None
     st.n_nan += nans
     st.n_inf += len(values) - nans - len(finite)
-    if len(finite):
-        low, high = float(finite.min()), float(finite.max())
+    if span is not None:
+        low, high = span
         st.min = low if st.min is None else min(st.min, low)
         st.max = high if st.max is None else max(st.max, high)
     st.first_step = pts.first_step if st.n == 0 else st.first_step
