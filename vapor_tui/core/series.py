@@ -75,6 +75,22 @@ class SeriesPoints:
         return f"SeriesPoints({len(self)} points, steps {self.first_step}..{self.last_step})"
 
     @classmethod
+    def of_frozen(cls, step: np.ndarray, value: np.ndarray, timestamp: np.ndarray) -> SeriesPoints:
+        """From columns of consecutive steps from 1 on (a `Points`' columns), without the copies
+        when they are read-only and of the right types already: a tick makes three or four of
+        these a job. Other columns are copied and checked as the constructor does."""
+        columns = ((step, np.int64), (value, np.float64), (timestamp, np.float64))
+        if any(c.flags.writeable or c.dtype != t or c.ndim != 1 for c, t in columns) or not (
+            len(step) == len(value) == len(timestamp)
+        ):
+            return cls(step, value, timestamp)
+        made = object.__new__(cls)
+        object.__setattr__(made, "step", step)
+        object.__setattr__(made, "value", value)
+        object.__setattr__(made, "timestamp", timestamp)
+        return made
+
+    @classmethod
     def empty(cls) -> SeriesPoints:
         return cls((), (), ())
 

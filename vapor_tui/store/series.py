@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 __all__ = ["read_all", "read_series", "read_summary", "series_names", "write_points"]
 
+# Up to this many points, a series' counts are folded in plain Python.
+_FEW = 16
 # Past this many points, reading packed blocks beats reading rows.
 BULK_READ = 20_000
 # jobs.nan_flags: which denormalised value is NaN (stored as NULL: SQLite turns NaN into NULL).
@@ -184,6 +186,12 @@ def _fold_stats(st: _State, pts: AnyPoints) -> None:
     """The series row after appending pts (steps after its last)."""
     if isinstance(pts, PointList):
         nans, infs, low, high = pts.stats()
+    elif len(pts) <= _FEW:  # a tick's point or two: plain Python, not numpy a call at a time
+        listed = pts.value.tolist()
+        finite_few = [v for v in listed if v == v and abs(v) != math.inf]
+        nans = sum(1 for v in listed if v != v)
+        infs = len(listed) - nans - len(finite_few)
+        low, high = (min(finite_few), max(finite_few)) if finite_few else (None, None)
     else:
         values = pts.value
         finite = values[~(values != values) & (abs(values) != math.inf)]

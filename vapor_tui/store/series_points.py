@@ -30,10 +30,13 @@ def point_rows(series_id: int, points: AnyPoints) -> list[tuple]:
         steps, values, stamps = points.step, points.value, points.timestamp
         nan = any(v != v for v in values)
     else:
-        import numpy as np
-
         steps, values, stamps = (c.tolist() for c in (points.step, points.value, points.timestamp))
-        nan = bool(np.isnan(points.value).any())
+        if len(values) <= 16:  # a tick's point or two: looked at in Python, not with numpy
+            nan = any(v != v for v in values)
+        else:
+            import numpy as np
+
+            nan = bool(np.isnan(points.value).any())
     if nan:
         values = [None if v != v else v for v in values]
     return list(zip([series_id] * len(points), steps, values, stamps, strict=True))
