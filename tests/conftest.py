@@ -228,9 +228,10 @@ def cli_env(extra: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> 
 
 
 @pytest.fixture
-def run_cli(isolated_env: Path) -> Callable[..., CliResult]:
-    """run_cli(*args, env=None, input=None, timeout=60) -> (returncode, stdout, stderr), running
-    the installed console command in a subprocess with the test's isolated environment."""
+def run_cli_process(isolated_env: Path) -> Callable[..., CliResult]:
+    """run_cli_process(*args, env=None, input=None, timeout=60, cwd=None) -> (returncode,
+    stdout, stderr), running the installed console command in a subprocess with the test's
+    isolated environment."""
     assert VAPOR_TUI.exists(), f"{VAPOR_TUI} is not installed"
 
     def run(
@@ -252,6 +253,13 @@ def run_cli(isolated_env: Path) -> Callable[..., CliResult]:
         return proc.returncode, proc.stdout, proc.stderr
 
     return run
+
+
+@pytest.fixture
+def run_cli(run_cli_process: Callable[..., CliResult]) -> Callable[..., CliResult]:
+    """The installed command in a subprocess (tests/cli/conftest.py runs it in-process there,
+    but for tests marked real_process)."""
+    return run_cli_process
 
 
 # --- jobs in a given state ------------------------------------------------------------------
