@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -154,8 +155,14 @@ def run_cli(
 
 
 @pytest.fixture
-def state_db(new_db: Callable[..., str], helpers: SimpleNamespace) -> StateDb:
-    return build_state_db(new_db("states"), helpers)
+def state_db(new_db: Callable[..., Any], helpers: SimpleNamespace) -> StateDb:
+    """A copy of the database build_state_db makes (built once a session for each backend)."""
+
+    def build(target: str) -> dict[JobStatus, Job]:
+        return build_state_db(target, helpers).jobs
+
+    target, jobs = new_db("states", like=build)
+    return StateDb(target, jobs)
 
 
 @pytest.fixture
