@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -38,7 +40,11 @@ def run_in_process(
     check_memo._damage_seen = False
     runner = CliRunner()
     try:
-        with contextlib.chdir(Path(cwd)), runner.isolation(input=input, env=overrides) as streams:
+        with (
+            contextlib.chdir(Path(cwd)),
+            runner.isolation(input=input, env=overrides) as streams,
+            _sized_as_a_pipe(),
+        ):
             out, err = streams[0], streams[1]
             try:
                 code = main([str(a) for a in args])
@@ -56,6 +62,26 @@ def run_in_process(
         check_memo._vouched.clear()
         check_memo._vouched.update(vouched)
         check_memo._damage_seen = damage_seen
+
+
+@contextlib.contextmanager
+def _sized_as_a_pipe() -> Iterator[None]:
+    """The terminal size a process whose output is a pipe sees ($COLUMNS and $LINES, else
+    80x24), not the test runner's terminal nor CliRunner's forced 80 columns: click cuts
+    the commands' help to fit it."""
+    import click.formatting
+
+    def size(fallback: tuple[int, int] = (80, 24)) -> os.terminal_size:
+        columns = int(os.environ.get("COLUMNS") or 0) or fallback[0]
+        return os.terminal_size((columns, int(os.environ.get("LINES") or 0) or fallback[1]))
+
+    forced, measured = click.formatting.FORCED_WIDTH, shutil.get_terminal_size
+    click.formatting.FORCED_WIDTH = None
+    shutil.get_terminal_size = size  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        click.formatting.FORCED_WIDTH, shutil.get_terminal_size = forced, measured
 
 
 def _text(data: bytes) -> str:
