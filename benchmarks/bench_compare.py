@@ -29,12 +29,14 @@ LIVE_JOBS = 4
 
 
 def compare_db(path: Path, jobs: int, points: int) -> list[str]:
-    """`jobs` complete jobs of `points` points each; their names, newest first."""
+    """`jobs` complete jobs of `points` points each, alike but for their names (the first one
+    built, the others copies of it); their names, newest first."""
     store = open_store(path, clock=FakeClock(datetime.now(UTC)))
     names = [f"cmp-{points // 1000}k-{i}" for i in range(1, jobs + 1)]
     try:
-        for name in names:
-            dbs.add_job_with_points(store, name, points, points)
+        first = dbs.add_job_with_points(store, names[0], points, points)
+        for name in names[1:]:
+            dbs.copy_job(store, first, name)
     finally:
         store.close()
     return names[::-1]

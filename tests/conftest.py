@@ -9,6 +9,7 @@ damaged files, small filesystems) to SQLite."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -173,15 +174,35 @@ def pg_server() -> Iterator[PostgresServer]:
         server.destroy()
 
 
+@pytest.fixture(scope="session")
+def _prebuilt() -> dict[tuple[str, str], tuple[str, object]]:
+    """Databases built once a session (per worker) by new_db(like=...): (backend, key) ->
+    (where it is, what its builder returned)."""
+    return {}
+
+
 @pytest.fixture
-def new_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable]:
+def new_db(
+    backend: str,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+    _prebuilt: dict[tuple[str, str], tuple[str, object]],
+) -> Iterator[Callable]:
     """new_db(name="vapor") -> a database nothing has used yet: a path on SQLite, a URL of a
-    fresh empty database on PostgreSQL (dropped after the test)."""
+    fresh empty database on PostgreSQL (dropped after the test).
+
+    new_db(name, like=build) -> (database, value): a copy of the database `build(target)`
+    made, and the value it returned. `build` runs once a session for each backend (its
+    __qualname__ names it); every test gets its own copy (a file copy on SQLite, CREATE
+    DATABASE .. TEMPLATE on PostgreSQL), the same bytes, for a fraction of building it."""
     made: list[str] = []
     server: PostgresServer | None = None
 
-    def make(name: str = "vapor") -> str:
+    def make(name: str = "vapor", like: Callable[[str], object] | None = None):
         nonlocal server
+        if like is not None:
+            return copy_of(name, like)
         if backend == "sqlite":
             first = not made and name == "vapor"
             path = request.getfixturevalue("db_path") if first else tmp_path / "db" / f"{name}.db"
@@ -195,6 +216,29 @@ def new_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
         database = server.new_database()
         made.append(database)
         return server.url(database)
+
+    def copy_of(name: str, build: Callable[[str], object]) -> tuple[str, object]:
+        nonlocal server
+        key = (backend, build.__qualname__)
+        if key not in _prebuilt:
+            if backend == "sqlite":
+                source = str(tmp_path_factory.mktemp("prebuilt") / f"{name}.db")
+            else:
+                pg: PostgresServer = request.getfixturevalue("pg_server")
+                source = pg.new_database()
+            value = build(source if backend == "sqlite" else pg.url(source))
+            _prebuilt[key] = (source, value)
+        source, value = _prebuilt[key]
+        if backend == "sqlite":
+            assert not Path(source + "-wal").exists(), "the builder left its database open"
+            target = make(name)
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            return target, value
+        server = server or request.getfixturevalue("pg_server")
+        database = server.new_database(template=source)
+        made.append(database)
+        return server.url(database), value
 
     yield make
     if server is not None:
@@ -228,9 +272,10 @@ def cli_env(extra: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> 
 
 
 @pytest.fixture
-def run_cli(isolated_env: Path) -> Callable[..., CliResult]:
-    """run_cli(*args, env=None, input=None, timeout=60) -> (returncode, stdout, stderr), running
-    the installed console command in a subprocess with the test's isolated environment."""
+def run_cli_process(isolated_env: Path) -> Callable[..., CliResult]:
+    """run_cli_process(*args, env=None, input=None, timeout=60, cwd=None) -> (returncode,
+    stdout, stderr), running the installed console command in a subprocess with the test's
+    isolated environment."""
     assert VAPOR_TUI.exists(), f"{VAPOR_TUI} is not installed"
 
     def run(
@@ -252,6 +297,13 @@ def run_cli(isolated_env: Path) -> Callable[..., CliResult]:
         return proc.returncode, proc.stdout, proc.stderr
 
     return run
+
+
+@pytest.fixture
+def run_cli(run_cli_process: Callable[..., CliResult]) -> Callable[..., CliResult]:
+    """The installed command in a subprocess (tests/cli/conftest.py runs it in-process there,
+    but for tests marked real_process)."""
+    return run_cli_process
 
 
 # --- jobs in a given state ------------------------------------------------------------------

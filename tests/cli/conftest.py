@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
+from tests.support.in_process import CliResult, run_in_process
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.job import Job
@@ -129,8 +132,37 @@ def build_state_db(path: Path | str, helpers: SimpleNamespace) -> StateDb:
 
 
 @pytest.fixture
-def state_db(new_db: Callable[..., str], helpers: SimpleNamespace) -> StateDb:
-    return build_state_db(new_db("states"), helpers)
+def run_cli(
+    request: pytest.FixtureRequest, isolated_env: Path, run_cli_process: Callable[..., CliResult]
+) -> Callable[..., CliResult]:
+    """run_cli(*args, env=None, input=None, timeout=60, cwd=None) -> (returncode, stdout,
+    stderr) of `vapor-tui ARGS`: here in the test's own process (tests/support/in_process.py),
+    where a test checks what a command prints and its exit status; the installed command in a
+    subprocess for a test marked `real_process` (one at least for every command)."""
+    if request.node.get_closest_marker("real_process"):
+        return run_cli_process
+
+    def run(
+        *args: str | os.PathLike,
+        env: dict[str, str] | None = None,
+        input: str | None = None,
+        timeout: float = 0.0,  # a subprocess's; a call here is not waited on
+        cwd: os.PathLike | None = None,
+    ) -> CliResult:
+        return run_in_process(args, cwd or isolated_env, env=env, input=input)
+
+    return run
+
+
+@pytest.fixture
+def state_db(new_db: Callable[..., Any], helpers: SimpleNamespace) -> StateDb:
+    """A copy of the database build_state_db makes (built once a session for each backend)."""
+
+    def build(target: str) -> dict[JobStatus, Job]:
+        return build_state_db(target, helpers).jobs
+
+    target, jobs = new_db("states", like=build)
+    return StateDb(target, jobs)
 
 
 @pytest.fixture

@@ -56,6 +56,7 @@ def ok(result: tuple[int, str, str]) -> str:
 # --- help and version ----------------------------------------------------------------------
 
 
+@pytest.mark.real_process
 def test_help_lists_every_command(run_cli) -> None:
     out = ok(run_cli("--help"))
     assert out.startswith("Usage: vapor-tui")
@@ -134,6 +135,7 @@ def test_new_prints_the_id_alone(run_cli, new_db) -> None:
     assert 0 <= job.config.seed < 2**31
 
 
+@pytest.mark.real_process
 def test_new_with_every_option_and_start(run_cli, new_db) -> None:
     db = new_db("all")
     out = ok(
@@ -206,6 +208,7 @@ def test_new_with_a_huge_tiny_step_job_is_accepted(run_cli, new_db) -> None:
 # --- jobs and show ------------------------------------------------------------------------
 
 
+@pytest.mark.real_process
 def test_jobs_table(run_cli, state_db) -> None:
     out = ok(run_cli("--db", state_db.target, "jobs"))
     lines = out.splitlines()
@@ -280,6 +283,7 @@ def test_show_text_and_json(run_cli, state_db) -> None:
 # --- actions --------------------------------------------------------------------------------
 
 
+@pytest.mark.real_process
 def test_start_stop_fail_clone_delete(run_cli, new_db) -> None:
     db = new_db("actions")
     store = open_store(db, clock=FakeClock(datetime.now(UTC)))
@@ -397,6 +401,7 @@ def test_export_csv_to_a_file_and_an_empty_job(run_cli, state_db, tmp_path: Path
 # --- demo -----------------------------------------------------------------------------------
 
 
+@pytest.mark.real_process
 def test_demo_no_tui_prints_a_fresh_database(run_cli, isolated_env: Path) -> None:
     out = ok(run_cli("demo", "--no-tui"))
     path = Path(out.strip())
@@ -440,6 +445,7 @@ def test_demo_fills_the_database_given(run_cli, new_db) -> None:
 # --- where the database is --------------------------------------------------------------------
 
 
+@pytest.mark.real_process
 def test_env_var_selects_the_database(run_cli, tmp_path: Path, data_home: Path) -> None:
     db = tmp_path / "from-env.db"
     assert ok(run_cli("new", "--name", "env", env={ENV_VAR: str(db)})) == "1\n"

@@ -62,6 +62,7 @@ def test_compare_json_best_and_latest_are_the_points(run_cli, two_runs):
     assert data["jobs"][2]["metrics"] == {}  # queued: no points, no metrics
 
 
+@pytest.mark.real_process
 def test_compare_text_marks_the_differences(run_cli, two_runs):
     db, ids, _queued, _ = two_runs
     code, out, err = run_cli("compare", *map(str, ids), "--db", db)

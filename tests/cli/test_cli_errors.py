@@ -134,6 +134,7 @@ def test_unknown_export_format(run_cli, state_db, tmp_path: Path) -> None:
 # --- databases --------------------------------------------------------------------------------
 
 
+@pytest.mark.real_process
 @pytest.mark.parametrize("where", ["under-a-file", "under-proc"])
 def test_database_that_cannot_be_created(where: str, run_cli, tmp_path: Path) -> None:
     if where == "under-a-file":
@@ -195,6 +196,7 @@ def test_export_never_writes_over_the_database(suffix, run_cli, state_db) -> Non
     assert state_db.digest() == before
 
 
+@pytest.mark.real_process
 def test_a_blank_environment_variable_is_refused(run_cli, tmp_path: Path) -> None:
     assert_one_line_error(run_cli("jobs", env={"VAPOR_TUI_DB": "   "}), "VAPOR_TUI_DB is blank")
     assert tree(tmp_path) == []

@@ -119,6 +119,7 @@ def test_a_directory_is_refused(job, capsys, out):
     assert_one_line_error(run(capsys, *export, job_id, "-o", out), "is a directory")
 
 
+@pytest.mark.real_process
 def test_a_fifo_nobody_reads_is_refused_at_once(run_cli, state_db, tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
@@ -131,6 +132,7 @@ def test_a_fifo_nobody_reads_is_refused_at_once(run_cli, state_db, tmp_path):
     assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
+@pytest.mark.real_process
 def test_a_fifo_with_a_reader_gets_the_export(run_cli, state_db, tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)

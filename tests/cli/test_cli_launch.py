@@ -5,13 +5,20 @@ what is refused (another machine's or user's command, simulator options, a missi
 from __future__ import annotations
 
 import json
+import os
 import sys
 import textwrap
 import time
 
+import pytest
 from sqlalchemy import text
 
+from tests.support.in_process import run_in_process
 from vapor_tui.store.engine import open_store
+
+# Tests marked real_process start the installed vapor-tui for every command they give, as from
+# another shell; only their polls that wait for a job's state read it in-process (each poll
+# was a vapor-tui start, 0.65 CPU-s, ten a second).
 
 BOUND_S = 60.0
 
@@ -40,9 +47,10 @@ def _show(run_cli, db, job_id) -> dict:
 
 
 def _wait(run_cli, db, job_id, pred, what: str) -> dict:
+    """`show --json` (in-process) until `pred` holds."""
     deadline = time.monotonic() + BOUND_S
     while True:
-        shown = _show(run_cli, db, job_id)
+        shown = json.loads(ok(run_in_process(("show", job_id, "--json", "--db", db), os.getcwd())))
         if pred(shown):
             return shown
         assert time.monotonic() < deadline, f"waited {BOUND_S} s for {what}: {shown}"
@@ -64,6 +72,7 @@ COUNTS = """
 """
 
 
+@pytest.mark.real_process
 def test_new_start_logs_and_a_stop_from_another_shell(run_cli, db, tmp_path, isolated_env):
     script = _script(tmp_path, COUNTS)
     job_id = ok(run_cli("new", "--name", "counts", "--db", db, "--", sys.executable, script))
@@ -88,6 +97,7 @@ def test_new_start_logs_and_a_stop_from_another_shell(run_cli, db, tmp_path, iso
     assert ok(run_cli("logs", job_id, "-n", "2", "--db", db)).splitlines() == out[-2:]
 
 
+@pytest.mark.real_process
 def test_logs_follow_prints_lines_as_they_come_until_the_job_ends(run_cli, db, tmp_path):
     script = _script(
         tmp_path,
@@ -163,6 +173,7 @@ def test_what_a_command_job_refuses(run_cli, db, tmp_path):
     assert _show(run_cli, db, job_id)["status"] == "queued"  # nothing was run
 
 
+@pytest.mark.real_process
 def test_clone_queues_the_same_command_again(run_cli, db, tmp_path):
     script = _script(tmp_path, "print('again')")
     job_id = ok(

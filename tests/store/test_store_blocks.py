@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 from sqlalchemy import text
 
+from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
+from vapor_tui.core.job import Job
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.store.catchup import catch_up
+from vapor_tui.store.engine import Store, open_store
 from vapor_tui.store.jobs import create_job, delete_job
 from vapor_tui.store.points import read_points, read_points_conn
 from vapor_tui.store.series import BULK_READ, read_series
@@ -25,17 +30,32 @@ def assert_same(a, b):
     assert np.array_equal(a.val_loss[~np.isnan(a.val_loss)], b.val_loss[~np.isnan(b.val_loss)])
 
 
-@pytest.fixture
-def long_job(store, fake_clock):
-    # 60,000 steps written by 23 catch-ups of uneven length: batches cut through blocks.
-    cfg = JobConfig("long", epochs=3, steps_per_epoch=20_000, step_seconds=0.001, seed=6)
-    job = create_job(store, cfg, start=True)
-    for i in range(23):
-        fake_clock.advance(1.3 + (i % 4) * 0.9)
+def _long_job(target: str) -> Job:
+    """60,000 steps written by 23 catch-ups of uneven length: batches cut through blocks."""
+    clock = FakeClock()
+    store = open_store(target, clock=clock)
+    try:
+        cfg = JobConfig("long", epochs=3, steps_per_epoch=20_000, step_seconds=0.001, seed=6)
+        job = create_job(store, cfg, start=True)
+        for i in range(23):
+            clock.advance(1.3 + (i % 4) * 0.9)
+            catch_up(store)
+        clock.advance(3600)
         catch_up(store)
-    fake_clock.advance(3600)
-    catch_up(store)
-    return job
+        return job
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def long(new_db, fake_clock) -> Iterator[tuple[Store, Job]]:
+    """A store on a copy of a database with the long job (built once a session), and the job."""
+    target, job = new_db("long", like=_long_job)
+    store = open_store(target, clock=fake_clock)
+    try:
+        yield store, job
+    finally:
+        store.close()
 
 
 def _series_id(conn, job_id: int, name: str) -> int:
@@ -45,7 +65,8 @@ def _series_id(conn, job_id: int, name: str) -> int:
 
 
 @pytest.mark.parametrize("after", [0, 1, BLOCK_STEPS - 1, BLOCK_STEPS, 12_345, 59_999, 60_000])
-def test_blocks_equal_rows(store, long_job, after):
+def test_blocks_equal_rows(long, after):
+    store, long_job = long
     with store.read() as conn:
         for name in ("loss", "accuracy", "learning_rate", "val_loss"):
             sid = _series_id(conn, long_job.id, name)
@@ -59,7 +80,8 @@ def test_blocks_equal_rows(store, long_job, after):
             assert packed.last_step <= end
 
 
-def test_bulk_reads_take_the_block_path(store, long_job, monkeypatch):
+def test_bulk_reads_take_the_block_path(long, monkeypatch):
+    store, long_job = long
     import vapor_tui.store.series as series_module
 
     used = []
@@ -79,7 +101,8 @@ def test_bulk_reads_take_the_block_path(store, long_job, monkeypatch):
         assert len(read_series(conn, long_job.id, "loss")) == 60_000
 
 
-def test_blocks_go_with_their_job(store, long_job):
+def test_blocks_go_with_their_job(long):
+    store, long_job = long
     delete_job(store, long_job.id)
     with store.read() as conn:
         left = conn.exec_driver_sql("SELECT count(*) FROM series_blocks").scalar()

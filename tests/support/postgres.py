@@ -196,10 +196,11 @@ class PostgresServer:
             cur = conn.execute(statement)
             return cur.fetchall() if cur.description else []
 
-    def new_database(self, owner: str = SUPERUSER) -> str:
-        """A fresh, empty database (from template0: a few milliseconds); returns its name."""
+    def new_database(self, owner: str = SUPERUSER, template: str = "template0") -> str:
+        """A fresh database, a copy of `template` (template0: an empty one; a few
+        milliseconds); returns its name. A template must have no one connected to it."""
         name = f"t{os.getpid()}_{next(self._names)}"
-        self.sql(f"CREATE DATABASE {name} OWNER {owner} TEMPLATE template0")
+        self.sql(f"CREATE DATABASE {name} OWNER {owner} TEMPLATE {template}")
         return name
 
     def drop_database(self, name: str) -> None:
