@@ -20,11 +20,20 @@ from vapor_tui.ui.widgets.job_rows import fit
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
 
+# The legend's values (each job's latest and best) are redrawn at most this often while jobs
+# run; the chart grows on every update. Four live jobs' new values then go out in one frame
+# every two seconds, not in one frame each as their steps land, and a number stays long enough
+# to be read.
+LEGEND_SECONDS = 2.0
+
 
 class CompareScreen(LiveScreen):
     HELP_TITLE = "Compare: keys"
     NO_JOB_TEXT = "No job selected."
-    HELP_NAVIGATION = (("up/down, k/j", "Select a job (c clones it)"),)
+    HELP_NAVIGATION = (
+        ("up/down, k/j", "Select a job (c clones it)"),
+        ("legend", f"Latest and best values refresh every {LEGEND_SECONDS:g} s"),
+    )
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the jobs", id="compare.back"),
         Binding("a", "metric", "Metric", tooltip="Chart the next metric", id="compare.metric"),
@@ -70,6 +79,9 @@ class CompareScreen(LiveScreen):
         self.only_differences = False
         self.comparison: Comparison | None = None
         self._texts: dict[str, object] = {}
+        self._legend_at: float | None = None  # when the legend's values were last drawn
+        self._legend_behind = False  # values came in since
+        self._shown_state: tuple = ()  # what is redrawn at once when it changes
 
     def compose(self) -> ComposeResult:
         yield LiveStatic("Compare", id="compare-title")
@@ -116,13 +128,34 @@ class CompareScreen(LiveScreen):
                 del self.jobs[job_id]
                 jobs_changed = True
             if job is not None and self.jobs.get(job_id) is not job:
+                before = self.jobs.get(job_id)
                 self.jobs[job_id] = job
-                jobs_changed = True
+                # A running job is a new row every tick (its step, its heartbeat): only what
+                # the screen shows of it is redrawn at once.
+                jobs_changed = jobs_changed or before is None or _shown(before) != _shown(job)
                 started = job.started_at.timestamp() if job.started_at else None
                 chart.set_job(job_id, job.known_total, started)
         changed = chart.take(snap.curves.values())
-        if jobs_changed or changed or self.comparison is None:
+        if jobs_changed or self.comparison is None or self._state() != self._shown_state:
             self._render_texts()
+            return
+        self._legend_behind = self._legend_behind or changed
+        if self._legend_behind and self._legend_due():
+            self._render_texts()
+
+    def _state(self) -> tuple:
+        """What shows at once when it changes: the first points, a curve read (its values no
+        longer "…")."""
+        chart = self.chart
+        return chart.has_points, tuple(curve.loaded for curve in chart.curves.values())
+
+    def _legend_due(self) -> bool:
+        """Have LEGEND_SECONDS passed since the legend's values were drawn? (Less half an
+        update: at a refresh a second, every other update, whatever the ticks' jitter.)"""
+        if self._legend_at is None:
+            return True
+        elapsed = self.vapor.clock.now().timestamp() - self._legend_at
+        return elapsed >= LEGEND_SECONDS - 0.5 * self.vapor.refresh_seconds
 
     def redraw_all(self) -> None:
         self._texts.clear()
@@ -137,6 +170,9 @@ class CompareScreen(LiveScreen):
     def _render_texts(self) -> None:
         if not self.is_mounted:
             return
+        self._shown_state = self._state()
+        self._legend_at = self.vapor.clock.now().timestamp()
+        self._legend_behind = False
         self.comparison = self._comparison()
         width = max(20, self.size.width - 2)
         shown = [i for i in self.job_ids if i in self.jobs]
@@ -295,3 +331,18 @@ class CompareScreen(LiveScreen):
                 self.vapor.submit(result)
 
         self.vapor.push_screen(NewJobScreen(job.config), created)
+
+
+def _shown(job: Job) -> tuple:
+    """What the compare screen shows of a job besides its points: the legend's name and status,
+    the axes' length and start, the configuration table's fields."""
+    run_config = job.run.config if job.run is not None else None
+    return (
+        job.name,
+        job.status,
+        job.started_at,
+        job.known_total,
+        job.model,
+        job.config,
+        run_config,
+    )
