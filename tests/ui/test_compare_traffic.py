@@ -117,6 +117,7 @@ async def test_the_legend_values_refresh_every_two_seconds_never_later(
     """At a refresh a second the legend's latest values change every other update: what shows
     is at most one legend refresh old. The chart grows on every update."""
     assert LEGEND_SECONDS == 2.0
+    assert ("legend", "Latest and best values refresh every 2 s") in CompareScreen.HELP_NAVIGATION
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
