@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,11 +10,11 @@ from textual.widgets import Static
 
 from vapor_tui.core.job import Job
 from vapor_tui.live.tick import Snapshot
-from vapor_tui.present.compare import Comparison, compare, metric_text, value_text
+from vapor_tui.present.compare import Comparison, compare
 from vapor_tui.ui.screens.base import LiveScreen
+from vapor_tui.ui.screens.compare_text import config_table, legend
 from vapor_tui.ui.terminal import no_color
-from vapor_tui.ui.widgets.compare_chart import CompareChart, marker
-from vapor_tui.ui.widgets.job_rows import fit
+from vapor_tui.ui.widgets.compare_chart import CompareChart
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
 
@@ -186,69 +184,14 @@ class CompareScreen(LiveScreen):
         if not chart.has_points:
             caption += "  (no points yet)"
         self._set("compare-caption", caption)
-        self._set("compare-legend", self._legend(width))
+        g = self.vapor.glyphs
+        self._set("compare-legend", legend(self.job_ids, self.jobs, chart, self.selected, g, width))
         comparison = self.comparison
         shown_rows = comparison.differences if self.only_differences else comparison.fields
         table_key = (width, self.only_differences, [j.id for j in comparison.jobs], shown_rows)
         if self._texts.get("compare-table") != table_key:  # configurations change seldom
-            self._set("compare-table", self._table(width), key=table_key)
-
-    def _legend(self, width: int) -> Text:
-        """One line a job: its marker in its colour, id, name, status, the metric's latest
-        value and its best value with the step. The selected job (for `c`) is bold, with an
-        arrow."""
-        g = self.vapor.glyphs
-        chart = self.chart
-        lines = Text()
-        name_width = max(8, min(32, width - 60))
-        for index, job_id in enumerate(self.job_ids):
-            job = self.jobs.get(job_id)
-            curve = chart.curves[job_id]
-            pointer = (">" if g.ascii else "▸") if index == self.selected else " "
-            colour = "#{:02x}{:02x}{:02x}".format(*chart.colour(index))
-            line = Text(f"{pointer} ", style="bold")
-            line.append(f"{marker(index, g.ascii)} ", style=Style.parse(f"bold {colour}"))
-            if job is None:
-                line.append(f"#{job_id} deleted", style="dim")
-            else:
-                line.append(f"#{job.id} ", style="bold" if index == self.selected else "")
-                line.append(fit(job.name, name_width, g).ljust(name_width) + "  ")
-                badge = g.badge(job.status)
-                badge.pad_right(11 - badge.cell_len)
-                line.append_text(badge)
-                stats = curve.stats
-                latest = metric_text(stats.latest, None) if curve.loaded else "…"
-                line.append(f"  {chart.metric} {latest}")
-                if stats.best is not None:
-                    line.append(f"  best {metric_text(stats.best, stats.best_step)}")
-            if index:
-                lines.append("\n")
-            lines.append_text(line)
-        return lines
-
-    def _table(self, width: int) -> Table:
-        """The configurations side by side; a field that differs is marked and bold."""
-        comparison = self.comparison
-        assert comparison is not None
-        g = self.vapor.glyphs
-        mark = "*" if g.ascii else "≠"
-        table = Table(box=None, pad_edge=False, show_edge=False, expand=False, padding=(0, 1))
-        table.add_column("", no_wrap=True)
-        jobs = comparison.jobs
-        for job in jobs:
-            head = f"{marker(self.job_ids.index(job.id), g.ascii)} #{job.id}"
-            table.add_column(
-                head, no_wrap=True, max_width=max(8, (width - 20) // max(1, len(jobs)))
-            )
-        rows = comparison.differences if self.only_differences else comparison.fields
-        for row in rows:
-            style = "bold" if row.differs else "dim"
-            label = f"{mark if row.differs else ' '} {row.name}"
-            cells = [Text(value_text(v)) for v in row.values]  # never markup: text as stored
-            table.add_row(Text(label), *cells, style=style)
-        if self.only_differences and not rows:
-            table.add_row("  (no field differs)")
-        return table
+            table = config_table(comparison, self.job_ids, self.only_differences, g, width)
+            self._set("compare-table", table, key=table_key)
 
     def _set(self, widget_id: str, content: object, key: object = None) -> None:
         """Update a widget only when what it shows changed (`key`, else the text itself)."""
