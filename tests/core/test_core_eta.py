@@ -14,8 +14,10 @@ from vapor_tui.core.eta import (
     ALPHA,
     MIN_SAMPLES,
     durations_from_timestamps,
+    ema_after_steps,
     eta_seconds,
     steps_per_second,
+    training_durations,
     update_ema,
 )
 from vapor_tui.core.job import Job
@@ -192,3 +194,18 @@ def test_job_summary_and_progress() -> None:
     assert job(JobStatus.QUEUED, 0, None).epoch == 0
     assert job(JobStatus.RUNNING, 0, None).epoch == 1
     assert job(JobStatus.COMPLETE, 100, 0.5).epoch == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    previous=st.one_of(st.none(), st.floats(0.01, 100.0)),
+    steps=st.lists(st.tuples(st.floats(0.0, 10.0), st.booleans()), min_size=0, max_size=4),
+)
+def test_a_ticks_steps_fold_into_the_ema_as_numpy_folds_them(previous, steps) -> None:
+    """The plain-Python fold of a tick's step or two (issue 14) gives the same number, bit for
+    bit, as update_ema over training_durations, validation steps left out."""
+    before = 1_000.0
+    timestamps = before + np.cumsum([gap for gap, _ in steps])
+    val_loss = np.array([1.5 if validation else np.nan for _, validation in steps])
+    expected = update_ema(previous, training_durations(timestamps, val_loss, before))
+    assert ema_after_steps(previous, timestamps, val_loss, before) == expected

@@ -92,3 +92,21 @@ def test_names_in_the_order_they_are_shown() -> None:
     assert first_present(["train_loss", "x"], LOSS_NAMES) == "train_loss"
     assert first_present(["eval/loss", "eval_loss"], VALIDATION_NAMES) == "eval_loss"
     assert first_present(["x"], LOSS_NAMES) is None
+
+
+def test_of_frozen_takes_read_only_columns_as_they_are_and_copies_the_rest() -> None:
+    """A tick hands the simulator's read-only columns over without copying them (issue 14);
+    anything else is copied and made read-only, as the constructor does."""
+    step = np.arange(1, 4, dtype=np.int64)
+    value = np.array([1.0, 2.0, 3.0])
+    stamp = np.array([10.0, 11.0, 12.0])
+    for column in (step, value, stamp):
+        column.flags.writeable = False
+    kept = SeriesPoints.of_frozen(step, value, stamp)
+    assert kept.step is step and kept.value is value and kept.timestamp is stamp
+    writable = np.array([1.0, 2.0, 3.0])
+    copied = SeriesPoints.of_frozen(step, writable, stamp)
+    assert copied.value is not writable and not copied.value.flags.writeable
+    narrow = step.astype(np.int32)
+    narrow.flags.writeable = False
+    assert SeriesPoints.of_frozen(narrow, value, stamp).step.dtype == np.int64

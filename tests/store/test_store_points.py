@@ -149,3 +149,18 @@ def test_status_values_stored_as_text(store: Store) -> None:
     with store.read() as conn:
         raw = conn.execute(text("SELECT status FROM jobs WHERE id = :id"), {"id": job.id}).scalar()
     assert raw == JobStatus.QUEUED.value
+
+
+def test_a_ticks_points_become_series_without_copies() -> None:
+    """The three dense series of a tick's points share the simulator's columns (issue 14: a
+    copy and a check per column per job per tick); the validation series is its own."""
+    from vapor_tui.store.points import sim_batch
+
+    sim = Simulator(JobConfig("batch", epochs=2, steps_per_epoch=3, step_seconds=1.0, seed=5))
+    points = sim.points(2, 3, 1_000.0)
+    batch = sim_batch(points)
+    assert sorted(batch) == ["accuracy", "learning_rate", "loss", "val_loss"]
+    for name in ("loss", "accuracy", "learning_rate"):
+        assert batch[name].value is getattr(points, name)
+        assert batch[name].step is points.step and batch[name].timestamp is points.timestamp
+    assert batch["val_loss"].step.tolist() == [3]

@@ -11,14 +11,22 @@ if TYPE_CHECKING:
 ALPHA = 0.1  # weight of the newest step duration
 MIN_SAMPLES = 5  # no estimate before this many steps have been timed
 # Older samples weigh less than 1e-9 past this many steps, so a batch needs only its tail.
-_HORIZON = 200
+HORIZON = 200
 
 
-def update_ema(previous: float | None, durations: np.ndarray, alpha: float = ALPHA) -> float | None:
-    """Fold step durations (oldest first) into an EMA; None stays None for no durations."""
+def update_ema(
+    previous: float | None, durations: np.ndarray | list[float], alpha: float = ALPHA
+) -> float | None:
+    """Fold step durations (oldest first) into an EMA; None stays None for no durations. A
+    list (a run's flush) is folded in plain Python: a training script need not load numpy."""
+    if isinstance(durations, list):
+        ema = previous
+        for one in durations[-HORIZON:]:
+            ema = one if ema is None else (1.0 - alpha) * ema + alpha * one
+        return ema
     import numpy as np
 
-    d = np.asarray(durations, dtype=np.float64)[-_HORIZON:]
+    d = np.asarray(durations, dtype=np.float64)[-HORIZON:]
     if len(d) == 0:
         return previous
     start = 0
@@ -53,6 +61,36 @@ def training_durations(
 
     durations = durations_from_timestamps(timestamps, previous)
     return durations[np.isnan(np.asarray(val_loss, dtype=np.float64))]
+
+
+def ema_after_steps(
+    previous: float | None,
+    timestamps: np.ndarray,
+    val_loss: np.ndarray,
+    previous_ts: float | None,
+) -> float | None:
+    """update_ema(previous, training_durations(timestamps, val_loss, previous_ts)), the same
+    number; a tick's one new step folded in plain Python (numpy's cost per call was most of a
+    tick's work per job: issue 14)."""
+    if len(timestamps) > 2 or previous_ts is None:
+        return update_ema(previous, training_durations(timestamps, val_loss, previous_ts))
+    durations: list[float] = []
+    before = previous_ts
+    for t, v in zip(timestamps.tolist(), val_loss.tolist(), strict=True):
+        if v != v:  # NaN: a training step (a validation step ran the validation pass too)
+            durations.append(t - before)
+        before = t
+    if not durations:
+        return previous
+    if previous is None:
+        previous, durations = durations[0], durations[1:]
+    if not durations:
+        return previous
+    if len(durations) > 1:  # numpy's dot may round differently: leave it to update_ema
+        import numpy as np
+
+        return update_ema(previous, np.array(durations))
+    return (1.0 - ALPHA) * previous + ALPHA * durations[0]  # update_ema's sum for one
 
 
 def eta_seconds(ema: float | None, samples: int, remaining_steps: int) -> float | None:

@@ -215,7 +215,7 @@ class Simulator:
         if last < first:
             return Points.empty()
         if last - first >= READ_AHEAD:
-            part = self._generate(first, last)
+            part, cut = self._generate(first, last), slice(None)
         else:
             # A tick asks for a step or two: numpy's cost per call, not per step, is most of
             # that, so the next READ_AHEAD steps are made at once and handed out in slices
@@ -223,11 +223,17 @@ class Simulator:
             ahead = self._ahead
             if ahead is None or not ahead.step[0] <= first <= last <= ahead.step[-1]:
                 ahead = self._ahead = self._generate(first, min(self.total, first + READ_AHEAD))
-            offset = int(ahead.step[0])
-            part = ahead.slice(first - offset, last - offset + 1)
-        columns = {name: getattr(part, name) for name in COLUMNS}
-        columns["timestamp"] = start_time + part.timestamp
-        return Points.from_columns(columns)
+            part = ahead
+            offset = int(part.step[0])
+            cut = slice(first - offset, last - offset + 1)
+        return Points(
+            *(
+                start_time + part.timestamp[cut]
+                if name == "timestamp"
+                else getattr(part, name)[cut]
+                for name in COLUMNS
+            )
+        )
 
     def _generate(self, first: int, last: int) -> Points:
         """Steps first..last (within 1..total), timestamped from the job's start."""

@@ -14,14 +14,14 @@ import numpy as np
 from sqlalchemy import Connection, bindparam, select
 
 from vapor_tui.core import catchup as planner
-from vapor_tui.core.eta import training_durations, update_ema
+from vapor_tui.core.eta import ema_after_steps
 from vapor_tui.core.job import SOURCE_SIMULATOR
 from vapor_tui.core.points import COLUMNS, Points
 from vapor_tui.core.series import Batch
 from vapor_tui.core.status import JobStatus
 
 from .catchup_plans import is_due, plan_row, simulator_for
-from .convert import UnreadableJob, job_from_row
+from .convert import UnreadableJob, job_from_row, plain_rows
 from .deletes import deleted_ids, sweep_deleted
 from .engine import Store, StoreFull
 from .pieces import after_full, after_piece, pause, piece
@@ -169,7 +169,7 @@ def _active_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, 
     if lock:
         query = query.with_for_update(skip_locked=skip)
     params = {} if wanted is None else {"ids": sorted(wanted)}
-    return conn.execute(query, params).all()
+    return plain_rows(conn.execute(query, params))
 
 
 _OWING_ROWS = (
@@ -186,7 +186,7 @@ def _owing_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, s
     if lock:
         query = query.with_for_update(of=jobs_table, skip_locked=skip)
     params = {} if wanted is None else {"ids": sorted(wanted)}
-    return conn.execute(query, params).all()
+    return plain_rows(conn.execute(query, params))
 
 
 def _repay(row) -> planner.Plan | None:
@@ -232,7 +232,7 @@ def _advance(row, plan: planner.Plan, budget: int) -> tuple[int, bool, bool, Poi
         last = min(last_step, first + CHUNK_STEPS - 1)
         pts = sim.points(first, last, row.started_at)
         parts.append(pts)
-        ema = update_ema(ema, training_durations(pts.timestamp, pts.val_loss, last_ts))
+        ema = ema_after_steps(ema, pts.timestamp, pts.val_loss, last_ts)
         last_ts = float(pts.timestamp[-1])
         chunk_best = float(pts.loss.min())
         best = chunk_best if best is None else min(best, chunk_best)

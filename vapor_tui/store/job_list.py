@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Select, bindparam, select
 
 from vapor_tui.core.job import Job
 
-from .convert import JobList, read_rows
+from .convert import JobList, plain_rows, read_rows
 from .engine import Store
 from .tables import jobs_table, series_table
 
@@ -56,7 +56,7 @@ def jobs_since_conn(
     stale = [i for i, v in versions if i not in known or known[i].version != v]
     rows: list[Any] = []
     for start in range(0, len(stale), _IN_CHUNK):
-        rows += conn.execute(_ROWS, {"ids": stale[start : start + _IN_CHUNK]}).all()
+        rows += plain_rows(conn.execute(_ROWS, {"ids": stale[start : start + _IN_CHUNK]}))
     fresh = read_rows(rows)
     read = {job.id: job for job in fresh}
     jobs = []

@@ -37,13 +37,13 @@ VALIDATION = "val_loss"
 
 def sim_batch(points: Points) -> Batch:
     """The four series of a run of simulated points."""
+    # Points' columns are read-only, of one length, steps increasing from 1: taken as they are.
+    step, timestamp = points.step, points.timestamp
+    batch = {name: SeriesPoints.of_frozen(step, getattr(points, name), timestamp) for name in DENSE}
     has_val = ~np.isnan(points.val_loss)
-    batch = {
-        name: SeriesPoints(points.step, getattr(points, name), points.timestamp) for name in DENSE
-    }
     if has_val.any():
         batch[VALIDATION] = SeriesPoints(
-            points.step[has_val], points.val_loss[has_val], points.timestamp[has_val]
+            step[has_val], points.val_loss[has_val], timestamp[has_val]
         )
     return batch
 

@@ -250,6 +250,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             base = self._style("job-table--cursor" if cursor else None)
             cells = self._cells[job_id]
             segments: list[Segment] = []
+            length = 0
             for column in self._columns:
                 cell_key = (job_id, column, cursor)
                 cell = self._cell_segments.get(cell_key)
@@ -257,9 +258,21 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
                     cell = self._cell(column, cells[column], base, base if cursor else None)
                     self._cell_segments[cell_key] = cell
                 segments += cell
-            strip = Strip(segments).adjust_cell_length(self._line_width(), base).simplify()
+                length += self._spans[column][1]  # a cell is padded and cut to its span
+            strip = self._line(segments, length, base)
             self._strips[key] = strip
         return strip
+
+    def _line(self, segments: list[Segment], length: int, base: Style) -> Strip:
+        """The segments of a row, `length` cells, as a line of the table's width. One Strip,
+        not the three that padding and simplifying make (each with seven caches): a tick
+        makes a line again for every row whose cells changed (issue 14)."""
+        width = self._line_width()
+        if length > width:
+            return Strip(segments).adjust_cell_length(width, base).simplify()
+        if length < width:
+            segments = [*segments, Segment(" " * (width - length), base)]
+        return Strip(Segment.simplify(segments), width)
 
     def _cell(self, column: str, cell: Text, base: Style, over: Style | None) -> list[Segment]:
         right = column in RIGHT_ALIGNED
