@@ -153,16 +153,27 @@ def _pens(data: str) -> dict[tuple[int, int], tuple[frozenset, tuple, tuple]]:
     bg: tuple = ()
     x = y = 0
     drawn = {}
-    for token in re.findall(r"\x1b\[[0-9;]*[A-Za-z]|\x1b\][^\x1b]*\x1b\\\\|.", data, re.S):
+    for token in re.findall(r"\x1b\[[0-9;]*[A-Za-z]|\x1b\][^\x1b]*\x1b\\\\|\x1bD|.", data, re.S):
         if token.startswith("\x1b]"):
+            continue
+        if token == "\x1bD":  # IND: down a line, same column
+            y += 1
+            continue
+        if token == "\b":
+            x = max(0, x - 1)
             continue
         if token.startswith("\x1b["):
             params, final = token[2:-1], token[-1]
+            count = int(params) if final in "ABCD" and params else 1
             if final == "H":
                 row, col = params.split(";")
                 y, x = int(row) - 1, int(col) - 1
             elif final == "G":
                 x = int(params) - 1
+            elif final in "AB":
+                y += count if final == "B" else -count
+            elif final in "CD":
+                x += count if final == "C" else -count
             elif final == "m":
                 codes = params.split(";") if params else ["0"]
                 i = 0
@@ -250,3 +261,25 @@ def test_watching_a_short_job_resends_none_of_the_bar_between_its_edge_and_perce
     text = window.decode(errors="replace")
     assert any(glyph in text for glyph in "▏▎▍▌▋▊▉█"), text  # the edge moved
     assert text.count("░") <= 3, text
+
+
+def test_values_under_each_other_are_reached_by_a_move_down_and_back():
+    """Four legend lines' values changing in one column (issue 12): after the first, each is
+    reached from the end of the one above (down a line, back four columns: 6 bytes, not the
+    8 of an absolute move), and the screen ends as Textual's own update leaves it. After the
+    last column the cursor waits there to wrap: the next line is reached by an absolute move."""
+    old_lines = [_line(("loss ", ""), (f"2.{i}000", "bold"), (" " * 19, "")) for i in range(4)]
+    new_lines = [_line(("loss ", ""), (f"2.{i}123", "bold"), (" " * 19, "")) for i in range(4)]
+    update = ChopsUpdate(
+        [{0: line} for line in new_lines], [(y, 7, 10) for y in range(4)], [[WIDTH]] * 4
+    )
+    ours, textual = chops._render_segments(update, CONSOLE), ORIGINAL(update, CONSOLE)
+    assert ours.count("\x1bD\b\b\b") == 3 and ours.count("H") == 1, repr(ours)
+    assert _painted(ours, old_lines) == _painted(textual, old_lines)
+    edge = [_line(("x" * (WIDTH - 1), ""), ("y", "")), _line(("z" * WIDTH, ""))]
+    update = ChopsUpdate(
+        [{0: edge[0]}, {0: edge[1]}], [(0, WIDTH - 1, WIDTH), (1, 0, 1)], [[WIDTH]] * 2
+    )
+    ours = chops._render_segments(update, CONSOLE)
+    assert "\x1b[2;1H" in ours, repr(ours)
+    assert _painted(ours, edge) == _painted(ORIGINAL(update, CONSOLE), edge)

@@ -168,6 +168,13 @@ class AxisRange:
 
     def reset(self) -> None:
         self.lo, self.hi = math.inf, -math.inf
+        self.label_width = 0
+
+    def steady_labels(self, labels: list[str]) -> list[str]:
+        """Tick labels as wide as the widest since the reset: ticks of 2.5 giving way to ticks
+        of 3 moved the whole plot two columns left, and every line of it was sent again."""
+        self.label_width = max(self.label_width, *(len(label) for label in labels))
+        return [label.rjust(self.label_width) for label in labels]
 
     def widen(self, lo: float, hi: float, log: bool, from_zero: bool) -> tuple[float, float]:
         lo, hi = nice_limits(lo, hi, log, from_zero)

@@ -32,9 +32,9 @@ TEXTUAL_RENDER_SEGMENTS = ChopsUpdate.render_segments  # Textual's own, to tell 
 
 
 def _render_segments(self: ChopsUpdate, console: Console) -> str:
-    writer = _Writer(console)
     chops = self.chops
     chop_ends = self.chop_ends
+    writer = _Writer(console, max((ends[-1] for ends in chop_ends if ends), default=0))
     for y, x1, x2 in self.spans:
         line = chops[y]
         ends = chop_ends[y]
@@ -88,16 +88,17 @@ _PLAIN = _Pen(frozenset(), None, None)
 
 class _Writer:
     """Terminal sequences for strips written at places, keeping track of the cursor and the
-    pen: a move only where the cursor is not already (and along the line, the shorter column
-    move), and only what changes of the style, reset once at the end. Rich writes each piece
+    pen: a move only where the cursor is not already (the shortest, `_move`), and only what
+    changes of the style, reset once at the end. Rich writes each piece
     as its whole style, the text, then a reset: a bar's edge and its percentage at the end of
     the line paid for both styles in full and two resets."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, width: int = 0) -> None:
         self.color_system = console._color_system or ColorSystem.TRUECOLOR
         self.parts: list[str] = []
         self.cursor: tuple[int, int] | None = None
         self.pen = _PLAIN
+        self.width = width  # the screen's: past its last column the cursor is not known
 
     def _pen(self, style: Style | None) -> _Pen:
         if style is None:
@@ -119,8 +120,7 @@ class _Writer:
     def write(self, x: int, y: int, strip: Strip) -> None:
         append = self.parts.append
         if self.cursor != (x, y):
-            on_line = self.cursor is not None and self.cursor[1] == y
-            append(f"\x1b[{x + 1}G" if on_line else f"\x1b[{y + 1};{x + 1}H")
+            append(_move(self.cursor, x, y, self.width))
         for text, style, _ in strip._segments:
             pen = self._pen(style)
             if pen != self.pen:
@@ -139,6 +139,36 @@ class _Writer:
 
 
 _PENS: dict[tuple[Style, ColorSystem], _Pen] = {}
+
+
+def _move(cursor: tuple[int, int] | None, x: int, y: int, width: int) -> str:
+    """The shortest way to move the cursor to (x, y): absolute, or from where it is (in a
+    column of values changing on the lines under each other, a move down and back a few
+    columns: 6 or 7 bytes where the absolute move is 8). Relative moves are used only from a
+    column on the screen: after the last one the terminal holds the cursor there, pending a
+    wrap, not one column further."""
+    absolute = f"\x1b[{y + 1};{x + 1}H"
+    if cursor is None or not 0 <= cursor[0] < width:
+        return absolute
+    cx, cy = cursor
+    if cy == y:
+        vertical = ""
+    elif y == cy + 1:
+        vertical = "\x1bD"  # IND: down one line, same column (never from the last line)
+    elif y > cy:
+        vertical = f"\x1b[{y - cy}B"
+    else:
+        vertical = f"\x1b[{cy - y}A" if cy - y > 1 else "\x1b[A"
+    if x == cx:
+        horizontal = ""
+    elif x < cx:
+        back = cx - x
+        horizontal = "\b" * back if back <= 4 else f"\x1b[{back}D"
+    else:
+        horizontal = f"\x1b[{x - cx}C" if x - cx > 1 else "\x1b[C"
+    along = vertical + horizontal
+    column = vertical + f"\x1b[{x + 1}G"
+    return min(absolute, along, column, key=len)
 
 
 def apply() -> bool:

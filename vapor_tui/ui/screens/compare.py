@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,19 +10,28 @@ from textual.widgets import Static
 
 from vapor_tui.core.job import Job
 from vapor_tui.live.tick import Snapshot
-from vapor_tui.present.compare import Comparison, compare, metric_text, value_text
+from vapor_tui.present.compare import Comparison, compare
 from vapor_tui.ui.screens.base import LiveScreen
+from vapor_tui.ui.screens.compare_text import config_table, legend
 from vapor_tui.ui.terminal import no_color
-from vapor_tui.ui.widgets.compare_chart import CompareChart, marker
-from vapor_tui.ui.widgets.job_rows import fit
+from vapor_tui.ui.widgets.compare_chart import CompareChart
 from vapor_tui.ui.widgets.keys_footer import KeysFooter
 from vapor_tui.ui.widgets.live_static import LiveStatic
+
+# The legend's values (each job's latest and best) are redrawn at most this often while jobs
+# run; the chart grows on every update. Four live jobs' new values then go out in one frame
+# every two seconds, not in one frame each as their steps land, and a number stays long enough
+# to be read.
+LEGEND_SECONDS = 2.0
 
 
 class CompareScreen(LiveScreen):
     HELP_TITLE = "Compare: keys"
     NO_JOB_TEXT = "No job selected."
-    HELP_NAVIGATION = (("up/down, k/j", "Select a job (c clones it)"),)
+    HELP_NAVIGATION = (
+        ("up/down, k/j", "Select a job (c clones it)"),
+        ("legend", f"Latest and best values refresh every {LEGEND_SECONDS:g} s"),
+    )
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the jobs", id="compare.back"),
         Binding("a", "metric", "Metric", tooltip="Chart the next metric", id="compare.metric"),
@@ -70,6 +77,9 @@ class CompareScreen(LiveScreen):
         self.only_differences = False
         self.comparison: Comparison | None = None
         self._texts: dict[str, object] = {}
+        self._legend_at: float | None = None  # when the legend's values were last drawn
+        self._legend_behind = False  # values came in since
+        self._shown_state: tuple = ()  # what is redrawn at once when it changes
 
     def compose(self) -> ComposeResult:
         yield LiveStatic("Compare", id="compare-title")
@@ -116,13 +126,34 @@ class CompareScreen(LiveScreen):
                 del self.jobs[job_id]
                 jobs_changed = True
             if job is not None and self.jobs.get(job_id) is not job:
+                before = self.jobs.get(job_id)
                 self.jobs[job_id] = job
-                jobs_changed = True
+                # A running job is a new row every tick (its step, its heartbeat): only what
+                # the screen shows of it is redrawn at once.
+                jobs_changed = jobs_changed or before is None or _shown(before) != _shown(job)
                 started = job.started_at.timestamp() if job.started_at else None
                 chart.set_job(job_id, job.known_total, started)
         changed = chart.take(snap.curves.values())
-        if jobs_changed or changed or self.comparison is None:
+        if jobs_changed or self.comparison is None or self._state() != self._shown_state:
             self._render_texts()
+            return
+        self._legend_behind = self._legend_behind or changed
+        if self._legend_behind and self._legend_due():
+            self._render_texts()
+
+    def _state(self) -> tuple:
+        """What shows at once when it changes: the first points, a curve read (its values no
+        longer "…")."""
+        chart = self.chart
+        return chart.has_points, tuple(curve.loaded for curve in chart.curves.values())
+
+    def _legend_due(self) -> bool:
+        """Have LEGEND_SECONDS passed since the legend's values were drawn? (Less half an
+        update: at a refresh a second, every other update, whatever the ticks' jitter.)"""
+        if self._legend_at is None:
+            return True
+        elapsed = self.vapor.clock.now().timestamp() - self._legend_at
+        return elapsed >= LEGEND_SECONDS - 0.5 * self.vapor.refresh_seconds
 
     def redraw_all(self) -> None:
         self._texts.clear()
@@ -137,6 +168,9 @@ class CompareScreen(LiveScreen):
     def _render_texts(self) -> None:
         if not self.is_mounted:
             return
+        self._shown_state = self._state()
+        self._legend_at = self.vapor.clock.now().timestamp()
+        self._legend_behind = False
         self.comparison = self._comparison()
         width = max(20, self.size.width - 2)
         shown = [i for i in self.job_ids if i in self.jobs]
@@ -150,69 +184,14 @@ class CompareScreen(LiveScreen):
         if not chart.has_points:
             caption += "  (no points yet)"
         self._set("compare-caption", caption)
-        self._set("compare-legend", self._legend(width))
+        g = self.vapor.glyphs
+        self._set("compare-legend", legend(self.job_ids, self.jobs, chart, self.selected, g, width))
         comparison = self.comparison
         shown_rows = comparison.differences if self.only_differences else comparison.fields
         table_key = (width, self.only_differences, [j.id for j in comparison.jobs], shown_rows)
         if self._texts.get("compare-table") != table_key:  # configurations change seldom
-            self._set("compare-table", self._table(width), key=table_key)
-
-    def _legend(self, width: int) -> Text:
-        """One line a job: its marker in its colour, id, name, status, the metric's latest
-        value and its best value with the step. The selected job (for `c`) is bold, with an
-        arrow."""
-        g = self.vapor.glyphs
-        chart = self.chart
-        lines = Text()
-        name_width = max(8, min(32, width - 60))
-        for index, job_id in enumerate(self.job_ids):
-            job = self.jobs.get(job_id)
-            curve = chart.curves[job_id]
-            pointer = (">" if g.ascii else "▸") if index == self.selected else " "
-            colour = "#{:02x}{:02x}{:02x}".format(*chart.colour(index))
-            line = Text(f"{pointer} ", style="bold")
-            line.append(f"{marker(index, g.ascii)} ", style=Style.parse(f"bold {colour}"))
-            if job is None:
-                line.append(f"#{job_id} deleted", style="dim")
-            else:
-                line.append(f"#{job.id} ", style="bold" if index == self.selected else "")
-                line.append(fit(job.name, name_width, g).ljust(name_width) + "  ")
-                badge = g.badge(job.status)
-                badge.pad_right(11 - badge.cell_len)
-                line.append_text(badge)
-                stats = curve.stats
-                latest = metric_text(stats.latest, None) if curve.loaded else "…"
-                line.append(f"  {chart.metric} {latest}")
-                if stats.best is not None:
-                    line.append(f"  best {metric_text(stats.best, stats.best_step)}")
-            if index:
-                lines.append("\n")
-            lines.append_text(line)
-        return lines
-
-    def _table(self, width: int) -> Table:
-        """The configurations side by side; a field that differs is marked and bold."""
-        comparison = self.comparison
-        assert comparison is not None
-        g = self.vapor.glyphs
-        mark = "*" if g.ascii else "≠"
-        table = Table(box=None, pad_edge=False, show_edge=False, expand=False, padding=(0, 1))
-        table.add_column("", no_wrap=True)
-        jobs = comparison.jobs
-        for job in jobs:
-            head = f"{marker(self.job_ids.index(job.id), g.ascii)} #{job.id}"
-            table.add_column(
-                head, no_wrap=True, max_width=max(8, (width - 20) // max(1, len(jobs)))
-            )
-        rows = comparison.differences if self.only_differences else comparison.fields
-        for row in rows:
-            style = "bold" if row.differs else "dim"
-            label = f"{mark if row.differs else ' '} {row.name}"
-            cells = [Text(value_text(v)) for v in row.values]  # never markup: text as stored
-            table.add_row(Text(label), *cells, style=style)
-        if self.only_differences and not rows:
-            table.add_row("  (no field differs)")
-        return table
+            table = config_table(comparison, self.job_ids, self.only_differences, g, width)
+            self._set("compare-table", table, key=table_key)
 
     def _set(self, widget_id: str, content: object, key: object = None) -> None:
         """Update a widget only when what it shows changed (`key`, else the text itself)."""
@@ -295,3 +274,18 @@ class CompareScreen(LiveScreen):
                 self.vapor.submit(result)
 
         self.vapor.push_screen(NewJobScreen(job.config), created)
+
+
+def _shown(job: Job) -> tuple:
+    """What the compare screen shows of a job besides its points: the legend's name and status,
+    the axes' length and start, the configuration table's fields."""
+    run_config = job.run.config if job.run is not None else None
+    return (
+        job.name,
+        job.status,
+        job.started_at,
+        job.known_total,
+        job.model,
+        job.config,
+        run_config,
+    )

@@ -198,12 +198,16 @@ class MetricChart(PlotextPlot):
         most = max(2, (height - 4) // 3)
         yticks = log_ticks(lo, hi, most) if log else linear_ticks(lo, hi, most)
         if yticks:
-            plt.yticks(yticks, tick_labels(yticks))
+            plt.yticks(yticks, self._y_labels(tick_labels(yticks)))
         if log:
             # plotext log-scales the data but takes the limits as they are given.
             plt.yscale("log")
             lo, hi = math.log10(lo), math.log10(hi)
         plt.ylim(lo, hi)
+
+    def _y_labels(self, labels: list[str]) -> list[str]:
+        """The y axis's tick labels as drawn (a subclass may pad them)."""
+        return labels
 
     def _finished_plot(self, height: int) -> list[str]:
         """The figure as lines of text (ANSI colours), its frame in ASCII where asked."""

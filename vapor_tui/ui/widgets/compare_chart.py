@@ -187,6 +187,11 @@ class CompareChart(MetricChart):
                 plt.plot(x.tolist(), mean.tolist(), marker=mark, color=colour)
         return self._finished_plot(height)
 
+    def _y_labels(self, labels: list[str]) -> list[str]:
+        if not self.has_points:  # the empty frame's 0..1 does not set the width
+            return labels
+        return self._y.steady_labels(labels)
+
     def _y_limits(self, drawn: list, log: bool, x_hi: float) -> tuple[float, float]:
         lows = [d[4] for d in drawn if len(d[4])]
         highs = [d[5] for d in drawn if len(d[5])]
