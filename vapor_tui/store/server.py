@@ -88,7 +88,10 @@ def make_engine(target: str, shown: str) -> Engine:
         raise StoreError(f"cannot use {shown}: only SQLite files and PostgreSQL URLs are supported")
     connect_args = {k: v for k, v in _CONNECT_DEFAULTS.items() if k not in url.query}
     try:
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        # No hstore: its lookup at the first connection cost three round trips.
+        return create_engine(
+            url, pool_pre_ping=True, use_native_hstore=False, connect_args=connect_args
+        )
     except ImportError as exc:
         if url.get_driver_name() != "psycopg":
             raise StoreError(
