@@ -137,7 +137,7 @@ class SeriesSummary:
 
     @classmethod
     def from_rows(
-        cls, name: str, width: int, rows: list[BucketRow], series: tuple[Any, ...]
+        cls, name: str, width: int, rows: list[BucketRow] | np.ndarray, series: tuple[Any, ...]
     ) -> SeriesSummary:
         data = np.array(rows, dtype=np.float64).reshape(-1, 9)
         finite = data[:, 1] - data[:, 7] - data[:, 8]
