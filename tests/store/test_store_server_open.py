@@ -120,3 +120,20 @@ def test_a_role_that_may_only_read_opens_a_database_not_yet_recorded(pg_server, 
                 reader.close()
     finally:
         pg_server.sql("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM reader", empty_db)
+
+
+def test_watch_of_a_missing_job_on_a_server_changes_nothing(pg_server, empty_db, run_cli) -> None:
+    """`watch` checks the job exists before the app opens (no quick look at a server, as at a
+    SQLite file): that check brings nothing up to now (the app does, as it opens), so a
+    refused `watch` leaves a running job's points unwritten."""
+    from datetime import UTC, datetime
+
+    url = pg_server.url(empty_db)
+    store = open_store(url, clock=FakeClock(datetime(2026, 1, 1, tzinfo=UTC)))
+    cfg = JobConfig("due", epochs=1, steps_per_epoch=10, step_seconds=1.0, seed=1)
+    job = create_job(store, cfg, start=True)
+    store.close()
+    code, out, err = run_cli("--db", url, "watch", str(job.id + 1))
+    assert code == 2 and err.strip().endswith(f"no job with id {job.id + 1}"), (out, err)
+    assert len(err.strip().splitlines()) == 1
+    assert pg_server.sql(f"SELECT steps_done FROM jobs WHERE id = {job.id}", empty_db) == [(0,)]
