@@ -137,3 +137,46 @@ def test_watch_of_a_missing_job_on_a_server_changes_nothing(pg_server, empty_db,
     assert code == 2 and err.strip().endswith(f"no job with id {job.id + 1}"), (out, err)
     assert len(err.strip().splitlines()) == 1
     assert pg_server.sql(f"SELECT steps_done FROM jobs WHERE id = {job.id}", empty_db) == [(0,)]
+
+
+def test_the_quick_look_reads_every_job_with_psycopg_alone(pg_server, empty_db) -> None:
+    """store/peek.py on a server: the jobs as the store lists them (the first frame, and
+    watch's check of the id, before SQLAlchemy is imported), from psycopg alone."""
+    import subprocess
+    import sys
+
+    from vapor_tui.store.peek import peek_jobs
+
+    url = pg_server.url(empty_db)
+    assert peek_jobs(url) is None  # nothing there yet: the open will make it
+    store = open_store(url, clock=FakeClock())
+    for name in ("first", "second"):
+        create_job(store, JobConfig(name, epochs=1, steps_per_epoch=10, step_seconds=1.0, seed=1))
+    listed = list_jobs(store)
+    store.close()
+    peeked = peek_jobs(url)
+    assert peeked is not None and list(peeked) == listed
+    assert peek_jobs(url.replace("+psycopg", "")) == peeked
+    # In a fresh process: neither SQLAlchemy nor numpy imported by the look.
+    code = (
+        "import sys; from vapor_tui.store.peek import peek_jobs; "
+        f"jobs = peek_jobs({url!r}); "
+        "print(len(jobs), 'sqlalchemy' in sys.modules, 'numpy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["2", "False", "False"]
+
+
+def test_the_quick_look_leaves_what_is_not_ours_to_the_open(pg_server, empty_db) -> None:
+    from vapor_tui.store.peek import peek_jobs
+
+    pg_server.sql("CREATE TABLE jobs (id serial PRIMARY KEY, title text, salary int)", empty_db)
+    assert peek_jobs(pg_server.url(empty_db)) is None
+    assert peek_jobs("postgresql+psycopg://u:secret@127.0.0.1:1/x") is None  # refused
+    assert peek_jobs("postgresql+psycopg2://u@127.0.0.1/x") is None  # another driver's
+    tables = pg_server.sql(
+        "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+        "AND relkind = 'r'",
+        empty_db,
+    )
+    assert tables == [("jobs",)]
