@@ -15,11 +15,15 @@ if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
 
 
-def peek(db: str | None) -> tuple[Job, ...] | None:
+def peek(db: str | None, servers: bool = True) -> tuple[Job, ...] | None:
     """Every job as the file holds it now (not brought up to now), or None where there is
-    nothing to look at quickly; opening the store says what is wrong, if anything."""
+    nothing to look at quickly; opening the store says what is wrong, if anything. A server's
+    only with `servers` (it waits on the network)."""
     from vapor_tui.store.peek import peek_jobs
+    from vapor_tui.store.sqlite_file import is_url, resolve_target
 
+    if not servers and is_url(resolve_target(db)):
+        return None
     jobs = peek_jobs(db)
     return None if jobs is None else tuple(jobs)
 
