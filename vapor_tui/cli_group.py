@@ -1,6 +1,6 @@
 """The `vapor-tui` command group and what every command shares: its options, its errors, opening
 the database and bringing running jobs up to now first. The commands are in cli_commands.py;
-the entry point, which attaches them, in cli.py. Heavy imports (sqlmodel, numpy, textual) happen
+the entry point, which attaches them, in cli.py. Heavy imports (SQLAlchemy, numpy, textual) happen
 inside commands so that `--help` and the first frame of the app are quick."""
 
 from __future__ import annotations

@@ -109,6 +109,20 @@ def test_a_relogged_step_keeps_the_later_value() -> None:
     later.add(3, [("loss", 30.0)], 9.0)
     batch = to_batch(merge(buf.take(), later.take()))
     points = batch["loss"]
-    assert points.step.tolist() == [1, 2, 3, 4]
-    assert points.value.tolist() == [10.0, 20.0, 30.0, 4.0]
-    assert points.timestamp.tolist() == [1.0, 2.0, 9.0, 4.0]
+    assert list(points.step) == [1, 2, 3, 4]
+    assert list(points.value) == [10.0, 20.0, 30.0, 4.0]
+    assert list(points.timestamp) == [1.0, 2.0, 9.0, 4.0]
+
+
+def test_the_batch_is_plain_lists_unless_the_script_loaded_numpy(monkeypatch) -> None:
+    import sys
+
+    from vapor_tui.core.point_list import PointList
+    from vapor_tui.core.series import SeriesPoints
+
+    buf = PointBuffer()
+    buf.add(None, [("loss", 1.0)], 1.0)
+    pending = buf.take()
+    assert isinstance(to_batch(pending)["loss"], SeriesPoints)  # numpy is loaded here
+    monkeypatch.delitem(sys.modules, "numpy")
+    assert isinstance(to_batch(pending)["loss"], PointList)

@@ -106,3 +106,46 @@ def test_a_file_with_pages_in_its_log_is_checked(db_path, fake_clock, checks):
     finally:
         holder.close()
     assert checks == ["check", "check", "check"]
+
+
+@pytest.fixture
+def selfchecks(monkeypatch) -> list[int]:
+    """Each run of the open's self-check (selfcheck.py), with the schema version it saw."""
+    import vapor_tui.store.selfcheck as selfcheck
+
+    ran: list[int] = []
+    real = selfcheck.inspect_database
+
+    def counting(path, version, columns, indexes):
+        ran.append(version)
+        return real(path, version, columns, indexes)
+
+    monkeypatch.setattr(selfcheck, "inspect_database", counting)
+    return ran
+
+
+def test_an_unchanged_file_is_not_self_checked_again(db_path, fake_clock, checks, selfchecks):
+    # What a training script's init() pays on a database it logged to before: one look at
+    # the header and the memo, not a read of every job.
+    _made(db_path, fake_clock)
+    for _ in range(3):
+        _open_and_close(db_path, fake_clock)
+    assert checks == ["check"] and len(selfchecks) == 1
+
+
+def test_a_row_edited_by_hand_since_is_self_checked_and_refused(
+    db_path, fake_clock, checks, selfchecks
+):
+    import sqlite3
+
+    _made(db_path, fake_clock)
+    store = open_store(db_path, clock=fake_clock)
+    job_id = create_job(store, JobConfig("edited", seed=5)).id
+    store.close()
+    check_memo._stamp_at_exit()  # vouched for as that process left it
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE jobs SET steps_done = 7 WHERE id = ?", (job_id,))
+    conn.close()
+    with pytest.raises(StoreDamaged, match="does not agree with itself"):
+        _open_and_close(db_path, fake_clock)
+    assert len(selfchecks) == 2

@@ -79,3 +79,33 @@ async def test_the_mouse_on_a_key(make_app, ui_store, by):
         await pilot.pause()
         assert background_at(new.start) != plain
         assert background_at(new.end + 1) == plain  # the next key is not
+
+
+@pytest.mark.parametrize("width", [60, 80, 90, 100, 105, 110, 120, 140])
+async def test_help_always_shows_and_the_palette_only_where_it_fits(make_app, ui_store, width):
+    """`? Help` is never cut (at 105 columns it read `? He▏^p palette`): the palette hint goes
+    first, then `q Quit`, then `space Mark`; below 80 columns keys on the right go before it."""
+    create_job(ui_store, config("queued"))
+    running = create_job(ui_store, config("running"))
+    app = make_app()
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(app, pilot)
+        footer = app.screen.query_one(KeysFooter)
+        for screen in ("jobs", "detail"):
+            if screen == "detail":
+                app.open_detail(running.id)
+                await settle(app, pilot)
+                footer = app.screen.query_one(KeysFooter)
+            line = footer.render_line(0).text
+            assert len(line) == width
+            assert "? Help" in line, line
+            words = line.replace("▏", " ").split()
+            assert words[-2:] == ["^p", "palette"] or words[-2:] == ["?", "Help"], line
+            shown = {key.action for key in footer.keys}
+            palette = "command_palette" in shown
+            assert palette == ("^p palette" in line)
+            if palette:  # everything else shows where the palette does
+                assert "quit" in shown
+                assert screen == "detail" or "mark" in shown
+            if screen == "jobs" and "mark" not in shown:  # quit went first
+                assert "quit" not in shown

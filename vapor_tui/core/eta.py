@@ -11,14 +11,22 @@ if TYPE_CHECKING:
 ALPHA = 0.1  # weight of the newest step duration
 MIN_SAMPLES = 5  # no estimate before this many steps have been timed
 # Older samples weigh less than 1e-9 past this many steps, so a batch needs only its tail.
-_HORIZON = 200
+HORIZON = 200
 
 
-def update_ema(previous: float | None, durations: np.ndarray, alpha: float = ALPHA) -> float | None:
-    """Fold step durations (oldest first) into an EMA; None stays None for no durations."""
+def update_ema(
+    previous: float | None, durations: np.ndarray | list[float], alpha: float = ALPHA
+) -> float | None:
+    """Fold step durations (oldest first) into an EMA; None stays None for no durations. A
+    list (a run's flush) is folded in plain Python: a training script need not load numpy."""
+    if isinstance(durations, list):
+        ema = previous
+        for one in durations[-HORIZON:]:
+            ema = one if ema is None else (1.0 - alpha) * ema + alpha * one
+        return ema
     import numpy as np
 
-    d = np.asarray(durations, dtype=np.float64)[-_HORIZON:]
+    d = np.asarray(durations, dtype=np.float64)[-HORIZON:]
     if len(d) == 0:
         return previous
     start = 0

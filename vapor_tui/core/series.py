@@ -2,20 +2,35 @@
 command's output) hands the store, and what the store gives back.
 
 A *point* is one value of one metric at one step. A job's points are grouped by metric name
-into `SeriesPoints`; a `Batch` maps names to them. No ORM here.
+into `SeriesPoints`; a `Batch` maps names to them. No ORM here. A run's writer thread
+hands the store `PointList`s instead (point_list.py: the same points in plain lists).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-# The series a chart and the jobs table look at first, and the names they fall back on.
-LOSS_NAMES = ("loss", "train_loss")
-VALIDATION_NAMES = ("val_loss", "eval_loss", "eval/loss")
+# Re-exported: the names are numpy-free (metric_names.py), SeriesPoints is not.
+from .metric_names import (
+    LOSS_NAMES,
+    VALIDATION_NAMES,
+    first_present,
+    ordered_names,
+    value_text,
+)
+
+__all__ = [
+    "LOSS_NAMES",
+    "VALIDATION_NAMES",
+    "Batch",
+    "SeriesPoints",
+    "first_present",
+    "ordered_names",
+    "value_text",
+]
 
 
 def _column(values: object, dtype: type) -> np.ndarray:
@@ -113,25 +128,3 @@ class SeriesPoints:
 
 # Metric name -> its points. A producer's batch and what read_all gives back.
 Batch = Mapping[str, SeriesPoints]
-
-
-def ordered_names(names: Iterable[str]) -> list[str]:
-    """The order series are shown and cycled through: `loss` first, then alphabetical."""
-    unique = set(names)
-    rest = sorted(unique - {"loss"})
-    return ["loss", *rest] if "loss" in unique else rest
-
-
-def first_present(names: Iterable[str], wanted: tuple[str, ...]) -> str | None:
-    """The first of `wanted` (LOSS_NAMES, VALIDATION_NAMES) among `names`."""
-    have = set(names)
-    return next((name for name in wanted if name in have), None)
-
-
-def value_text(value: float, digits: int = 4) -> str:
-    """A metric value as a person reads it: NaN and ±inf named, not hidden."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return f"{value:.{digits}f}"

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from .point_list import PointList
 
-from .series import SeriesPoints
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .point_list import AnyPoints
 
 SUMMARY_BUCKETS = 1024
 # (bucket, n, first_step, last_step, min, max, sum, n_nan, n_inf): a stored bucket row.
 BucketRow = tuple[int, int, int, int, float, float, float, int, int]
-# A tick's batch is a point or two a series: plain Python beats numpy's reductions there.
+# A tick's batch is a point or two a series: plain Python beats numpy's reductions there (and
+# a run's PointList is folded so whatever its length: numpy is not loaded for it).
 _FEW = 16
 
 
@@ -34,12 +38,16 @@ def width_for(total_steps: int | None, last_step: int, current: int = 1) -> int:
     return width
 
 
-def fold(points: SeriesPoints, width: int) -> list[BucketRow]:
+def fold(points: AnyPoints, width: int) -> list[BucketRow]:
     """The bucket rows of a batch (to be merged into the stored ones)."""
     if not len(points):
         return []
+    if isinstance(points, PointList):
+        return _fold_few(points.step, points.value, width)
     if len(points) <= _FEW:
         return _fold_few(points.step.tolist(), points.value.tolist(), width)
+    import numpy as np
+
     step, value = points.step, points.value
     buckets = (step - 1) // width
     starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
@@ -61,26 +69,34 @@ def fold(points: SeriesPoints, width: int) -> list[BucketRow]:
 
 
 def _fold_few(steps: list[int], values: list[float], width: int) -> list[BucketRow]:
+    """fold in one pass of plain Python (a tick's point or two, a run's flush): the sums
+    added in step order."""
     out: list[BucketRow] = []
-    start = 0
-    for end in range(1, len(steps) + 1):
-        bucket = (steps[start] - 1) // width
-        if end < len(steps) and (steps[end] - 1) // width == bucket:
-            continue
-        low, high, total, nans, infs = math.inf, -math.inf, 0.0, 0, 0
-        for v in values[start:end]:
-            if v != v:
-                nans += 1
-            elif v in (math.inf, -math.inf):
-                infs += 1
-            else:
-                low = min(low, v)
-                high = max(high, v)
-                total += v
-        out.append(
-            (bucket, end - start, steps[start], steps[end - 1], low, high, total, nans, infs)
-        )
-        start = end
+    inf = math.inf
+    bucket = -1
+    n = first = last = nans = infs = 0
+    low, high, total = inf, -inf, 0.0
+    for step, v in zip(steps, values, strict=True):
+        b = (step - 1) // width
+        if b != bucket:
+            if n:
+                out.append((bucket, n, first, last, low, high, total, nans, infs))
+            bucket, n, first, nans, infs = b, 0, step, 0, 0
+            low, high, total = inf, -inf, 0.0
+        n += 1
+        last = step
+        if v != v:
+            nans += 1
+        elif v == inf or v == -inf:
+            infs += 1
+        else:
+            if v < low:
+                low = v
+            if v > high:
+                high = v
+            total += v
+    if n:
+        out.append((bucket, n, first, last, low, high, total, nans, infs))
     return out
 
 
@@ -130,6 +146,8 @@ class SeriesSummary:
     @property
     def mean(self) -> np.ndarray:
         """The mean of each bucket's finite values (NaN where it has none)."""
+        import numpy as np
+
         finite = self.n - self.n_nan - self.n_inf
         with np.errstate(invalid="ignore", divide="ignore"):
             out: np.ndarray = np.where(finite > 0, self.sum / np.maximum(finite, 1), np.nan)
@@ -139,6 +157,8 @@ class SeriesSummary:
     def from_rows(
         cls, name: str, width: int, rows: list[BucketRow] | np.ndarray, series: tuple[Any, ...]
     ) -> SeriesSummary:
+        import numpy as np
+
         data = np.array(rows, dtype=np.float64).reshape(-1, 9)
         finite = data[:, 1] - data[:, 7] - data[:, 8]
         count, last_value, low, high, last_step = series

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from vapor_tui.core.process import current_process
-from vapor_tui.store.deletes import JobNotFound
 from vapor_tui.store.engine import Store, open_store
+from vapor_tui.store.errors import JobNotFound
 from vapor_tui.store.runs import (
     attach_run,
     create_run,

@@ -1,1 +1,2 @@
-"""Persistence: SQLModel tables, engine set-up, repository functions. Imports no UI."""
+"""Persistence: the schema as SQLAlchemy Core tables, engine set-up, repository functions.
+Imports no UI."""

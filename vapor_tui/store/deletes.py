@@ -17,15 +17,10 @@ import contextlib
 from sqlalchemy import Connection, select
 
 from .engine import Store, StoreFull
+from .errors import JobNotFound
 from .pieces import PIECE_FLOOR, after_full, after_piece, pause, piece
 from .series_blocks import BLOCK_STEPS
-from .tables import SQLModel, deleted_table, jobs_table
-
-
-class JobNotFound(LookupError):
-    def __init__(self, job_id: int):
-        self.job_id = job_id
-        super().__init__(f"no job with id {job_id}")
+from .tables import deleted_table, jobs_table, metadata
 
 
 def delete_job(store: Store, job_id: int) -> None:
@@ -57,7 +52,7 @@ def _tables_of_a_job():
     it owes, and anything a later schema adds."""
     return [
         table
-        for table in SQLModel.metadata.sorted_tables
+        for table in metadata.sorted_tables
         if table.name != "series"  # its rows name the points the sweep removes
         and any(fk.column.table is jobs_table for fk in table.foreign_keys)
     ]

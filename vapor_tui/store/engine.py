@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -19,7 +20,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from vapor_tui.core.clock import Clock, SystemClock
 
 from .netfs import warning_for
-from .selfcheck import Inspection, inspect_database
 from .server import StoreUnreachable, hide_password, make_engine, prepare_schema, server_errors
 from .server_check import is_current, record_checked
 from .server_keys import ensure_points_cascade
@@ -42,8 +42,10 @@ from .sqlite_file import (
     resolve_target,
     ro_uri,
 )
-from .tables import SQLModel, meta_table
-from .upgrade import repair, upgrade
+from .tables import meta_table, metadata
+
+if TYPE_CHECKING:
+    from .selfcheck import Inspection
 
 __all__ = [
     "ENV_VAR",
@@ -235,8 +237,12 @@ def _prepare(store: Store, path: Path, state) -> None:
             raise StoreError(f"{path} is empty and read-only: there is nothing to show")
         _init_schema(store)
         return
-    columns = {t.name: tuple(c.name for c in t.columns) for t in SQLModel.metadata.sorted_tables}
-    indexes = tuple(str(i.name) for t in SQLModel.metadata.sorted_tables for i in t.indexes)
+    if state.sound and state.version == SCHEMA_VERSION:
+        return  # as a vapor-tui that checked all of it left it (check_memo.py): nothing to do
+    from .selfcheck import inspect_database
+
+    columns = {t.name: tuple(c.name for c in t.columns) for t in metadata.sorted_tables}
+    indexes = tuple(str(i.name) for t in metadata.sorted_tables for i in t.indexes)
     found = inspect_database(path, state.version, columns, indexes)
     if state.readonly:
         if found.repairs or state.version < SCHEMA_VERSION:
@@ -269,7 +275,7 @@ def _init_schema(store: Store, repairs: Inspection | None = None) -> None:
         with store.write() as conn:
             if not store.is_sqlite:
                 prepare_schema(conn, store.target)
-            SQLModel.metadata.create_all(conn)
+            metadata.create_all(conn)
             if not store.is_sqlite:
                 ensure_points_cascade(conn)
             version = conn.execute(
@@ -289,6 +295,8 @@ def _init_schema(store: Store, repairs: Inspection | None = None) -> None:
                     "upgrade vapor-tui to open it"
                 )
             elif int(version) < SCHEMA_VERSION:
+                from .upgrade import upgrade  # numpy and the old tables' code: rarely needed
+
                 upgrade(conn, int(version))
                 conn.execute(
                     meta_table.update()
@@ -296,6 +304,8 @@ def _init_schema(store: Store, repairs: Inspection | None = None) -> None:
                     .values(value=str(SCHEMA_VERSION))
                 )
             if repairs is not None and repairs.repairs:
+                from .upgrade import repair
+
                 store.notes.extend(repair(conn, repairs.missing_tables, repairs.missing_indexes))
             if store.is_sqlite:
                 conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")

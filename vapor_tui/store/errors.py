@@ -30,6 +30,12 @@ class StoreFull(StoreError):
     wrong: the same write can succeed once there is room."""
 
 
+class JobNotFound(LookupError):
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        super().__init__(f"no job with id {job_id}")
+
+
 FULL = "database or disk is full"
 # Less free space than this, and SQLite's "disk I/O error" means the disk is full: with no
 # byte free it cannot even make the shared-memory file of the log.

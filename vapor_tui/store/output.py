@@ -7,29 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Connection, Index, func, select
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Connection, func, select
 
 from vapor_tui.core.output import KEEP_LINES, OutputLine
 
-__all__ = ["OutputRow", "append_output", "output_table", "output_tail", "read_output"]
+from .tables import output_table
 
-
-class OutputRow(SQLModel, table=True):
-    __tablename__ = "output"
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    job_id: int = Field(foreign_key="jobs.id", primary_key=True, ondelete="CASCADE")
-    seq: int = Field(sa_column=Column(BigInteger, primary_key=True))
-    stream: str
-    text: str
-    ts: float
-    partial: bool = False
-    rev: int = Field(sa_column=Column(BigInteger, nullable=False))
-
-
-output_table = OutputRow.__table__  # type: ignore[attr-defined]
-Index("ix_output_rev", output_table.c.job_id, output_table.c.rev)
+__all__ = ["append_output", "output_table", "output_tail", "read_output"]
 
 
 def append_output(

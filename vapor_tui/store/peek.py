@@ -1,5 +1,5 @@
 """A quick, read-only look at the job list with the standard library's sqlite3, so the app can
-paint its first frame before SQLAlchemy and SQLModel are imported. It writes nothing and
+paint its first frame before SQLAlchemy and numpy are imported. It writes nothing and
 brings nothing up to date: the first real tick follows it within a fraction of a second."""
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ runs whose process died, failed by whoever looks first (part of bringing jobs up
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
@@ -15,13 +16,15 @@ from vapor_tui.core.job import Job
 from vapor_tui.core.liveness import RunProcess, why_ended
 from vapor_tui.core.process import ProcessId
 from vapor_tui.core.run_end import run_end
-from vapor_tui.core.series import Batch
 from vapor_tui.core.status import JobStatus
 
-from .deletes import JobNotFound
 from .engine import Store, StoreError
+from .errors import JobNotFound
 from .series import write_points
 from .tables import jobs_table
+
+if TYPE_CHECKING:
+    from .series import AnyBatch
 
 __all__ = [
     "RunRefused",
@@ -119,7 +122,7 @@ def attach_run(
 _PACE = select(jobs_table.c.steps_done, jobs_table.c.last_timestamp, jobs_table.c.ema_step_seconds)
 
 
-def write_run(store: Store, job_id: int, batch: Batch, heartbeat: float | None) -> None:
+def write_run(store: Store, job_id: int, batch: AnyBatch, heartbeat: float | None) -> None:
     """One flush of a run: its points, its speed (the moving average of its step times, for
     steps/s and the ETA) and its heartbeat, in one transaction."""
     with store.write() as conn:
@@ -139,22 +142,25 @@ def write_run(store: Store, job_id: int, batch: Batch, heartbeat: float | None) 
             conn.execute(jobs_table.update().where(jobs_table.c.id == job_id).values(**values))
 
 
-def step_seconds(batch: Batch, done: int, last_ts: float | None, ema: float | None) -> float | None:
+def step_seconds(
+    batch: AnyBatch, done: int, last_ts: float | None, ema: float | None
+) -> float | None:
     """The moving average of a step's time after this batch: from its longest series' new
-    steps, each interval divided by the steps it spans (a script may log every 10th step)."""
-    import numpy as np
-
-    from vapor_tui.core.eta import update_ema
+    steps, each interval divided by the steps it spans (a script may log every 10th step).
+    Plain Python on the batch's last HORIZON + 1 points: older ones weigh next to nothing."""
+    from vapor_tui.core.eta import HORIZON, update_ema
 
     pts = max(batch.values(), key=len)
-    new = pts.step > done
-    steps, stamps = pts.step[new].astype(np.float64), pts.timestamp[new]
-    if last_ts is not None and done:
-        steps, stamps = np.concatenate([[done], steps]), np.concatenate([[last_ts], stamps])
-    if len(steps) < 2:
+    steps, stamps = pts.step[-(HORIZON + 1) :], pts.timestamp[-(HORIZON + 1) :]
+    new = [(int(s), float(t)) for s, t in zip(steps, stamps, strict=True) if s > done]
+    # The interval from the step done before is the oldest: it counts when every new step
+    # is among these (the batch is in step order).
+    if last_ts is not None and done and (len(new) < len(steps) or len(pts) == len(steps)):
+        new.insert(0, (done, last_ts))
+    if len(new) < 2:
         return ema
-    durations = np.diff(stamps) / np.diff(steps)
-    return update_ema(ema, durations[durations >= 0])
+    durations = [(t1 - t0) / (s1 - s0) for (s0, t0), (s1, t1) in itertools.pairwise(new)]
+    return update_ema(ema, [d for d in durations if d >= 0])
 
 
 _CONTROL = select(jobs_table.c.status, jobs_table.c.stop_rung, jobs_table.c.reason)

@@ -15,20 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vapor_tui.core.series import (
-    LOSS_NAMES,
-    VALIDATION_NAMES,
-    Batch,
-    SeriesPoints,
-    first_present,
-    ordered_names,
-)
+from vapor_tui.core.metric_names import LOSS_NAMES, VALIDATION_NAMES, first_present, ordered_names
+from vapor_tui.core.point_list import PointList
 from vapor_tui.core.series_summary import SeriesSummary, width_for
 
 from .bulk import insert_rows, param, update_rows
 from .errors import StoreError
 from .series_blocks import BLOCK_STEPS, pack, packable, read_packed
-from .series_points import point_rows, read_rows, upsert_points
+from .series_points import point_rows, read_rows, read_tuples, upsert_points
 from .series_summary import (
     batch_rows,
     read_buckets,
@@ -40,6 +34,12 @@ from .series_summary import (
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+    from vapor_tui.core.point_list import AnyPoints
+    from vapor_tui.core.series import SeriesPoints
+
+    # What write_points takes for a job: SeriesPoints, or a run's PointLists (no numpy).
+    AnyBatch = Mapping[str, AnyPoints]
 
 __all__ = ["read_all", "read_series", "read_summary", "series_names", "write_points"]
 
@@ -113,7 +113,7 @@ def _load(conn: Connection, job_ids: list[int]) -> tuple[dict, dict]:
 
 
 def write_points(
-    conn: Connection, batches: Mapping[int, Batch], *, update_jobs: bool = True
+    conn: Connection, batches: Mapping[int, AnyBatch], *, update_jobs: bool = True
 ) -> None:
     """Write job id -> {metric name -> points} in the caller's transaction. A (metric, step)
     written again keeps the later value. `update_jobs=False` leaves the jobs rows to the
@@ -134,11 +134,11 @@ def write_points(
         )
         totals, states = _load(conn, job_ids)
     points: list[tuple] = []
-    appended: list[tuple[int, SeriesPoints]] = []  # by COPY on a server
+    appended: list[tuple[int, AnyPoints]] = []  # by COPY on a server
     server = conn.dialect.name == "postgresql"
     summary: list[tuple] = []
-    relogged: list[tuple[_State, SeriesPoints]] = []
-    to_pack: list[tuple[int, int, int, SeriesPoints | None]] = []
+    relogged: list[tuple[_State, AnyPoints]] = []
+    to_pack: list[tuple[int, int, int, AnyPoints | None]] = []
     touched: list[_State] = []
     for job_id in job_ids:
         for name, pts in work[job_id].items():
@@ -180,34 +180,38 @@ def write_points(
         _update_jobs(conn, work, states)
 
 
-def _fold_stats(st: _State, pts: SeriesPoints) -> None:
+def _fold_stats(st: _State, pts: AnyPoints) -> None:
     """The series row after appending pts (steps after its last)."""
-    values = pts.value
-    finite = values[~(values != values) & (abs(values) != math.inf)]
-    nans = int((values != values).sum())
+    if isinstance(pts, PointList):
+        nans, infs, low, high = pts.stats()
+    else:
+        values = pts.value
+        finite = values[~(values != values) & (abs(values) != math.inf)]
+        nans = int((values != values).sum())
+        infs = len(values) - nans - len(finite)
+        low, high = (float(finite.min()), float(finite.max())) if len(finite) else (None, None)
     st.n_nan += nans
-    st.n_inf += len(values) - nans - len(finite)
-    if len(finite):
-        low, high = float(finite.min()), float(finite.max())
+    st.n_inf += infs
+    if low is not None and high is not None:
         st.min = low if st.min is None else min(st.min, low)
         st.max = high if st.max is None else max(st.max, high)
     st.first_step = pts.first_step if st.n == 0 else st.first_step
     st.n += len(pts)
     st.last_step = pts.last_step
-    last = float(values[-1])
+    last = float(pts.value[-1])
     st.last_value = None if last != last else last
 
 
-def _restate(conn: Connection, st: _State, pts: SeriesPoints) -> None:
+def _restate(conn: Connection, st: _State, pts: AnyPoints) -> None:
     """The buckets the steps touch made again from the rows, and the series row from them."""
     rebuild_buckets(conn, st.id, st.bucket_width, pts.first_step, pts.last_step)
     n, first, low, high, nans, infs = stats_from_buckets(conn, st.id)
     st.n, st.first_step, st.n_nan, st.n_inf = int(n), int(first), int(nans), int(infs)
     st.min = None if low is None or math.isinf(low) else float(low)
     st.max = None if high is None or math.isinf(high) else float(high)
-    last = read_rows(conn, st.id, max(st.last_step, pts.last_step) - 1)
-    st.last_step = last.last_step
-    st.last_value = None if math.isnan(last.value[-1]) else float(last.value[-1])
+    top = max(st.last_step, pts.last_step)
+    ((st.last_step, value, _),) = read_tuples(conn, st.id, top - 1, top)
+    st.last_value = None if math.isnan(value) else float(value)
 
 
 def _update_jobs(conn: Connection, work: dict, states: dict) -> None:
@@ -230,7 +234,7 @@ def _update_jobs(conn: Connection, work: dict, states: dict) -> None:
                 val.last_value if val else None,
                 flags,
                 max(st.last_step for st in mine.values()),
-                max(float(s.timestamp.max()) for s in batch.values()),
+                max(_latest(s) for s in batch.values()),
                 job_id,
             )
         )
@@ -243,6 +247,10 @@ def _update_jobs(conn: Connection, work: dict, states: dict) -> None:
         f"WHERE id = {p}",
         rows,
     )
+
+
+def _latest(pts: AnyPoints) -> float:
+    return max(pts.timestamp) if isinstance(pts, PointList) else float(pts.timestamp.max())
 
 
 def _series_row(conn: Connection, job_id: int, name: str):
@@ -265,6 +273,8 @@ def read_series(
     """The series' points with step > after_step, in step order (empty if it has none)."""
     row = _series_row(conn, job_id, name)
     if row is None:
+        from vapor_tui.core.series import SeriesPoints
+
         return SeriesPoints.empty()
     st = _State(*row)
     boundary = st.packed_blocks * BLOCK_STEPS

@@ -10,17 +10,21 @@ packed block has the block packed again from the rows (rare)."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
+from array import array
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from vapor_tui.core.series import SeriesPoints
+from vapor_tui.core.point_list import PointList
 
 from .bulk import insert_rows, param
-from .series_points import read_rows
+from .series_points import read_rows, read_tuples
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+    from vapor_tui.core.point_list import AnyPoints
+    from vapor_tui.core.series import SeriesPoints
 
 BLOCK_STEPS = 4096
 _COLUMNS = ("series_id", "block", "n", "data")
@@ -37,7 +41,7 @@ def pack(
     series_id: int,
     first_block: int,
     end_block: int,
-    batch: SeriesPoints | None = None,
+    batch: AnyPoints | None = None,
 ) -> None:
     """(Re)pack blocks first_block .. end_block - 1 from the points table (which holds the
     caller's batch already, in the same transaction). Given the batch just appended, only
@@ -50,7 +54,52 @@ def pack(
         (series_id, first_block, end_block),
     )
     low, high = first_block * BLOCK_STEPS, end_block * BLOCK_STEPS
-    if batch is not None and len(batch) and batch.first_step <= high:
+    if batch is None or isinstance(batch, PointList):
+        out = _plain_blocks(conn, series_id, low, high, batch)
+    else:
+        out = _array_blocks(conn, series_id, low, high, batch)
+    if not out:
+        return
+    if conn.dialect.name == "postgresql":
+        from .series_copy import copy_blocks
+
+        copy_blocks(conn, out)
+    else:
+        insert_rows(conn, "series_blocks", _COLUMNS, _TYPES, out)
+
+
+def _plain_blocks(
+    conn: Connection, series_id: int, low: int, high: int, batch: PointList | None
+) -> list[tuple[int, int, int, bytes]]:
+    """The blocks without numpy (a run's batch, or all from the rows: a step logged again),
+    the same float64 rows packed by `array`."""
+    if batch is None:
+        rows = read_tuples(conn, series_id, low, high)
+    else:
+        before = min(high, batch.first_step - 1)
+        rows = read_tuples(conn, series_id, low, before) if before > low else []
+        upto = batch.upto(high)
+        rows += zip(upto.step, upto.value, upto.timestamp, strict=True)
+    steps = [row[0] for row in rows]
+    out = []
+    start = 0
+    while start < len(rows):
+        block = (steps[start] - 1) // BLOCK_STEPS
+        end = bisect.bisect_right(steps, (block + 1) * BLOCK_STEPS, start)
+        data = array("d", itertools.chain.from_iterable(rows[start:end]))
+        out.append((series_id, block, end - start, data.tobytes()))
+        start = end
+    return out
+
+
+def _array_blocks(
+    conn: Connection, series_id: int, low: int, high: int, batch: SeriesPoints
+) -> list[tuple[int, int, int, bytes]]:
+    import numpy as np
+
+    from vapor_tui.core.series import SeriesPoints
+
+    if len(batch) and batch.first_step <= high:
         earlier = (
             read_rows(conn, series_id, low, batch.first_step - 1)
             if batch.first_step > low + 1
@@ -60,23 +109,17 @@ def pack(
     else:
         points = read_rows(conn, series_id, low, high)
     if not len(points):
-        return
+        return []
     rows = np.column_stack([points.step.astype(np.float64), points.value, points.timestamp]).astype(
         np.float64
     )
     blocks = (points.step - 1) // BLOCK_STEPS
     starts = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]])
     ends = np.r_[starts[1:], len(blocks)]
-    out = [
+    return [
         (series_id, int(blocks[a]), int(b - a), np.ascontiguousarray(rows[a:b]).tobytes())
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
     ]
-    if conn.dialect.name == "postgresql":
-        from .series_copy import copy_blocks
-
-        copy_blocks(conn, out)
-    else:
-        insert_rows(conn, "series_blocks", _COLUMNS, _TYPES, out)
 
 
 def read_packed(
@@ -84,6 +127,10 @@ def read_packed(
 ) -> SeriesPoints:
     """The points of the packed blocks holding steps after after_step, with `then` (the
     points after the blocks, read from the rows) laid over them."""
+    import numpy as np
+
+    from vapor_tui.core.series import SeriesPoints
+
     sql = "SELECT data FROM series_blocks WHERE series_id = {p} AND block >= {p} ORDER BY block"
     args = (series_id, max(0, after_step) // BLOCK_STEPS)
     if conn.dialect.name == "postgresql":

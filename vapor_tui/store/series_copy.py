@@ -1,6 +1,7 @@
-"""The PostgreSQL write path for appended series points: binary COPY, encoded by numpy. An
-INSERT of unnested arrays, or an executemany, was about 8,000 steps/s on a server against
-the 100,000 needed; a batch that writes steps again goes through the upsert instead.
+"""The PostgreSQL write path for appended series points: binary COPY, encoded by numpy (a
+run's PointList by struct, without it). An INSERT of unnested arrays, or an executemany, was
+about 8,000 steps/s on a server against the 100,000 needed; a batch that writes steps again
+goes through the upsert instead.
 
 Binary COPY is a 19-byte header, then for each row a field count and, for each field, its
 length and its bytes (big-endian), then -1. A NULL (our NaN) is a length of -1 and no bytes,
@@ -10,15 +11,17 @@ primary key orders them.
 
 from __future__ import annotations
 
+import functools
 import struct
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from vapor_tui.core.series import SeriesPoints
+from vapor_tui.core.point_list import PointList
 
 if TYPE_CHECKING:
+    import numpy as np
     from sqlalchemy import Connection
+
+    from vapor_tui.core.point_list import AnyPoints
 
 _HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 _TRAILER = (-1).to_bytes(2, "big", signed=True)
@@ -26,9 +29,14 @@ _FIELDS = (("series_id", ">i4"), ("step", ">i8"), ("value", ">f8"), ("timestamp"
 _SQL = "COPY series_points (series_id, step, value, timestamp) FROM STDIN (FORMAT BINARY)"
 _BLOCKS_SQL = "COPY series_blocks (series_id, block, n, data) FROM STDIN (FORMAT BINARY)"
 _BLOCK_HEAD = struct.Struct(">hii" + "ii" * 2 + "i")
+# A run's rows (a PointList), without numpy: the same two layouts.
+_ROW_WITH = struct.Struct(">hiiiqidid")
+_ROW_WITHOUT = struct.Struct(">hiiiqiid")
 
 
 def _layout(with_value: bool) -> np.dtype:
+    import numpy as np
+
     parts: list[tuple[str, str]] = [("count", ">i2")]
     for name, kind in _FIELDS:
         parts.append((f"len_{name}", ">i4"))
@@ -37,14 +45,32 @@ def _layout(with_value: bool) -> np.dtype:
     return np.dtype(parts)
 
 
-_WITH, _WITHOUT = _layout(True), _layout(False)
+@functools.cache
+def _layouts() -> tuple[np.dtype, np.dtype]:
+    return _layout(True), _layout(False)
 
 
-def payload(parts: list[tuple[int, SeriesPoints]]) -> bytes:
+def _plain_rows(series_id: int, points: PointList) -> bytes:
+    out = bytearray()
+    for step, value, stamp in zip(points.step, points.value, points.timestamp, strict=True):
+        if value != value:
+            out += _ROW_WITHOUT.pack(4, 4, series_id, 8, step, -1, 8, stamp)
+        else:
+            out += _ROW_WITH.pack(4, 4, series_id, 8, step, 8, value, 8, stamp)
+    return bytes(out)
+
+
+def payload(parts: list[tuple[int, AnyPoints]]) -> bytes:
     chunks = [_HEADER]
     for series_id, points in parts:
+        if isinstance(points, PointList):
+            chunks.append(_plain_rows(series_id, points))
+            continue
+        import numpy as np
+
+        with_value, without = _layouts()
         nan = np.isnan(points.value)
-        for layout, mask in ((_WITH, ~nan), (_WITHOUT, nan)):
+        for layout, mask in ((with_value, ~nan), (without, nan)):
             count = int(mask.sum())
             if not count:
                 continue
@@ -53,7 +79,7 @@ def payload(parts: list[tuple[int, SeriesPoints]]) -> bytes:
             rows["len_series_id"], rows["series_id"] = 4, series_id
             rows["len_step"], rows["step"] = 8, points.step[mask]
             rows["len_timestamp"], rows["timestamp"] = 8, points.timestamp[mask]
-            if layout is _WITH:
+            if layout is with_value:
                 rows["len_value"], rows["value"] = 8, points.value[mask]
             else:
                 rows["len_value"] = -1
@@ -62,7 +88,7 @@ def payload(parts: list[tuple[int, SeriesPoints]]) -> bytes:
     return b"".join(chunks)
 
 
-def copy_points(conn: Connection, parts: list[tuple[int, SeriesPoints]]) -> None:
+def copy_points(conn: Connection, parts: list[tuple[int, AnyPoints]]) -> None:
     """Insert appended points in the caller's transaction (a step already there fails the
     whole write, by the primary key: the caller sends only steps after each series' last)."""
     if parts:

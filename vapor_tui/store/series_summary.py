@@ -8,13 +8,15 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from vapor_tui.core.series import SeriesPoints
+from vapor_tui.core.point_list import PointList
 from vapor_tui.core.series_summary import BucketRow, fold, merge_rows
 
 from .bulk import insert_rows, param
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+    from vapor_tui.core.point_list import AnyPoints
 
 _COLUMNS: tuple[str, ...] = ("series_id", "bucket", "n", "first_step", "last_step", "min")
 _COLUMNS = (*_COLUMNS, "max", "sum", "n_nan", "n_inf")
@@ -41,7 +43,7 @@ def upsert_buckets(conn: Connection, rows: Sequence[tuple]) -> None:
     insert_rows(conn, "series_summary", _COLUMNS, _TYPES, rows, ("series_id", "bucket"), merge)
 
 
-def batch_rows(series_id: int, points: SeriesPoints, width: int) -> list[tuple]:
+def batch_rows(series_id: int, points: AnyPoints, width: int) -> list[tuple]:
     return [(series_id, *row) for row in fold(points, width)]
 
 
@@ -69,7 +71,7 @@ def widen(conn: Connection, series_id: int, old: int, new: int) -> None:
 def rebuild_buckets(conn: Connection, series_id: int, width: int, first: int, last: int) -> None:
     """The buckets holding steps first..last made again from the points (a step logged again
     replaced a value the buckets had counted)."""
-    from .series_points import read_rows
+    from .series_points import read_tuples
 
     low, high = (first - 1) // width, (last - 1) // width
     p = param(conn)
@@ -77,7 +79,7 @@ def rebuild_buckets(conn: Connection, series_id: int, width: int, first: int, la
         f"DELETE FROM series_summary WHERE series_id = {p} AND bucket BETWEEN {p} AND {p}",
         (series_id, low, high),
     )
-    points = read_rows(conn, series_id, low * width, (high + 1) * width)
+    points = PointList.of_rows(read_tuples(conn, series_id, low * width, (high + 1) * width))
     upsert_buckets(conn, batch_rows(series_id, points, width))
 
 

@@ -1,7 +1,7 @@
 """Where the database file lives, and the checks made on it before SQLite may write to it.
 
 Only the standard library here: the app reads the job list for its first frame through this
-module and `peek`, before SQLAlchemy and SQLModel (about 0.3 s to import) are loaded.
+module and `peek`, before SQLAlchemy (about 0.2 s to import) is loaded.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ class FileState(NamedTuple):
     readonly: bool
     version: int  # the schema version it holds; 0: none yet (a new or empty file)
     created: bool  # made just now, empty: remove it if it cannot be made a database
+    # Unchanged since a vapor-tui that checked it closed it (check_memo.py): neither SQLite's
+    # check nor the self-check need run again.
+    sound: bool = False
 
 
 def default_db_path() -> Path:
@@ -136,8 +139,8 @@ def check_sqlite_file(path: Path, create: bool, verify: bool = True) -> FileStat
             "it was left as it is"
         )
     readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
-    probe_readable(path, full_check=verify and not readonly)
-    return FileState(readonly, user_version, False)
+    sound = probe_readable(path, full_check=verify and not readonly)
+    return FileState(readonly, user_version, False, sound)
 
 
 def ro_uri(path: Path, immutable: bool = False) -> str:
@@ -246,12 +249,14 @@ def schema_is_empty(path: Path) -> bool:
         return False
 
 
-def probe_readable(path: Path, full_check: bool = False) -> None:
+def probe_readable(path: Path, full_check: bool = False) -> bool:
     """Refuse a vapor-tui database SQLite cannot read, or (`full_check`, on a file small
-    enough) one its structural check finds damaged, before anything is written to it."""
+    enough) one its structural check finds damaged, before anything is written to it. True
+    when the file is unchanged since it was found sound (the check was not run again)."""
     size = sum(p.stat().st_size for p in (path, _wal_path(path)) if p.exists())
     # The check reads the whole file; one unchanged since it passed is not read through again.
-    check = full_check and size <= FULL_CHECK_MAX_BYTES and not check_memo.known_sound(path)
+    sound = full_check and size <= FULL_CHECK_MAX_BYTES and check_memo.known_sound(path)
+    check = full_check and size <= FULL_CHECK_MAX_BYTES and not sound
     before = check_memo.stamp(path) if check else None
 
     def look(conn: sqlite3.Connection) -> tuple[str, str | None]:
@@ -276,6 +281,7 @@ def probe_readable(path: Path, full_check: bool = False) -> None:
         raise StoreDamaged(f"{path} is damaged ({first}); it was left as it is")
     if check:
         check_memo.checked(path, before)
+    return sound
 
 
 def quick_check(conn: sqlite3.Connection) -> str:

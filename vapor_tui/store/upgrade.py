@@ -22,7 +22,7 @@ from vapor_tui.core.points import COLUMNS, Points
 from .points import insert_points
 from .selfcheck import COLUMNS_SINCE_5
 from .series import rebuild_derived
-from .tables import SQLModel, jobs_table
+from .tables import jobs_table, metadata
 
 _CHUNK = 100_000
 OLD_TABLES = ("point_blocks", "point_summary", "points")  # children first
@@ -134,7 +134,7 @@ def repair(conn: Connection, tables: tuple[str, ...], indexes: tuple[str, ...]) 
         how = " from the points" if table in derived else ""
         notes.append(f"the table {table} was missing: made again{how}")
     wanted = set(indexes)
-    for meta_table in SQLModel.metadata.sorted_tables:
+    for meta_table in metadata.sorted_tables:
         for index in meta_table.indexes:
             if index.name in wanted:
                 index.create(conn, checkfirst=True)

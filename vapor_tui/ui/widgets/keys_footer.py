@@ -6,8 +6,8 @@ launch (twice before the first frame) and 45 ms after the first `s`, whose row w
 after it (`s Start` gives way to `x Stop`). This one repaints its own line: no widgets to mount,
 no layout. It draws what Textual's compact Footer draws, keys clickable as there.
 
-At 80 columns the screen's own keys and `? Help` need the whole line, so the palette hint and
-`q Quit` (known to everyone, and listed by `?`) show only from 100 columns.
+The screen's own keys and `? Help` always show: where the line has no room for everything, the
+palette hint goes first, then `q Quit` and `space Mark` (known to everyone, and listed by `?`).
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
-ROOMY_WIDTH = 100
-# Left out below ROOMY_WIDTH (`?` lists them): quit, and the jobs screen's space (mark), whose
-# `v Compare` shows.
+# Left out in this order, after the palette hint, while the line is too narrow (`?` lists them):
+# quit, then the jobs screen's space (mark), whose `v Compare` shows.
 NARROW_HIDDEN = ("quit", "mark")
 
 
@@ -86,13 +85,13 @@ class KeysFooter(Widget, can_focus=False):
 
     def _shows(self, active: dict[str, Any]) -> tuple[Any, ...]:
         """What the footer draws from the screen's active bindings: its shown keys, whether
-        each is enabled, and the width class."""
+        each is enabled, and the width."""
         keys = tuple(
             (b.key, b.action, b.description, enabled, tooltip)
             for _node, b, enabled, tooltip in active.values()
             if b.show
         )
-        return keys, self.app.size.width >= ROOMY_WIDTH
+        return keys, self.app.size.width
 
     def _update_keys(self) -> bool:
         """Make the keys from the screen's bindings; whether they changed."""
@@ -101,26 +100,42 @@ class KeysFooter(Widget, can_focus=False):
         if shown == self._shown:
             return False
         self._shown = shown
-        roomy = shown[1]
-        app = self.app
-        keys, at, palette = [], 0, None
-        for _node, b, enabled, tooltip in active.values():
-            if not b.show or (not roomy and b.action in NARROW_HIDDEN):
-                continue
-            display = app.get_key_display(b)
-            width = cell_len(f"{display} {b.description}" if b.description else display)
-            keys.append(
-                FooterKey(b.key, display, b.description, b.action, enabled, tooltip, at, at + width)
-            )
-            at += width + 1  # a space between keys
-        if roomy and app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+        width, app = shown[1], self.app
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, b, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
             tooltip = b.tooltip or b.description
             palette = FooterKey(
                 b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip
             )
+        shown_bindings = [entry for entry in active.values() if entry[1].show]
+        keys = self._laid_out(shown_bindings)
+        if _line_width(keys) + _palette_width(palette) > width:
+            palette = None
+            for action in NARROW_HIDDEN:
+                if _line_width(keys) <= width:
+                    break
+                shown_bindings = [entry for entry in shown_bindings if entry[1].action != action]
+                keys = self._laid_out(shown_bindings)
+            while _line_width(keys) > width and len(shown_bindings) > 1:
+                # Narrower than 80 columns: the keys on the right go, `? Help` stays.
+                last = -2 if shown_bindings[-1][1].action == "help" else -1
+                del shown_bindings[last]
+                keys = self._laid_out(shown_bindings)
         self._keys, self._palette = keys, palette
         return True
+
+    def _laid_out(self, bindings: list[Any]) -> list[FooterKey]:
+        """The keys of `bindings` (active bindings' values), each with its columns."""
+        keys, at = [], 0
+        for _node, b, enabled, tooltip in bindings:
+            display = self.app.get_key_display(b)
+            width = cell_len(f"{display} {b.description}" if b.description else display)
+            keys.append(
+                FooterKey(b.key, display, b.description, b.action, enabled, tooltip, at, at + width)
+            )
+            at += width + 1  # a space between keys
+        return keys
 
     @property
     def keys(self) -> list[FooterKey]:
@@ -130,11 +145,8 @@ class KeysFooter(Widget, can_focus=False):
         if self._palette is None:
             return list(self._keys)
         width = self.size.width
-        return [*self._keys, replace(self._palette, start=width - self._palette_width(), end=width)]
-
-    def _palette_width(self) -> int:
-        palette = self._palette
-        return 0 if palette is None else cell_len(f"|{palette.display} {palette.description} ")
+        start = width - _palette_width(self._palette)
+        return [*self._keys, replace(self._palette, start=start, end=width)]
 
     # --- drawing --------------------------------------------------------------------------
 
@@ -170,11 +182,7 @@ class KeysFooter(Widget, can_focus=False):
             line.append(" ", blank)
         if self._palette is not None:
             width = self.size.width
-            gap = width - self._palette_width() - line.cell_len
-            if gap >= 0:
-                line.append(" " * gap, blank)
-            else:  # no room: the screen's keys keep theirs
-                line.truncate(width - self._palette_width())
+            line.append(" " * max(0, width - _palette_width(self._palette) - line.cell_len), blank)
             bar = "|" if self.app.has_class("-ascii") else "▏"
             border = self.get_component_rich_style("keys-footer--separator")  # as a border's
             line.append(bar, Style(color=border.color, bgcolor=border.bgcolor))
@@ -224,3 +232,12 @@ class KeysFooter(Widget, can_focus=False):
             self.app.simulate_key(key.key)
         else:
             self.app.bell()
+
+
+def _line_width(keys: list[FooterKey]) -> int:
+    """The columns the keys take, with the space after the last."""
+    return keys[-1].end + 1 if keys else 0
+
+
+def _palette_width(palette: FooterKey | None) -> int:
+    return 0 if palette is None else cell_len(f"|{palette.display} {palette.description} ")
