@@ -46,10 +46,10 @@ def schema_token() -> str:
     table's columns (name, type, NULL-able) and indexes, and what server_keys.py adds."""
     from .server_keys import SERVER_LAYOUT
     from .sqlite_file import SCHEMA_VERSION
-    from .tables import SQLModel
+    from .tables import metadata
 
     parts = [str(SCHEMA_VERSION), SERVER_LAYOUT]
-    for table in SQLModel.metadata.sorted_tables:
+    for table in metadata.sorted_tables:
         columns = [f"{c.name} {c.type!r} {c.nullable}" for c in table.columns]
         indexes = sorted(str(i.name) for i in table.indexes)
         parts.append(f"{table.name}({', '.join(columns)}) {indexes}")
