@@ -29,7 +29,7 @@ from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import create_job
 from vapor_tui.store.points import read_points
 from vapor_tui.store.runs import create_run, write_run
-from vapor_tui.store.summary import read_chart_base
+from vapor_tui.store.summary import read_chart_base, read_chart_news
 
 from .bench_store import values_written
 
@@ -152,16 +152,20 @@ def _reads(ctx: Context, backend: str, target: str, job_id: int, points: int) ->
         )
         opens = []
         for _ in range(max(5, mode.frames)):
+            # As the app opens a chart: its first tick reads every series' summary, the next
+            # ones the points after it (none here), each in a read transaction.
             t0 = time.perf_counter()
             with store.read() as conn:
                 base = read_chart_base(conn, job_id)
-            tail = read_points(store, job_id, after_step=base.last_step)
+            with store.read() as conn:
+                news = read_chart_news(conn, job_id, base.held)
             opens.append((time.perf_counter() - t0) * 1000)
-            if base.last_step != points or len(tail):
+            if base.last_step != points or news:
                 raise RuntimeError("the chart base does not cover the job")
         ctx.add(
             f"chart_open_read_ms.1M.{backend}",
-            f"{backend}: what opening a 1M-point chart reads (summary, validation, newest)",
+            f"{backend}: what opening a 1M-point chart reads (every series' summary, then "
+            "the points after it)",
             "ms",
             opens,
             {"points": points},
@@ -204,24 +208,45 @@ def bench_backends(ctx: Context) -> None:
                 "x",
                 [share for _, share in runs],
             )
+        big = {}
         for backend in BACKENDS:
             target = targets.new(backend)
             ctx.log(f"{backend}: building a job with {mode.big_points:,} points")
-            job_id = _big_job(target, mode.big_points)
-            _reads(ctx, backend, target, job_id, mode.big_points)
-            ctx.log(f"{backend}: launch to the 1M-point chart, {mode.chart_runs_1m} runs")
-            if mode.warm_up:
-                _watch(target, job_id, 0.0)
-            times = [_watch(target, job_id, 0.0)[0] for _ in range(mode.chart_runs_1m)]
-            ctx.add(
-                f"time_to_chart_s.1M.{backend}",
-                f"{backend}: launch to the detail chart of a 1M-point job",
-                "s",
-                times,
-                {"points": mode.big_points},
-            )
+            big[backend] = (target, _big_job(target, mode.big_points))
+            _reads(ctx, backend, target, big[backend][1], mode.big_points)
+        _launches(ctx, big)
     finally:
         targets.close()
+
+
+def _launches(ctx: Context, big: dict[str, tuple[str, int]]) -> None:
+    """Launch to the 1M-point chart, in pairs: one launch on each backend, one after the
+    other, the order alternating, so that both meet the same load; the ratio of each pair."""
+    mode = ctx.mode
+    pairs = mode.backend_chart_pairs
+    ctx.log(f"launch to the 1M-point chart: {pairs} pairs of launches, one of each backend")
+    if mode.warm_up:
+        for target, job_id in big.values():
+            _watch(target, job_id, 0.0)
+    times: dict[str, list[float]] = {backend: [] for backend in BACKENDS}
+    for i in range(pairs):
+        for backend in BACKENDS if i % 2 == 0 else BACKENDS[::-1]:
+            times[backend].append(_watch(*big[backend], 0.0)[0])
+    for backend in BACKENDS:
+        ctx.add(
+            f"time_to_chart_s.1M.{backend}",
+            f"{backend}: launch to the detail chart of a 1M-point job",
+            "s",
+            times[backend],
+            {"points": mode.big_points},
+        )
+    ctx.add(
+        "time_to_chart_ratio.1M.postgres_over_sqlite",
+        "launch to the 1M-point chart: PostgreSQL's time over SQLite's, each pair",
+        "x",
+        [pg / lite for pg, lite in zip(times["postgres"], times["sqlite"], strict=True)],
+        {"points": mode.big_points, "pairs": pairs},
+    )
 
 
 BENCHMARKS = (bench_backends,)

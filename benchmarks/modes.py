@@ -17,6 +17,8 @@ class Mode:
     # Terminal: launch to the detail chart (and peak memory).
     chart_runs_1k: int
     chart_runs_1m: int
+    # The backends group: launches to the 1M-point chart, one of each backend a pair.
+    backend_chart_pairs: int
     memory_hold_s: float  # how long the 1M-point job stays open before VmHWM is read
     warm_up: bool  # an untimed launch before the timed ones (the page cache is warm anyway)
     # Terminal: CPU of the whole process on the jobs screen, htop beside it.
@@ -47,6 +49,7 @@ FULL = Mode(
     launch_pairs=10,
     chart_runs_1k=5,
     chart_runs_1m=3,
+    backend_chart_pairs=9,
     memory_hold_s=2.0,
     warm_up=True,
     cpu_runs=3,
@@ -71,6 +74,7 @@ QUICK = Mode(
     launch_pairs=3,
     chart_runs_1k=1,
     chart_runs_1m=1,
+    backend_chart_pairs=5,
     memory_hold_s=1.0,
     warm_up=False,
     cpu_runs=1,
@@ -94,6 +98,7 @@ SMOKE = replace(
     QUICK,
     name="smoke",
     launch_pairs=1,
+    backend_chart_pairs=1,
     frames=3,
     ticks=3,
     catchup_runs=1,

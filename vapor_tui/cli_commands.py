@@ -323,7 +323,8 @@ def watch_cmd(ctx: click.Context, job_id: str, db: str | None, **options) -> Non
     if jobs is None:
         from vapor_tui.store.jobs import get_job
 
-        store = open_db(ctx, db, job_id=number)
+        # Whether the job exists, nothing more: the app brings jobs up to now as it opens.
+        store = open_db(ctx, db, catch_up=False, job_id=number)
         get_job(store, number)
         store.close()
     elif number not in {job.id for job in jobs}:

@@ -61,6 +61,7 @@ EXPECTED = {
     "chart_open_read_ms.1M.postgres": None,
     "time_to_chart_s.1M.sqlite": None,
     "time_to_chart_s.1M.postgres": None,
+    "time_to_chart_ratio.1M.postgres_over_sqlite": ("<=", 1.05),
     # Issue 14.
     "bytes_per_s.watch_short": ("<=", 200),
     "first_frame_bytes.watch_short": None,

@@ -3,6 +3,9 @@ its job."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -122,23 +125,73 @@ def test_reading_the_chart_base_searches_and_never_scans(store, fake_clock):
     job = create_job(store, JobConfig("plan", step_seconds=0.01, seed=2), start=True)
     fake_clock.advance(60)
     catch_up(store)
-    statements = []
-    from sqlalchemy import event
-
-    @event.listens_for(store.engine, "before_cursor_execute")
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    with store.read() as conn:
+    with store.read() as conn, every_statement(conn, None) as statements:
         base = read_chart_base(conn, job.id)
     assert base.names == ["loss", "accuracy", "learning_rate", "val_loss"]
     assert base.series["val_loss"].count == 3
-    event.remove(store.engine, "before_cursor_execute", capture)
-    selects = [(s, p) for s, p in statements if s.lstrip().upper().startswith("SELECT")]
-    assert selects
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 2
     with store.read() as conn:
-        for sql, params in selects:
-            plan = " ".join(
-                str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)
-            )
+        for sql in selects:  # as SQLite ran them: the values in place of the parameters
+            plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
             assert "SCAN" not in plan, (sql, plan)
+
+
+@contextlib.contextmanager
+def every_statement(conn, request: pytest.FixtureRequest | None) -> Iterator[list[str]]:
+    """Every statement the database is sent through this connection meanwhile, the driver's
+    own cursors' too: SQLite's trace callback; on the server, its log (the suite's server,
+    one a test process, logs them with log_statement)."""
+    seen: list[str] = []
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.driver_connection
+        raw.set_trace_callback(seen.append)
+        try:
+            yield seen
+        finally:
+            raw.set_trace_callback(None)
+        return
+    assert request is not None
+    log = request.getfixturevalue("pg_server").log
+    conn.exec_driver_sql("SET LOCAL log_statement = 'all'")
+    start = log.stat().st_size
+    try:
+        yield seen
+    finally:
+        conn.exec_driver_sql("SET LOCAL log_statement = 'none'")
+        with open(log, encoding="utf-8") as f:
+            f.seek(start)
+            lines = f.read().splitlines()
+        seen += [ln for ln in lines if "LOG:  statement:" in ln or "LOG:  execute" in ln][:-1]
+
+
+def test_the_chart_base_is_two_statements_whatever_the_series(store, fake_clock, request):
+    """Every series' summary, as read_summary reads each one, in two statements (they were
+    two a series and two more: ten round trips to a server for a simulated job)."""
+    from vapor_tui.store.series import read_summary, series_names
+
+    job = create_job(store, JobConfig("two", step_seconds=0.01, seed=3), start=True)
+    fake_clock.advance(90)
+    catch_up(store)
+    with store.read() as conn, every_statement(conn, request) as statements:
+        base = read_chart_base(conn, job.id)
+    assert len(statements) == 2, statements
+    with store.read() as conn:
+        names = series_names(conn, job.id)
+        each = {name: read_summary(conn, job.id, name) for name in names}
+        steps_done = conn.execute(
+            text("SELECT steps_done FROM jobs WHERE id = :id"), {"id": job.id}
+        ).scalar()
+    assert list(base.series) == names == ["loss", "accuracy", "learning_rate", "val_loss"]
+    assert base.last_step == steps_done and base.total_steps == job.config.total_steps
+    for name, summary in each.items():
+        got = base.series[name]
+        assert summary is not None and got.name == name
+        for field in ("bucket", "n", "first_step", "last_step", "min", "max", "sum", "n_nan"):
+            assert np.array_equal(getattr(got, field), getattr(summary, field), equal_nan=True)
+        for field in ("bucket_width", "count", "series_last_step"):
+            assert getattr(got, field) == getattr(summary, field)
+        for field in ("last_value", "value_min", "value_max"):
+            assert np.array_equal(getattr(got, field), getattr(summary, field), equal_nan=True)
+    with store.read() as conn:
+        assert read_chart_base(conn, 999).series == {}

@@ -155,7 +155,7 @@ class SeriesSummary:
 
     @classmethod
     def from_rows(
-        cls, name: str, width: int, rows: list[BucketRow], series: tuple[Any, ...]
+        cls, name: str, width: int, rows: list[BucketRow] | np.ndarray, series: tuple[Any, ...]
     ) -> SeriesSummary:
         import numpy as np
 

@@ -15,11 +15,17 @@ if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
 
 
-def peek(db: str | None) -> tuple[Job, ...] | None:
+def peek(db: str | None, servers: bool = False) -> tuple[Job, ...] | None:
     """Every job as the file holds it now (not brought up to now), or None where there is
-    nothing to look at quickly; opening the store says what is wrong, if anything."""
+    nothing to look at quickly; opening the store says what is wrong, if anything. A server's
+    only with `servers`: the app does not (with it, the app on a server that then stopped did
+    not recover, tests/reliability/test_rel_server_restart.py; not yet understood), `watch`'s
+    check of the id does (store/peek.py directly)."""
     from vapor_tui.store.peek import peek_jobs
+    from vapor_tui.store.sqlite_file import is_url, resolve_target
 
+    if not servers and is_url(resolve_target(db)):
+        return None
     jobs = peek_jobs(db)
     return None if jobs is None else tuple(jobs)
 

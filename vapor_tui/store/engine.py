@@ -21,6 +21,7 @@ from vapor_tui.core.clock import Clock, SystemClock
 
 from .netfs import warning_for
 from .server import StoreUnreachable, hide_password, make_engine, prepare_schema, server_errors
+from .server_check import is_current, record_checked
 from .server_keys import ensure_points_cascade
 from .sqlite_engine import sqlite_engine, sqlite_path
 from .sqlite_file import (
@@ -309,14 +310,25 @@ def _init_schema(store: Store, repairs: Inspection | None = None) -> None:
             if store.is_sqlite:
                 conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
                 conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+            else:
+                record_checked(conn)
 
 
 def _open_url(target: str, clock: Clock) -> Store:
     shown = hide_password(target)  # every message names the URL this way
     store = Store(make_engine(target, shown), shown, clock)
     try:
-        _init_schema(store)
+        if not _checked_before(store):
+            _init_schema(store)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def _checked_before(store: Store) -> bool:
+    """One statement instead of the full check, when the last one found the database as it is
+    now (server_check.py). Its transaction is rolled back: it wrote nothing, and it is aborted
+    when the database has no meta table of ours."""
+    with _translate_errors(store.target), store.engine.connect() as conn:
+        return is_current(conn)

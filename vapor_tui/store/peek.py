@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from .convert import JobList, read_rows
+from .server_peek import ALL_JOBS, peek_server
 from .sqlite_file import (
     SCHEMA_VERSION,
     StoreError,
@@ -23,20 +24,17 @@ def _all_jobs(conn: sqlite3.Connection) -> list[SimpleNamespace]:
     conn.row_factory = lambda cur, row: SimpleNamespace(
         **{d[0]: v for d, v in zip(cur.description, row, strict=True)}
     )
-    return conn.execute(
-        "SELECT j.*, (SELECT s.last_value FROM series s WHERE s.job_id = j.id "
-        "AND s.name = 'epoch') AS last_epoch FROM jobs j ORDER BY j.id DESC"
-    ).fetchall()
+    return conn.execute(ALL_JOBS).fetchall()
 
 
 def peek_jobs(db: str | None) -> JobList | None:
     """Every job, newest first, as the file holds them now (a row that cannot be read is left
-    out and named in `unreadable`); None if there is nothing to peek at (no file yet, a URL,
-    or anything wrong: opening it properly will say what)."""
+    out and named in `unreadable`); None if there is nothing to peek at (no file yet, a URL
+    other than PostgreSQL's, or anything wrong: opening it properly will say what)."""
     try:
         target = resolve_target(db)
         if is_url(target):
-            return None
+            return peek_server(target)
         path = Path(target).expanduser()
         if not path.is_file():
             return None

@@ -9,7 +9,10 @@ database that holds tables of something else is refused before anything is creat
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .sqlite_file import SCHEMA_VERSION, StoreError
@@ -86,9 +89,21 @@ def make_engine(target: str, shown: str) -> Engine:
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() != "postgresql":
         raise StoreError(f"cannot use {shown}: only SQLite files and PostgreSQL URLs are supported")
-    connect_args = {k: v for k, v in _CONNECT_DEFAULTS.items() if k not in url.query}
+    connect_args: dict[str, object] = {
+        k: v for k, v in _CONNECT_DEFAULTS.items() if k not in url.query
+    }
+    if url.password is None and "passfile" not in url.query:
+        ignored = ignored_passfile()
+        if ignored is not None:
+            # libpq skips it, and says so on stderr (over the app's screen, or a second line
+            # under a command's error): a path that cannot exist (under a file) instead, so
+            # that only our message says it (server_errors, when the password is missing).
+            connect_args["passfile"] = str(ignored / "ignored")
     try:
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        # No hstore: its lookup at the first connection cost three round trips.
+        return create_engine(
+            url, pool_pre_ping=True, use_native_hstore=False, connect_args=connect_args
+        )
     except ImportError as exc:
         if url.get_driver_name() != "psycopg":
             raise StoreError(
@@ -106,6 +121,31 @@ def make_engine(target: str, shown: str) -> Engine:
         ) from exc
     except ArgumentError as exc:
         raise StoreError(f"cannot use the database URL {shown}: {first_line(str(exc))}") from exc
+
+
+def ignored_passfile() -> Path | None:
+    """The password file libpq would read ($PGPASSFILE, else ~/.pgpass) when it exists and
+    others may read or write it, which makes libpq skip it; None otherwise."""
+    if os.environ.get("PGPASSWORD"):
+        return None
+    path = Path(os.environ.get("PGPASSFILE") or Path.home() / ".pgpass").expanduser()
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    return path if stat.S_ISREG(mode) and mode & (stat.S_IRWXG | stat.S_IRWXO) else None
+
+
+def _no_password(shown: str) -> str:
+    why = "put it in ~/.pgpass (mode 0600) or PGPASSWORD, not in the URL"
+    ignored = ignored_passfile()
+    if ignored is not None:
+        mode = ignored.stat().st_mode & 0o777
+        why = (
+            f"{ignored} is ignored because others can read it (mode {mode:04o}): "
+            f"make it private with `chmod 600 {ignored}`, or use PGPASSWORD"
+        )
+    return f"cannot log in to {shown}: the server asks for a password and none was given; {why}"
 
 
 def prepare_schema(conn: Connection, shown: str) -> None:
@@ -175,6 +215,8 @@ def server_errors(shown: str) -> Iterator[None]:
         yield
     except DBAPIError as exc:
         msg = first_line(str(exc.orig) if exc.orig is not None else str(exc))
+        if "no password supplied" in msg:
+            raise StoreError(_no_password(shown)) from exc
         if unreachable(exc):
             raise StoreUnreachable(f"cannot reach the database {shown}: {msg}") from exc
         raise StoreError(f"database error in {shown}: {msg}") from exc

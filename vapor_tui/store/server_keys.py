@@ -39,6 +39,8 @@ _CREATE_TRIGGER = (
     f"CREATE TRIGGER {_TRIGGER} AFTER DELETE ON series REFERENCING OLD TABLE AS gone "
     f"FOR EACH STATEMENT EXECUTE FUNCTION {_FUNCTION}()"
 )
+# What ensure_points_cascade makes: part of the schema a full check records (server_check.py).
+SERVER_LAYOUT = f"{_CREATE_FUNCTION}{_CREATE_TRIGGER}; no key on series_points; blocks EXTERNAL"
 _STATE = f"""
 SELECT
     (SELECT array_agg(conname::text) FROM pg_constraint

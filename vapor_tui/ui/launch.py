@@ -25,8 +25,9 @@ def run_app(
     from vapor_tui.live.opening import peek
     from vapor_tui.ui.app import VaporApp
 
-    # A quick look at the file with the standard library, so that the first frame has the rows.
-    jobs = peek(db)
+    # A quick look at the file with the standard library, so that the first frame has the rows
+    # (a server's is left to the app's opener: one that does not answer holds up no frame).
+    jobs = peek(db, servers=False)
     app = VaporApp(
         db,
         refresh=refresh,

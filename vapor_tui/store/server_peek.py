@@ -1,0 +1,65 @@
+"""The quick look of store/peek.py on a PostgreSQL server: every job as the database holds it,
+read with psycopg alone (no SQLAlchemy, no numpy), so that the first frame, and `watch`'s
+check of the job's id, need neither. Read-only, in one connection and two statements; None
+at the least doubt (the store's open then says what is wrong, if anything)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from .convert import JobList, read_rows
+from .server import ignored_passfile
+from .sqlite_file import SCHEMA_VERSION
+
+# Every job, newest first, with its last epoch: what the first frame shows (peek.py too).
+ALL_JOBS = (
+    "SELECT j.*, (SELECT s.last_value FROM series s WHERE s.job_id = j.id "
+    "AND s.name = 'epoch') AS last_epoch FROM jobs j ORDER BY j.id DESC"
+)
+_SCHEMES = ("postgresql://", "postgresql+psycopg://")
+# At most this long to reach the server (libpq's least): the store's open tries again with
+# its own timeout, and says why if it cannot.
+_CONNECT_TIMEOUT_S = 2
+_OURS = (
+    "SELECT (SELECT value FROM meta WHERE key = 'app'), "
+    "(SELECT value FROM meta WHERE key = 'schema_version')"
+)
+
+
+def libpq_url(target: str) -> str | None:
+    """The URL as libpq reads it (postgresql://...: the same user, password, host, port,
+    database and query), or None for another driver's."""
+    scheme = next((s for s in _SCHEMES if target.startswith(s)), None)
+    return None if scheme is None else "postgresql://" + target[len(scheme) :]
+
+
+def _namespace(cursor):
+    names = [d.name for d in cursor.description]
+    return lambda values: SimpleNamespace(**dict(zip(names, values, strict=True)))
+
+
+def peek_server(target: str) -> JobList | None:
+    url = libpq_url(target)
+    if url is None:
+        return None
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    options: dict[str, Any] = {}
+    if "connect_timeout=" not in url:
+        options["connect_timeout"] = _CONNECT_TIMEOUT_S
+    ignored = ignored_passfile()
+    if ignored is not None and "passfile=" not in url:
+        options["passfile"] = str(ignored / "ignored")  # as server.make_engine does
+    try:
+        with psycopg.connect(url, autocommit=True, **options) as conn:
+            app, version = conn.execute(_OURS).fetchone() or (None, None)
+            if app != "vapor-tui" or version != str(SCHEMA_VERSION):
+                return None
+            cursor = conn.cursor(row_factory=_namespace)
+            rows = cursor.execute(ALL_JOBS).fetchall()
+    except (psycopg.Error, OSError, ValueError):
+        return None
+    return read_rows(rows)
