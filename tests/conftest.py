@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -52,6 +53,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if getattr(config.option, "snapshot_report", None) == "snapshot_report.html":
         base = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
         config.option.snapshot_report = str(base / "snapshot_report.html")
+    # Run from a shell's background job (a CI runner's, `bash .ci/run &`) the suite inherits
+    # SIGINT ignored, and so would every script a test starts: the scripts the stop tests
+    # interrupt behave as started from a terminal only with Python's own handler back.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # The slowest tests (`pytest --durations`), slowest first. They run first: under pytest-xdist

@@ -103,3 +103,27 @@ def test_a_reused_pid_is_not_taken_for_the_process_that_had_it():
         time.sleep(0.02)  # ended, not reaped yet: a zombie is not alive
     assert not is_alive(zombie.pid, started)
     zombie.wait()
+
+
+def test_the_command_gets_the_stop_signals_at_their_defaults_when_its_starter_ignores_them():
+    """A shell's background job (`vapor-tui start 3 &` in a script, a CI runner) inherits SIGINT
+    ignored; a Python command started so never raised KeyboardInterrupt, and "stop now" did
+    nothing until the ladder's SIGTERM (found running the suite from such a job)."""
+    child = (
+        "import signal; print(signal.getsignal(signal.SIGINT) is signal.default_int_handler, "
+        "signal.getsignal(signal.SIGTERM) == signal.SIG_DFL)"
+    )
+    starter = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        from vapor_tui.supervise.launch import launch
+        proc = launch([sys.executable, "-c", {child!r}], None, dict(os.environ))
+        print(proc.communicate(timeout={BOUND_S})[0].decode().strip())
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", starter], capture_output=True, text=True, timeout=BOUND_S, check=True
+    )
+    assert done.stdout.split() == ["True", "True"]

@@ -4,6 +4,10 @@ working directory, with its environment, and made to die with the process that s
 Linux's PR_SET_PDEATHSIG (set in the child between fork and exec) sends the child SIGKILL when
 the thread that started it ends: start commands from the supervisor's main thread, which lives
 as long as the supervisor does.
+
+SIGINT and SIGTERM are the stop ladder's rungs, so the command gets them at their defaults: a
+shell's background job (`vapor-tui start 3 &` in a script, a CI runner) inherits SIGINT ignored,
+and a Python script started so never raises KeyboardInterrupt.
 """
 
 from __future__ import annotations
@@ -23,15 +27,19 @@ def _death_hook() -> Callable[[], None] | None:
     if not sys.platform.startswith("linux"):
         return None
     libc = ctypes.CDLL(None, use_errno=True)
-    prctl = libc.prctl
+    prctl, set_handler = libc.prctl, libc.signal
+    set_handler.argtypes, set_handler.restype = [ctypes.c_int, ctypes.c_void_p], ctypes.c_void_p
     parent = os.getpid()
     kill = int(signal.SIGKILL)
+    rungs = (int(signal.SIGINT), int(signal.SIGTERM))
 
     def hook() -> None:
         if prctl(PR_SET_PDEATHSIG, kill, 0, 0, 0) != 0:
             os._exit(126)
         if os.getppid() != parent:  # the parent died before the line above took effect
             os._exit(126)
+        for sig in rungs:  # SIG_DFL (0): an ignored signal would stay ignored through exec
+            set_handler(sig, 0)
 
     return hook
 
