@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from .series import SeriesPoints
 
-__all__ = ["PointList"]
+__all__ = ["PointList", "value_stats"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -66,10 +66,15 @@ class PointList:
 
     def stats(self) -> tuple[int, int, float | None, float | None]:
         """(NaN count, ±inf count, min and max of the finite values or None)."""
-        finite = list(filter(math.isfinite, self.value))
-        nans = sum(map(math.isnan, self.value))
-        infs = len(self.value) - nans - len(finite)
-        return nans, infs, (min(finite) if finite else None), (max(finite) if finite else None)
+        return value_stats(self.value)
+
+
+def value_stats(values: list[float]) -> tuple[int, int, float | None, float | None]:
+    """(NaN count, ±inf count, min and max of the finite values or None) of plain floats."""
+    finite = list(filter(math.isfinite, values))
+    nans = sum(map(math.isnan, values))
+    infs = len(values) - nans - len(finite)
+    return nans, infs, (min(finite) if finite else None), (max(finite) if finite else None)
 
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vapor_tui.core.metric_names import LOSS_NAMES, VALIDATION_NAMES, first_present, ordered_names
-from vapor_tui.core.point_list import PointList
+from vapor_tui.core.point_list import PointList, value_stats
 from vapor_tui.core.series_summary import SeriesSummary, width_for
 
 from .bulk import insert_rows, param, update_rows
@@ -187,11 +187,7 @@ def _fold_stats(st: _State, pts: AnyPoints) -> None:
     if isinstance(pts, PointList):
         nans, infs, low, high = pts.stats()
     elif len(pts) <= _FEW:  # a tick's point or two: plain Python, not numpy a call at a time
-        listed = pts.value.tolist()
-        finite_few = [v for v in listed if v == v and abs(v) != math.inf]
-        nans = sum(1 for v in listed if v != v)
-        infs = len(listed) - nans - len(finite_few)
-        low, high = (min(finite_few), max(finite_few)) if finite_few else (None, None)
+        nans, infs, low, high = value_stats(pts.value.tolist())
     else:
         values = pts.value
         finite = values[~(values != values) & (abs(values) != math.inf)]
