@@ -124,6 +124,16 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_script_outlives_its_test() -> Iterator[None]:
+    """A test that failed while a script it started still ran (tests/run/scripts.py) leaves no
+    process behind: a SIGINT-deaf one would otherwise run until the machine stops."""
+    yield
+    scripts = sys.modules.get("tests.run.scripts")
+    if scripts is not None:
+        scripts.kill_leftovers()
+
+
 @pytest.fixture
 def data_home(isolated_env: Path) -> Path:
     """The XDG_DATA_HOME every test (and every subprocess it starts) sees."""

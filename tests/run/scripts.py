@@ -108,6 +108,9 @@ print("done", run.status, step, flush=True)
 }
 
 
+STARTED: list[subprocess.Popen[str]] = []  # by this test, see kill_leftovers
+
+
 def start(tmp: Path, db: str, which: str, *args: str, **env: str) -> subprocess.Popen[str]:
     path = tmp / f"{which}.py"
     path.write_text(SCRIPTS[which])
@@ -115,7 +118,7 @@ def start(tmp: Path, db: str, which: str, *args: str, **env: str) -> subprocess.
     environment = cli_env({"VAPOR_TUI_DB": db, **env})
     paths = [str(root), environment.get("PYTHONPATH", "")]
     environment["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, str(path), which, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -123,6 +126,19 @@ def start(tmp: Path, db: str, which: str, *args: str, **env: str) -> subprocess.
         env=environment,
         cwd=tmp,
     )
+    STARTED.append(proc)
+    return proc
+
+
+def kill_leftovers() -> list[int]:
+    """Kill the scripts a test started and left running (it failed before they ended: a
+    SIGINT-deaf script would otherwise outlive the suite). Returns their pids."""
+    left = [proc for proc in STARTED if proc.poll() is None]
+    for proc in left:
+        proc.kill()
+        proc.communicate(timeout=30)
+    STARTED.clear()
+    return [proc.pid for proc in left]
 
 
 def ready(proc: subprocess.Popen[str]) -> int:

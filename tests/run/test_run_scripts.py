@@ -199,3 +199,13 @@ def test_two_scripts_with_the_app_and_command_line_calls_open(
         loss = viewer.series(job_id, "loss")
         assert loss.step.tolist() == list(range(1, steps + 1))  # nothing lost, nothing doubled
         assert viewer.job(job_id).status is JobStatus.COMPLETE
+
+
+def test_a_script_left_running_by_a_failed_test_is_killed(db, tmp_path) -> None:
+    from tests.run.scripts import kill_leftovers
+
+    proc = start(tmp_path, db, "deaf")
+    ready(proc)
+    assert proc.poll() is None
+    assert kill_leftovers() == [proc.pid]  # what the suite's autouse fixture calls after a test
+    assert proc.returncode is not None and kill_leftovers() == []
