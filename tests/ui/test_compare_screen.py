@@ -173,9 +173,10 @@ async def test_a_cycles_metrics_t_switches_to_time_and_caption_says_so(make_app,
         assert "smoothed" in caption() and "log y" in caption() and "y fitted" in caption()
 
 
-async def test_c_clones_the_selected_job_into_the_form(make_app, sweep, ui_store):
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])  # 80x24: the configs overflow
+async def test_c_clones_the_selected_job_into_the_form(make_app, sweep, ui_store, size):
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
         await open_compare(app, pilot, [j.id for j in sweep[:3]])
         await pilot.press("down", "down", "c")  # the third: lr 3e-3
@@ -193,6 +194,23 @@ async def test_c_clones_the_selected_job_into_the_form(make_app, sweep, ui_store
         assert made.name == "sweep-5e-3" and made.config.learning_rate == 5e-3
         assert made.config.step_seconds == 1.0 and made.config.seed != 7
         assert isinstance(app.screen, CompareScreen)
+
+
+async def test_page_keys_scroll_the_configurations_where_they_overflow(make_app, sweep):
+    from vapor_tui.ui.screens.compare import ConfigsScroll
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await open_compare(app, pilot, [j.id for j in sweep[:3]])
+        configs = app.screen.query_one(ConfigsScroll)
+        assert configs.max_scroll_y > 0 and configs.scroll_y == 0
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert configs.scroll_y > 0
+        await pilot.press("pageup")
+        await settle(app, pilot)
+        assert configs.scroll_y == 0 and app.screen.selected == 0
 
 
 @pytest.mark.parametrize("ascii_only", [False, True])

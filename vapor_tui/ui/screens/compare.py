@@ -25,6 +25,11 @@ from vapor_tui.ui.widgets.live_static import LiveStatic
 LEGEND_SECONDS = 2.0
 
 
+class ConfigsScroll(VerticalScroll, can_focus=False):
+    """The configurations table: scrolled by page up/down and the wheel, never focused, so
+    that up/down (and j/k) move between jobs at 80x24 too, where it overflows."""
+
+
 class CompareScreen(LiveScreen):
     HELP_TITLE = "Compare: keys"
     NO_JOB_TEXT = "No job selected."
@@ -67,6 +72,8 @@ class CompareScreen(LiveScreen):
         ),
         Binding("up,k", "select(-1)", "Previous job", show=False, id="compare.up"),
         Binding("down,j", "select(1)", "Next job", show=False, id="compare.down"),
+        Binding("pageup", "configs(-1)", "Configurations up", show=False, id="compare.pgup"),
+        Binding("pagedown", "configs(1)", "Configurations down", show=False, id="compare.pgdn"),
     ]
 
     def __init__(self, job_ids: list[int]) -> None:
@@ -91,7 +98,7 @@ class CompareScreen(LiveScreen):
             id="compare-chart",
         )
         yield LiveStatic("", id="compare-legend")
-        with VerticalScroll(id="compare-configs"):
+        with ConfigsScroll(id="compare-configs"):
             yield Static("", id="compare-table")
         yield KeysFooter()
 
@@ -245,6 +252,13 @@ class CompareScreen(LiveScreen):
         self.selected = (self.selected + delta) % max(1, len(self.job_ids))
         self._render_texts()
         self.refresh_bindings()
+
+    def action_configs(self, pages: int) -> None:
+        configs = self.query_one(ConfigsScroll)
+        if pages < 0:
+            configs.scroll_page_up()
+        else:
+            configs.scroll_page_down()
 
     def action_clone(self, same_seed: bool = False) -> None:
         """The selected job's configuration in the new-job form (a new seed), to edit and
