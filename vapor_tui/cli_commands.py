@@ -330,4 +330,7 @@ def watch_cmd(ctx: click.Context, job_id: str, db: str | None, **options) -> Non
     elif number not in {job.id for job in jobs}:
         bad = [e for e in jobs.unreadable if e.job_id == number]
         raise UserError(str(bad[0]) if bad else f"no job with id {number}")
-    _run_app(ctx, db, watch=number, **options)
+    # The jobs just read are the first frame's: the app does not read them again (on a
+    # server, it would connect again for them).
+    peeked = None if jobs is None else tuple(jobs)
+    _run_app(ctx, db, watch=number, peeked=peeked, **options)

@@ -5,6 +5,7 @@ was open before the restart works again after it."""
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -66,6 +67,69 @@ def test_a_store_open_across_a_restart_works_again(server, url) -> None:
         assert [j.name for j in list_jobs(store)] == ["waiting", "steady"]
     finally:
         store.close()
+
+
+def test_a_look_before_a_restart_leaves_the_store_a_working_connection(server, url) -> None:
+    """The connection a quick look keeps for the store (server_peek.py) was cut by the
+    restart: the store does not use it, and opens as usual."""
+    from vapor_tui.store.peek import peek_jobs
+
+    assert peek_jobs(url) is not None
+    server.stop()
+    server.start()
+    store = open_store(url, clock=FakeClock(datetime.now(UTC)))
+    try:
+        assert [j.name for j in list_jobs(store)] == ["waiting", "steady"]
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def opening_held(monkeypatch):
+    """The app's first open of the store waits until the test sets the event."""
+    from vapor_tui.live import opening
+
+    gate = threading.Event()
+    real, calls = opening.open_live, []
+
+    def held(db, clock):
+        calls.append(db)
+        if len(calls) == 1:
+            assert gate.wait(30)
+        return real(db, clock)
+
+    monkeypatch.setattr(opening, "open_live", held)
+    yield gate
+    gate.set()
+
+
+async def test_the_server_stopping_as_the_app_opens_is_said_and_recovered(
+    server, url, opening_held
+) -> None:
+    """The rows are drawn from the quick look, then the server stops before the store is
+    open: the app keeps them, says it cannot reach the database, and opens the store once
+    the server is back (it ended with exit status 2 before)."""
+    from vapor_tui.ui.app import VaporApp
+
+    app = VaporApp(url, refresh=0.2, timer=False)
+
+    async def until(condition, timeout: float = 30.0) -> None:
+        end = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < end, "it never happened"
+            assert app.return_code is None, "the app ended"
+            await pilot.pause(0.02)
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(lambda: app.snapshot is not None)  # drawn from the look at the server
+        server.stop()
+        opening_held.set()
+        await until(lambda: app.live.problem == "cannot reach the database; retrying")
+        assert app.store is None and app.return_code is None
+        assert [j.name for j in app.snapshot.jobs] == ["waiting", "steady"]
+        server.start()
+        await until(lambda: app.store is not None and app.live.problem is None)
+        assert [j.name for j in app.snapshot.jobs] == ["waiting", "steady"]
 
 
 def test_the_app_says_so_and_recovers_by_itself(server, url, helpers) -> None:

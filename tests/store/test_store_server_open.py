@@ -180,3 +180,36 @@ def test_the_quick_look_leaves_what_is_not_ours_to_the_open(pg_server, empty_db)
         empty_db,
     )
     assert tables == [("jobs",)]
+
+
+def _connections(pg_server: PostgresServer, name: str) -> list[tuple]:
+    return pg_server.sql(f"SELECT pid FROM pg_stat_activity WHERE datname = '{name}'")
+
+
+def test_a_quick_look_then_the_store_is_one_connection(pg_server, empty_db) -> None:
+    """`watch ID` looks at the jobs with psycopg alone, then the app opens the store: the
+    store's first connection is the look's, so the server starts one process for both."""
+    from vapor_tui.store.peek import peek_jobs
+
+    url = pg_server.url(empty_db)
+    open_and_close(url)  # a first use: the schema made
+    assert _connections(pg_server, empty_db) == []
+    assert peek_jobs(url) is not None
+    looked = _connections(pg_server, empty_db)
+    assert len(looked) == 1  # kept open for the store
+    store = open_store(url, clock=FakeClock())
+    try:
+        with store.read() as conn:
+            used = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        assert [(used,)] == looked == _connections(pg_server, empty_db)
+    finally:
+        store.close()
+    assert _connections(pg_server, empty_db) == []
+
+
+def test_a_look_at_someone_elses_database_keeps_nothing(pg_server, empty_db) -> None:
+    from vapor_tui.store.peek import peek_jobs
+
+    pg_server.sql("CREATE TABLE jobs (id int, title text, salary int)", empty_db)
+    assert peek_jobs(pg_server.url(empty_db)) is None
+    assert _connections(pg_server, empty_db) == []

@@ -3,6 +3,7 @@ frame needs neither SQLAlchemy nor numpy), then the store."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vapor_tui.core.clock import Clock
@@ -18,9 +19,7 @@ if TYPE_CHECKING:
 def peek(db: str | None, servers: bool = False) -> tuple[Job, ...] | None:
     """Every job as the file holds it now (not brought up to now), or None where there is
     nothing to look at quickly; opening the store says what is wrong, if anything. A server's
-    only with `servers`: the app does not (with it, the app on a server that then stopped did
-    not recover, tests/reliability/test_rel_server_restart.py; not yet understood), `watch`'s
-    check of the id does (store/peek.py directly)."""
+    only with `servers` (it waits on the network: not before the first frame)."""
     from vapor_tui.store.peek import peek_jobs
     from vapor_tui.store.sqlite_file import is_url, resolve_target
 
@@ -30,14 +29,23 @@ def peek(db: str | None, servers: bool = False) -> tuple[Job, ...] | None:
     return None if jobs is None else tuple(jobs)
 
 
-def open_live(db: str | None, clock: Clock) -> Store | str:
-    """The store, or the one line that says why it cannot be opened."""
-    from vapor_tui.store.engine import StoreError, open_store
+@dataclass(frozen=True)
+class NotOpened:
+    """Why the store could not be opened, in one line; `unreachable`: the server did not
+    answer (it may later: restarting, the network gone)."""
+
+    error: str
+    unreachable: bool = False
+
+
+def open_live(db: str | None, clock: Clock) -> Store | NotOpened:
+    """The store, or why it cannot be opened."""
+    from vapor_tui.store.engine import StoreError, StoreUnreachable, open_store
 
     try:
         return open_store(db, clock=clock)
     except StoreError as exc:
-        return str(exc)
+        return NotOpened(str(exc), isinstance(exc, StoreUnreachable))
 
 
 def prepare_early() -> None:

@@ -29,7 +29,7 @@ OUR_TABLES = frozenset(
 INSTALL_DRIVER = "pip install 'vapor-tui[postgres]'"
 # How long a connection attempt may take, and TCP keepalives, so that a dropped network is
 # noticed in about 25 s instead of the kernel's two hours. The URL's own values win.
-_CONNECT_DEFAULTS = {
+CONNECT_DEFAULTS = {
     "connect_timeout": 10,
     "keepalives": 1,
     "keepalives_idle": 10,
@@ -90,7 +90,7 @@ def make_engine(target: str, shown: str) -> Engine:
     if url.get_backend_name() != "postgresql":
         raise StoreError(f"cannot use {shown}: only SQLite files and PostgreSQL URLs are supported")
     connect_args: dict[str, object] = {
-        k: v for k, v in _CONNECT_DEFAULTS.items() if k not in url.query
+        k: v for k, v in CONNECT_DEFAULTS.items() if k not in url.query
     }
     if url.password is None and "passfile" not in url.query:
         ignored = ignored_passfile()
@@ -101,7 +101,7 @@ def make_engine(target: str, shown: str) -> Engine:
             connect_args["passfile"] = str(ignored / "ignored")
     try:
         # No hstore: its lookup at the first connection cost three round trips.
-        return create_engine(
+        engine = create_engine(
             url, pool_pre_ping=True, use_native_hstore=False, connect_args=connect_args
         )
     except ImportError as exc:
@@ -121,6 +121,21 @@ def make_engine(target: str, shown: str) -> Engine:
         ) from exc
     except ArgumentError as exc:
         raise StoreError(f"cannot use the database URL {shown}: {first_line(str(exc))}") from exc
+    _first_from_peek(engine, target)
+    return engine
+
+
+def _first_from_peek(engine: Engine, target: str) -> None:
+    """The pool's first connection is the one the quick look at this database kept
+    (server_peek.py), if any: the process connects once."""
+    from sqlalchemy import event
+
+    from .server_kept import take_kept
+
+    def kept(dialect, record, cargs, cparams):
+        return take_kept(target)  # None: SQLAlchemy connects as usual
+
+    event.listen(engine, "do_connect", kept)
 
 
 def ignored_passfile() -> Path | None:

@@ -1,7 +1,10 @@
 """The quick look of store/peek.py on a PostgreSQL server: every job as the database holds it,
 read with psycopg alone (no SQLAlchemy, no numpy), so that the first frame, and `watch`'s
 check of the job's id, need neither. Read-only, in one connection and two statements; None
-at the least doubt (the store's open then says what is wrong, if anything)."""
+at the least doubt (the store's open then says what is wrong, if anything).
+
+A look that found our database keeps its connection for the store opened next in this process
+(server_kept.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from .convert import JobList, read_rows
-from .server import ignored_passfile
+from .server import CONNECT_DEFAULTS, ignored_passfile
+from .server_kept import keep
 from .sqlite_file import SCHEMA_VERSION
 
 # Every job, newest first, with its last epoch: what the first frame shows (peek.py too).
@@ -47,19 +51,30 @@ def peek_server(target: str) -> JobList | None:
         import psycopg
     except ImportError:
         return None
-    options: dict[str, Any] = {}
+    # The store's options (keepalives), so that the connection kept for it is as it would
+    # make one; a shorter time to connect.
+    options: dict[str, Any] = {k: v for k, v in CONNECT_DEFAULTS.items() if f"{k}=" not in url}
     if "connect_timeout=" not in url:
         options["connect_timeout"] = _CONNECT_TIMEOUT_S
     ignored = ignored_passfile()
     if ignored is not None and "passfile=" not in url:
         options["passfile"] = str(ignored / "ignored")  # as server.make_engine does
     try:
-        with psycopg.connect(url, autocommit=True, **options) as conn:
-            app, version = conn.execute(_OURS).fetchone() or (None, None)
-            if app != "vapor-tui" or version != str(SCHEMA_VERSION):
-                return None
-            cursor = conn.cursor(row_factory=_namespace)
-            rows = cursor.execute(ALL_JOBS).fetchall()
+        conn = psycopg.connect(url, autocommit=True, **options)
     except (psycopg.Error, OSError, ValueError):
         return None
+    kept = False
+    try:
+        app, version = conn.execute(_OURS).fetchone() or (None, None)
+        if app != "vapor-tui" or version != str(SCHEMA_VERSION):
+            return None
+        cursor = conn.cursor(row_factory=_namespace)
+        rows = cursor.execute(ALL_JOBS).fetchall()
+        keep(target, conn)
+        kept = True
+    except (psycopg.Error, OSError, ValueError):
+        return None
+    finally:
+        if not kept:
+            conn.close()
     return read_rows(rows)

@@ -35,12 +35,13 @@ from vapor_tui.ui.messages import (
     Projected,
     StoreFailed,
     StoreOpened,
+    StoreUnreachable,
     TickDone,
     TickRequested,
 )
 from vapor_tui.ui.notices import Notice, Toasts, as_events, outcome_notice
 from vapor_tui.ui.screens.base import LiveScreen
-from vapor_tui.ui.startup import QUIET_S, Quiet, open_in_background
+from vapor_tui.ui.startup import QUIET_S, Quiet, open_again, open_in_background
 
 if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
@@ -187,6 +188,14 @@ class VaporApp(App[int]):
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.exit(return_code=2, message=f"vapor-tui: error: {message.error}")
+
+    def on_store_unreachable(self, message: StoreUnreachable) -> None:
+        self._tick_failed(TickTrouble(message.error, unreachable=True))
+        self.set_timer(self.refresh_seconds, self._open_again)
+
+    def _open_again(self) -> None:
+        opener = partial(open_again, self.post_message, self.db, self.clock)
+        self.run_worker(opener, thread=True, group=OPEN, exit_on_error=False)
 
     def _store_ready(self) -> None:
         if self.store is not None and self.store.warning:  # SQLite on a network filesystem

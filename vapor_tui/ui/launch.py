@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vapor_tui.core.job import Job
+
 
 class LaunchError(ValueError):
     """A launch option that cannot work (an unknown theme); the message says why."""
@@ -15,6 +20,7 @@ def run_app(
     ascii_only: bool | None = None,
     theme: str | None = None,
     notice: str | None = None,
+    peeked: tuple[Job, ...] | None = None,
 ) -> int:
     from vapor_tui.ui.terminal import locale_is_utf8
 
@@ -26,8 +32,9 @@ def run_app(
     from vapor_tui.ui.app import VaporApp
 
     # A quick look at the file with the standard library, so that the first frame has the rows
-    # (a server's is left to the app's opener: one that does not answer holds up no frame).
-    jobs = peek(db, servers=False)
+    # (a server's is left to the app's opener: one that does not answer holds up no frame),
+    # unless the caller has just read them (`watch`, checking the id).
+    jobs = peeked if peeked is not None else peek(db, servers=False)
     app = VaporApp(
         db,
         refresh=refresh,

@@ -44,6 +44,14 @@ class StoreFailed(Message):
 
 
 @dataclass
+class StoreUnreachable(Message):
+    """The server stopped answering between the quick look that drew the first frame and the
+    store's open: the app says so, keeps those rows and opens the store again later."""
+
+    error: str
+
+
+@dataclass
 class TickRequested(Message):
     """Bring the screens up to now. Several waiting in the queue are one request."""
 

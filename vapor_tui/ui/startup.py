@@ -18,9 +18,10 @@ from textual.message import Message
 
 from vapor_tui.core.clock import Clock
 from vapor_tui.core.job import Job
-from vapor_tui.ui.messages import Peeked, Projected, StoreFailed, StoreOpened
+from vapor_tui.ui.messages import Peeked, Projected, StoreFailed, StoreOpened, StoreUnreachable
 
 if TYPE_CHECKING:
+    from vapor_tui.live.opening import NotOpened
     from vapor_tui.store.engine import Store
 
 QUIET_S = 0.2  # no key for this long, and no action on its way: a quiet moment
@@ -69,7 +70,7 @@ def open_in_background(
 
     jobs = peeked
     if jobs is None:
-        jobs = peek(db)
+        jobs = peek(db, servers=True)
         if jobs is not None:
             post(Peeked(jobs, clock.now()))
     quiet.first_frame.wait(timeout=2.0)
@@ -77,5 +78,25 @@ def open_in_background(
     quiet.wait(quiet_s)
     if jobs is not None and any(job.status.is_active for job in jobs):
         post(Projected(clock.now()))
-    opened: Store | str = open_live(db, clock)
-    post(StoreFailed(opened) if isinstance(opened, str) else StoreOpened(opened))
+    post(_opened(open_live(db, clock), shown=jobs is not None))
+
+
+def open_again(post: Callable[[Message], object], db: str | None, clock: Clock) -> None:
+    """Run on a worker thread, after the server stopped answering while the store opened."""
+    from vapor_tui.live.opening import open_live
+
+    post(_opened(open_live(db, clock), shown=True))
+
+
+def _opened(opened: Store | NotOpened, shown: bool) -> Message:
+    """What the app hears of the open. A server that stopped answering after the rows were
+    read and drawn (`shown`) is the server restarting, or the network dropping, as the app
+    came up: the app keeps its rows and says so, as it does when a tick meets it. Where
+    nothing was drawn (the server was already down), the app ends with that one line."""
+    from vapor_tui.live.opening import NotOpened
+
+    if not isinstance(opened, NotOpened):
+        return StoreOpened(opened)
+    if opened.unreachable and shown:
+        return StoreUnreachable(opened.error)
+    return StoreFailed(opened.error)
