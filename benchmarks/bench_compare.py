@@ -4,8 +4,10 @@ screen: jobs marked with space, then `v` (issue 12).
 - Constant cost: from `v` to every curve drawn, with its legend's best value, for 8 jobs of
   1M points each beside 1 of them (the same database, runs alternating): the screen reads
   each job's summary, never its points.
-- Live growth: bytes per second written while watching 4 live jobs beside watching 1 (a
-  step a second each), over whole legend refreshes (every 2 s).
+- Live growth: bytes per second written while watching 4 live jobs beside watching 1, over
+  whole legend refreshes (every 2 s), in two cases: long jobs at a step a second (a curve
+  seldom reaches a new column), and the ordinary case, jobs of the `new` command's defaults
+  (300 steps, half a second a step: every curve takes a new column every second or two).
 """
 
 from __future__ import annotations
@@ -55,6 +57,36 @@ def live_jobs_db(path: Path, jobs: int) -> list[str]:
     finally:
         store.close()
     return names[::-1]
+
+
+def default_jobs_db(path: Path, jobs: int, started_s_ago: float = 0.0) -> list[str]:
+    """`jobs` running jobs of a sweep with the `new` command's defaults (3 epochs of 100 steps,
+    0.5 s a step: about 150 s each), started `started_s_ago` seconds ago; names, newest
+    first."""
+    now = datetime.now(UTC)
+    store = open_store(path, clock=FakeClock(now - timedelta(seconds=started_s_ago)))
+    names = [f"default-{i}" for i in range(1, jobs + 1)]
+    try:
+        for i, name in enumerate(names, 1):
+            cfg = dbs._config(name, i, step_seconds=0.5)
+            if cfg.total_steps != 300:
+                raise RuntimeError("the default case is the `new` defaults' 300 steps")
+            create_job(store, cfg, start=True)
+    finally:
+        store.close()
+    return names[::-1]
+
+
+# The default jobs' first DEFAULT_SPAN_S seconds, in equal parts, one a run, each at its
+# middle (one run: 50 s in; five: 10, 30, 50, 70 and 90 s in): a 150 s job costs more at its
+# start (steep curves, a new best at every legend refresh) than later, and a window is 8 to
+# 10 s. Up to 100 s in, the window (after the launch and the marks) ends before the jobs do.
+DEFAULT_SPAN_S = 100.0
+
+
+def default_phase(run: int, runs: int) -> float:
+    """How long before its launch run `run` of `runs` starts its default jobs."""
+    return DEFAULT_SPAN_S * (run + 0.5) / runs
 
 
 def legend_ready(count: int) -> Callable[[list[str]], bool]:
@@ -131,20 +163,35 @@ def live_window(window_s: float) -> float:
 
 
 def _bench_live_bytes(ctx: Context) -> None:
+    _live_bytes_long(ctx)
+    _live_bytes_default(ctx)
+
+
+def _live_rates(
+    ctx: Context, name: str, build: Callable[[Path, int], list[str]]
+) -> dict[int, list[float]]:
+    """Bytes per second over the window, the compare screen on 1 job and on 4, one launch of
+    each a run (alternating which first), each on a database `build` makes just before it."""
     mode = ctx.mode
     window = live_window(mode.window_s)
     rates: dict[int, list[float]] = {1: [], LIVE_JOBS: []}
     for i in range(mode.steady_runs):
         for count in (1, LIVE_JOBS) if i % 2 == 0 else (LIVE_JOBS, 1):
-            db = ctx.path(f"compare-live-{i}-{count}.db")
-            names = live_jobs_db(db, LIVE_JOBS)
+            db = ctx.path(f"compare-{name}-{i}-{count}.db")
+            names = build(db, i)
             with Terminal(vapor_command(), ["--db", str(db), "--refresh", "1"]) as term:
                 _open(term, names, count)
                 term.count_bytes(mode.settle_s)
                 rates[count].append(term.count_bytes(window) / window)
                 if not term.child.isalive():
                     raise RuntimeError("vapor-tui exited during the window")
-    params = {"window_s": window, "settle_s": mode.settle_s, "size": "120x40"}
+    return rates
+
+
+def _live_bytes_long(ctx: Context) -> None:
+    rates = _live_rates(ctx, "live", lambda db, run: live_jobs_db(db, LIVE_JOBS))
+    params = {"window_s": live_window(ctx.mode.window_s), "settle_s": ctx.mode.settle_s}
+    params["size"] = "120x40"
     for count, samples in rates.items():
         ctx.add(
             f"bytes_per_s.compare_{count}_live",
@@ -159,4 +206,35 @@ def _bench_live_bytes(ctx: Context) -> None:
         "x",
         [statistics.median(rates[LIVE_JOBS]) / statistics.median(rates[1])],
         params,
+    )
+
+
+def _live_bytes_default(ctx: Context) -> None:
+    runs = ctx.mode.steady_runs
+    phases = [default_phase(i, runs) for i in range(runs)]
+    rates = _live_rates(ctx, "default", lambda db, run: default_jobs_db(db, LIVE_JOBS, phases[run]))
+    params = {
+        "window_s": live_window(ctx.mode.window_s),
+        "settle_s": ctx.mode.settle_s,
+        "size": "120x40",
+        "started_s_before_launch": phases,
+    }
+    for count, samples in rates.items():
+        ctx.add(
+            f"bytes_per_s.compare_{count}_default",
+            f"the compare screen on {count} job(s) of the `new` defaults (300 steps, 0.5 s "
+            "a step) in their first 100 s",
+            "B/s",
+            samples,
+            {**params, "jobs": count},
+            note="run i's jobs started phases[i] s before its launch, for 1 job and 4 alike",
+        )
+    ctx.add(
+        "compare_bytes_ratio.default_4_over_1",
+        f"bytes per second, compare on {LIVE_JOBS} jobs of the `new` defaults over 1 "
+        "(means over the runs' phases)",
+        "x",
+        [statistics.fmean(rates[LIVE_JOBS]) / statistics.fmean(rates[1])],
+        params,
+        note="the runs' phases are equal parts of the jobs' first 100 s: the means, all of it",
     )

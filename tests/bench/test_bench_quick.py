@@ -80,6 +80,9 @@ EXPECTED = {
     "bytes_per_s.compare_1_live": None,
     "bytes_per_s.compare_4_live": None,
     "compare_bytes_ratio.4_over_1": ("<=", 2),
+    "bytes_per_s.compare_1_default": None,
+    "bytes_per_s.compare_4_default": None,
+    "compare_bytes_ratio.default_4_over_1": ("<=", 2),
     **{
         name: None
         for size in ("1k", "1M")

@@ -19,6 +19,7 @@ from vapor_tui.ui.chart_axes import (
     tick_labels,
 )
 from vapor_tui.ui.chart_data import ChartSeries
+from vapor_tui.ui.compare_data import JobCurve, is_sparse, nice_limits
 
 
 def test_linear_ticks_are_round():
@@ -128,3 +129,25 @@ def test_the_fitted_range_ignores_the_first_steps_and_hugs_the_rest():
     assert fixed[0] == 0.0 and fixed[1] >= 2.5
     assert 0.0 <= lo <= 0.3 and 0.3 < hi < 1.0  # the flat part fills the chart
     assert math.isfinite(lo) and math.isfinite(hi)
+
+
+def test_an_axis_from_zero_keeps_its_top_as_a_loss_falls():
+    """The compare chart's y axis starts at 0 for values never negative: its top and ticks
+    follow the span from 0, not the data's, so a loss falling from its first value leaves
+    them where they are (it rose from 1.8 to 2.0 as the loss fell: the chart sent whole)."""
+    first = nice_limits(1.67, 1.67, log=False, from_zero=True)
+    assert first == (0.0, 2.0)
+    for low in (1.5, 1.0, 0.5, 0.2, 0.05):
+        assert nice_limits(low, 1.67, log=False, from_zero=True) == first
+    assert nice_limits(1.0, 1.67, log=False, from_zero=False)[0] > 0  # fitted: hugs the data
+
+
+def test_a_fresh_dense_curve_is_a_line_from_its_first_steps():
+    """Drawn as markers only when its points are few over the steps they span (one an
+    epoch), as on the detail chart: a job's first ten steps are a line already."""
+    curve = JobCurve(1)
+    curve.append(SeriesPoints(np.arange(1, 11), np.linspace(2.5, 2.0, 10), np.arange(10.0)))
+    assert curve.first_step == 1 and not is_sparse(curve, 108)
+    epochs = JobCurve(2)
+    epochs.append(SeriesPoints(np.array([100, 200]), np.array([2.0, 1.5]), np.array([1.0, 2])))
+    assert is_sparse(epochs, 108)

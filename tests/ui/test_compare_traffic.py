@@ -73,6 +73,16 @@ async def _watching(tmp_path, monkeypatch, shown: int, ticks: int) -> Sent:
     # of 15M steps: no curve reaches a new column in the window (at 15k, one of four did in
     # some runs, by how the app's start fell between the ticks: a frame more for four jobs).
     ids = [job.id for job in _live_jobs(store, clock, 600.5, 5_000_000)][:shown]
+    # From just after a legend refresh: both runs in the same phase.
+    return await _counted(monkeypatch, store, clock, ids, ticks, warm=3, from_refresh=True)
+
+
+async def _counted(
+    monkeypatch, store, clock, ids: list[int], ticks: int, warm: int, from_refresh: bool
+) -> Sent:
+    """The compare screen on `ids`: `warm` updates a second apart (the curves read, the first
+    values shown; then to just after a legend refresh if `from_refresh`), then the bytes of
+    `ticks` more. The store is closed after."""
     app = VaporApp(store=store, clock=clock, timer=False)
     sent = Sent(monkeypatch, app)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -80,11 +90,11 @@ async def _watching(tmp_path, monkeypatch, shown: int, ticks: int) -> Sent:
         app.push_screen(CompareScreen(ids))
         await settle(app, pilot)
         screen = app.screen
-        for _ in range(3):  # the curves read, the first values shown
+        for _ in range(warm):
             clock.advance(1)
             await tick(app, pilot)
-        while getattr(screen, "_legend_at", clock.now().timestamp()) != clock.now().timestamp():
-            clock.advance(1)  # from just after a legend refresh: both runs in the same phase
+        while from_refresh and getattr(screen, "_legend_at", None) != clock.now().timestamp():
+            clock.advance(1)
             await tick(app, pilot)
         sent.writes.clear()
         for _ in range(ticks):
@@ -145,3 +155,39 @@ async def test_the_legend_values_refresh_every_two_seconds_never_later(
         apply_action(ui_store, live_jobs[1].id, Action.STOP)
         await tick(app, pilot)
         assert "stopp" in static_text(legend)
+
+
+async def _watching_default_jobs(tmp_path, monkeypatch, shown: int, ticks: int) -> Sent:
+    """Bytes of each of `ticks` updates, a second apart, of the compare screen on the first
+    `shown` of four jobs of the `new` defaults (300 steps, 0.5 s a step: a sweep of learning
+    rates), opened 3 s after they started, counted from 5 s: the ordinary case, each curve
+    taking a new column every second or two, steeply at first."""
+    clock = FakeClock(START)
+    store = open_store(tmp_path / f"default-{shown}.db", clock=clock)
+    jobs = [
+        create_job(store, config(f"default-{i}", seed=1000 + i, step_seconds=0.5, learning_rate=lr))
+        for i, lr in enumerate((1e-4, 2e-4, 5e-4, 1e-3), 1)
+    ]
+    for job in jobs:
+        apply_action(store, job.id, Action.START)
+    clock.advance(3)
+    ids = [job.id for job in jobs][:shown]
+    return await _counted(monkeypatch, store, clock, ids, ticks, warm=2, from_refresh=False)
+
+
+async def test_four_fresh_default_jobs_are_sent_cell_by_cell_never_whole(tmp_path, monkeypatch):
+    """From their first seconds, four jobs of the `new` defaults cost a few cells an update
+    and their legend's values every two seconds, and nothing else. Before: the y axis was
+    widened a few seconds in (its headroom a tenth of the data's span, which grows as a loss
+    falls from its start) and every line of the chart went out again (570 bytes with one
+    job, 730 with four), and the first steps were drawn as loose markers, then joined up (a
+    curve was sparse until it had a quarter of the columns' points). Over these 40 s: 2,218
+    bytes for one job, 4,559 for four (2.06x; the first seconds cost the most: steep curves,
+    a new best at every refresh). The benchmark's `compare_bytes_ratio.default_4_over_1`
+    counts the jobs' first 100 s in a terminal."""
+    one = await _watching_default_jobs(tmp_path, monkeypatch, 1, ticks=40)
+    four = await _watching_default_jobs(tmp_path, monkeypatch, LIVE, ticks=40)
+    assert max(one.writes) <= 120, one.writes
+    # A legend refresh of four jobs' values and bests, with four curves' new cells: ~210.
+    assert max(four.writes) <= 260, four.writes
+    assert sum(four.writes) / sum(one.writes) <= 2.2, (sum(four.writes), sum(one.writes))

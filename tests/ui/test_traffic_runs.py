@@ -118,21 +118,31 @@ def _update(lines) -> tuple[list[Strip], list[Strip], ChopsUpdate | None]:
 CONSOLE = Console(color_system="256", force_terminal=True)
 
 
-def _painted(data: str, old_lines: list[Strip]) -> list[list[pyte.screens.Char]]:
+def _seen(char: pyte.screens.Char) -> object:
+    """What a cell shows: a blank, its background and the lines through or under it, not its
+    foreground, bold or italics (the writer draws blanks in the pen at hand); in reverse
+    video, everything."""
+    if char.data == " " and not char.reverse:
+        return (" ", char.bg, char.underscore, char.strikethrough)
+    return char
+
+
+def _painted(data: str, old_lines: list[Strip]) -> list[list[object]]:
     screen = pyte.Screen(WIDTH, len(old_lines))
     stream = pyte.Stream(screen)
     console = Console(color_system="256", width=WIDTH, force_terminal=True)
     for y, line in enumerate(old_lines):
         stream.feed(f"\x1b[{y + 1};1H" + line.render(console))
     stream.feed(data)
-    return [[screen.buffer[y][x] for x in range(WIDTH)] for y in range(len(old_lines))]
+    return [[_seen(screen.buffer[y][x]) for x in range(WIDTH)] for y in range(len(old_lines))]
 
 
 @settings(max_examples=300)
 @given(st.lists(st.tuples(SEGMENTS, SEGMENTS), min_size=1, max_size=4))
 def test_the_writer_paints_what_textual_paints(lines):
-    """Cell for cell, with colours and every attribute pyte keeps, the screen after our update
-    is the screen after Textual's own (which resends each line from its left edge)."""
+    """Cell for cell, with colours and every attribute pyte keeps (of a blank, what shows),
+    the screen after our update is the screen after Textual's own (which resends each line
+    from its left edge)."""
     old_lines, _, update = _update(lines)
     if update is None:
         return
@@ -211,6 +221,17 @@ def _expected_pen(style: Style | None) -> tuple[frozenset, tuple, tuple]:
     return _pens(f"\x1b[{Strip.render_ansi(style, CONSOLE._color_system)}m.")[(0, 0)]
 
 
+# What a blank shows of its pen (unless in reverse video): its background and these.
+_SHOWN_ON_BLANK = {"4", "21", "9", "53", "51", "52"}
+
+
+def _blank_seen(pen: tuple[frozenset, tuple, tuple]) -> object:
+    attrs, _, bg = pen
+    if "7" in attrs:
+        return pen
+    return attrs & _SHOWN_ON_BLANK, bg
+
+
 @settings(max_examples=200)
 @given(st.lists(st.tuples(SEGMENTS, SEGMENTS), min_size=1, max_size=4))
 def test_every_cell_sent_is_drawn_with_its_own_style(lines):
@@ -223,7 +244,10 @@ def test_every_cell_sent_is_drawn_with_its_own_style(lines):
         x = 0
         for segment in line:
             for char in segment.text:
-                if (x, y) in drawn:
+                if (x, y) in drawn and char == " ":
+                    seen = _blank_seen(drawn[(x, y)])
+                    assert seen == _blank_seen(_expected_pen(segment.style)), (x, y)
+                elif (x, y) in drawn:
                     assert drawn[(x, y)] == _expected_pen(segment.style), (x, y, char)
                 x += cell_len(char)
     # The update leaves the terminal's style as it found it: whatever comes next is plain.
@@ -283,3 +307,22 @@ def test_values_under_each_other_are_reached_by_a_move_down_and_back():
     ours = chops._render_segments(update, CONSOLE)
     assert "\x1b[2;1H" in ours, repr(ours)
     assert _painted(ours, edge) == _painted(ORIGINAL(update, CONSOLE), edge)
+
+
+def test_a_blank_is_drawn_in_the_pen_at_hand():
+    """A compare curve's cell cleared between two of its markers (issue 12): the blank shows
+    only its background, so it keeps the markers' colour, where it cost a change to the
+    default colour and one back (16 bytes). In reverse video a blank shows its colour: then
+    it is drawn as it is."""
+    curve, cleared = "color(174) on color(234)", "on color(234)"
+    old_lines = [_line(("x" * WIDTH, ""))]
+    new_lines = [_line(("●", curve), (" ", cleared), ("●", curve), ("x" * (WIDTH - 3), ""))]
+    update = ChopsUpdate([{0: new_lines[0]}], [(0, 0, 3)], [[WIDTH]])
+    ours = chops._render_segments(update, CONSOLE)
+    assert ours == "\x1b[1;1H\x1b[38;5;174;48;5;234m● ●\x1b[0m", repr(ours)
+    assert _painted(ours, old_lines) == _painted(ORIGINAL(update, CONSOLE), old_lines)
+    reversed_blank = [_line(("●", curve), (" ", "reverse on color(234)"), ("x" * 28, ""))]
+    update = ChopsUpdate([{0: reversed_blank[0]}], [(0, 0, 2)], [[WIDTH]])
+    ours = chops._render_segments(update, CONSOLE)
+    assert "7" in ours.split("●")[1], repr(ours)
+    assert _painted(ours, old_lines) == _painted(ORIGINAL(update, CONSOLE), old_lines)

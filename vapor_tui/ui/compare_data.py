@@ -11,10 +11,9 @@ import numpy as np
 from vapor_tui.core.curves import CurveBase, MetricStats
 from vapor_tui.core.points import ema_debiased
 from vapor_tui.core.series import SeriesPoints
+from vapor_tui.core.series_chart import is_sparse as sparse_over_span
 from vapor_tui.ui.chart_axes import ceil_to, floor_to, nice_ceil, nice_floor, nice_step
 
-# Fewer points than this share of the chart's columns: drawn as markers (one an epoch, say).
-SPARSE_SHARE = 0.25
 TIME_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200)
 
 
@@ -28,6 +27,7 @@ class JobCurve:
         self.loaded = False
         self.names: tuple[str, ...] = ()
         self.stats = MetricStats("")
+        self.first_step: int | None = None
         self.last_step = 0
         empty = np.empty(0)
         self._base = (empty, empty, empty, empty, empty, empty)  # mid step, lo, hi, sum, n, time
@@ -36,6 +36,8 @@ class JobCurve:
     def load(self, base: CurveBase) -> None:
         self.metric, self.names, self.stats = base.metric, base.names, base.stats
         self.loaded, self.last_step, self._new = True, base.last_step, []
+        held = base.first_step[base.n > 0]
+        self.first_step = int(held[0]) if len(held) else None
         mid = (base.first_step + base.bucket_last) / 2.0
         if len(base.time_step):
             time = np.interp(mid, base.time_step, base.time_at)
@@ -49,6 +51,8 @@ class JobCurve:
         if not len(points):
             return 0
         self._new.append(points)
+        if self.first_step is None:
+            self.first_step = points.first_step
         if len(self._new) > 64:  # a long watch: one array, not hundreds
             self._new = [_joined(self._new)]
         self.last_step = points.last_step
@@ -125,20 +129,25 @@ def binned(
         return np.empty(0), np.empty(0), np.empty(0), np.empty(0)
     idx = np.clip((x / max(x_hi, 1e-12) * bins).astype(np.int64), 0, bins - 1)
     b_lo, b_hi = np.full(bins, np.inf), np.full(bins, -np.inf)
-    b_sum, b_n, b_x = np.zeros(bins), np.zeros(bins), np.zeros(bins)
+    b_sum, b_n = np.zeros(bins), np.zeros(bins)
     np.minimum.at(b_lo, idx, lo)
     np.maximum.at(b_hi, idx, hi)
     np.add.at(b_sum, idx, total)
     np.add.at(b_n, idx, n)
-    np.add.at(b_x, idx, x * n)
     filled = b_n > 0
     mean = b_sum[filled] / b_n[filled]
-    centres = b_x[filled] / b_n[filled]
+    # Each bin at its middle, not at its points' mean x: a bin filling up moved its marker
+    # a column right, and the cell was sent cleared and drawn again.
+    centres = (np.flatnonzero(filled) + 0.5) * (max(x_hi, 1e-12) / bins)
     return centres, mean, b_lo[filled], b_hi[filled]
 
 
 def is_sparse(curve: JobCurve, columns: int) -> bool:
-    return 0 < curve.count < SPARSE_SHARE * columns
+    """Drawn as markers: few points over the steps they span (one an epoch, say), as on the
+    detail chart. Not the first steps of a dense job: drawn as markers until they were a
+    quarter of the columns, every curve of a fresh sweep was then sent again, joined up."""
+    first = curve.first_step if curve.first_step is not None else curve.last_step
+    return sparse_over_span(curve.count, first, curve.last_step, columns)
 
 
 def smoothed(mean: np.ndarray, weight: float) -> np.ndarray:
@@ -190,6 +199,8 @@ def nice_limits(lo: float, hi: float, log: bool, from_zero: bool) -> tuple[float
         if hi <= lo:
             lo, hi = nice_floor(lo * 0.99), nice_ceil(hi * 1.01)
         return lo, hi
+    if from_zero and lo >= 0:
+        lo = 0.0  # the axis's span, not the data's: a falling curve moved its top and ticks
     span = hi - lo if hi > lo else abs(hi) * 0.1 or 1.0
     step = nice_step(span * 1.1, 5)
     lower = floor_to(lo - 0.05 * span, step)

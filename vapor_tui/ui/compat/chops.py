@@ -56,6 +56,10 @@ _OFF = {
     "7": "27", "8": "28", "9": "29", "51": "54", "52": "54", "53": "55",
 }  # fmt: skip
 _ENDS = {off: {on for on, o in _OFF.items() if o == off} for off in set(_OFF.values())}
+# The attributes a blank shows (a line through it, or under or over it; the frames 51 and 52).
+# Reverse video shows a blank in its foreground colour: with it, a blank's pen is kept as is.
+_SHOWN_ON_BLANK = frozenset({"4", "21", "9", "53", "51", "52"})
+_REVERSE = "7"
 
 
 class _Pen(NamedTuple):
@@ -81,6 +85,19 @@ class _Pen(NamedTuple):
         change = ";".join(params)
         full = self.full()
         return change if len(change) < len(full) else full
+
+    def for_blanks_after(self, old: _Pen) -> _Pen:
+        """A pen that draws spaces exactly as this one does, as close to `old` as may be: a
+        blank shows its background and the lines through or around it, not its foreground,
+        bold or italics. A curve's cell cleared between two of its markers cost a change of
+        foreground to the default and one back."""
+        if _REVERSE in self.attributes or _REVERSE in old.attributes:
+            return self
+        shown = self.attributes & _SHOWN_ON_BLANK
+        if (old.attributes & _SHOWN_ON_BLANK) == shown and old.bg == self.bg:
+            return old
+        near = _Pen((old.attributes - _SHOWN_ON_BLANK) | shown, old.fg, self.bg)
+        return near if len(near.change_from(old)) < len(self.change_from(old)) else self
 
 
 _PLAIN = _Pen(frozenset(), None, None)
@@ -123,6 +140,8 @@ class _Writer:
             append(_move(self.cursor, x, y, self.width))
         for text, style, _ in strip._segments:
             pen = self._pen(style)
+            if pen != self.pen and not text.strip(" ") and not (style and style._link):
+                pen = pen.for_blanks_after(self.pen)
             if pen != self.pen:
                 append(f"\x1b[{pen.change_from(self.pen)}m")
                 self.pen = pen

@@ -206,8 +206,12 @@ class CompareChart(MetricChart):
             return nice_limits(float(lo_all.min()), float(np.quantile(hi_all, 0.99)), log, False)
         if self.metric == "accuracy" and not log:
             return 0.0, 1.0
-        low = float(min(a.min() for a in lows))
-        high = float(max(a.max() for a in highs))
+        # What is drawn (a column's mean), not the column's extremes: a noisy step in the
+        # first columns of a fresh job widened the axis a few seconds in, and every line of
+        # the chart was sent again (about 530 bytes; more likely the more curves there are).
+        means = [d[3] for d in drawn if len(d[3])]
+        low = float(min(a.min() for a in means))
+        high = float(max(a.max() for a in means))
         return self._y.widen(low, high, log, from_zero=True)
 
     def _palette_colours(self) -> tuple[tuple[int, int, int], ...]:
