@@ -35,7 +35,7 @@ PAINT_WAIT_S = 0.05
 async def _settle(app: VaporApp, pilot, rounds: int = 3) -> None:
     """Let workers finish and their messages land (a tick may ask for another)."""
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        await app.wait_for_work()
         await pilot.pause()
 
 

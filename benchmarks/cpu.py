@@ -1,8 +1,8 @@
 """CPU time of a running process from /proc: the whole process, and its main thread apart.
 
-/proc/PID/stat counts every thread the process ever had, those that have ended included
-(Textual starts a new thread for each worker), so "the rest" is the whole less the main
-thread (/proc/PID/task/PID/stat), not a sum over the threads alive at the end.
+/proc/PID/stat counts every thread the process ever had, those that have ended included (an
+action's Textual worker runs on a pool thread that may end), so "the rest" is the whole less
+the main thread (/proc/PID/task/PID/stat), not a sum over the threads alive at the end.
 """
 
 from __future__ import annotations

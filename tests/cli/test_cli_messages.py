@@ -45,7 +45,7 @@ async def first_tick(app, pilot) -> None:
     for _ in range(400):
         await pilot.pause(0.05)
         if messages(app, TickDone):
-            await app.workers.wait_for_complete()
+            await app.wait_for_work()
             await pilot.pause()
             return
     raise AssertionError("the app never ticked")

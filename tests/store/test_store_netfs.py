@@ -91,7 +91,7 @@ async def test_the_app_warns_in_its_top_bar(on_nfs, tmp_path: Path) -> None:
     app = recorded(VaporApp(store=store, clock=store.clock, timer=False))
     async with app.run_test(size=(120, 30)) as pilot:
         for _ in range(3):
-            await app.workers.wait_for_complete()
+            await app.wait_for_work()
             await pilot.pause()
         assert any("network filesystem (NFS)" in n for n in notes(app)), notes(app)
         header = str(app.screen.query_one("#topbar").content)

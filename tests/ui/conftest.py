@@ -46,7 +46,7 @@ def config(name: str = "run", **kwargs) -> JobConfig:
 async def settle(app: VaporApp, pilot, rounds: int = 3) -> None:
     """Let workers finish and their messages land (a tick may ask for another)."""
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        await app.wait_for_work()
         await pilot.pause()
 
 

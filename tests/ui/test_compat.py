@@ -4,7 +4,12 @@ longer needs it (delete the workaround then), and one that fails when it no long
 from __future__ import annotations
 
 import asyncio
+import inspect
+import os
+import selectors
+import threading
 import time
+from types import SimpleNamespace
 
 import pyte
 import pytest
@@ -16,6 +21,7 @@ from rich.style import Style
 from textual._compositor import ChopsUpdate
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette
+from textual.drivers.linux_driver import LinuxDriver
 from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.strip import Strip
@@ -24,7 +30,7 @@ from textual.widgets import Checkbox, Footer, Static
 from textual_plotext import PlotextPlot
 
 from vapor_tui.ui import compat
-from vapor_tui.ui.compat import chops, palette, resume
+from vapor_tui.ui.compat import chops, input_wait, palette, resume
 from vapor_tui.ui.widgets.diff import changed_span
 from vapor_tui.ui.widgets.form_fields import FormSelect, TickBox
 
@@ -33,8 +39,14 @@ from .conftest import settle
 
 def test_apply_installs_what_fits_this_textual():
     assert textual.__version__.startswith("8.")  # what the workarounds were written for
-    assert compat.apply() == {"chops": True, "palette.guard_paging": True, "resume": True}
+    assert compat.apply() == {
+        "chops": True,
+        "input_wait": True,
+        "palette.guard_paging": True,
+        "resume": True,
+    }
     assert ChopsUpdate.render_segments is chops._render_segments
+    assert LinuxDriver.run_input_thread is input_wait._run_input_thread
     assert Screen._on_screen_resume is resume._resume
     assert CommandPalette._action_command_list is palette._guarded_action_command_list
 
@@ -437,3 +449,56 @@ def test_output_scrolled_by_the_terminal_shows_what_a_full_repaint_shows(tmp_pat
     finally:
         app.close()
         subprocess.run([VAPOR, "fail", job_id], env=env, capture_output=True, timeout=60)
+
+
+# --- input_wait: the keyboard's thread waits for input, not ten times a second -------------
+
+
+def test_textual_input_thread_still_wakes_ten_times_a_second():
+    """When this fails, Textual's input thread no longer polls on a 0.1 s timeout (or is no
+    longer the function input_wait copied): delete compat/input_wait.py, or copy it again."""
+    source = inspect.getsource(input_wait.TEXTUAL_RUN_INPUT)
+    assert "process_selector_events(selector.select(0.1))" in source
+    assert input_wait.source_digest(input_wait.TEXTUAL_RUN_INPUT) == input_wait.COPIED_FROM
+
+
+def test_the_input_thread_reads_keys_times_out_a_lone_escape_and_ends_on_close(monkeypatch):
+    """Run on a pipe for a keyboard: a key, a lone ESC (the escape key once the parser's
+    0.1 s is up), and closing, which wakes a thread that waits without a timeout while
+    nothing is pending."""
+    waits: list[float | None] = []
+    select = selectors.SelectSelector.select
+
+    def recorded(self, timeout=None):
+        waits.append(timeout)
+        return select(self, timeout)
+
+    monkeypatch.setattr(selectors.SelectSelector, "select", recorded)
+    keyboard, typing = os.pipe()
+    keys: list[str] = []
+    got = threading.Condition()
+
+    def process_message(message) -> None:
+        with got:
+            keys.append(getattr(message, "key", type(message).__name__))
+            got.notify_all()
+
+    driver = SimpleNamespace(
+        fileno=keyboard, _debug=False, exit_event=threading.Event(), process_message=process_message
+    )
+    thread = threading.Thread(target=input_wait._run_input_thread, args=(driver,))
+    thread.start()
+    try:
+        os.write(typing, b"a")
+        with got:
+            assert got.wait_for(lambda: "a" in keys, timeout=30), keys
+        os.write(typing, b"\x1b")
+        with got:
+            assert got.wait_for(lambda: "escape" in keys, timeout=30), keys
+        assert input_wait.IDLE_WAIT_S in waits and input_wait.PENDING_WAIT_S in waits
+    finally:
+        driver.exit_event.set()  # the waking event the thread put in its place
+        thread.join(timeout=input_wait.IDLE_WAIT_S / 2)  # woken, not timed out
+        os.close(typing)
+        os.close(keyboard)
+    assert not thread.is_alive()

@@ -64,7 +64,7 @@ def seeded_app(tmp_path, monkeypatch):
 
 async def _settle(pilot) -> None:
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        await pilot.app.wait_for_work()
         await pilot.pause()
 
 

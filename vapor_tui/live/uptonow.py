@@ -45,12 +45,14 @@ def look(conn: Connection, now_s: float) -> Look:
     """The look before any write, in the caller's read transaction: with nothing found, a tick
     writes nothing and reads the rest in the same transaction."""
     from vapor_tui.core.process import host_name, is_running
-    from vapor_tui.store.catchup import look_due
-    from vapor_tui.store.runs import dead_runs
-    from vapor_tui.supervise.start import lost_supervisors
+    from vapor_tui.store.catchup import look_due, looked_at_rows
+    from vapor_tui.store.runs import dead_among
+    from vapor_tui.supervise.start import lost_supervisors_among
 
-    dead = dead_runs(conn, now_s, host_name(), is_running)
-    return Look(dead, lost_supervisors(conn, now_s), look_due(conn, now_s))
+    rows = looked_at_rows(conn)  # one statement for the three looks (issue 14)
+    dead = dead_among(rows, now_s, host_name(), is_running)
+    lost = lost_supervisors_among(rows, now_s)
+    return Look(dead, lost, look_due(conn, now_s, rows=rows))
 
 
 def act(store: Store, now_s: float, seen: Look | None) -> CatchUpResult:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from vapor_tui.core import catchup as planner
 from vapor_tui.core.eta import ema_after_steps
@@ -77,11 +77,15 @@ class Due:
         return bool(self.jobs or self.swept)
 
 
-def look_due(conn: Connection, now_s: float, wanted: set[int] | None = None) -> Due:
+def look_due(
+    conn: Connection, now_s: float, wanted: set[int] | None = None, rows: list | None = None
+) -> Due:
     """The look of catch_up, in the caller's read transaction (a tick's one read): a job
-    whose next step finishes after `now_s` is looked at and passed over (catchup_plans.py)."""
-    due = {r.id for r in _active_rows(conn, wanted) if _changes(r, now_s)}
-    due |= {r.id for r in _owing_rows(conn, wanted)}
+    whose next step finishes after `now_s` is looked at and passed over (catchup_plans.py).
+    `rows`: the tick's looked_at_rows, already read (then `wanted` is None)."""
+    active, owing = _due_rows(conn, wanted) if rows is None else _split(rows)
+    due = {r.id for r in active if _changes(r, now_s)}
+    due |= {r.id for r in owing}
     swept = deleted_ids(conn) if wanted is None else []
     return Due(frozenset(due), tuple(swept))
 
@@ -103,8 +107,9 @@ def catch_up_due(store: Store, now_s: float, look: Due, wait: bool = False) -> C
                 # LOCKED): a tick or a `new` does not queue behind its catch-up. An action on
                 # the job (`wait`) waits for it, to act on the job as it is now.
                 lock, skip = not store.is_sqlite, not wait
-                rows = [(r, _plan(r, now_s)) for r in _active_rows(conn, due, lock, skip)]
-                rows += [(r, _repay(r)) for r in _owing_rows(conn, due, lock, skip)]
+                active, owing = _due_rows(conn, due, lock, skip)
+                rows = [(r, _plan(r, now_s)) for r in active]
+                rows += [(r, _repay(r)) for r in owing]
                 moved = _write_piece(conn, rows, budget)
         except StoreFull:
             if not after_full(store, budget):
@@ -142,7 +147,7 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
             batches[row.id] = sim_batch(points)
         if values is not None:
             updates.setdefault(tuple(values), []).append((*values.values(), row.id, row.version))
-        if finished and getattr(row, "owed_to", None) is not None:
+        if finished and row.owed_to is not None:
             conn.execute(owed_table.delete().where(owed_table.c.job_id == row.id))
         moved.append((row.id, count, end, finished))
         budget -= count
@@ -156,37 +161,48 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
 
 # Built once: building them on every tick cost as much as running them.
 # Only the simulator's jobs are moved by the clock: a run's points come from its process.
-_ACTIVE_ROWS = (
-    select(jobs_table)
-    .where(jobs_table.c.status.in_(_ACTIVE), jobs_table.c.source == SOURCE_SIMULATOR)
-    .order_by(jobs_table.c.id)
+# One statement for the active jobs and those owing points (a job that ended owing them,
+# joined to what it owes): they were two, each on every tick's look and write (issue 14).
+_ACTIVE_SIM = and_(jobs_table.c.status.in_(_ACTIVE), jobs_table.c.source == SOURCE_SIMULATOR)
+_OWING = owed_table.c.job_id.is_not(None)
+_WITH_OWED = select(jobs_table, owed_table.c.last_step.label("owed_to")).select_from(
+    jobs_table.outerjoin(owed_table, owed_table.c.job_id == jobs_table.c.id)
 )
-_WANTED_ROWS = _ACTIVE_ROWS.where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
-
-
-def _active_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
-    query = _ACTIVE_ROWS if wanted is None else _WANTED_ROWS
-    if lock:
-        query = query.with_for_update(skip_locked=skip)
-    params = {} if wanted is None else {"ids": sorted(wanted)}
-    return plain_rows(conn.execute(query, params))
-
-
-_OWING_ROWS = (
-    select(jobs_table, owed_table.c.last_step.label("owed_to"))
-    .join(owed_table, owed_table.c.job_id == jobs_table.c.id)
-    .order_by(jobs_table.c.id)
+_DUE_ROWS = _WITH_OWED.where(or_(_ACTIVE_SIM, _OWING)).order_by(jobs_table.c.id)
+_WANTED_ROWS = _DUE_ROWS.where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
+# A tick's look: every active job, whatever moves it (the looks for dead runs and lost
+# supervisors take theirs from the same rows), and those owing points.
+_LOOKED_AT = _WITH_OWED.where(or_(jobs_table.c.status.in_(_ACTIVE), _OWING)).order_by(
+    jobs_table.c.id
 )
-_WANTED_OWING = _OWING_ROWS.where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
 
 
-def _owing_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
-    """Jobs that ended owing points, with the step they are owed up to (`owed_to`)."""
-    query = _OWING_ROWS if wanted is None else _WANTED_OWING
+def looked_at_rows(conn: Connection) -> list:
+    """Every active job's row (any source) and every row owing points, with `owed_to`: what
+    a tick's look reads, in one statement."""
+    return plain_rows(conn.execute(_LOOKED_AT))
+
+
+def _due_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
+    """The active simulated jobs (all, or those in `wanted`), and the jobs that ended owing
+    points, with the step they are owed up to (`owed_to`): two lists, from one statement."""
+    query = _DUE_ROWS if wanted is None else _WANTED_ROWS
     if lock:
         query = query.with_for_update(of=jobs_table, skip_locked=skip)
     params = {} if wanted is None else {"ids": sorted(wanted)}
-    return plain_rows(conn.execute(query, params))
+    return _split(plain_rows(conn.execute(query, params)))
+
+
+def _split(rows: list) -> tuple[list, list]:
+    """(the active simulated jobs, those owing points) among `rows`. An active row is planned
+    as one that owes nothing (it was read without `owed_to`)."""
+    active, owing = [], []
+    for row in rows:
+        if row.owed_to is not None:
+            owing.append(row)
+        if row.status in _ACTIVE and row.source == SOURCE_SIMULATOR:
+            active.append(row if row.owed_to is None else row._replace(owed_to=None))
+    return active, owing
 
 
 def _repay(row) -> planner.Plan | None:

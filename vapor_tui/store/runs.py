@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -229,6 +229,7 @@ def end_run(
 _WATCHED = select(
     jobs_table.c.id,
     jobs_table.c.status,
+    jobs_table.c.source,
     jobs_table.c.host,
     jobs_table.c.pid,
     jobs_table.c.pid_started,
@@ -258,8 +259,18 @@ def dead_runs(
 ) -> list[tuple[Any, str]]:
     """The look of end_dead_runs, in the caller's transaction (a tick's one read): each active
     run whose process ended, with why."""
+    return dead_among(conn.execute(_WATCHED).all(), now_s, here, running)
+
+
+def dead_among(
+    rows: Iterable[Any], now_s: float, here: str, running: Callable[[int, int | None], bool]
+) -> list[tuple[Any, str]]:
+    """dead_runs, from rows already read (a tick's one look reads every active job at once):
+    those of active runs among them are checked."""
     dead = []
-    for row in conn.execute(_WATCHED).all():
+    for row in rows:
+        if row.status not in _ACTIVE or row.source not in _PROCESS_SOURCES:
+            continue
         started = None if row.pid_started is None else int(row.pid_started)
         process = RunProcess(row.host, row.pid, started, row.heartbeat_at, row.started_at)
         reason = why_ended(process, now_s, here, running)

@@ -6,6 +6,7 @@ version, so the screens and `watch` see it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,6 +233,7 @@ LOST_AFTER_S = 60.0  # no heartbeat from another machine's supervisor for this l
 _SUPERVISED = select(
     _c.id,
     _c.status,
+    _c.source,
     _c.host,
     _c.supervisor_pid,
     _c.supervisor_started,
@@ -247,8 +249,16 @@ def lost_supervisors(conn: Connection, now: float, here: str, alive: Any) -> lis
     machine its pid (with its start time) is not running; elsewhere its heartbeat (or the
     script's, when one attached) stopped for LOST_AFTER_S. `alive(pid, started)` asks the
     process table."""
+    return lost_among(conn.execute(_SUPERVISED).all(), now, here, alive)
+
+
+def lost_among(rows: Iterable[Any], now: float, here: str, alive: Any) -> list[tuple[Any, str]]:
+    """lost_supervisors, from rows already read (a tick's one look reads every active job at
+    once): those of active command jobs among them are checked."""
     lost = []
-    for row in conn.execute(_SUPERVISED).all():
+    for row in rows:
+        if row.status not in _ACTIVE or row.source != "command":
+            continue
         if row.host == here:
             if row.supervisor_pid is None:
                 since = row.started_at or 0.0

@@ -4,6 +4,7 @@ a command."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from vapor_tui.core.job import Job
@@ -78,6 +79,13 @@ def lost_supervisors(conn: Connection, now_s: float) -> list[tuple[Any, str]]:
     from vapor_tui.core.process import host_name, is_running
 
     return rows.lost_supervisors(conn, now_s, host_name(), is_running)
+
+
+def lost_supervisors_among(looked_at: Iterable[Any], now_s: float) -> list[tuple[Any, str]]:
+    """lost_supervisors, from rows a tick's look read already (every active job)."""
+    from vapor_tui.core.process import host_name, is_running
+
+    return rows.lost_among(looked_at, now_s, host_name(), is_running)
 
 
 def fail_lost_supervisors(store: Store, lost: list[tuple[Any, str]], now_s: float) -> list[int]:

@@ -7,6 +7,7 @@ what it says.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -23,7 +24,8 @@ from vapor_tui.core.clock import Clock, SystemClock
 from vapor_tui.core.job import Job
 from vapor_tui.live.commands import Act, Cloned, Command, Created
 from vapor_tui.live.session import ActionQueue, Live, TickGate, Update
-from vapor_tui.live.tick import Snapshot, TickRequest, TickResult, TickTrouble
+from vapor_tui.live.tick import Snapshot, TickResult, TickTrouble
+from vapor_tui.live.tick_thread import TickThread
 from vapor_tui.ui import compat
 from vapor_tui.ui.app_keys import APP_BINDINGS
 from vapor_tui.ui.chart_options import ChartOptions
@@ -46,7 +48,7 @@ from vapor_tui.ui.startup import QUIET_S, Quiet, open_again, open_in_background
 if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
 
-OPEN, TICK, ACTIONS = "open", "tick", "actions"  # worker groups
+OPEN, ACTIONS = "open", "actions"  # worker groups (ticks run on a TickThread of their own)
 
 
 class VaporApp(App[int]):
@@ -93,6 +95,9 @@ class VaporApp(App[int]):
         self.use_timer = timer
         self.live = Live()
         self.ticks = TickGate()
+        self.tick_thread = TickThread(lambda result: self.post_message(TickDone(result)))
+        self._ticks_idle = asyncio.Event()  # no tick at work: what wait_for_work waits on
+        self._ticks_idle.set()
         self.actions = ActionQueue()
         self._uninstall_signals: Callable[[], None] | None = None
         self._peeked = peeked  # the job list read before the app started, for its first frame
@@ -204,13 +209,16 @@ class VaporApp(App[int]):
             # What opening repaired (a table made again from the points).
             self.notify(note, title="Database", severity="warning", timeout=10)
         if self.use_timer:
-            self.set_interval(self.refresh_seconds, self.request_tick, name="tick")
+            # Straight to the handler: a message a second posted to say "tick" was one more
+            # trip through the queue on the UI thread.
+            self.set_interval(self.refresh_seconds, self._timer_tick, name="tick")
         self.request_tick()
         self._next_action()  # those pressed while the database opened
 
     def on_unmount(self) -> None:
         if self._uninstall_signals is not None:
             self._uninstall_signals()
+        self.tick_thread.stop()  # it ends after the tick at work, whose store closes now
         if self.store is not None:
             self.store.close()
 
@@ -220,20 +228,25 @@ class VaporApp(App[int]):
         self.post_message(TickRequested())
 
     def on_tick_requested(self, _message: TickRequested) -> None:
+        self._timer_tick()
+
+    def _timer_tick(self) -> None:
         if self.store is not None and self.ticks.ask():
-            self._tick(self.store, self.live.request())
+            self._tick(self.store)
         elif self.store is not None:
             # The last tick is still at work (a long catch-up): show running jobs as the
             # clock says they are meanwhile.
             self._show(self.live.project(self.clock.now()))
 
-    # A description given: Textual's own is the repr of the arguments, every job of the
-    # request's list written out on the UI thread at every tick (a tenth of its time there).
-    @work(thread=True, group=TICK, exit_on_error=False, description="tick")
-    def _tick(self, store: Store, request: TickRequest) -> None:
-        from vapor_tui.live.tick import run_tick
+    def _tick(self, store: Store) -> None:
+        self._ticks_idle.clear()
+        self.tick_thread.submit(store, self.live.request())
 
-        self.post_message(TickDone(run_tick(store, request)))
+    async def wait_for_work(self) -> None:
+        """Until the workers are done and no tick is at work (its result handled): what
+        tests and benchmarks wait on, as they waited on Textual's workers alone."""
+        await self.workers.wait_for_complete()
+        await self._ticks_idle.wait()
 
     def on_tick_done(self, message: TickDone) -> None:
         result = message.result
@@ -258,7 +271,9 @@ class VaporApp(App[int]):
 
     def _tick_ended(self) -> None:
         if self.ticks.finished() and self.store is not None:
-            self._tick(self.store, self.live.request())
+            self._tick(self.store)
+        else:
+            self._ticks_idle.set()
 
     def _show(self, update: Update | None) -> None:
         if update is None:
@@ -357,13 +372,9 @@ class VaporApp(App[int]):
         worker = event.worker
         if event.state is not WorkerState.ERROR:
             return
-        error = f"unexpected error: {worker.error!r}"
         if worker.group == OPEN:  # say so rather than sit on "Opening the database"
             why = f"unexpected error opening the database: {worker.error!r}"
             self.exit(return_code=2, message=f"vapor-tui: error: {why}")
-        elif worker.group == TICK:
-            self._tick_failed(TickTrouble(error))
-            self._tick_ended()
         elif worker.group == ACTIONS:
             self.actions.finished(None)
             self.notify(f"Unexpected error: {worker.error!r}", title="Refused", severity="warning")

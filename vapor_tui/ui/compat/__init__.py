@@ -8,6 +8,8 @@ needed (the library fixed or changed what it works around: delete it then) or no
 
 - `chops`: Textual's `ChopsUpdate.render_segments`. A Textual bug: a changed cell resent its
   whole line from the widget's left edge.
+- `input_wait`: Textual's `LinuxDriver.run_input_thread`. The keyboard's thread woke ten
+  times a second with nothing to do; it waits for input, or for the app to close.
 - `resume`: Textual's `Screen._on_screen_resume`. A screen resumed at a new size (the first,
   at launch) was sent whole twice: laid out, then repainted.
 - `palette.guard_paging`: Textual's `CommandPalette._action_command_list`. A Textual bug: a page
@@ -33,7 +35,7 @@ needed (the library fixed or changed what it works around: delete it then) or no
 
 from __future__ import annotations
 
-from vapor_tui.ui.compat import chops, palette, resume
+from vapor_tui.ui.compat import chops, input_wait, palette, resume
 from vapor_tui.ui.compat.internals import (
     ascii_select_arrows,
     bindings_of,
@@ -68,6 +70,7 @@ def apply() -> dict[str, bool]:
     """Install the workarounds that patch a library's class; what each did."""
     return {
         "chops": chops.apply(),
+        "input_wait": input_wait.apply(),
         "palette.guard_paging": palette.guard_paging(),
         "resume": resume.apply(),
     }
