@@ -10,6 +10,7 @@ import click
 
 from vapor_tui import cli_group
 from vapor_tui.cli_group import EXIT_USAGE, UserError, cli, parse_job_id
+from vapor_tui.core import startup_gc
 from vapor_tui.core.text import escaped
 
 __all__ = ["UserError", "main", "parse_job_id", "user_message"]
@@ -22,6 +23,16 @@ def _register() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: every error the user can cause is one line on stderr and exit status 2."""
+    # Collection waits until the app is up (core/startup_gc.py); a command that does not open
+    # the app lets it run again as it starts (cli_group.cli).
+    startup_gc.hold()
+    try:
+        return _main(argv)
+    finally:
+        startup_gc.release()
+
+
+def _main(argv: list[str] | None) -> int:
     _register()
     cli_group.said.clear()
     cli_group.behind.clear()

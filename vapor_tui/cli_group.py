@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from vapor_tui.store.engine import Store
 
 EXIT_USAGE = 2
+# What opens the app straight away: no command, or `watch` (`demo` fills a database first).
+APP_COMMANDS = (None, "watch")
 
 
 class UserError(click.ClickException):
@@ -202,5 +204,9 @@ def cli(ctx: click.Context, db: str | None, **options: Any) -> None:
 
     With no command, opens the app on the database.
     """
+    if ctx.invoked_subcommand not in APP_COMMANDS:
+        from vapor_tui.core import startup_gc
+
+        startup_gc.release()  # the collector is held for the app's start only
     if ctx.invoked_subcommand is None:
         _run_app(ctx, db, **options)

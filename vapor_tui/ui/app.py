@@ -20,6 +20,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from vapor_tui.core import startup_gc
 from vapor_tui.core.clock import Clock, SystemClock
 from vapor_tui.core.job import Job
 from vapor_tui.live.commands import Act, Cloned, Command, Created
@@ -195,6 +196,7 @@ class VaporApp(App[int]):
         self.exit(return_code=2, message=f"vapor-tui: error: {message.error}")
 
     def on_store_unreachable(self, message: StoreUnreachable) -> None:
+        startup_gc.release(freeze=True)  # no tick until the server answers: the start is over
         self._tick_failed(TickTrouble(message.error, unreachable=True))
         self.set_timer(self.refresh_seconds, self._open_again)
 
@@ -260,6 +262,8 @@ class VaporApp(App[int]):
         else:
             self._tick_failed(result)
         self._tick_ended()
+        if startup_gc.held():  # the first tick's rows and chart: the start is over once drawn
+            self.call_after_refresh(startup_gc.release, freeze=True)
 
     def _tick_failed(self, trouble: TickTrouble) -> None:
         """The app keeps running: it says what is wrong once, shows it in the top bar, and
