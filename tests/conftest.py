@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import select, text
 
 from tests.support.postgres import PostgresServer, ServerMissing
+from tests.support.worker_exit import pytest_sessionfinish  # noqa: F401 - a hook of this suite's
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.job import Job
