@@ -42,7 +42,7 @@ HEAP = """
     import gc, time
     from conftest import _note
 
-    HEAP = [[i] for i in range(1_500_000)]  # a worker's heap: tests, fixtures, apps, modules
+    HEAP = [[i] for i in range(400_000)]  # a worker's heap: tests, fixtures, apps, modules
 
     def test_a_full_collection():
         start = time.perf_counter()
