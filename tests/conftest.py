@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import select, text
 
 from tests.support.postgres import PostgresServer, ServerMissing
+from tests.support.worker_exit import pytest_sessionfinish  # noqa: F401 - a hook of this suite's
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import JobConfig
 from vapor_tui.core.job import Job
@@ -67,28 +68,41 @@ SLOW_FIRST = (
     "tests/bench/test_bench_quick.py::test_quick_benchmark",
     "tests/reliability/test_rel_crash.py::test_sigkill_the_command_line_mid_write",
     "tests/reliability/test_rel_crash.py::test_sigkill_inside_a_long_write_transaction",
-    "tests/reliability/test_rel_concurrency.py::test_instances_and_command_line_on_one_database",
     "tests/reliability/test_rel_monkey.py::test_thousands_of_random_keys",
-    "tests/reliability/test_rel_state_machine.py::test_random_sequences_of_actions_and_time",
-    "tests/store/test_store_catchup.py::test_another_writer_gets_in_during_a_long_catch_up",
-    "tests/store/test_store_server.py::test_first_use_by_four_processes_at_once",
-    "tests/reliability/test_rel_bad_places.py::test_a_read_only_database_is_for_viewing",
-    "tests/cli/test_cli_launch.py::test_new_start_logs_and_a_stop_from_another_shell",
-    "tests/ui/test_detail_screen.py::test_million_point_job_opens_from_its_summary_not_its_points",
-    "tests/ui/test_command_pty.py::test_a_new_output_line_costs_about_its_own_bytes",
     "tests/reliability/test_rel_crash.py::test_sigkill_the_app_in_a_terminal",
-    "tests/ui/test_jobs_screen.py::test_every_theme_can_be_chosen_on_every_screen",
+    "tests/reliability/test_rel_concurrency.py::test_instances_and_command_line_on_one_database",
     "tests/ui/test_first_seconds.py::test_a_backlog_shows_the_jobs_as_they_are_now_before_it_is_written",
+    "tests/reliability/test_rel_state_machine.py::test_random_sequences_of_actions_and_time",
+    "tests/ui/test_command_pty.py::test_a_new_output_line_costs_about_its_own_bytes",
+    "tests/cli/test_cli_commands.py::test_start_stop_fail_clone_delete",
+    "tests/reliability/test_rel_server_restart.py::test_the_app_says_so_and_recovers_by_itself",
+    "tests/ui/test_compat.py::test_output_scrolled_by_the_terminal_shows_what_a_full_repaint_shows",
     "tests/cli/test_cli_launch.py::test_clone_queues_the_same_command_again",
+    "tests/store/test_store_server.py::test_first_use_by_four_processes_at_once",
+    "tests/reliability/test_rel_full_disk.py::test_a_runaway_job_on_a_small_disk",
+    "tests/cli/test_cli_race.py::test_two_processes_starting_one_job",
+    "tests/store/test_store_catchup.py::test_another_writer_gets_in_during_a_long_catch_up",
     "tests/reliability/test_rel_bad_places.py::test_a_full_disk",
     "tests/ui/test_command_pty.py::test_the_app_closed_and_opened_again_while_a_command_runs",
+    "tests/cli/test_cli_launch.py::test_new_start_logs_and_a_stop_from_another_shell",
+    "tests/ui/test_compare_traffic.py::test_four_fresh_default_jobs_are_sent_cell_by_cell_never_whole",
+    "tests/cli/test_cli_race.py::test_two_commands_racing_on_a_running_job",
+    "tests/reliability/test_rel_bad_places.py::test_a_read_only_database_is_for_viewing",
+    "tests/reliability/test_rel_concurrency.py::test_conflicting_actions_from_two_instances",
+    "tests/reliability/test_rel_server_restart.py::test_a_command_while_the_server_is_down_is_one_line",
+    "tests/ui/test_traffic_runs.py::test_watching_a_short_job_resends_none_of_the_bar_between_its_edge_and_percent",
+    "tests/ui/test_new_job_form.py::test_the_form_creates_a_command_job_that_s_starts",
+    "tests/ui/test_compare_traffic.py::test_four_live_jobs_cost_well_under_twice_the_bytes_of_one",
+    "tests/reliability/test_rel_bad_form.py::test_garbage_in_every_form_field",
+    "tests/ui/test_traffic.py::test_an_idle_screen_sends_nothing",
+    "tests/ui/test_detail_screen.py::test_million_point_job_opens_from_its_summary_not_its_points",
+    "tests/ui/test_contrast.py::test_the_cursor_row_reads_in_every_theme_and_colour_system",
+    "tests/ui/test_jobs_screen.py::test_every_theme_can_be_chosen_on_every_screen",
     "tests/reliability/test_rel_crash.py::test_sigkill_while_the_database_is_being_created",
     "tests/run/test_run_scripts.py::test_two_scripts_with_the_app_and_command_line_calls_open",
     "tests/store/test_store_size.py::test_a_point_takes_what_the_store_says",
     "tests/reliability/test_rel_concurrency.py::test_conflicting_actions_from_two_command_lines",
-    "tests/ui/test_contrast.py::test_the_cursor_row_reads_in_every_theme_and_colour_system",
     "tests/cli/test_cli_launch.py::test_what_a_command_job_refuses",
-    "tests/cli/test_cli_commands.py::test_start_stop_fail_clone_delete",
 )
 
 

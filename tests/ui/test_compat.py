@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
+import re
 import selectors
 import threading
+import time
 from types import SimpleNamespace
 
 import pyte
@@ -378,8 +380,42 @@ async def test_a_toast_is_taken_down_only_through_textuals_privates():
 # --- scroll.scroll_rows_up: the terminal scrolls the output pane's rows --------------------
 
 
-def _pane_rows(app, top: int, rows: int) -> list[str]:
-    return [app.screen.display[y] for y in range(top, top + rows)]
+_LAST_LINE = "line 30 " + "ab" * 2
+_PANE_ROWS = 10  # OutputPane's height
+
+
+def _screen(app) -> str:
+    return "the screen was:\n" + app.text()
+
+
+def _wait_screen(app, holds, what: str, timeout: float = 30.0):
+    """Read the app's output until `holds(rows)` returns something (never a fixed window)."""
+    end = time.monotonic() + timeout
+    while True:
+        found = holds(app.screen.display)
+        if found:
+            return found
+        assert time.monotonic() < end and app.child.isalive(), f"never {what}; {_screen(app)}"
+        app.pump(0.1)
+
+
+def _full_pane(rows: list[str]) -> list[str] | None:
+    """The pane's rows when it shows the last ten output lines (line 30 in its bottom row),
+    found by their text, wherever the layout put them."""
+    bottom = next((y for y, row in enumerate(rows) if row.strip() == _LAST_LINE), None)
+    if bottom is None or bottom < _PANE_ROWS - 1:
+        return None
+    pane = rows[bottom - _PANE_ROWS + 1 : bottom + 1]
+    return pane if all(re.search(r"\b(line \d\d|warn \d\d)\b", row) for row in pane) else None
+
+
+def _settled_pane(app) -> list[str]:
+    """The full pane, read again after the next bytes the app sends: not a frame half read."""
+    while True:
+        pane = _wait_screen(app, _full_pane, "a pane full of the last ten lines")
+        app.pump(0.2)
+        if _full_pane(app.screen.display) == pane:
+            return pane
 
 
 def test_output_scrolled_by_the_terminal_shows_what_a_full_repaint_shows(tmp_path, helpers):
@@ -394,10 +430,15 @@ def test_output_scrolled_by_the_terminal_shows_what_a_full_repaint_shows(tmp_pat
     db = str(tmp_path / "c.db")
     env = helpers.cli_env({"VAPOR_TUI_DB": db})
     script = tmp_path / "lines.py"
+    go = tmp_path / "go"
     script.write_text(
         textwrap.dedent(
             """
             import sys, time
+            from pathlib import Path
+            print("lines to come", flush=True)
+            while not Path(__file__).with_name("go").exists():  # the pane shows the line
+                time.sleep(0.02)
             for i in range(1, 31):
                 print(f"line {i:02d} " + "ab" * (i % 7), flush=True)
                 if i % 9 == 0:
@@ -412,24 +453,24 @@ def test_output_scrolled_by_the_terminal_shows_what_a_full_repaint_shows(tmp_pat
         env=env, capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     job_id = made.stdout.strip()
-    app = PtyApp(["--db", db, "watch", job_id], env, cols=100, rows=30)
+    # 40 rows: at 30, a command line long enough to wrap once more (the checkout's path, the
+    # temporary directory's number) put the pane's bottom row under the footer.
+    app = PtyApp(["--db", db, "watch", job_id], env, cols=100, rows=40)
     try:
-        app.wait_for("line 30")
-        app.pump(1.5)
-        assert b"r\x1b[" in bytes(app.raw) and b"\x1b[r" in bytes(app.raw), "no scroll region"
-        text = app.text().splitlines()
-        top = next(y for y, row in enumerate(text) if row.strip().startswith("Output")) + 1
-        scrolled = _pane_rows(app, top, 10)
-        assert scrolled[-1].strip() == "line 30 " + "ab" * 2
+        # The thirty lines come one by one once the pane shows the first (its own text: no
+        # other part of the screen says it), so the pane scrolls, even on a loaded machine
+        # where the app could otherwise open on all of them at once.
+        _wait_screen(app, lambda rows: any("lines to come" in r for r in rows), "the pane")
+        go.touch()
+        scrolled = _settled_pane(app)
+        raw = bytes(app.raw)
+        assert b"r\x1b[" in raw and b"\x1b[r" in raw, f"no scroll region; {_screen(app)}"
         app.send("o")  # hidden, and shown again: the pane and the chart above it painted anew
-        app.pump(1.0)
-        assert "line 30" not in app.text()
+        _wait_screen(app, lambda rows: not any("line 30" in r for r in rows), "the pane hidden")
         app.send("o")
-        app.pump(1.5)
-        text = app.text().splitlines()
-        again = next(y for y, row in enumerate(text) if row.strip().startswith("Output")) + 1
-        assert _pane_rows(app, again, 10) == scrolled, "\n".join(
-            [*scrolled, "--", *_pane_rows(app, again, 10), "--", app.text()]
+        again = _settled_pane(app)
+        assert again == scrolled, "\n".join(
+            ["scrolled:", *scrolled, "repainted:", *again, _screen(app)]
         )
     finally:
         app.close()
