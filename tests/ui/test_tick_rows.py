@@ -4,6 +4,10 @@ again. Counts, not wall-clock: they hold on a loaded machine."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.segment import Segment
+from rich.style import Style
 from textual.widget import Widget
 
 from tests.support.tables import cell
@@ -60,6 +64,45 @@ async def test_a_tick_with_nothing_new_words_no_row_again(make_app, ui_store, cl
         assert cell(table, 1, "created") == "a minute ago"
 
 
+async def test_a_step_makes_only_the_cells_that_move_again(make_app, ui_store, clock, monkeypatch):
+    """20 jobs a step a second: a tick makes their status, progress, epoch, loss, ETA and age
+    cells again, not their id, name and model (every cell of 20 rows a tick before); a job
+    renamed elsewhere gets its whole row made again."""
+    for i in range(20):
+        create_job(ui_store, config(f"moving{i}", seed=i), start=True)
+    whole: list[int] = []
+    moving: list[int] = []
+    make_whole, make_moving = job_table.job_cells, job_table.moving_cells
+
+    def counted_whole(job, *args, **kwargs):
+        whole.append(job.id)
+        return make_whole(job, *args, **kwargs)
+
+    def counted_moving(job, *args, **kwargs):
+        moving.append(job.id)
+        return make_moving(job, *args, **kwargs)
+
+    monkeypatch.setattr(job_table, "job_cells", counted_whole)
+    monkeypatch.setattr(job_table, "moving_cells", counted_moving)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(JobTable)
+        clock.advance(1.0)
+        await tick(app, pilot)
+        whole.clear(), moving.clear()
+        loss_before, made_before = cell(table, 1, "loss"), table.cells_made
+        for _ in range(3):
+            clock.advance(1.0)
+            await tick(app, pilot)
+        assert whole == []
+        # Steps are a second apart on average: most jobs took one or more.
+        assert len(set(moving)) >= 15 and set(moving) <= set(range(1, 21))
+        assert len(moving) == table.cells_made - made_before
+        assert cell(table, 1, "loss") != loss_before  # the moved cells are shown
+        assert cell(table, 20, "name") == "moving19" and cell(table, 20, "id") == "20"
+
+
 @pytest.fixture
 def refreshed(monkeypatch) -> list[str]:
     """The widget (its class name) of every refresh asked for, anywhere in the app."""
@@ -98,3 +141,26 @@ async def test_a_quiet_tick_refreshes_no_widget_and_a_step_only_its_cells(
         await tick(app, pilot)
         assert set(refreshed) == {"JobTable"}
         assert len(refreshed) <= 3  # its loss, and at most its progress and ETA
+
+
+_STYLES = (None, Style(bold=True), Style(bold=True), Style(color="red"), Style(color="red"))
+# A cell is rendered Text: no control segments (simplify merges text into a control
+# segment and drops its codes, so with them it is not the same cut at cell boundaries).
+_SEGMENTS = st.builds(
+    Segment,
+    st.sampled_from(("", " ", "ab", "▶ ")),
+    st.sampled_from(_STYLES),  # equal styles that are distinct objects among them
+    control=st.none(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_SEGMENTS, max_size=5), max_size=8))
+def test_a_row_joined_from_simplified_cells_is_the_row_simplified(cells):
+    """A row is made again from its cells' segments, simplified once each when the cell was
+    made, merged only where two cells meet: the same segments as simplifying the whole row
+    (what the row's line was made with before)."""
+    joined: list[Segment] = []
+    for made in cells:
+        job_table._join(joined, list(Segment.simplify(made)))
+    assert joined == list(Segment.simplify([s for made in cells for s in made]))

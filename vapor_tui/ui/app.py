@@ -31,6 +31,7 @@ from vapor_tui.ui import compat
 from vapor_tui.ui.app_keys import APP_BINDINGS
 from vapor_tui.ui.chart_options import ChartOptions
 from vapor_tui.ui.glyphs import Glyphs
+from vapor_tui.ui.heap import StartupFreeze
 from vapor_tui.ui.messages import (
     ActionDone,
     EarlyDeclined,
@@ -103,6 +104,7 @@ class VaporApp(App[int]):
         self._uninstall_signals: Callable[[], None] | None = None
         self._peeked = peeked  # the job list read before the app started, for its first frame
         self.quiet = Quiet()
+        self.heap = StartupFreeze()
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -221,6 +223,7 @@ class VaporApp(App[int]):
         if self._uninstall_signals is not None:
             self._uninstall_signals()
         self.tick_thread.stop()  # it ends after the tick at work, whose store closes now
+        self.heap.release()
         if self.store is not None:
             self.store.close()
 
@@ -259,6 +262,7 @@ class VaporApp(App[int]):
             if update.trouble:  # read, but running jobs could not be brought up to now
                 self.notify(update.trouble, title="Database", severity="error", timeout=10)
             self._show(update)
+            self.heap.freeze()  # start-up is over once a tick has been shown
         else:
             self._tick_failed(result)
         self._tick_ended()

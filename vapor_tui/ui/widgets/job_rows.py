@@ -80,11 +80,25 @@ def job_cells(
     job: Job, now: datetime, glyphs: Glyphs, name_width: int, model_width: int = 18
 ) -> dict[str, Text]:
     """Every cell of a job's row, as plain Text (never markup: a name may hold "[/b]")."""
-    bar = glyphs.bar(job.progress, BAR_WIDTH)
     return {
         "id": Text(str(job.id)),
         "name": Text(name_cell(job, name_width, glyphs)),
         "model": Text(fit(job.model, model_width, glyphs)),
+        **moving_cells(job, now, glyphs),
+    }
+
+
+def fixed_inputs(job: Job) -> tuple:
+    """What the cells that job_cells makes and moving_cells does not are made from (with the
+    column widths, which make every cell again when they change)."""
+    return (job.id, job.name, job.model, job.source)
+
+
+def moving_cells(job: Job, now: datetime, glyphs: Glyphs) -> dict[str, Text]:
+    """The cells a job's step or status change may move: a step makes these again, not its
+    id, name and model (issue 14: 20 running jobs made 20 whole rows a tick)."""
+    bar = glyphs.bar(job.progress, BAR_WIDTH)
+    return {
         "status": glyphs.badge(job.status),
         "progress": Text.assemble(
             (bar, glyphs.active_bar if job.status.is_active else "grey50"),

@@ -33,9 +33,26 @@ from vapor_tui.ui.widgets.job_rows import (
     age_minute,
     cell_segments,
     fitted_widths,
+    fixed_inputs,
     job_cells,
     layout,
+    moving_cells,
 )
+
+
+def _join(segments: list[Segment], cell: list[Segment]) -> None:
+    """Append a simplified cell to simplified segments, merging the two where they meet: the
+    result is what Segment.simplify makes of the whole (cells are rendered Text, which has
+    no control segments)."""
+    if not cell:
+        return
+    first = cell[0]
+    if segments and not first.control and segments[-1].style == first.style:
+        last = segments[-1]
+        segments[-1] = Segment(last.text + first.text, last.style)
+        segments.extend(cell[1:])
+    else:
+        segments.extend(cell)
 
 
 class JobTable(CursorMoves, ScrollView, can_focus=True):
@@ -80,6 +97,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         # and the minute of its age (its Created cell is worded again only when that moves).
         self._versions: dict[int, tuple[int, int, int]] = {}
         self.cells_made = 0  # rows whose cells were made or worded again: what a sync cost
+        self._fixed: dict[int, tuple] = {}  # job id -> what its fixed cells were made from
         self._strips: dict[tuple[int, bool], Strip] = {}  # (job id, cursor) -> its line
         self._drawn_for: Size | None = None  # the size its lines were last drawn at
         # (job id, column, cursor) -> the cell's segments, padding included: a line is made
@@ -151,6 +169,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             x += widths[key] + 2 * PADDING
         self._cells.clear()  # names are cut to the name column's width: made again
         self._versions.clear()
+        self._fixed.clear()
         self._forget_lines()
         return True
 
@@ -174,6 +193,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         for gone in set(self._cells) - set(order):
             del self._cells[gone]
             self._versions.pop(gone, None)
+            self._fixed.pop(gone, None)
             self._forget_cells(gone, self._columns)
         if order != self._rows:
             self._rows = order
@@ -195,19 +215,24 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         if shown is not None and held == made:
             return []  # a row that did not change costs a comparison, nothing more
         self.cells_made += 1
+        fixed = fixed_inputs(job)
         if shown is not None and held is not None and held[:2] == made[:2]:
             # All but the age stay while the job is unchanged.
             cells = {**shown, "created": Text(age(job, now))}
+        elif shown is not None and self._fixed.get(job.id) == fixed:
+            # A step or a status change: its id, name, model and mark stay.
+            cells = {**shown, **moving_cells(job, now, self.glyphs)}
         else:
             name_width = self._widths.get("name", 40)
             model_width = self._widths.get("model", 18)
             cells = job_cells(job, now, self.glyphs, name_width, model_width)
             cells["mark"] = self._mark_cell(job.id)
+        self._fixed[job.id] = fixed
         self._cells[job.id] = cells
         self._versions[job.id] = made
         if shown is None:
             return []
-        changed = [c for c in self._columns if cells[c] != shown[c]]
+        changed = [c for c in self._columns if cells[c] is not shown[c] and cells[c] != shown[c]]
         if changed:
             self._forget_cells(job.id, changed)
         return [(job.id, c) for c in changed]
@@ -257,7 +282,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
                 if cell is None:
                     cell = self._cell(column, cells[column], base, base if cursor else None)
                     self._cell_segments[cell_key] = cell
-                segments += cell
+                _join(segments, cell)
                 length += self._spans[column][1]  # a cell is padded and cut to its span
             strip = self._line(segments, length, base)
             self._strips[key] = strip
@@ -266,17 +291,22 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
     def _line(self, segments: list[Segment], length: int, base: Style) -> Strip:
         """The segments of a row, `length` cells, as a line of the table's width. One Strip,
         not the three that padding and simplifying make (each with seven caches): a tick
-        makes a line again for every row whose cells changed (issue 14)."""
+        makes a line again for every row whose cells changed (issue 14). `segments` are
+        simplified already (_join)."""
         width = self._line_width()
         if length > width:
             return Strip(segments).adjust_cell_length(width, base).simplify()
         if length < width:
-            segments = [*segments, Segment(" " * (width - length), base)]
-        return Strip(Segment.simplify(segments), width)
+            _join(segments, [Segment(" " * (width - length), base)])
+        return Strip(segments, width)
 
     def _cell(self, column: str, cell: Text, base: Style, over: Style | None) -> list[Segment]:
+        """A cell's segments, simplified once when the cell is made: a row made again from
+        its cells then compares styles only where two cells meet (Segment.simplify over the
+        whole row compared every pair, for every row a tick changed)."""
         right = column in RIGHT_ALIGNED
-        return cell_segments(cell, self._widths[column], right, base, over, self.app.console)
+        made = cell_segments(cell, self._widths[column], right, base, over, self.app.console)
+        return list(Segment.simplify(made))
 
     # --- marks and order --------------------------------------------------------------------
 
