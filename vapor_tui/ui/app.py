@@ -198,7 +198,7 @@ class VaporApp(App[int]):
         self.exit(return_code=2, message=f"vapor-tui: error: {message.error}")
 
     def on_store_unreachable(self, message: StoreUnreachable) -> None:
-        startup_gc.release(freeze=True)  # no tick until the server answers: the start is over
+        self._start_over()  # no tick until the server answers
         self._tick_failed(TickTrouble(message.error, unreachable=True))
         self.set_timer(self.refresh_seconds, self._open_again)
 
@@ -262,12 +262,17 @@ class VaporApp(App[int]):
             if update.trouble:  # read, but running jobs could not be brought up to now
                 self.notify(update.trouble, title="Database", severity="error", timeout=10)
             self._show(update)
-            self.heap.freeze()  # start-up is over once a tick has been shown
         else:
             self._tick_failed(result)
         self._tick_ended()
-        if startup_gc.held():  # the first tick's rows and chart: the start is over once drawn
-            self.call_after_refresh(startup_gc.release, freeze=True)
+        if not self.heap.frozen:  # the first tick's rows and chart: over once drawn
+            self.call_after_refresh(self._start_over)
+
+    def _start_over(self) -> None:
+        """Start-up is over: collection runs again (held from the entry point on:
+        core/startup_gc.py), over only what comes after (ui/heap.py)."""
+        startup_gc.release()
+        self.heap.freeze()
 
     def _tick_failed(self, trouble: TickTrouble) -> None:
         """The app keeps running: it says what is wrong once, shows it in the top bar, and

@@ -6,6 +6,7 @@ minute on whichever thread allocated at the time, about a tenth of the process's
 jobs screen with 20 running jobs. Once the first tick is shown they are moved to the
 permanent generation (gc.freeze): later collections walk only what was made since. Closing the
 app moves them back, so that a process that opens several apps (the tests) collects them.
+On the command line the collector is held until then (core/startup_gc.py, the launch's part).
 """
 
 from __future__ import annotations
