@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from vapor_tui import __version__
+from vapor_tui.core import startup_gc
 from vapor_tui.core.text import escaped, shown
 
 if TYPE_CHECKING:
@@ -205,8 +206,6 @@ def cli(ctx: click.Context, db: str | None, **options: Any) -> None:
     With no command, opens the app on the database.
     """
     if ctx.invoked_subcommand not in APP_COMMANDS:
-        from vapor_tui.core import startup_gc
-
         startup_gc.release()  # the collector is held for the app's start only
     if ctx.invoked_subcommand is None:
         _run_app(ctx, db, **options)
