@@ -42,3 +42,24 @@ def test_a_form_typed_before_the_app_started_is_created(tmp_path):
     finally:
         app.close()
     assert sorted(_names(db)) == ["older", "quick"]
+
+
+def test_an_enter_typed_before_the_app_started_opens_the_job(tmp_path):
+    """Found trying it as a user: enter pressed within the first second, on the jobs screen,
+    did nothing (its ctrl+j went to no binding); a moment later it opened the job."""
+    db = tmp_path / "early.db"
+    store = open_store(db, clock=FakeClock())
+    try:
+        create_job(store, JobConfig("older"))
+        create_job(store, JobConfig("newest"))  # the first row, under the cursor at start
+    finally:
+        store.close()
+    env = {k: v for k, v in os.environ.items() if k != "VAPOR_TUI_DB"}
+    app = PtyApp(["--db", str(db)], env)
+    try:
+        app.send("j\r")  # at once: down to the older job, and open it
+        app.wait_for("#1 older")
+        app.send("q")
+        assert app.wait_exit() == 0
+    finally:
+        app.close()

@@ -409,20 +409,22 @@ class VaporApp(App[int]):
                 screen.select_later(job_id)
 
     def on_key(self, event: events.Key) -> None:
-        """A key no widget took. Typed straight after `n`, it was handed to the jobs screen
-        before the form opened over it (Textual passes keys on before the one before them is
-        handled): it is the form's, not one to drop."""
+        """A key no widget took. An enter typed before the terminal was put in raw mode arrives
+        as ctrl+j (the line discipline made its CR a newline): it is an enter. A key typed
+        straight after `n` was handed to the jobs screen before the form opened over it
+        (Textual passes keys on before the one before them is handled): it is the form's, not
+        one to drop."""
         # Not imported for this: no form is open before its module is (the first key waited
         # for that import).
         form = sys.modules.get("vapor_tui.ui.screens.new_job")
-        if form is None or not isinstance(self.screen, form.NewJobScreen):
-            return
-        if event.is_printable and event.character:
-            self.screen.type_early(event.character)
-        elif event.key == "ctrl+j":
-            # An enter typed before the terminal was put in raw mode: the line discipline
-            # made its CR a newline, which Textual reads as ctrl+j.
-            self.screen.action_submit()
+        screen = self.screen
+        if form is not None and isinstance(screen, form.NewJobScreen):
+            if event.key == "ctrl+j":
+                screen.action_submit()
+            elif event.is_printable and event.character:
+                screen.type_early(event.character)
+        elif event.key == "ctrl+j":  # the job under the cursor opens, as with a later enter
+            self.simulate_key("enter")
 
     def action_command_palette(self) -> None:
         compat.open_palette(self)
