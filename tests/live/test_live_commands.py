@@ -4,6 +4,7 @@ functions and values, no Pilot."""
 from __future__ import annotations
 
 from vapor_tui.core.status import Action, JobStatus
+from vapor_tui.live.action_queue import ActionQueue
 from vapor_tui.live.commands import (
     Act,
     Acted,
@@ -16,7 +17,6 @@ from vapor_tui.live.commands import (
     Refused,
     execute,
 )
-from vapor_tui.live.session import ActionQueue
 from vapor_tui.store.jobs import apply_action, get_job, list_jobs
 
 

@@ -9,8 +9,8 @@ import threading
 import pytest
 
 from vapor_tui.core.status import Action, JobStatus
+from vapor_tui.live.action_queue import ActionQueue
 from vapor_tui.live.commands import Act, Acted, Refused, execute
-from vapor_tui.live.session import ActionQueue
 from vapor_tui.store.engine import open_store
 from vapor_tui.store.jobs import get_job
 from vapor_tui.store.tables import jobs_table

@@ -23,8 +23,9 @@ from textual.worker import Worker, WorkerState
 from vapor_tui.core import startup_gc
 from vapor_tui.core.clock import Clock, SystemClock
 from vapor_tui.core.job import Job
+from vapor_tui.live.action_queue import ActionQueue
 from vapor_tui.live.commands import Act, Cloned, Command, Created
-from vapor_tui.live.session import ActionQueue, Live, TickGate, Update
+from vapor_tui.live.session import Live, TickGate, Update
 from vapor_tui.live.tick import Snapshot, TickResult, TickTrouble
 from vapor_tui.live.tick_thread import TickThread
 from vapor_tui.ui import compat
