@@ -124,7 +124,7 @@ def bench_compare(ctx: Context) -> None:
     ctx.log(f"building {OPEN_JOBS} jobs of {points:,} points")
     names = compare_db(ctx, db, OPEN_JOBS)
     label = f"{points // 1_000_000}M" if points % 1_000_000 == 0 else str(points)
-    runs = max(2, mode.chart_runs_1m)
+    runs = mode.compare_pairs
     opens: dict[int, list[float]] = {1: [], OPEN_JOBS: []}
     ratios = []
     for i in range(runs + 1):

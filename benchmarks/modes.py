@@ -19,6 +19,8 @@ class Mode:
     chart_runs_1m: int
     # The backends group: launches to the 1M-point chart, one of each backend a pair.
     backend_chart_pairs: int
+    # The compare group: timed pairs of opens, 8 jobs and 1 (after one untimed pair).
+    compare_pairs: int
     memory_hold_s: float  # how long the 1M-point job stays open before VmHWM is read
     warm_up: bool  # an untimed launch before the timed ones (the page cache is warm anyway)
     # Terminal: CPU of the whole process on the jobs screen, htop beside it.
@@ -50,6 +52,7 @@ FULL = Mode(
     chart_runs_1k=5,
     chart_runs_1m=3,
     backend_chart_pairs=9,
+    compare_pairs=3,
     memory_hold_s=2.0,
     warm_up=True,
     cpu_runs=3,
@@ -75,6 +78,7 @@ QUICK = Mode(
     chart_runs_1k=1,
     chart_runs_1m=1,
     backend_chart_pairs=5,
+    compare_pairs=2,
     memory_hold_s=1.0,
     warm_up=False,
     cpu_runs=1,
@@ -99,6 +103,7 @@ SMOKE = replace(
     name="smoke",
     launch_pairs=1,
     backend_chart_pairs=1,
+    compare_pairs=1,
     frames=3,
     ticks=3,
     catchup_runs=1,

@@ -4,6 +4,7 @@
     python -m benchmarks --quick    # every measurement, fewer runs, shorter windows (~1 min)
     python -m benchmarks --smoke    # the quick run, every figure once (the test suite's)
     python -m benchmarks --json PATH
+    python -m benchmarks --smoke --only chart,cold --big-job-cache DIR   # runs sharing a build
 
 Every database lives in a fresh temporary directory, and XDG_DATA_HOME (with the other XDG
 directories) points inside it for this process and every app it starts, so the user's real
@@ -94,6 +95,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--markdown",
         action="store_true",
         help="also print the table in Markdown (for docs/PERFORMANCE.md)",
+    )
+    parser.add_argument(
+        "--big-job-cache",
+        type=Path,
+        metavar="DIR",
+        help="build the 1M-point job once into DIR and copy it from there: runs at once (the "
+        "test suite's smoke runs) share one build",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("-q", "--silent", action="store_true", help="no progress on stderr")
@@ -216,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="vapor-bench-"))
     isolate(tmp)
-    ctx = Context(mode, tmp, verbose=not args.silent)
+    ctx = Context(mode, tmp, verbose=not args.silent, big_job_cache=args.big_job_cache)
     ctx.log(f"{mode.name} run in {tmp}")
     errors = []
     try:

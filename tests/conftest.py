@@ -62,8 +62,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # The slowest tests (`pytest --durations`), slowest first. They run first: under pytest-xdist
-# a long test drawn last keeps one worker busy after the other has run out of work. A test left
-# off this list still runs, only in its place.
+# a long test drawn last keeps one worker busy after the other has run out of work. Workers take
+# tests one at a time in this order (`--maxschedchunk 1`, pyproject.toml), so the long ones are
+# spread over both. A test left off this list still runs, only in its place.
 SLOW_FIRST = (
     "tests/bench/test_bench_quick.py::test_quick_benchmark",
     "tests/reliability/test_rel_crash.py::test_sigkill_the_command_line_mid_write",
