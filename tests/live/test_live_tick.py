@@ -200,3 +200,31 @@ def test_a_series_that_appears_mid_run_reaches_the_followed_chart(store, helpers
     assert news["grad_norm"].step.tolist() == [1, 2, 3, 4] and news["eval/loss"].last_step == 4
     _, update = tick(live, store, shown=[job.id])
     assert not update.snapshot.points.get(job.id)  # held now: not read again
+
+
+def test_a_chart_read_before_the_store_shows_and_the_first_tick_reads_only_after_it(
+    store, helpers, fake_clock
+):
+    """`watch` on a server: the chart read before the store opened (store/server_chart.py)
+    shows as a tick's would, and the first tick reads only the points written since."""
+    from vapor_tui.store.summary import read_chart_base
+
+    job = create_job(store, helpers.small_config("early"), start=True)
+    fake_clock.advance(4.5)
+    tick(Live(), store)  # four steps written
+    with store.read() as conn:
+        early = read_chart_base(conn, job.id)
+    live = Live()
+    live.follow(job.id)
+    assert live.accept_chart(job.id, early) is None  # nothing shows yet: no first frame
+    live.accept_peek((get_job(store, job.id),), fake_clock.now())
+    update = live.accept_chart(job.id, early)
+    assert update is not None and update.snapshot.bases == {job.id: early}
+    assert not update.snapshot.jobs_changed and update.events == ()
+    (follow,) = live.request().follows
+    assert follow.has_base and dict(follow.held)["loss"] == 4
+    assert live.accept_chart(job.id, early) is None  # it has its chart: not again
+    fake_clock.advance(3.0)
+    _, update = tick(live, store, shown=[job.id])
+    assert job.id not in update.snapshot.bases  # not read again
+    assert update.snapshot.points[job.id]["loss"].step.tolist() == [5, 6, 7]

@@ -33,7 +33,7 @@ LAUNCH_PROBE = """
 import json, sys
 import vapor_tui.ui.app as app_module
 
-def probe(post, db, clock, peeked, quiet, pause):
+def probe(post, db, clock, peeked, quiet, pause, watch):
     from vapor_tui.ui.messages import StoreFailed
     quiet.first_frame.wait(timeout=60)
     heavy = ("sqlalchemy", "sqlmodel", "numpy", "pydantic", "plotext", "textual_plotext")

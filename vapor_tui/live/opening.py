@@ -13,6 +13,7 @@ from vapor_tui.core.status import JobStatus
 from .commands import Act, Acted, Outcome, Refused
 
 if TYPE_CHECKING:
+    from vapor_tui.core.buckets import ChartBase
     from vapor_tui.store.engine import Store
 
 
@@ -27,6 +28,23 @@ def peek(db: str | None, servers: bool = False) -> tuple[Job, ...] | None:
         return None
     jobs = peek_jobs(db)
     return None if jobs is None else tuple(jobs)
+
+
+def peek_chart(db: str | None, job_id: int) -> ChartBase | None:
+    """On a server: the job's first chart, read on the connection the quick look kept, before
+    the store (SQLAlchemy) is imported; None elsewhere, or at any doubt (the store's first tick
+    reads it then). A SQLite file's chart waits for the store's first tick."""
+    from vapor_tui.store.sqlite_file import StoreError, is_url, resolve_target
+
+    try:
+        target = resolve_target(db)
+    except StoreError:
+        return None
+    if not is_url(target):
+        return None
+    from vapor_tui.store.server_chart import peek_chart as read
+
+    return read(target, job_id)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from vapor_tui.core.job import Job
 
@@ -18,6 +19,9 @@ from .commands import Acted, Cloned, Created, Deleted, Outcome
 from .curves import CurveFollow, CurveRead
 from .events import Lifecycle, lifecycle
 from .tick import Follow, JobsVersion, Snapshot, TickRequest, TickResult, TickTrouble
+
+if TYPE_CHECKING:  # numpy: not needed to paint the first frame
+    from vapor_tui.core.buckets import ChartBase
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +104,23 @@ class Live:
         self._read = jobs
         return self._show(Snapshot(self._visible(), now))
 
+    def accept_chart(self, job_id: int, base: ChartBase) -> Update | None:
+        """A followed job's chart read before the store opened (on a server): shown as a
+        tick's would be, and the first tick then reads only the points after it. Ignored where
+        nothing shows yet, or the follow has a chart already."""
+        current = self._follows.get(job_id)
+        if self.snapshot is None or current is None or current.has_base:
+            return None
+        self._take_base(current, base)
+        old = self.snapshot
+        return self._show(Snapshot(old.jobs, old.now, jobs_changed=False, bases={job_id: base}))
+
+    def _take_base(self, current: Follow, base: ChartBase) -> None:
+        """The follow holds `base`: the next tick reads the points after it."""
+        self._alerts.from_base(current.job_id, base)
+        steps = tuple(sorted(base.held.items()))
+        self._follows[current.job_id] = replace(current, held=steps, has_base=True)
+
     def project(self, now: datetime) -> Update | None:
         """The running jobs shown as the clock says they are at `now`, computed, not read: for
         the first frame of a database with a backlog, and while a long catch-up has not yet
@@ -147,9 +168,7 @@ class Live:
             job_id = got.follow.job_id
             if got.base is not None:
                 bases[job_id] = got.base
-                self._alerts.from_base(job_id, got.base)
-                steps = tuple(sorted(got.base.held.items()))
-                self._follows[job_id] = replace(current, held=steps, has_base=True)
+                self._take_base(current, got.base)
             if got.points is not None:
                 points[job_id] = got.points
                 alerts += self._alerts.from_points(listed.get(job_id), job_id, got.points)

@@ -23,6 +23,14 @@ def keep(target: str, conn: Any) -> None:
         older.close()
 
 
+def borrow(target: str) -> Any | None:
+    """The connection kept for `target`, as the look left it (in autocommit), for another
+    look before the store opens (server_chart.py), which keeps it again, or closes it; None if
+    none is kept."""
+    with _kept_lock:
+        return _kept.pop(target, None)
+
+
 def take_kept(target: str) -> Any | None:
     """The connection a look at `target` kept, once, if it still answers (the server may have
     restarted since): idle and out of autocommit, as the store's are; else None."""

@@ -38,6 +38,13 @@ def libpq_url(target: str) -> str | None:
     return None if scheme is None else "postgresql://" + target[len(scheme) :]
 
 
+def is_ours(conn: Any) -> bool:
+    """Whether the database on this psycopg connection is vapor-tui's, of this schema version
+    (a database without our meta table raises psycopg's UndefinedTable)."""
+    app, version = conn.execute(_OURS).fetchone() or (None, None)
+    return bool(app == "vapor-tui" and version == str(SCHEMA_VERSION))
+
+
 def _namespace(cursor):
     names = [d.name for d in cursor.description]
     return lambda values: SimpleNamespace(**dict(zip(names, values, strict=True)))
@@ -65,8 +72,7 @@ def peek_server(target: str) -> JobList | None:
         return None
     kept = False
     try:
-        app, version = conn.execute(_OURS).fetchone() or (None, None)
-        if app != "vapor-tui" or version != str(SCHEMA_VERSION):
+        if not is_ours(conn):
             return None
         cursor = conn.cursor(row_factory=_namespace)
         rows = cursor.execute(ALL_JOBS).fetchall()

@@ -35,6 +35,7 @@ from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.heap import StartupFreeze
 from vapor_tui.ui.messages import (
     ActionDone,
+    ChartPeeked,
     EarlyDeclined,
     Peeked,
     Projected,
@@ -170,6 +171,7 @@ class VaporApp(App[int]):
                 self._peeked,
                 self.quiet,
                 pause,
+                self.watch_id,
             )
             self.run_worker(opener, thread=True, group=OPEN, exit_on_error=False)
         else:
@@ -187,6 +189,9 @@ class VaporApp(App[int]):
 
     def on_peeked(self, message: Peeked) -> None:
         self._show(self.live.accept_peek(message.jobs, message.now))
+
+    def on_chart_peeked(self, message: ChartPeeked) -> None:
+        self._show(self.live.accept_chart(message.job_id, message.base))
 
     def on_projected(self, message: Projected) -> None:
         self._show(self.live.project(message.now))

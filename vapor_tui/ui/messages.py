@@ -13,6 +13,7 @@ from vapor_tui.live.commands import Act, Outcome
 from vapor_tui.live.tick import TickResult, TickTrouble
 
 if TYPE_CHECKING:
+    from vapor_tui.core.buckets import ChartBase
     from vapor_tui.store.engine import Store
 
 
@@ -23,6 +24,14 @@ class Peeked(Message):
     jobs: tuple[Job, ...]
     now: datetime
     unreadable: str | None = None  # rows left out, in one line (store/convert.py)
+
+
+@dataclass
+class ChartPeeked(Message):
+    """`watch`'s first chart, read on a server before the store opened (store/server_chart.py)."""
+
+    job_id: int
+    base: ChartBase
 
 
 @dataclass

@@ -18,7 +18,14 @@ from textual.message import Message
 
 from vapor_tui.core.clock import Clock
 from vapor_tui.core.job import Job
-from vapor_tui.ui.messages import Peeked, Projected, StoreFailed, StoreOpened, StoreUnreachable
+from vapor_tui.ui.messages import (
+    ChartPeeked,
+    Peeked,
+    Projected,
+    StoreFailed,
+    StoreOpened,
+    StoreUnreachable,
+)
 
 if TYPE_CHECKING:
     from vapor_tui.live.opening import NotOpened
@@ -63,10 +70,12 @@ def open_in_background(
     peeked: tuple[Job, ...] | None,
     quiet: Quiet,
     quiet_s: float = QUIET_S,
+    watch: int | None = None,
 ) -> None:
     """Run on a worker thread: the first frame's job list (unless read before the app
-    started), then, at a quiet moment, running jobs as the clock says and the store."""
-    from vapor_tui.live.opening import open_live, peek, prepare_early
+    started), then, at a quiet moment, running jobs as the clock says, the watched job's chart
+    where it can be read before the store, and the store."""
+    from vapor_tui.live.opening import open_live, peek, peek_chart, prepare_early
 
     jobs = peeked
     if jobs is None:
@@ -78,6 +87,10 @@ def open_in_background(
     quiet.wait(quiet_s)
     if jobs is not None and any(job.status.is_active for job in jobs):
         post(Projected(clock.now()))
+    if watch is not None and jobs is not None:
+        base = peek_chart(db, watch)
+        if base is not None:
+            post(ChartPeeked(watch, base))
     post(_opened(open_live(db, clock), shown=jobs is not None))
 
 
