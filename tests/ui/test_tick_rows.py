@@ -3,6 +3,9 @@ again. Counts, not wall-clock: they hold on a loaded machine."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -64,6 +67,17 @@ async def test_a_tick_with_nothing_new_words_no_row_again(make_app, ui_store, cl
         assert cell(table, 1, "created") == "a minute ago"
 
 
+@contextlib.asynccontextmanager
+async def _ticked_table(app, clock) -> AsyncIterator[tuple]:
+    """The app at 120x40, settled and a tick later: (app, pilot, its jobs table)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(JobTable)
+        clock.advance(1.0)
+        await tick(app, pilot)
+        yield app, pilot, table
+
+
 async def test_a_step_makes_only_the_cells_that_move_again(make_app, ui_store, clock, monkeypatch):
     """20 jobs a step a second: a tick makes their status, progress, epoch, loss, ETA and age
     cells again, not their id, name and model (every cell of 20 rows a tick before); a job
@@ -84,12 +98,7 @@ async def test_a_step_makes_only_the_cells_that_move_again(make_app, ui_store, c
 
     monkeypatch.setattr(job_table, "job_cells", counted_whole)
     monkeypatch.setattr(job_table, "moving_cells", counted_moving)
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        table = app.screen.query_one(JobTable)
-        clock.advance(1.0)
-        await tick(app, pilot)
+    async with _ticked_table(make_app(), clock) as (app, pilot, table):
         whole.clear(), moving.clear()
         loss_before, made_before = cell(table, 1, "loss"), table.cells_made
         for _ in range(3):
@@ -101,6 +110,38 @@ async def test_a_step_makes_only_the_cells_that_move_again(make_app, ui_store, c
         assert len(moving) == table.cells_made - made_before
         assert cell(table, 1, "loss") != loss_before  # the moved cells are shown
         assert cell(table, 20, "name") == "moving19" and cell(table, 20, "id") == "20"
+
+
+async def test_a_step_keeps_the_cells_it_did_not_move_and_words_ages_once(
+    make_app, ui_store, clock, monkeypatch
+):
+    """A step makes the loss cell again, and keeps the status, epoch, ETA and age cells whose
+    words did not move: the same objects, compared by identity, not made and compared again;
+    an age is worded by humanize once for each minute, not on every row's step (issue 14)."""
+    from vapor_tui.present import text
+
+    for i in range(5):
+        create_job(ui_store, config(f"kept{i}", seed=i, step_seconds=1.0), start=True)
+    worded: list[object] = []
+    naturaltime = text.humanize.naturaltime
+
+    def counted(value, *args, **kwargs):
+        worded.append(value)
+        return naturaltime(value, *args, **kwargs)
+
+    async with _ticked_table(make_app(), clock) as (app, pilot, table):
+        before = {job_id: dict(cells) for job_id, cells in table._cells.items()}
+        monkeypatch.setattr(text.humanize, "naturaltime", counted)
+        clock.advance(3.0)
+        await tick(app, pilot)
+        moved = [i for i, cells in table._cells.items() if cells["loss"] != before[i]["loss"]]
+        assert len(moved) >= 3  # most of the jobs took a step
+        for job_id in moved:
+            cells, old = table._cells[job_id], before[job_id]
+            for column in ("status", "epoch", "eta", "created"):
+                if cells[column].plain == old[column].plain:
+                    assert cells[column] is old[column], column
+        assert worded == []  # the same minute: every age worded before
 
 
 @pytest.fixture

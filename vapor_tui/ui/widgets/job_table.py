@@ -221,7 +221,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             cells = {**shown, "created": Text(age(job, now))}
         elif shown is not None and self._fixed.get(job.id) == fixed:
             # A step or a status change: its id, name, model and mark stay.
-            cells = {**shown, **moving_cells(job, now, self.glyphs)}
+            cells = {**shown, **moving_cells(job, now, self.glyphs, shown)}
         else:
             name_width = self._widths.get("name", 40)
             model_width = self._widths.get("model", 18)
