@@ -49,18 +49,25 @@ def _slow_and_queued(store, make_app, count: int):
 
 
 async def test_a_tick_with_nothing_new_words_no_row_again(make_app, ui_store, clock, worded):
-    """60 jobs, none with a step due (a step an hour): a tick words no row again. Every age
-    was worded again at every tick; now a row's age is, once its minute moves."""
+    """60 jobs, none with a step due (a step an hour): a tick words no row again, nor works
+    out any row's age. Every age was worded again at every tick; now a row's age is, once its
+    minute moves."""
     app = _slow_and_queued(ui_store, make_app, 30)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one(JobTable)
         assert cell(table, 1, "created") == "just now"
         worded.clear()
-        for _ in range(5):
-            clock.advance(1.0)
-            await tick(app, pilot)
+        minutes: list[int] = []
+        age_minute = job_table.age_minute
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(job_table, "age_minute", lambda *a: minutes.append(1) or age_minute(*a))
+            for _ in range(5):
+                clock.advance(1.0)
+                await tick(app, pilot)
         assert worded == []
+        # Nor is any age's minute worked out again: each row knows until when its stays.
+        assert minutes == []
         clock.advance(60.0)  # every age moves on a minute, the rows' other cells do not
         await tick(app, pilot)
         assert sorted(worded) == list(range(1, 61))
