@@ -19,7 +19,7 @@ import textual.widgets
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from textual._compositor import ChopsUpdate
+from textual._compositor import ChopsUpdate, Compositor
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette
 from textual.drivers.linux_driver import LinuxDriver
@@ -31,7 +31,7 @@ from textual.widgets import Checkbox, Footer, Static
 from textual_plotext import PlotextPlot
 
 from vapor_tui.ui import compat
-from vapor_tui.ui.compat import chops, input_wait, palette, resume
+from vapor_tui.ui.compat import chops, input_wait, palette, partial_renders, resume
 from vapor_tui.ui.widgets.diff import changed_span
 from vapor_tui.ui.widgets.form_fields import FormSelect, TickBox
 
@@ -44,11 +44,13 @@ def test_apply_installs_what_fits_this_textual():
         "chops": True,
         "input_wait": True,
         "palette.guard_paging": True,
+        "partial_renders": True,
         "resume": True,
     }
     assert ChopsUpdate.render_segments is chops._render_segments
     assert LinuxDriver.run_input_thread is input_wait._run_input_thread
     assert Screen._on_screen_resume is resume._resume
+    assert Compositor._get_renders is partial_renders._get_renders
     assert CommandPalette._action_command_list is palette._guarded_action_command_list
 
 
@@ -91,6 +93,82 @@ async def test_a_resumed_screen_is_not_sent_again_after_its_layout(monkeypatch):
     monkeypatch.setattr(Screen, "_on_screen_resume", resume.TEXTUAL_RESUME)
     textuals = await _whole_screen_sends()
     assert ours == textuals - 1
+
+
+# --- partial_renders: a partial update renders only the lines it writes ---------------------
+
+
+class _Rows(Widget):
+    """20 lines, one of which a test changes and refreshes alone (a tick's changed cell)."""
+
+    DEFAULT_CSS = "_Rows { height: 20; }"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows = [f"row {i:02d} " + "." * 40 for i in range(20)]
+
+    def render_line(self, y: int) -> Strip:
+        return Strip([Segment(self.rows[y].ljust(self.size.width), Style.parse("green"))])
+
+
+class _Framed(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("the top bar")
+        yield _Rows()
+        yield Static("the footer")
+
+
+async def _partial_update(get_renders) -> tuple[int, list[str], list[str]]:
+    """Change one cell of line 7 and let a frame write it, with this `_get_renders`: (the lines
+    rendered for that frame, the screen as the terminal shows it after, as a full render)."""
+    rendered: list[int] = []
+    updates: list[ChopsUpdate] = []
+    render_lines, partial = Widget.render_lines, Compositor.render_partial_update
+
+    def counted(self, crop):
+        rendered.append(crop.height)
+        return render_lines(self, crop)
+
+    def kept(self):
+        update = partial(self)
+        if update is not None:
+            updates.append(update)
+        return update
+
+    console = Console(color_system="truecolor", width=60, force_terminal=True)
+    app = _Framed()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Compositor, "_get_renders", get_renders)
+        async with app.run_test(size=(60, 24)) as pilot:
+            await pilot.pause()
+            screen = pyte.Screen(60, 24)
+            before = app.screen._compositor.render_strips()
+            for y, strip in enumerate(before):
+                feed = f"\x1b[{y + 1};1H" + "".join(seg.text for seg in strip)
+                pyte.Stream(screen).feed(feed)
+            rows = app.query_one(_Rows)
+            rows.rows[6] = rows.rows[6][:8] + "X" + rows.rows[6][9:]
+            patch.setattr(Widget, "render_lines", counted)
+            patch.setattr(Compositor, "render_partial_update", kept)
+            rows.refresh(Region(8, 6, 1, 1))
+            await pilot.pause()
+            patch.setattr(Widget, "render_lines", render_lines)
+            after = ["".join(seg.text for seg in s) for s in app.screen._compositor.render_strips()]
+    for update in updates:
+        pyte.Stream(screen).feed(update.render_segments(console))
+    return sum(rendered), [line.rstrip() for line in screen.display], after
+
+
+async def test_a_partial_update_renders_only_its_lines_and_paints_the_same():
+    """Needed while Textual renders, for one changed cell, every widget beside it in whole
+    (the top bar, the footer, all 20 lines): here one line of the widget and of the screen
+    behind it. Works: the terminal shows the same as with Textual's, and as a full render."""
+    ours = await _partial_update(partial_renders._get_renders)
+    textuals = await _partial_update(partial_renders.TEXTUAL_GET_RENDERS)
+    assert textuals[0] >= 20 + 2 and ours[0] <= 2
+    assert ours[1] == textuals[1]
+    assert ours[1][7].startswith("row 06 .X.")  # under the top bar
+    assert ours[1] == [line.rstrip() for line in ours[2]]
 
 
 # --- chops: a changed cell sends only itself ---------------------------------------------

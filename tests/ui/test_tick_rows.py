@@ -3,6 +3,9 @@ again. Counts, not wall-clock: they hold on a loaded machine."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -46,22 +49,40 @@ def _slow_and_queued(store, make_app, count: int):
 
 
 async def test_a_tick_with_nothing_new_words_no_row_again(make_app, ui_store, clock, worded):
-    """60 jobs, none with a step due (a step an hour): a tick words no row again. Every age
-    was worded again at every tick; now a row's age is, once its minute moves."""
+    """60 jobs, none with a step due (a step an hour): a tick words no row again, nor works
+    out any row's age. Every age was worded again at every tick; now a row's age is, once its
+    minute moves."""
     app = _slow_and_queued(ui_store, make_app, 30)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one(JobTable)
         assert cell(table, 1, "created") == "just now"
         worded.clear()
-        for _ in range(5):
-            clock.advance(1.0)
-            await tick(app, pilot)
+        minutes: list[int] = []
+        age_minute = job_table.age_minute
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(job_table, "age_minute", lambda *a: minutes.append(1) or age_minute(*a))
+            for _ in range(5):
+                clock.advance(1.0)
+                await tick(app, pilot)
         assert worded == []
+        # Nor is any age's minute worked out again: each row knows until when its stays.
+        assert minutes == []
         clock.advance(60.0)  # every age moves on a minute, the rows' other cells do not
         await tick(app, pilot)
         assert sorted(worded) == list(range(1, 61))
         assert cell(table, 1, "created") == "a minute ago"
+
+
+@contextlib.asynccontextmanager
+async def _ticked_table(app, clock) -> AsyncIterator[tuple]:
+    """The app at 120x40, settled and a tick later: (app, pilot, its jobs table)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(JobTable)
+        clock.advance(1.0)
+        await tick(app, pilot)
+        yield app, pilot, table
 
 
 async def test_a_step_makes_only_the_cells_that_move_again(make_app, ui_store, clock, monkeypatch):
@@ -84,12 +105,7 @@ async def test_a_step_makes_only_the_cells_that_move_again(make_app, ui_store, c
 
     monkeypatch.setattr(job_table, "job_cells", counted_whole)
     monkeypatch.setattr(job_table, "moving_cells", counted_moving)
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        table = app.screen.query_one(JobTable)
-        clock.advance(1.0)
-        await tick(app, pilot)
+    async with _ticked_table(make_app(), clock) as (app, pilot, table):
         whole.clear(), moving.clear()
         loss_before, made_before = cell(table, 1, "loss"), table.cells_made
         for _ in range(3):
@@ -101,6 +117,38 @@ async def test_a_step_makes_only_the_cells_that_move_again(make_app, ui_store, c
         assert len(moving) == table.cells_made - made_before
         assert cell(table, 1, "loss") != loss_before  # the moved cells are shown
         assert cell(table, 20, "name") == "moving19" and cell(table, 20, "id") == "20"
+
+
+async def test_a_step_keeps_the_cells_it_did_not_move_and_words_ages_once(
+    make_app, ui_store, clock, monkeypatch
+):
+    """A step makes the loss cell again, and keeps the status, epoch, ETA and age cells whose
+    words did not move: the same objects, compared by identity, not made and compared again;
+    an age is worded by humanize once for each minute, not on every row's step (issue 14)."""
+    from vapor_tui.present import text
+
+    for i in range(5):
+        create_job(ui_store, config(f"kept{i}", seed=i, step_seconds=1.0), start=True)
+    worded: list[object] = []
+    naturaltime = text.humanize.naturaltime
+
+    def counted(value, *args, **kwargs):
+        worded.append(value)
+        return naturaltime(value, *args, **kwargs)
+
+    async with _ticked_table(make_app(), clock) as (app, pilot, table):
+        before = {job_id: dict(cells) for job_id, cells in table._cells.items()}
+        monkeypatch.setattr(text.humanize, "naturaltime", counted)
+        clock.advance(3.0)
+        await tick(app, pilot)
+        moved = [i for i, cells in table._cells.items() if cells["loss"] != before[i]["loss"]]
+        assert len(moved) >= 3  # most of the jobs took a step
+        for job_id in moved:
+            cells, old = table._cells[job_id], before[job_id]
+            for column in ("status", "epoch", "eta", "created"):
+                if cells[column].plain == old[column].plain:
+                    assert cells[column] is old[column], column
+        assert worded == []  # the same minute: every age worded before
 
 
 @pytest.fixture

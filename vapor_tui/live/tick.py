@@ -120,7 +120,9 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
 
     One read transaction looks for anything due and, when nothing is (the usual tick of jobs
     whose next step is in the future), reads the rest in the same transaction. When something
-    is due it is written first, and the rest read after it, so a screen shows it at once."""
+    is due it is written first, and the rest read after it, so a screen shows it at once: in
+    the write's own transaction when one write brings everything up to now (the usual tick of
+    running jobs: two transactions, not three), else in one of its own after them."""
     from vapor_tui.live.uptonow import act, look
     from vapor_tui.store.engine import StoreDamaged, StoreError, StoreUnreachable
 
@@ -132,12 +134,15 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
             seen = None if store.readonly else look(conn, now_s)
             if not seen:
                 return _read(conn, request, now, None)
+        read_with_write: list[TickResult] = []
         try:
-            act(store, now_s, seen)
+            act(store, now_s, seen, lambda c: read_with_write.append(_read(c, request, now, None)))
         except (StoreDamaged, StoreUnreachable):
             raise
         except StoreError as exc:  # no room, say: show what the database holds all the same
             problem = str(exc)
+        if read_with_write and problem is None:  # committed with the write it read after
+            return read_with_write[0]
         with store.read() as conn:
             return _read(conn, request, now, problem)
     except StoreError as exc:

@@ -3,6 +3,7 @@ command of the command line; and the status a command acts on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -55,8 +56,14 @@ def look(conn: Connection, now_s: float) -> Look:
     return Look(dead, lost, look_due(conn, now_s, rows=rows))
 
 
-def act(store: Store, now_s: float, seen: Look | None) -> CatchUpResult:
-    """Write what `look` found, each in whole transactions of its own."""
+def act(
+    store: Store,
+    now_s: float,
+    seen: Look | None,
+    then: Callable[[Connection], object] | None = None,
+) -> CatchUpResult:
+    """Write what `look` found, each in whole transactions of its own; `then` as in
+    catch_up_due (called in the last one's transaction, when that leaves nothing due)."""
     from vapor_tui.store.catchup import CatchUpResult, catch_up_due
     from vapor_tui.store.runs import fail_dead_runs
     from vapor_tui.supervise.start import fail_lost_supervisors
@@ -65,7 +72,7 @@ def act(store: Store, now_s: float, seen: Look | None) -> CatchUpResult:
         return CatchUpResult(0, (), ())
     fail_dead_runs(store, seen.dead, now_s)
     fail_lost_supervisors(store, seen.lost, now_s)
-    return catch_up_due(store, now_s, seen.due)
+    return catch_up_due(store, now_s, seen.due, then=then)
 
 
 def status_now(job: Job, now: datetime) -> JobStatus:

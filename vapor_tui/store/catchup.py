@@ -6,7 +6,7 @@ apply_action), and the points of deleted jobs still to be removed (deletes.py)."
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -90,9 +90,18 @@ def look_due(
     return Due(frozenset(due), tuple(swept))
 
 
-def catch_up_due(store: Store, now_s: float, look: Due, wait: bool = False) -> CatchUpResult:
+def catch_up_due(
+    store: Store,
+    now_s: float,
+    look: Due,
+    wait: bool = False,
+    then: Callable[[Connection], object] | None = None,
+) -> CatchUpResult:
     """Write what `look` found due (catch_up). `wait`: an action's catch-up, which waits for
-    another process writing the job (a tick passes it over)."""
+    another process writing the job (a tick passes it over). `then`: called in the write
+    transaction of the piece that leaves nothing due, after its writes and before its commit
+    (a tick's read: one transaction, not a write and then a read, issue 14); not called when
+    no such piece is written (several pieces, a full disk, deleted jobs to sweep)."""
     if store.readonly or not look:
         return CatchUpResult(0, (), ())
     due, swept = set(look.jobs), list(look.swept)
@@ -111,20 +120,23 @@ def catch_up_due(store: Store, now_s: float, look: Due, wait: bool = False) -> C
                 rows = [(r, _plan(r, now_s)) for r in active]
                 rows += [(r, _repay(r)) for r in owing]
                 moved = _write_piece(conn, rows, budget)
+                # Ended or deleted elsewhere meanwhile, or brought up to date: no longer due.
+                left = due & {row.id for row, _ in rows}
+                left -= {job_id for job_id, _, _, finished in moved if finished}
+                if then is not None and not left and not swept:
+                    then(conn)
         except StoreFull:
             if not after_full(store, budget):
                 raise
             continue
         after_piece(store, budget)
-        due &= {row.id for row, _ in rows}  # ended or deleted elsewhere meanwhile
-        for job_id, count, end, finished in moved:
+        due = left
+        for job_id, count, end, _ in moved:
             written += count
             if count and job_id not in advanced:
                 advanced.append(job_id)
             if end:
                 ended.append(job_id)
-            if finished:
-                due.discard(job_id)
     if swept:
         sweep_deleted(store, swept)
     return CatchUpResult(written, tuple(advanced), tuple(ended))

@@ -8,6 +8,8 @@ needed (the library fixed or changed what it works around: delete it then) or no
 
 - `chops`: Textual's `ChopsUpdate.render_segments`. A Textual bug: a changed cell resent its
   whole line from the widget's left edge.
+- `partial_renders`: Textual's `Compositor._get_renders`. A Textual inefficiency: a partial
+  update rendered every widget whose container overlapped it, each in whole.
 - `input_wait`: Textual's `LinuxDriver.run_input_thread`. The keyboard's thread woke ten
   times a second with nothing to do; it waits for input, or for the app to close.
 - `resume`: Textual's `Screen._on_screen_resume`. A screen resumed at a new size (the first,
@@ -35,7 +37,7 @@ needed (the library fixed or changed what it works around: delete it then) or no
 
 from __future__ import annotations
 
-from vapor_tui.ui.compat import chops, input_wait, palette, resume
+from vapor_tui.ui.compat import chops, input_wait, palette, partial_renders, resume
 from vapor_tui.ui.compat.internals import (
     ascii_select_arrows,
     bindings_of,
@@ -72,5 +74,6 @@ def apply() -> dict[str, bool]:
         "chops": chops.apply(),
         "input_wait": input_wait.apply(),
         "palette.guard_paging": palette.guard_paging(),
+        "partial_renders": partial_renders.apply(),
         "resume": resume.apply(),
     }

@@ -94,21 +94,44 @@ def fixed_inputs(job: Job) -> tuple:
     return (job.id, job.name, job.model, job.source)
 
 
-def moving_cells(job: Job, now: datetime, glyphs: Glyphs) -> dict[str, Text]:
+def moving_cells(
+    job: Job, now: datetime, glyphs: Glyphs, before: dict[str, Text] | None = None
+) -> dict[str, Text]:
     """The cells a job's step or status change may move: a step makes these again, not its
-    id, name and model (issue 14: 20 running jobs made 20 whole rows a tick)."""
+    id, name and model (issue 14: 20 running jobs made 20 whole rows a tick). `before`: the
+    row's cells as they are; a cell whose words and colour are the same is kept, the same
+    object (a tick's step moves its loss, seldom its bar, epoch or ETA), and the table
+    compares it by identity."""
+    status = glyphs.badge(job.status)
+    if before is not None and _same(before["status"], status):
+        status = before["status"]
+    bar_style = glyphs.active_bar if job.status.is_active else "grey50"
     bar = glyphs.bar(job.progress, BAR_WIDTH)
+    progress = Text.assemble(
+        (bar, bar_style), f" {job.progress * 100:3.0f}%" if job.known_total else " ?"
+    )
+    if before is not None and _same(before["progress"], progress):
+        progress = before["progress"]
     return {
-        "status": glyphs.badge(job.status),
-        "progress": Text.assemble(
-            (bar, glyphs.active_bar if job.status.is_active else "grey50"),
-            f" {job.progress * 100:3.0f}%" if job.known_total else " ?",
-        ),
-        "epoch": Text(job.epoch_label),
-        "loss": Text(text.loss(job.last_loss)),
-        "eta": Text(text.job_eta(job)),
-        "created": Text(age(job, now)),
+        "status": status,
+        "progress": progress,
+        "epoch": _kept(job.epoch_label, before, "epoch"),
+        "loss": _kept(text.loss(job.last_loss), before, "loss"),
+        "eta": _kept(text.job_eta(job), before, "eta"),
+        "created": _kept(age(job, now), before, "created"),
     }
+
+
+def _same(old: Text, new: Text) -> bool:
+    """The same words in the same styles (Text's == leaves its own style out: a badge's)."""
+    return old.plain == new.plain and old.style == new.style and old.spans == new.spans
+
+
+def _kept(words: str, before: dict[str, Text] | None, column: str) -> Text:
+    """A plain cell of these words: the one `before` holds when its words are these."""
+    if before is not None and before[column].plain == words:
+        return before[column]
+    return Text(words)
 
 
 def name_cell(job: Job, width: int, glyphs: Glyphs) -> str:

@@ -8,6 +8,7 @@ re-rendered every cell of every repainted row through Rich, about 40 ms a tick a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
@@ -55,6 +56,10 @@ def _join(segments: list[Segment], cell: list[Segment]) -> None:
         segments.extend(cell)
 
 
+def _within(now_s: float, span: tuple[float, float] | None) -> bool:
+    return span is not None and span[0] <= now_s < span[1]
+
+
 class JobTable(CursorMoves, ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"job-table--header", "job-table--cursor", "job-table--empty"}
     BINDINGS = [
@@ -96,6 +101,9 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         # the clock says it is, before the store has written it, has moved on at one version),
         # and the minute of its age (its Created cell is worded again only when that moves).
         self._versions: dict[int, tuple[int, int, int]] = {}
+        # job id -> the times (epoch seconds) between which its age's minute cannot have moved:
+        # a tick passes over a row that did not change without working its age out again.
+        self._age_quiet: dict[int, tuple[float, float]] = {}
         self.cells_made = 0  # rows whose cells were made or worded again: what a sync cost
         self._fixed: dict[int, tuple] = {}  # job id -> what its fixed cells were made from
         self._strips: dict[tuple[int, bool], Strip] = {}  # (job id, cursor) -> its line
@@ -169,6 +177,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             x += widths[key] + 2 * PADDING
         self._cells.clear()  # names are cut to the name column's width: made again
         self._versions.clear()
+        self._age_quiet.clear()
         self._fixed.clear()
         self._forget_lines()
         return True
@@ -188,11 +197,13 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         if self._select_next is not None and self._select_next in order:
             selected, self._select_next, self._orphan = self._select_next, None, False
         changed: list[tuple[int, str]] = []
+        now_s = now.timestamp()
         for job in jobs:
-            changed += self._update_cells(job, now)
+            changed += self._update_cells(job, now, now_s)
         for gone in set(self._cells) - set(order):
             del self._cells[gone]
             self._versions.pop(gone, None)
+            self._age_quiet.pop(gone, None)
             self._fixed.pop(gone, None)
             self._forget_cells(gone, self._columns)
         if order != self._rows:
@@ -207,13 +218,26 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
 
     # --- cells and lines -----------------------------------------------------------------
 
-    def _update_cells(self, job: Job, now: datetime) -> list[tuple[int, str]]:
+    def _update_cells(self, job: Job, now: datetime, now_s: float) -> list[tuple[int, str]]:
         """Bring a job's cells up to date; the (job, column) pairs that changed."""
         shown = self._cells.get(job.id)
-        made = (job.version, job.steps_done, age_minute(job, now))
         held = self._versions.get(job.id)
-        if shown is not None and held == made:
+        if (
+            shown is not None
+            and held is not None
+            and held[0] == job.version
+            and held[1] == job.steps_done
+            and _within(now_s, self._age_quiet.get(job.id))
+        ):
             return []  # a row that did not change costs a comparison, nothing more
+        minute = age_minute(job, now)
+        # A millisecond inside the minute at each end: float seconds and the datetime
+        # difference age_minute takes may round apart there, and then the age is worked out.
+        start = job.created_at.timestamp() + 60.0 * minute
+        self._age_quiet[job.id] = (start + 1e-3 if minute else -math.inf, start + 60.0 - 1e-3)
+        made = (job.version, job.steps_done, minute)
+        if shown is not None and held == made:
+            return []
         self.cells_made += 1
         fixed = fixed_inputs(job)
         if shown is not None and held is not None and held[:2] == made[:2]:
@@ -221,7 +245,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             cells = {**shown, "created": Text(age(job, now))}
         elif shown is not None and self._fixed.get(job.id) == fixed:
             # A step or a status change: its id, name, model and mark stay.
-            cells = {**shown, **moving_cells(job, now, self.glyphs)}
+            cells = {**shown, **moving_cells(job, now, self.glyphs, shown)}
         else:
             name_width = self._widths.get("name", 40)
             model_width = self._widths.get("model", 18)
