@@ -15,6 +15,7 @@ from textual.widget import Widget
 
 from tests.support.tables import cell
 from vapor_tui.store.jobs import create_job
+from vapor_tui.ui import compat
 from vapor_tui.ui.widgets import job_table
 from vapor_tui.ui.widgets.job_table import JobTable
 
@@ -166,10 +167,11 @@ def refreshed(monkeypatch) -> list[str]:
 
 
 async def test_a_quiet_tick_refreshes_no_widget_and_a_step_only_its_cells(
-    make_app, ui_store, clock, refreshed
+    make_app, ui_store, clock, refreshed, monkeypatch
 ):
     """Nothing due: a tick asks no widget to repaint (the top bar, the footer, the table). A
-    job's step: only the jobs table repaints, the cells that changed (issue 14)."""
+    job's step: only the jobs table's cells that changed are drawn, written at once with no
+    widget refreshed (issue 14: the frame a refresh makes cost more than the tick)."""
     app = _slow_and_queued(ui_store, make_app, 10)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -185,10 +187,28 @@ async def test_a_quiet_tick_refreshes_no_widget_and_a_step_only_its_cells(
             clock.advance(1.0)
             await tick(app, pilot)
         refreshed.clear()
+        written = _written_cells(monkeypatch)
         clock.advance(1.0)
         await tick(app, pilot)
-        assert set(refreshed) == {"JobTable"}
-        assert len(refreshed) <= 3  # its loss, and at most its progress and ETA
+        # Written at once, not refreshed for a frame (compat.write_cells): nothing covers them.
+        assert refreshed == []
+        assert len(written) == 1 and set(written[0]) == {"JobTable"}
+        assert len(written[0]["JobTable"]) <= 3  # its loss, and at most its progress and ETA
+
+
+def _written_cells(monkeypatch) -> list[dict[str, list]]:
+    """Each call to compat.write_cells that wrote: {widget's class name: its pieces}."""
+    calls: list[dict[str, list]] = []
+    original = compat.write_cells
+
+    def kept(widget, pieces):
+        done = original(widget, pieces)
+        if done:
+            calls.append({type(widget).__name__: list(pieces)})
+        return done
+
+    monkeypatch.setattr(compat, "write_cells", kept)
+    return calls
 
 
 _STYLES = (None, Style(bold=True), Style(bold=True), Style(color="red"), Style(color="red"))

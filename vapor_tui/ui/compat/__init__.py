@@ -10,6 +10,9 @@ needed (the library fixed or changed what it works around: delete it then) or no
   whole line from the widget's left edge.
 - `partial_renders`: Textual's `Compositor._get_renders`. A Textual inefficiency: a partial
   update rendered every widget whose container overlapped it, each in whole.
+- `cell_writes.write_cells`: `App._display`, `ChopsUpdate` and the styles cache's dirty
+  lines: a line widget's changed cells written at once, not through a frame (a frame's
+  machinery cost more than the tick it showed).
 - `input_wait`: Textual's `LinuxDriver.run_input_thread`. The keyboard's thread woke ten
   times a second with nothing to do; it waits for input, or for the app to close.
 - `resume`: Textual's `Screen._on_screen_resume`. A screen resumed at a new size (the first,
@@ -38,6 +41,7 @@ needed (the library fixed or changed what it works around: delete it then) or no
 from __future__ import annotations
 
 from vapor_tui.ui.compat import chops, input_wait, palette, partial_renders, resume
+from vapor_tui.ui.compat.cell_writes import write_cells
 from vapor_tui.ui.compat.internals import (
     ascii_select_arrows,
     bindings_of,
@@ -65,6 +69,7 @@ __all__ = [
     "set_static_content",
     "size_without_relayout",
     "tick_box_button",
+    "write_cells",
 ]
 
 

@@ -21,8 +21,13 @@ if TYPE_CHECKING:
 TEXTUAL_WRITTEN_FOR = "8."
 
 
+# Read once: `textual.__version__` is looked up in the package's metadata at every read (about
+# 0.3 ms), and the top bar's and the chart's updates asked at each of theirs.
+_FITS = textual.__version__.startswith(TEXTUAL_WRITTEN_FOR)
+
+
 def _textual_fits() -> bool:
-    return textual.__version__.startswith(TEXTUAL_WRITTEN_FOR)
+    return _FITS
 
 
 def set_static_content(static: Static, content: object, visual: Visual) -> bool:

@@ -158,21 +158,35 @@ def cell_segments(
     is laid over the cell's own style: a badge or a bar keeps its colour where that reads on
     the cursor's background (in truecolor and in 256 colours), and takes the cursor's text
     colour where it does not (a blue badge on a blue cursor)."""
+    pad = Segment(" " * PADDING, base)
+    if not cell.spans and not cell.style and not right:
+        # A plain cell (a loss, an ETA, an age: most of what a tick changes) without Rich's
+        # copy, truncate, pad and render: the same words, cut or padded as those do.
+        words = set_cell_size(cell.plain, width)
+        style = base if over is None else _on(base, over)
+        if style == base:
+            return [Segment(f"{pad.text}{words}{pad.text}", base)]
+        return [pad, Segment(words, style), pad]
     text = cell.copy()
     text.truncate(width)
     if right:
         text.pad_left(width - text.cell_len)
     else:
         text.pad_right(width - text.cell_len)
-    pad = Segment(" " * PADDING, base)
     segments = [pad]
     # Text.render leaves out the Text's own style (a badge's colour): add it here.
     own = console.get_style(text.style) if text.style else Style.null()
     for segment in text.render(console):
         style = base + own + segment.style if segment.style else base + own
         if over is not None:
-            colour = style.color if reads(style.color, over.bgcolor) else over.color
-            style = style + Style(color=colour, bgcolor=over.bgcolor, reverse=over.reverse)
+            style = _on(style, over)
         segments.append(Segment(segment.text, style))
     segments.append(pad)
     return segments
+
+
+def _on(style: Style, over: Style) -> Style:
+    """`style` under the cursor's `over`: its colour where that reads on the cursor's
+    background, else the cursor's."""
+    colour = style.color if reads(style.color, over.bgcolor) else over.color
+    return style + Style(color=colour, bgcolor=over.bgcolor, reverse=over.reverse)

@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.job_sort import JobOrder
+from vapor_tui.ui import compat
 from vapor_tui.ui.contrast import readable_pair
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.widgets.job_cursor import HEADER_HEIGHT, CursorMoves
@@ -269,15 +270,23 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
                 self._cell_segments.pop((job_id, column, cursor), None)
 
     def _repaint_cells(self, cells: list[tuple[int, str]]) -> None:
-        """Mark exactly these cells dirty, where they are on screen."""
+        """Draw exactly these cells again, where they are on screen: written to the terminal
+        at once where nothing covers them (compat.write_cells), else marked dirty for the
+        next frame."""
         top = self.scroll_offset.y
         visible = range(top, top + max(0, self.size.height - HEADER_HEIGHT))
+        pieces = []
         for job_id, column in cells:
             index = self._index.get(job_id)
             if index is None or index not in visible or column not in self._spans:
                 continue
             x, width = self._spans[column]
-            self.refresh(Region(x, HEADER_HEIGHT + index - top, width, 1))
+            cursor = index == self._cursor and not self._orphan
+            segments = self._cell_of_row(job_id, column, cursor)
+            region = Region(x, HEADER_HEIGHT + index - top, width, 1)
+            pieces.append((region, Strip(segments, width)))
+        if pieces and not compat.write_cells(self, pieces):
+            self.refresh(*(region for region, _ in pieces))
 
     def _forget_lines(self) -> None:
         self._strips.clear()
@@ -301,16 +310,31 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             segments: list[Segment] = []
             length = 0
             for column in self._columns:
-                cell_key = (job_id, column, cursor)
-                cell = self._cell_segments.get(cell_key)
-                if cell is None:
-                    cell = self._cell(column, cells[column], base, base if cursor else None)
-                    self._cell_segments[cell_key] = cell
-                _join(segments, cell)
+                _join(segments, self._cell_of_row(job_id, column, cursor, cells, base))
                 length += self._spans[column][1]  # a cell is padded and cut to its span
             strip = self._line(segments, length, base)
             self._strips[key] = strip
         return strip
+
+    def _cell_of_row(
+        self,
+        job_id: int,
+        column: str,
+        cursor: bool,
+        cells: dict[str, Text] | None = None,
+        base: Style | None = None,
+    ) -> list[Segment]:
+        """A cell's segments on its row (with the cursor or not), padded to its span: made
+        once, kept until the cell changes."""
+        key = (job_id, column, cursor)
+        cell = self._cell_segments.get(key)
+        if cell is None:
+            if base is None:
+                base = self._style("job-table--cursor" if cursor else None)
+            text = (cells or self._cells[job_id])[column]
+            cell = self._cell(column, text, base, base if cursor else None)
+            self._cell_segments[key] = cell
+        return cell
 
     def _line(self, segments: list[Segment], length: int, base: Style) -> Strip:
         """The segments of a row, `length` cells, as a line of the table's width. One Strip,
