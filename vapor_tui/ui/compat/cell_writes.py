@@ -76,6 +76,7 @@ def write_cells(widget: Widget, pieces: Sequence[tuple[Region, Strip]]) -> bool:
     screen = widget.screen
     if (
         screen is not app.screen
+        or app.is_inline  # an inline app's frames are drawn whole (render_inline)
         or app._batch_count  # the display writes nothing inside a batch
         or getattr(app, "_driver", None) is None
         or screen._layout_required
