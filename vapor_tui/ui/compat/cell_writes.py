@@ -14,8 +14,8 @@ renders them anew.
 It writes only where a frame would write the same: the widget on the screen shown, nothing
 in front of it over those cells, no layout, scroll or repaint pending, no batch, a widget with
 no border, padding, tint, hatch or opacity (which the styles cache would add). Anywhere else
-`write_cells` returns False and the caller refreshes as before. `tests/ui/test_compat.py`
-checks that the terminal shows what a full render shows, and that it fails where it must.
+`write_cells` returns False and the caller refreshes as before. `tests/ui/test_cell_writes.py`
+checks that the terminal shows what a full render shows, and that it declines where it must.
 """
 
 from __future__ import annotations
