@@ -137,7 +137,8 @@ def split_rows(rows: Sequence[Any]) -> dict[str, SeriesPoints]:
 def read_points(store: Store, job_id: int, after_step: int = 0, limit: int | None = None) -> Points:
     """Points of one simulated job with step > after_step (up to after_step + limit). On a
     server, one statement outside a transaction (a round trip, where BEGIN, two statements and
-    COMMIT were four); a long read (the packed blocks, a statement a series) in one."""
+    COMMIT were four); a long read (the packed blocks, a statement a series) in a read
+    transaction, as on SQLite."""
     if not store.is_sqlite:
         with store.read_statement() as conn:
             raw = conn.connection.driver_connection
