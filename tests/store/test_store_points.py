@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from tests.support.points import concat
+from tests.support.points import assert_points_equal, concat
 from vapor_tui.core.config import JobConfig
-from vapor_tui.core.points import COLUMNS, Points
+from vapor_tui.core.points import Points
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
 from vapor_tui.store.engine import Store, StoreError
@@ -20,14 +20,6 @@ from vapor_tui.store.points import insert_points, iter_point_chunks, read_points
 CFG = JobConfig("pts", epochs=5, steps_per_epoch=37, seed=8, step_seconds=0.25)
 SIM = Simulator(CFG)
 ALL = SIM.points(1, SIM.total, 1_767_268_800.0)
-
-
-def assert_points_equal(a: Points, b: Points) -> None:
-    assert len(a) == len(b)
-    for name in COLUMNS:
-        x, y = getattr(a, name), getattr(b, name)
-        assert x.dtype == y.dtype, name
-        np.testing.assert_array_equal(x, y, err_msg=name)  # NaN == NaN here
 
 
 @pytest.fixture

@@ -96,6 +96,15 @@ class Store:
             with conn, conn.begin():
                 yield conn
 
+    @contextlib.contextmanager
+    def read_statement(self) -> Iterator[Connection]:
+        """A server's read that is one statement: in autocommit, where a statement has a
+        snapshot of its own as a transaction's would be, without the BEGIN and COMMIT round
+        trips. More statements that must agree, or a SET LOCAL, take read()."""
+        assert not self.is_sqlite
+        with _translate_errors(self.target), self.engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
     def _no_room_reader(self, exc: OperationalError) -> Engine | None:
         """With no room on the disk SQLite cannot create the shared-memory file a WAL reader
         needs. If nothing is waiting in the log (so nothing else is writing), the file alone

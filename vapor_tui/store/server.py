@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .server_alive import watch_checkouts
 from .sqlite_file import SCHEMA_VERSION, StoreError
 
 if TYPE_CHECKING:
@@ -100,10 +101,9 @@ def make_engine(target: str, shown: str) -> Engine:
             # that only our message says it (server_errors, when the password is missing).
             connect_args["passfile"] = str(ignored / "ignored")
     try:
-        # No hstore: its lookup at the first connection cost three round trips.
-        engine = create_engine(
-            url, pool_pre_ping=True, use_native_hstore=False, connect_args=connect_args
-        )
+        # No hstore: its lookup at the first connection cost three round trips. No pre-ping:
+        # a connection's server is checked for at checkout without one (server_alive.py).
+        engine = create_engine(url, use_native_hstore=False, connect_args=connect_args)
     except ImportError as exc:
         if url.get_driver_name() != "psycopg":
             raise StoreError(
@@ -122,6 +122,7 @@ def make_engine(target: str, shown: str) -> Engine:
     except ArgumentError as exc:
         raise StoreError(f"cannot use the database URL {shown}: {first_line(str(exc))}") from exc
     _first_from_peek(engine, target)
+    watch_checkouts(engine)
     return engine
 
 
