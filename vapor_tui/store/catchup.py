@@ -6,9 +6,10 @@ apply_action), and the points of deleted jobs still to be removed (deletes.py)."
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import Connection, and_, bindparam, or_, select
@@ -16,18 +17,25 @@ from sqlalchemy import Connection, and_, bindparam, or_, select
 from vapor_tui.core import catchup as planner
 from vapor_tui.core.eta import ema_after_steps
 from vapor_tui.core.job import SOURCE_SIMULATOR
+from vapor_tui.core.point_list import PointList
 from vapor_tui.core.points import COLUMNS, Points
-from vapor_tui.core.series import Batch
+from vapor_tui.core.simulator import READ_AHEAD
 from vapor_tui.core.status import JobStatus
 
 from .catchup_plans import is_due, plan_row, simulator_for
 from .convert import UnreadableJob, job_from_row, plain_rows
 from .deletes import deleted_ids, sweep_deleted
+from .driver import run_many
 from .engine import Store, StoreFull
 from .pieces import after_full, after_piece, pause, piece
-from .points import sim_batch
+from .points import VALIDATION, sim_batch
 from .series import write_points
 from .tables import jobs_table, owed_table
+
+if TYPE_CHECKING:
+    from vapor_tui.core.point_list import AnyPoints
+
+    Ticked = Mapping[str, AnyPoints]  # a job's new points: SeriesPoints, or a few as lists
 
 # Generate and write at most this many steps at a time, to bound memory on long catch-ups.
 CHUNK_STEPS = 200_000
@@ -148,15 +156,15 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
     in one write_points call, and the rows in one statement a shape of update (issue 14: the
     per-job statements were most of the tick's worker time)."""
     moved = []
-    batches: dict[int, Batch] = {}
+    batches: dict[int, Ticked] = {}
     updates: dict[tuple[str, ...], list[tuple]] = {}
     for row, plan in rows:
         if plan is None:  # a row that cannot be read: left as it is
             moved.append((row.id, 0, False, True))
             continue
-        count, end, finished, points, values = _advance(row, plan, budget)
+        count, end, finished, batch, values = _advance(row, plan, budget)
         if count:
-            batches[row.id] = sim_batch(points)
+            batches[row.id] = batch
         if values is not None:
             updates.setdefault(tuple(values), []).append((*values.values(), row.id, row.version))
         if finished and row.owed_to is not None:
@@ -167,7 +175,7 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
             break
     write_points(conn, batches, update_jobs=False)
     for columns, params in updates.items():
-        conn.exec_driver_sql(_update_sql(columns, conn.dialect.paramstyle), params)
+        run_many(conn, _update_sql(columns, conn.dialect.paramstyle), params)
     return moved
 
 
@@ -243,20 +251,69 @@ def _plan(row, now_s: float) -> planner.Plan | None:
     return plan_row(row, now_s)[1]
 
 
-def _advance(row, plan: planner.Plan, budget: int) -> tuple[int, bool, bool, Points, dict | None]:
+def _advance(row, plan: planner.Plan, budget: int) -> tuple[int, bool, bool, Ticked, dict | None]:
     """Up to `budget` of the job's due points, made: (points, whether the job ends, whether
-    it is then up to date, the points, the columns to set on its row or None)."""
+    it is then up to date, the points as the series to write, the columns to set on its row
+    or None)."""
     if not plan.changes_anything:  # another process got here first
-        return 0, False, True, Points.empty(), None
+        return 0, False, True, {}, None
     sim = simulator_for(row)
     last_step = min(plan.last_step, plan.first_step + max(1, budget) - 1)
     finished = last_step == plan.last_step
+    written = 0
+    if 0 <= last_step - plan.first_step < READ_AHEAD:  # a tick's step or two: plain Python
+        written, batch, values = _few(row, sim, plan.first_step, last_step)
+    if not written:
+        written, batch, values = _many(row, sim, plan.first_step, last_step)
+    values["steps_done"] = max(row.steps_done, last_step)
+    values["version"] = row.version + 1
+    ends = finished and plan.end_status is not None
+    if ends and plan.end_status is not None:
+        values.update(
+            status=plan.end_status.value, reason=plan.reason, finished_at=plan.finished_at
+        )
+    return written, ends, finished, batch, values
+
+
+def _few(row, sim, first: int, last: int) -> tuple[int, Ticked, dict]:
+    """_many's points and columns for a few steps, from plain lists (a numpy call a column
+    was most of the work of a tick's step: issue 14). The same numbers."""
+    step, _, loss, accuracy, rate, val, stamps = sim.few_points(first, last, row.started_at)
+    if not step:
+        return 0, {}, {}
+    last_ts = row.started_at if row.last_timestamp is None else row.last_timestamp
+    best = min(loss) if row.best_loss is None else min(row.best_loss, *loss)
+    batch: dict[str, AnyPoints] = {
+        "loss": PointList(step, loss, stamps),
+        "accuracy": PointList(step, accuracy, stamps),
+        "learning_rate": PointList(step, rate, stamps),
+    }
+    last_val = row.last_val_loss
+    checked = [i for i, v in enumerate(val) if v == v]  # the steps with a validation pass
+    if checked:
+        batch[VALIDATION] = PointList(
+            [step[i] for i in checked], [val[i] for i in checked], [stamps[i] for i in checked]
+        )
+        last_val = val[checked[-1]]
+    values = {
+        "ema_step_seconds": ema_after_steps(row.ema_step_seconds, stamps, val, last_ts),
+        "last_timestamp": stamps[-1],
+        "best_loss": best,
+        "last_loss": loss[-1],
+        "last_val_loss": last_val,
+    }
+    return len(step), batch, values
+
+
+def _many(row, sim, first_step: int, last_step: int) -> tuple[int, Ticked, dict]:
+    """The points of steps first_step..last_step, made CHUNK_STEPS at a time, and the
+    columns of the job's row they move."""
     ema, last_ts = row.ema_step_seconds, row.last_timestamp
     if last_ts is None:
         last_ts = row.started_at
     best, last_loss, last_val = row.best_loss, row.last_loss, row.last_val_loss
     parts = []
-    for first in range(plan.first_step, last_step + 1, CHUNK_STEPS):
+    for first in range(first_step, last_step + 1, CHUNK_STEPS):
         last = min(last_step, first + CHUNK_STEPS - 1)
         pts = sim.points(first, last, row.started_at)
         parts.append(pts)
@@ -271,20 +328,13 @@ def _advance(row, plan: planner.Plan, budget: int) -> tuple[int, bool, bool, Poi
     points = Points.empty() if not parts else parts[0] if len(parts) == 1 else _concat(parts)
     written = len(points)
     values: dict = {
-        "steps_done": max(row.steps_done, last_step),
         "ema_step_seconds": ema,
         "last_timestamp": last_ts if written else row.last_timestamp,
         "best_loss": best,
         "last_loss": last_loss,
         "last_val_loss": last_val,
-        "version": row.version + 1,
     }
-    ends = finished and plan.end_status is not None
-    if ends and plan.end_status is not None:
-        values.update(
-            status=plan.end_status.value, reason=plan.reason, finished_at=plan.finished_at
-        )
-    return written, ends, finished, points, values
+    return written, sim_batch(points) if written else {}, values
 
 
 def _concat(parts: list[Points]) -> Points:
