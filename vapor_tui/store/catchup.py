@@ -6,40 +6,31 @@ apply_action), and the points of deleted jobs still to be removed (deletes.py)."
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import numpy as np
-from sqlalchemy import Connection, and_, bindparam, or_, select
+from sqlalchemy import Connection
 
 from vapor_tui.core import catchup as planner
-from vapor_tui.core.eta import ema_after_steps
 from vapor_tui.core.job import SOURCE_SIMULATOR
-from vapor_tui.core.point_list import PointList
-from vapor_tui.core.points import COLUMNS, Points
-from vapor_tui.core.simulator import READ_AHEAD
-from vapor_tui.core.status import JobStatus
 
-from .catchup_plans import is_due, plan_row, simulator_for
-from .convert import UnreadableJob, job_from_row, plain_rows
+from . import tick_rows
+from .advance import advance
+from .catchup_plans import is_due, plan_row
+from .convert import UnreadableJob, job_from_row
 from .deletes import deleted_ids, sweep_deleted
 from .driver import run_many
 from .engine import Store, StoreFull
 from .pieces import after_full, after_piece, pause, piece
-from .points import VALIDATION, sim_batch
 from .series import write_points
 from .tables import jobs_table, owed_table
 
 if TYPE_CHECKING:
-    from vapor_tui.core.point_list import AnyPoints
+    from .advance import Ticked
 
-    Ticked = Mapping[str, AnyPoints]  # a job's new points: SeriesPoints, or a few as lists
-
-# Generate and write at most this many steps at a time, to bound memory on long catch-ups.
-CHUNK_STEPS = 200_000
-_ACTIVE = (JobStatus.RUNNING.value, JobStatus.STOPPING.value)
+_ACTIVE = tick_rows.ACTIVE
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +153,7 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
         if plan is None:  # a row that cannot be read: left as it is
             moved.append((row.id, 0, False, True))
             continue
-        count, end, finished, batch, values = _advance(row, plan, budget)
+        count, end, finished, batch, values = advance(row, plan, budget)
         if count:
             batches[row.id] = batch
         if values is not None:
@@ -179,38 +170,17 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
     return moved
 
 
-# Built once: building them on every tick cost as much as running them.
-# Only the simulator's jobs are moved by the clock: a run's points come from its process.
-# One statement for the active jobs and those owing points (a job that ended owing them,
-# joined to what it owes): they were two, each on every tick's look and write (issue 14).
-_ACTIVE_SIM = and_(jobs_table.c.status.in_(_ACTIVE), jobs_table.c.source == SOURCE_SIMULATOR)
-_OWING = owed_table.c.job_id.is_not(None)
-_WITH_OWED = select(jobs_table, owed_table.c.last_step.label("owed_to")).select_from(
-    jobs_table.outerjoin(owed_table, owed_table.c.job_id == jobs_table.c.id)
-)
-_DUE_ROWS = _WITH_OWED.where(or_(_ACTIVE_SIM, _OWING)).order_by(jobs_table.c.id)
-_WANTED_ROWS = _DUE_ROWS.where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
-# A tick's look: every active job, whatever moves it (the looks for dead runs and lost
-# supervisors take theirs from the same rows), and those owing points.
-_LOOKED_AT = _WITH_OWED.where(or_(jobs_table.c.status.in_(_ACTIVE), _OWING)).order_by(
-    jobs_table.c.id
-)
-
-
 def looked_at_rows(conn: Connection) -> list:
     """Every active job's row (any source) and every row owing points, with `owed_to`: what
     a tick's look reads, in one statement."""
-    return plain_rows(conn.execute(_LOOKED_AT))
+    return tick_rows.looked_at(conn)
 
 
 def _due_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
     """The active simulated jobs (all, or those in `wanted`), and the jobs that ended owing
-    points, with the step they are owed up to (`owed_to`): two lists, from one statement."""
-    query = _DUE_ROWS if wanted is None else _WANTED_ROWS
-    if lock:
-        query = query.with_for_update(of=jobs_table, skip_locked=skip)
-    params = {} if wanted is None else {"ids": sorted(wanted)}
-    return _split(plain_rows(conn.execute(query, params)))
+    points, with the step they are owed up to (`owed_to`): two lists, from one statement.
+    Only the simulator's jobs are moved by the clock: a run's points come from its process."""
+    return _split(tick_rows.due(conn, wanted, lock, skip))
 
 
 def _split(rows: list) -> tuple[list, list]:
@@ -249,96 +219,6 @@ def _plan(row, now_s: float) -> planner.Plan | None:
     except UnreadableJob:
         return None
     return plan_row(row, now_s)[1]
-
-
-def _advance(row, plan: planner.Plan, budget: int) -> tuple[int, bool, bool, Ticked, dict | None]:
-    """Up to `budget` of the job's due points, made: (points, whether the job ends, whether
-    it is then up to date, the points as the series to write, the columns to set on its row
-    or None)."""
-    if not plan.changes_anything:  # another process got here first
-        return 0, False, True, {}, None
-    sim = simulator_for(row)
-    last_step = min(plan.last_step, plan.first_step + max(1, budget) - 1)
-    finished = last_step == plan.last_step
-    written = 0
-    if 0 <= last_step - plan.first_step < READ_AHEAD:  # a tick's step or two: plain Python
-        written, batch, values = _few(row, sim, plan.first_step, last_step)
-    if not written:
-        written, batch, values = _many(row, sim, plan.first_step, last_step)
-    values["steps_done"] = max(row.steps_done, last_step)
-    values["version"] = row.version + 1
-    ends = finished and plan.end_status is not None
-    if ends and plan.end_status is not None:
-        values.update(
-            status=plan.end_status.value, reason=plan.reason, finished_at=plan.finished_at
-        )
-    return written, ends, finished, batch, values
-
-
-def _few(row, sim, first: int, last: int) -> tuple[int, Ticked, dict]:
-    """_many's points and columns for a few steps, from plain lists (a numpy call a column
-    was most of the work of a tick's step: issue 14). The same numbers."""
-    step, _, loss, accuracy, rate, val, stamps = sim.few_points(first, last, row.started_at)
-    if not step:
-        return 0, {}, {}
-    last_ts = row.started_at if row.last_timestamp is None else row.last_timestamp
-    best = min(loss) if row.best_loss is None else min(row.best_loss, *loss)
-    batch: dict[str, AnyPoints] = {
-        "loss": PointList(step, loss, stamps),
-        "accuracy": PointList(step, accuracy, stamps),
-        "learning_rate": PointList(step, rate, stamps),
-    }
-    last_val = row.last_val_loss
-    checked = [i for i, v in enumerate(val) if v == v]  # the steps with a validation pass
-    if checked:
-        batch[VALIDATION] = PointList(
-            [step[i] for i in checked], [val[i] for i in checked], [stamps[i] for i in checked]
-        )
-        last_val = val[checked[-1]]
-    values = {
-        "ema_step_seconds": ema_after_steps(row.ema_step_seconds, stamps, val, last_ts),
-        "last_timestamp": stamps[-1],
-        "best_loss": best,
-        "last_loss": loss[-1],
-        "last_val_loss": last_val,
-    }
-    return len(step), batch, values
-
-
-def _many(row, sim, first_step: int, last_step: int) -> tuple[int, Ticked, dict]:
-    """The points of steps first_step..last_step, made CHUNK_STEPS at a time, and the
-    columns of the job's row they move."""
-    ema, last_ts = row.ema_step_seconds, row.last_timestamp
-    if last_ts is None:
-        last_ts = row.started_at
-    best, last_loss, last_val = row.best_loss, row.last_loss, row.last_val_loss
-    parts = []
-    for first in range(first_step, last_step + 1, CHUNK_STEPS):
-        last = min(last_step, first + CHUNK_STEPS - 1)
-        pts = sim.points(first, last, row.started_at)
-        parts.append(pts)
-        ema = ema_after_steps(ema, pts.timestamp, pts.val_loss, last_ts)
-        last_ts = float(pts.timestamp[-1])
-        chunk_best = float(pts.loss.min())
-        best = chunk_best if best is None else min(best, chunk_best)
-        last_loss = float(pts.loss[-1])
-        _, vals = pts.validation()
-        if len(vals):
-            last_val = float(vals[-1])
-    points = Points.empty() if not parts else parts[0] if len(parts) == 1 else _concat(parts)
-    written = len(points)
-    values: dict = {
-        "ema_step_seconds": ema,
-        "last_timestamp": last_ts if written else row.last_timestamp,
-        "best_loss": best,
-        "last_loss": last_loss,
-        "last_val_loss": last_val,
-    }
-    return written, sim_batch(points) if written else {}, values
-
-
-def _concat(parts: list[Points]) -> Points:
-    return Points(*(np.concatenate([getattr(p, n) for p in parts]) for n in COLUMNS))
 
 
 @functools.cache
