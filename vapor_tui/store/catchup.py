@@ -6,10 +6,11 @@ apply_action), and the points of deleted jobs still to be removed (deletes.py)."
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -71,9 +72,39 @@ class Due:
 
     jobs: frozenset[int]
     swept: tuple[int, ...] = ()
+    # SQLite: the rows the look read, and what says whether they are still the rows.
+    seen: Seen | None = None
 
     def __bool__(self) -> bool:
         return bool(self.jobs or self.swept)
+
+
+class Seen(NamedTuple):
+    """The rows a look read on SQLite, (active, owing), with its connection, and that
+    connection's data_version and count of changes then. A write on the same connection that
+    finds both the same plans from these rows: nothing was committed since, by another
+    connection (data_version) or by this one (total_changes: the pool may have lent it to
+    another thread's action, or the tick failed a dead run on it, since the look)."""
+
+    raw: Any
+    data_version: int
+    changes: int
+    active: list
+    owing: list
+
+    @classmethod
+    def of(cls, conn: Connection, active: list, owing: list) -> Seen:
+        raw: Any = conn.connection.driver_connection
+        version = (active or owing)[0].data_version  # read by the look's own statement
+        return cls(raw, version, raw.total_changes, active, owing)
+
+    def still_the_rows(self, conn: Connection) -> bool:
+        raw: Any = conn.connection.driver_connection
+        return (
+            raw is self.raw
+            and raw.total_changes == self.changes
+            and tick_rows.data_version(conn) == self.data_version
+        )
 
 
 def look_due(
@@ -86,7 +117,10 @@ def look_due(
     due = {r.id for r in active if _changes(r, now_s)}
     due |= {r.id for r in owing}
     swept = deleted_ids(conn) if wanted is None else []
-    return Due(frozenset(due), tuple(swept))
+    seen = None
+    if due and conn.dialect.name == "sqlite":
+        seen = Seen.of(conn, active, owing)
+    return Due(frozenset(due), tuple(swept), seen)
 
 
 def catch_up_due(
@@ -105,6 +139,7 @@ def catch_up_due(
         return CatchUpResult(0, (), ())
     due, swept = set(look.jobs), list(look.swept)
     written, advanced, ended = 0, [], []
+    seen = look.seen  # for the first piece only: the next plans from what it wrote
     while due and not store.closing.is_set():
         if written:
             pause(store)
@@ -115,9 +150,14 @@ def catch_up_due(
                 # LOCKED): a tick or a `new` does not queue behind its catch-up. An action on
                 # the job (`wait`) waits for it, to act on the job as it is now.
                 lock, skip = not store.is_sqlite, not wait
-                active, owing = _due_rows(conn, due, lock, skip)
+                if seen is not None and seen.still_the_rows(conn):  # no need to read again
+                    active = [r for r in seen.active if r.id in due]
+                    owing = [r for r in seen.owing if r.id in due]
+                else:
+                    active, owing = _due_rows(conn, due, lock, skip)
                 rows = [(r, _plan(r, now_s)) for r in active]
                 rows += [(r, _repay(r)) for r in owing]
+                seen = None
                 moved = _write_piece(conn, rows, budget)
                 # Ended or deleted elsewhere meanwhile, or brought up to date: no longer due.
                 left = due & {row.id for row, _ in rows}
@@ -214,11 +254,37 @@ def _changes(row, now_s: float) -> bool:
 
 
 def _plan(row, now_s: float) -> planner.Plan | None:
-    try:
-        job_from_row(row)  # refuses a row that cannot be read
-    except UnreadableJob:
+    if not _readable(row):  # a row that cannot be read is left as it is
         return None
     return plan_row(row, now_s)[1]
+
+
+# The columns a catch-up moves on a running job's row, which job_from_row takes as they are:
+# a row found readable stays so whatever they hold, and is not converted again at each tick.
+_PASSED = {"steps_done", "ema_step_seconds", "last_timestamp", "best_loss", "last_loss"}
+_PASSED |= {"last_val_loss", "version", "data_version"}
+_READABLE_KEPT = 4096
+_readable_rows: dict[int, tuple] = {}  # job id -> the rest of the row, found readable
+_checked: dict[tuple[str, ...], Callable[[Any], tuple]] = {}
+
+
+def _readable(row) -> bool:
+    """Whether job_from_row reads the row, from what it was for the job's last row."""
+    rest = _checked.get(row._fields)
+    if rest is None:
+        kept = [i for i, name in enumerate(row._fields) if name not in _PASSED]
+        rest = _checked[row._fields] = operator.itemgetter(*kept)
+    key = rest(row)
+    if _readable_rows.get(row.id) == key:
+        return True
+    try:
+        job_from_row(row)
+    except UnreadableJob:
+        return False
+    if len(_readable_rows) >= _READABLE_KEPT:
+        _readable_rows.clear()
+    _readable_rows[row.id] = key
+    return True
 
 
 @functools.cache

@@ -27,11 +27,14 @@ _COLUMNS = ", ".join(f"jobs.{c.name}" for c in jobs_table.c)
 _KEYS = tuple(c.name for c in jobs_table.c)
 # Every active job and every job owing points (a job that ended owing them, joined to what it
 # owes), with `owed_to`.
+# On SQLite, with the connection's data_version (the same in every row: it changes when
+# another connection commits), which tells a write whether these rows are still the rows.
 _WITH_OWED = (
-    f"SELECT {_COLUMNS}, owed_points.last_step AS owed_to FROM jobs "
-    "LEFT OUTER JOIN owed_points ON owed_points.job_id = jobs.id "
+    f"SELECT {_COLUMNS}, owed_points.last_step AS owed_to, {{version}} AS data_version "
+    "FROM jobs LEFT OUTER JOIN owed_points ON owed_points.job_id = jobs.id "
 )
-_OWED_KEYS = (*_KEYS, "owed_to")
+_DATA_VERSION = "(SELECT data_version FROM pragma_data_version())"
+_OWED_KEYS = (*_KEYS, "owed_to", "data_version")
 # A job list's row: the latest value of the job's `epoch` series too (job_list.py).
 _WITH_EPOCH = (
     f"SELECT {_COLUMNS}, (SELECT series.last_value FROM series WHERE series.job_id = jobs.id "
@@ -59,6 +62,11 @@ def due(
     return named_rows(_OWED_KEYS, fetch(conn, sql, (*ACTIVE, SOURCE_SIMULATOR, *ids)))
 
 
+def data_version(conn: Connection) -> int:
+    """SQLite's data_version of the connection, as of its transaction."""
+    return int(fetch(conn, "PRAGMA data_version")[0][0])
+
+
 def versions(conn: Connection) -> list[tuple[int, int]]:
     """Every job's (id, version), newest first."""
     return fetch(conn, "SELECT id, version FROM jobs ORDER BY id DESC")
@@ -74,10 +82,14 @@ def _marks(p: str, count: int) -> str:
     return ", ".join([p] * count)
 
 
+def _with_owed(p: str) -> str:
+    return _WITH_OWED.format(version=_DATA_VERSION if p == "?" else "NULL")
+
+
 @functools.cache
 def _looked_at_sql(p: str) -> str:
     return (
-        f"{_WITH_OWED}WHERE jobs.status IN ({p}, {p}) OR owed_points.job_id IS NOT NULL "
+        f"{_with_owed(p)}WHERE jobs.status IN ({p}, {p}) OR owed_points.job_id IS NOT NULL "
         "ORDER BY jobs.id"
     )
 
@@ -85,7 +97,7 @@ def _looked_at_sql(p: str) -> str:
 @functools.cache
 def _due_sql(p: str, count: int | None, lock: bool, skip: bool) -> str:
     sql = (
-        f"{_WITH_OWED}WHERE (jobs.status IN ({p}, {p}) AND jobs.source = {p} "
+        f"{_with_owed(p)}WHERE (jobs.status IN ({p}, {p}) AND jobs.source = {p} "
         "OR owed_points.job_id IS NOT NULL)"
     )
     if count is not None:
