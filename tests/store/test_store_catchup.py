@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import vapor_tui.store.catchup as store_catchup
+import vapor_tui.store.advance as store_advance
 import vapor_tui.store.pieces as pieces
 from tests.support.wide import WIDE_POINTS
 from vapor_tui.core.clock import FakeClock
@@ -156,8 +156,8 @@ def test_batch_boundaries_do_not_change_the_points(
     sim = Simulator(cfg)
     clock = FakeClock()
     store = open_store(tmp_path_factory.mktemp("chunks") / "c.db", clock=clock)
-    old_chunk = store_catchup.CHUNK_STEPS
-    store_catchup.CHUNK_STEPS = chunk
+    old_chunk = store_advance.CHUNK_STEPS
+    store_advance.CHUNK_STEPS = chunk
     try:
         job = create_job(store, cfg, start=True)
         end = sim.time_at(sim.total)
@@ -170,14 +170,14 @@ def test_batch_boundaries_do_not_change_the_points(
             read_points(store, job.id), sim.points(1, sim.total, job.started_at.timestamp())
         )
     finally:
-        store_catchup.CHUNK_STEPS = old_chunk
+        store_advance.CHUNK_STEPS = old_chunk
         store.close()
 
 
 def test_small_write_chunks_give_the_same_points(
     store: Store, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch, helpers: SimpleNamespace
 ) -> None:
-    monkeypatch.setattr(store_catchup, "CHUNK_STEPS", 7)
+    monkeypatch.setattr(store_advance, "CHUNK_STEPS", 7)
     job, sim = start(store, config())
     fake_clock.advance(sim.time_at(sim.total) + 1)
     assert catch_up(store).points_written == 120

@@ -65,18 +65,23 @@ def training_durations(
 
 def ema_after_steps(
     previous: float | None,
-    timestamps: np.ndarray,
-    val_loss: np.ndarray,
+    timestamps: np.ndarray | list[float],
+    val_loss: np.ndarray | list[float],
     previous_ts: float | None,
 ) -> float | None:
     """update_ema(previous, training_durations(timestamps, val_loss, previous_ts)), the same
     number; a tick's one new step folded in plain Python (numpy's cost per call was most of a
     tick's work per job: issue 14)."""
     if len(timestamps) > 2 or previous_ts is None:
-        return update_ema(previous, training_durations(timestamps, val_loss, previous_ts))
+        import numpy as np
+
+        stamps, vals = np.asarray(timestamps), np.asarray(val_loss)
+        return update_ema(previous, training_durations(stamps, vals, previous_ts))
     durations: list[float] = []
     before = previous_ts
-    for t, v in zip(timestamps.tolist(), val_loss.tolist(), strict=True):
+    stamps_few = timestamps if isinstance(timestamps, list) else timestamps.tolist()
+    vals_few = val_loss if isinstance(val_loss, list) else val_loss.tolist()
+    for t, v in zip(stamps_few, vals_few, strict=True):
         if v != v:  # NaN: a training step (a validation step ran the validation pass too)
             durations.append(t - before)
         before = t

@@ -121,6 +121,7 @@ class Simulator:
         self._noise_at_0 = 2.0 * float(_uniform(self.seed, _STREAM_DUR, np.zeros(1))[0]) - 1.0
         self.end_time = float(self.time_at(self.total))
         self._ahead: Points | None = None  # the steps made ahead of a tick's asking
+        self._ahead_lists: tuple[list[float], ...] | None = None  # the same, as plain lists
 
     # --- time ---------------------------------------------------------------------------
 
@@ -223,6 +224,7 @@ class Simulator:
             ahead = self._ahead
             if ahead is None or not ahead.step[0] <= first <= last <= ahead.step[-1]:
                 ahead = self._ahead = self._generate(first, min(self.total, first + READ_AHEAD))
+                self._ahead_lists = None
             part = ahead
             offset = int(part.step[0])
             cut = slice(first - offset, last - offset + 1)
@@ -234,6 +236,26 @@ class Simulator:
                 for name in COLUMNS
             )
         )
+
+    def few_points(self, first: int, last: int, start_time: float) -> tuple[list[float], ...]:
+        """points(first, last, start_time) as plain lists in COLUMNS order, for at most
+        READ_AHEAD steps (a tick's step or two): slices of the read-ahead turned into lists
+        once, where each column of a Points is a numpy call. The same numbers, bit for bit
+        (the start added to each finish time as numpy adds it)."""
+        first = max(first, 1)
+        last = min(last, self.total, first + READ_AHEAD - 1)
+        if last < first:
+            return tuple([] for _ in COLUMNS)
+        ahead, lists = self._ahead, self._ahead_lists
+        if ahead is None or not ahead.step[0] <= first <= last <= ahead.step[-1]:
+            ahead = self._ahead = self._generate(first, min(self.total, first + READ_AHEAD))
+            lists = None
+        if lists is None:
+            lists = self._ahead_lists = tuple(getattr(ahead, n).tolist() for n in COLUMNS)
+        a = first - int(lists[0][0])
+        b = a + last - first + 1
+        *columns, stamps = (column[a:b] for column in lists)
+        return (*columns, [start_time + t for t in stamps])
 
     def _generate(self, first: int, last: int) -> Points:
         """Steps first..last (within 1..total), timestamped from the job's start."""

@@ -1,12 +1,15 @@
 """One statement for many rows, on either backend: an executemany of plain tuples on SQLite
 (fast there), one INSERT of unnested arrays on PostgreSQL (an executemany is a round of the
-protocol a row on a server). The SQL is made once per shape."""
+protocol a row on a server). The SQL is made once per shape, and goes to the driver's own
+connection (driver.py)."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from .driver import run, run_many
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -31,9 +34,9 @@ def insert_rows(
         return
     if conn.dialect.name == "postgresql":
         arrays = tuple(list(c) for c in zip(*rows, strict=True))
-        conn.exec_driver_sql(_pg_sql(table, columns, types, conflict, update), arrays)
+        run(conn, _pg_sql(table, columns, types, conflict, update), arrays)
     else:
-        conn.exec_driver_sql(_sqlite_sql(table, columns, conflict, update), list(rows))
+        run_many(conn, _sqlite_sql(table, columns, conflict, update), rows)
 
 
 def _tail(conflict: tuple[str, ...], update: str) -> str:
@@ -67,8 +70,12 @@ def update_rows(
         return
     if conn.dialect.name == "postgresql":
         # An executemany in psycopg's pipeline mode: one round trip for all of them.
-        sets = ", ".join(f"{c} = %s" for c in columns)
-        conn.exec_driver_sql(f"UPDATE {table} SET {sets} WHERE {key} = %s", list(rows))
+        run_many(conn, _update_sql(table, columns, key, "%s"), rows)
     else:
-        sets = ", ".join(f"{c} = ?" for c in columns)
-        conn.exec_driver_sql(f"UPDATE {table} SET {sets} WHERE {key} = ?", list(rows))
+        run_many(conn, _update_sql(table, columns, key, "?"), rows)
+
+
+@functools.cache
+def _update_sql(table: str, columns: tuple[str, ...], key: str, p: str) -> str:
+    sets = ", ".join(f"{c} = {p}" for c in columns)
+    return f"UPDATE {table} SET {sets} WHERE {key} = {p}"

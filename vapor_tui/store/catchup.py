@@ -6,32 +6,32 @@ apply_action), and the points of deleted jobs still to be removed (deletes.py)."
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy as np
-from sqlalchemy import Connection, and_, bindparam, or_, select
+from sqlalchemy import Connection
 
 from vapor_tui.core import catchup as planner
-from vapor_tui.core.eta import ema_after_steps
 from vapor_tui.core.job import SOURCE_SIMULATOR
-from vapor_tui.core.points import COLUMNS, Points
-from vapor_tui.core.series import Batch
-from vapor_tui.core.status import JobStatus
 
-from .catchup_plans import is_due, plan_row, simulator_for
-from .convert import UnreadableJob, job_from_row, plain_rows
+from . import tick_rows
+from .advance import advance
+from .catchup_plans import is_due, plan_row
+from .convert import UnreadableJob, job_from_row
 from .deletes import deleted_ids, sweep_deleted
+from .driver import run_many
 from .engine import Store, StoreFull
 from .pieces import after_full, after_piece, pause, piece
-from .points import sim_batch
 from .series import write_points
 from .tables import jobs_table, owed_table
 
-# Generate and write at most this many steps at a time, to bound memory on long catch-ups.
-CHUNK_STEPS = 200_000
-_ACTIVE = (JobStatus.RUNNING.value, JobStatus.STOPPING.value)
+if TYPE_CHECKING:
+    from .advance import Ticked
+
+_ACTIVE = tick_rows.ACTIVE
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +72,39 @@ class Due:
 
     jobs: frozenset[int]
     swept: tuple[int, ...] = ()
+    # SQLite: the rows the look read, and what says whether they are still the rows.
+    seen: Seen | None = None
 
     def __bool__(self) -> bool:
         return bool(self.jobs or self.swept)
+
+
+class Seen(NamedTuple):
+    """The rows a look read on SQLite, (active, owing), with its connection, and that
+    connection's data_version and count of changes then. A write on the same connection that
+    finds both the same plans from these rows: nothing was committed since, by another
+    connection (data_version) or by this one (total_changes: the pool may have lent it to
+    another thread's action, or the tick failed a dead run on it, since the look)."""
+
+    raw: Any
+    data_version: int
+    changes: int
+    active: list
+    owing: list
+
+    @classmethod
+    def of(cls, conn: Connection, active: list, owing: list) -> Seen:
+        raw: Any = conn.connection.driver_connection
+        version = (active or owing)[0].data_version  # read by the look's own statement
+        return cls(raw, version, raw.total_changes, active, owing)
+
+    def still_the_rows(self, conn: Connection) -> bool:
+        raw: Any = conn.connection.driver_connection
+        return (
+            raw is self.raw
+            and raw.total_changes == self.changes
+            and tick_rows.data_version(conn) == self.data_version
+        )
 
 
 def look_due(
@@ -87,7 +117,10 @@ def look_due(
     due = {r.id for r in active if _changes(r, now_s)}
     due |= {r.id for r in owing}
     swept = deleted_ids(conn) if wanted is None else []
-    return Due(frozenset(due), tuple(swept))
+    seen = None
+    if due and conn.dialect.name == "sqlite":
+        seen = Seen.of(conn, active, owing)
+    return Due(frozenset(due), tuple(swept), seen)
 
 
 def catch_up_due(
@@ -106,6 +139,7 @@ def catch_up_due(
         return CatchUpResult(0, (), ())
     due, swept = set(look.jobs), list(look.swept)
     written, advanced, ended = 0, [], []
+    seen = look.seen  # for the first piece only: the next plans from what it wrote
     while due and not store.closing.is_set():
         if written:
             pause(store)
@@ -116,9 +150,14 @@ def catch_up_due(
                 # LOCKED): a tick or a `new` does not queue behind its catch-up. An action on
                 # the job (`wait`) waits for it, to act on the job as it is now.
                 lock, skip = not store.is_sqlite, not wait
-                active, owing = _due_rows(conn, due, lock, skip)
+                if seen is not None and seen.still_the_rows(conn):  # no need to read again
+                    active = [r for r in seen.active if r.id in due]
+                    owing = [r for r in seen.owing if r.id in due]
+                else:
+                    active, owing = _due_rows(conn, due, lock, skip)
                 rows = [(r, _plan(r, now_s)) for r in active]
                 rows += [(r, _repay(r)) for r in owing]
+                seen = None
                 moved = _write_piece(conn, rows, budget)
                 # Ended or deleted elsewhere meanwhile, or brought up to date: no longer due.
                 left = due & {row.id for row, _ in rows}
@@ -148,15 +187,15 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
     in one write_points call, and the rows in one statement a shape of update (issue 14: the
     per-job statements were most of the tick's worker time)."""
     moved = []
-    batches: dict[int, Batch] = {}
+    batches: dict[int, Ticked] = {}
     updates: dict[tuple[str, ...], list[tuple]] = {}
     for row, plan in rows:
         if plan is None:  # a row that cannot be read: left as it is
             moved.append((row.id, 0, False, True))
             continue
-        count, end, finished, points, values = _advance(row, plan, budget)
+        count, end, finished, batch, values = advance(row, plan, budget)
         if count:
-            batches[row.id] = sim_batch(points)
+            batches[row.id] = batch
         if values is not None:
             updates.setdefault(tuple(values), []).append((*values.values(), row.id, row.version))
         if finished and row.owed_to is not None:
@@ -167,42 +206,21 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
             break
     write_points(conn, batches, update_jobs=False)
     for columns, params in updates.items():
-        conn.exec_driver_sql(_update_sql(columns, conn.dialect.paramstyle), params)
+        run_many(conn, _update_sql(columns, conn.dialect.paramstyle), params)
     return moved
-
-
-# Built once: building them on every tick cost as much as running them.
-# Only the simulator's jobs are moved by the clock: a run's points come from its process.
-# One statement for the active jobs and those owing points (a job that ended owing them,
-# joined to what it owes): they were two, each on every tick's look and write (issue 14).
-_ACTIVE_SIM = and_(jobs_table.c.status.in_(_ACTIVE), jobs_table.c.source == SOURCE_SIMULATOR)
-_OWING = owed_table.c.job_id.is_not(None)
-_WITH_OWED = select(jobs_table, owed_table.c.last_step.label("owed_to")).select_from(
-    jobs_table.outerjoin(owed_table, owed_table.c.job_id == jobs_table.c.id)
-)
-_DUE_ROWS = _WITH_OWED.where(or_(_ACTIVE_SIM, _OWING)).order_by(jobs_table.c.id)
-_WANTED_ROWS = _DUE_ROWS.where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
-# A tick's look: every active job, whatever moves it (the looks for dead runs and lost
-# supervisors take theirs from the same rows), and those owing points.
-_LOOKED_AT = _WITH_OWED.where(or_(jobs_table.c.status.in_(_ACTIVE), _OWING)).order_by(
-    jobs_table.c.id
-)
 
 
 def looked_at_rows(conn: Connection) -> list:
     """Every active job's row (any source) and every row owing points, with `owed_to`: what
     a tick's look reads, in one statement."""
-    return plain_rows(conn.execute(_LOOKED_AT))
+    return tick_rows.looked_at(conn)
 
 
 def _due_rows(conn: Connection, wanted: set[int] | None, lock: bool = False, skip=False):
     """The active simulated jobs (all, or those in `wanted`), and the jobs that ended owing
-    points, with the step they are owed up to (`owed_to`): two lists, from one statement."""
-    query = _DUE_ROWS if wanted is None else _WANTED_ROWS
-    if lock:
-        query = query.with_for_update(of=jobs_table, skip_locked=skip)
-    params = {} if wanted is None else {"ids": sorted(wanted)}
-    return _split(plain_rows(conn.execute(query, params)))
+    points, with the step they are owed up to (`owed_to`): two lists, from one statement.
+    Only the simulator's jobs are moved by the clock: a run's points come from its process."""
+    return _split(tick_rows.due(conn, wanted, lock, skip))
 
 
 def _split(rows: list) -> tuple[list, list]:
@@ -236,59 +254,37 @@ def _changes(row, now_s: float) -> bool:
 
 
 def _plan(row, now_s: float) -> planner.Plan | None:
-    try:
-        job_from_row(row)  # refuses a row that cannot be read
-    except UnreadableJob:
+    if not _readable(row):  # a row that cannot be read is left as it is
         return None
     return plan_row(row, now_s)[1]
 
 
-def _advance(row, plan: planner.Plan, budget: int) -> tuple[int, bool, bool, Points, dict | None]:
-    """Up to `budget` of the job's due points, made: (points, whether the job ends, whether
-    it is then up to date, the points, the columns to set on its row or None)."""
-    if not plan.changes_anything:  # another process got here first
-        return 0, False, True, Points.empty(), None
-    sim = simulator_for(row)
-    last_step = min(plan.last_step, plan.first_step + max(1, budget) - 1)
-    finished = last_step == plan.last_step
-    ema, last_ts = row.ema_step_seconds, row.last_timestamp
-    if last_ts is None:
-        last_ts = row.started_at
-    best, last_loss, last_val = row.best_loss, row.last_loss, row.last_val_loss
-    parts = []
-    for first in range(plan.first_step, last_step + 1, CHUNK_STEPS):
-        last = min(last_step, first + CHUNK_STEPS - 1)
-        pts = sim.points(first, last, row.started_at)
-        parts.append(pts)
-        ema = ema_after_steps(ema, pts.timestamp, pts.val_loss, last_ts)
-        last_ts = float(pts.timestamp[-1])
-        chunk_best = float(pts.loss.min())
-        best = chunk_best if best is None else min(best, chunk_best)
-        last_loss = float(pts.loss[-1])
-        _, vals = pts.validation()
-        if len(vals):
-            last_val = float(vals[-1])
-    points = Points.empty() if not parts else parts[0] if len(parts) == 1 else _concat(parts)
-    written = len(points)
-    values: dict = {
-        "steps_done": max(row.steps_done, last_step),
-        "ema_step_seconds": ema,
-        "last_timestamp": last_ts if written else row.last_timestamp,
-        "best_loss": best,
-        "last_loss": last_loss,
-        "last_val_loss": last_val,
-        "version": row.version + 1,
-    }
-    ends = finished and plan.end_status is not None
-    if ends and plan.end_status is not None:
-        values.update(
-            status=plan.end_status.value, reason=plan.reason, finished_at=plan.finished_at
-        )
-    return written, ends, finished, points, values
+# The columns a catch-up moves on a running job's row, which job_from_row takes as they are:
+# a row found readable stays so whatever they hold, and is not converted again at each tick.
+_PASSED = {"steps_done", "ema_step_seconds", "last_timestamp", "best_loss", "last_loss"}
+_PASSED |= {"last_val_loss", "version", "data_version"}
+_READABLE_KEPT = 4096
+_readable_rows: dict[int, tuple] = {}  # job id -> the rest of the row, found readable
+_checked: dict[tuple[str, ...], Callable[[Any], tuple]] = {}
 
 
-def _concat(parts: list[Points]) -> Points:
-    return Points(*(np.concatenate([getattr(p, n) for p in parts]) for n in COLUMNS))
+def _readable(row) -> bool:
+    """Whether job_from_row reads the row, from what it was for the job's last row."""
+    rest = _checked.get(row._fields)
+    if rest is None:
+        kept = [i for i, name in enumerate(row._fields) if name not in _PASSED]
+        rest = _checked[row._fields] = operator.itemgetter(*kept)
+    key = rest(row)
+    if _readable_rows.get(row.id) == key:
+        return True
+    try:
+        job_from_row(row)
+    except UnreadableJob:
+        return False
+    if len(_readable_rows) >= _READABLE_KEPT:
+        _readable_rows.clear()
+    _readable_rows[row.id] = key
+    return True
 
 
 @functools.cache

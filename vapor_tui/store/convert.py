@@ -46,12 +46,16 @@ def plain_rows(result: Any) -> list[Any]:
     half a microsecond, and turning a job row into a Job reads thirty of them: on a tick with
     20 jobs due the rows were read by name about 2,000 times (issue 14). A named tuple's
     column is read by its index."""
-    keys = tuple(result.keys())
+    return named_rows(tuple(result.keys()), result)
+
+
+def named_rows(keys: tuple[str, ...], rows: Any) -> list[Any]:
+    """Rows (any tuples: the driver's) as named tuples of these columns."""
     shape: Any = _SHAPES.get(keys)
     if shape is None:
         shape = _SHAPES[keys] = namedtuple("Row", keys)
     make = shape._make
-    return [make(row) for row in result]
+    return [make(row) for row in rows]
 
 
 _CONFIGS: dict[tuple, JobConfig] = {}  # checked once: a tick reads the same ones again

@@ -16,6 +16,7 @@ import contextlib
 
 from sqlalchemy import Connection, select
 
+from .driver import fetch
 from .engine import Store, StoreFull
 from .errors import JobNotFound
 from .pieces import PIECE_FLOOR, after_full, after_piece, pause, piece
@@ -59,7 +60,7 @@ def _tables_of_a_job():
 
 
 def deleted_ids(conn: Connection) -> list[int]:
-    return [int(r[0]) for r in conn.execute(select(deleted_table.c.job_id))]
+    return [int(r[0]) for r in fetch(conn, "SELECT job_id FROM deleted_jobs")]
 
 
 def sweep_deleted(store: Store, job_ids: list[int] | None = None) -> int:

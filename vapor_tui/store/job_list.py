@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import Connection, Select, select
 
 from vapor_tui.core.job import Job
 
-from .convert import JobList, plain_rows, read_rows
+from . import tick_rows
+from .convert import JobList, read_rows
 from .engine import Store
 from .tables import jobs_table, series_table
 
@@ -33,10 +34,6 @@ def with_last_epoch() -> Select[Any]:
     return select(jobs_table, last)
 
 
-_VERSIONS = select(jobs_table.c.id, jobs_table.c.version).order_by(jobs_table.c.id.desc())
-_ROWS = with_last_epoch().where(jobs_table.c.id.in_(bindparam("ids", expanding=True)))
-
-
 def jobs_since(
     store: Store, previous: tuple[Job, ...] | None
 ) -> tuple[tuple[int, int, int], JobList]:
@@ -52,11 +49,11 @@ def jobs_since_conn(
 ) -> tuple[tuple[int, int, int], JobList]:
     """jobs_since in the caller's transaction (a tick's one read)."""
     known = {job.id: job for job in previous or ()}
-    versions = conn.execute(_VERSIONS).all()
+    versions = tick_rows.versions(conn)
     stale = [i for i, v in versions if i not in known or known[i].version != v]
     rows: list[Any] = []
     for start in range(0, len(stale), _IN_CHUNK):
-        rows += plain_rows(conn.execute(_ROWS, {"ids": stale[start : start + _IN_CHUNK]}))
+        rows += tick_rows.listed(conn, stale[start : start + _IN_CHUNK])
     fresh = read_rows(rows)
     read = {job.id: job for job in fresh}
     jobs = []

@@ -10,6 +10,7 @@ jobs' denormalised columns (last and best loss, last validation loss, steps done
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from vapor_tui.core.point_list import PointList, value_stats
 from vapor_tui.core.series_summary import SeriesSummary, width_for
 
 from .bulk import insert_rows, param, update_rows
+from .driver import fetch, run_many
 from .errors import StoreError
 from .series_blocks import BLOCK_STEPS, pack, packable, read_packed
 from .series_points import point_rows, read_rows, read_tuples, upsert_points
@@ -93,18 +95,21 @@ def _ids(n: int, p: str) -> str:
     return ", ".join([p] * n)
 
 
+@functools.cache
+def _load_sql(count: int, p: str) -> str:
+    return (
+        f"SELECT j.id, j.total_steps, s.name, {', '.join('s.' + c for c in _UPDATE)}, s.id "
+        "FROM jobs j LEFT JOIN series s ON s.job_id = j.id "
+        f"WHERE j.id IN ({_ids(count, p)})" + ("" if p == "?" else " FOR KEY SHARE OF j")
+        # On a server, the jobs held against a delete until the write commits: the points
+        # have no foreign key there (server_keys.py).
+    )
+
+
 def _load(conn: Connection, job_ids: list[int]) -> tuple[dict, dict]:
     """(job id -> total steps, (job id, name) -> _State) for these jobs, in one read."""
     p = param(conn)
-    rows = conn.exec_driver_sql(
-        f"SELECT j.id, j.total_steps, s.name, {', '.join('s.' + c for c in _UPDATE)}, s.id "
-        "FROM jobs j LEFT JOIN series s ON s.job_id = j.id "
-        f"WHERE j.id IN ({_ids(len(job_ids), p)})"
-        # On a server, the jobs held against a delete until the write commits: the points
-        # have no foreign key there (server_keys.py).
-        + ("" if conn.dialect.name == "sqlite" else " FOR KEY SHARE OF j"),
-        tuple(job_ids),
-    ).all()
+    rows = fetch(conn, _load_sql(len(job_ids), p), job_ids)
     totals: dict[int, int | None] = {}
     states: dict[tuple[int, str], _State] = {}
     for job_id, total, name, *values, series_id in rows:
@@ -245,7 +250,8 @@ def _update_jobs(conn: Connection, work: dict, states: dict) -> None:
     high = "max" if conn.dialect.name == "sqlite" else "GREATEST"
     p = param(conn)
     sets = ", ".join(f"{c} = {p}" for c in _JOB_UPDATE[:4])
-    conn.exec_driver_sql(
+    run_many(
+        conn,
         f"UPDATE jobs SET {sets}, steps_done = {high}(steps_done, {p}), "
         f"last_timestamp = {high}(COALESCE(last_timestamp, 0), {p}), version = version + 1 "
         f"WHERE id = {p}",

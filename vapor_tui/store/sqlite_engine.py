@@ -9,8 +9,11 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .driver import run
 from .errors import StoreError
 from .sqlite_file import BUSY_TIMEOUT_S, is_url, readable_uri
+
+_BEGIN = {mode: f"BEGIN {mode}" for mode in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")}
 
 
 def sqlite_path(target: str) -> str:
@@ -51,7 +54,8 @@ def sqlite_engine(path: Path, readonly: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        # Through the driver (driver.py): every transaction's one statement more, each tick.
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        run(conn, _BEGIN[mode])
 
     return engine
