@@ -37,15 +37,11 @@ def compare_db(ctx: Context, path: Path, jobs: int) -> list[str]:
     first the big job, copied, the others copies of it); their names, newest first."""
     points = ctx.mode.big_points
     first = ctx.copy_of_big_job(path)
-    store = open_store(path, clock=FakeClock(datetime.now(UTC)))
     names = [f"cmp-{points // 1000}k-{i}" for i in range(1, jobs + 1)]
-    try:
-        with store.write() as conn:
-            conn.execute(jobs_table.update().where(jobs_table.c.id == first).values(name=names[0]))
+    with dbs.scratch_writes(path) as conn:
+        conn.execute(jobs_table.update().where(jobs_table.c.id == first).values(name=names[0]))
         for name in names[1:]:
-            dbs.copy_job(store, first, name)
-    finally:
-        store.close()
+            dbs.copy_job(conn, first, name)
     return names[::-1]
 
 

@@ -6,8 +6,12 @@ ago"); running jobs are left for the app to catch up to the real present when it
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy import Connection
 
 from vapor_tui.core.clock import FakeClock
 from vapor_tui.core.config import Curve, JobConfig, Schedule
@@ -137,12 +141,12 @@ def big_job_db(path: Path, points: int) -> int:
         store.close()
 
 
-def copy_job(store: Store, job_id: int, name: str) -> int:
-    """A copy of a job under another name, made by the database (INSERT .. SELECT): its row, and
-    every row of every table that refers to the job or to one of its series (points, summaries,
-    blocks, output), the copy's ids in place of the original's. Building a 1M-point job again
-    costs seconds of simulating and encoding; a copy is the same bytes at the database's speed.
-    Returns the copy's id."""
+def copy_job(conn: Connection, job_id: int, name: str) -> int:
+    """A copy of a job under another name, made by the database (INSERT .. SELECT) in the
+    transaction of `conn`: its row, and every row of every table that refers to the job or to
+    one of its series (points, summaries, blocks, output), the copy's ids in place of the
+    original's. Building a 1M-point job again costs seconds of simulating and encoding; a copy
+    is the same bytes at the database's speed. Returns the copy's id."""
     from sqlalchemy import insert, literal, select
 
     from vapor_tui.store.tables import series_table
@@ -162,22 +166,45 @@ def copy_job(store: Store, job_id: int, name: str) -> int:
             if fk.column.table is target and t is not series_table
         ]
 
-    with store.write() as conn:
-        row = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)).mappings().one()
-        values = {k: v for k, v in row.items() if k != "id"}
-        made = conn.execute(insert(jobs_table).values({**values, "name": name}))
-        new_id = made.inserted_primary_key[0]
-        for table, key in referring(jobs_table):
-            copied(table, key, job_id, new_id)
-        series = select(series_table).where(series_table.c.job_id == job_id)
-        for old in conn.execute(series).mappings().all():
-            fields = {k: v for k, v in old.items() if k != "id"}
-            new_series = conn.execute(
-                insert(series_table).values({**fields, "job_id": new_id})
-            ).inserted_primary_key[0]
-            for table, key in referring(series_table):
-                copied(table, key, old["id"], new_series)
+    row = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)).mappings().one()
+    values = {k: v for k, v in row.items() if k != "id"}
+    made = conn.execute(insert(jobs_table).values({**values, "name": name}))
+    new_id = made.inserted_primary_key[0]
+    for table, key in referring(jobs_table):
+        copied(table, key, job_id, new_id)
+    series = select(series_table).where(series_table.c.job_id == job_id)
+    for old in conn.execute(series).mappings().all():
+        fields = {k: v for k, v in old.items() if k != "id"}
+        new_series = conn.execute(
+            insert(series_table).values({**fields, "job_id": new_id})
+        ).inserted_primary_key[0]
+        for table, key in referring(series_table):
+            copied(table, key, old["id"], new_series)
     return int(new_id)
+
+
+@contextlib.contextmanager
+def scratch_writes(path: Path) -> Iterator[Connection]:
+    """One transaction on a SQLite file being built for a benchmark, written once and never
+    synced: no journal (the store's write-ahead log wrote every page of a copied 1M-point job
+    twice, 538 MB a copy, synced), and the file back in WAL mode after, as the store leaves
+    it. A crash while building leaves a broken scratch file, nothing else."""
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _unsafe(dbapi_conn, _record) -> None:
+        dbapi_conn.execute("PRAGMA journal_mode=OFF")
+        dbapi_conn.execute("PRAGMA synchronous=OFF")
+
+    try:
+        with engine.begin() as conn:
+            yield conn
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+    finally:
+        engine.dispose()
 
 
 def points_job_config(name: str, total: int) -> JobConfig:

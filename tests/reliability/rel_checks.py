@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.support.wide import WIDE_POINTS
+from tests.support.wide import LAST_WIDE_POINTS
 from vapor_tui.core.config import Curve, JobConfig, Schedule
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
@@ -144,13 +144,7 @@ def check_database(
                 "WHERE s.name IN ('accuracy', 'learning_rate') GROUP BY s.job_id, s.name"
             )
         }
-        last_points = {
-            r["job_id"]: r
-            for r in conn.execute(
-                "SELECT p.*, (p.step - 1) / j.steps_per_epoch + 1 AS epoch FROM jobs j "
-                f"JOIN {WIDE_POINTS} p ON p.job_id = j.id AND p.step = j.steps_done"
-            )
-        }
+        last_points = {r["job_id"]: r for r in conn.execute(LAST_WIDE_POINTS)}
         summaries = _summaries(conn)
         blocks = _blocks(conn)
         owed, deleted = _owed_and_deleted(conn)

@@ -1,9 +1,10 @@
 """One vapor-tui app instance without a terminal, for the concurrency tests.
 
 Runs the real VaporApp (its timer, worker threads and database code) under App.run_test, and
-speaks JSON lines: on stdout, every tick it applies (the job list it shows) and every toast it
-shows; on stdin, `act KIND ID [EXPECTED]` (what pressing the key on that job does: the action
-with the status the user saw) and `quit`.
+speaks JSON lines: on stdout, every tick it applies (the job list it shows), every toast it
+shows, and `settled N` once the first N actions it was given have all ended (their toasts
+written before it); on stdin, `act KIND ID [EXPECTED]` (what pressing the key on that job does:
+the action with the status the user saw) and `quit`.
 
     python rel_headless.py DB REFRESH_SECONDS
 """
@@ -47,7 +48,7 @@ async def main(db: str, refresh: float) -> int:
             shown.append(message.notification)
 
     async with app.run_test(headless=True, size=(120, 40), message_hook=hook) as pilot:
-        ticks = notes = 0
+        ticks = notes = given = settled = 0
         seen_at = None
         emit({"ready": True})
         while True:
@@ -60,6 +61,11 @@ async def main(db: str, refresh: float) -> int:
                 n = shown[notes]
                 emit({"note": [n.severity, n.title, n.message], "t": time.time()})
                 notes += 1
+            # An action's toast is posted in the same handler that ends it (on_action_done), so
+            # with none pending every toast of the actions given so far is written above.
+            if settled < given and app.actions.pending == 0:
+                settled = given
+                emit({"settled": settled, "t": time.time()})
             try:
                 command = commands.get_nowait().split()
             except queue.Empty:
@@ -67,6 +73,7 @@ async def main(db: str, refresh: float) -> int:
                 continue
             if not command or command[0] == "quit":
                 break
+            given += 1
             kind, job_id = command[1], int(command[2])
             expected = JobStatus(command[3]) if len(command) > 3 else None
             if kind == "delete":

@@ -74,6 +74,7 @@ class Instance:
             cwd=cwd,
         )
         self.records: list[dict] = []
+        self.given = 0  # actions sent
         self.stderr = ""
         self._lock = threading.Lock()
         threading.Thread(target=self._read_out, daemon=True).start()
@@ -117,6 +118,15 @@ class Instance:
         assert self.proc.stdin is not None
         self.proc.stdin.write(f"act {kind} {job_id} {expected or ''}\n")
         self.proc.stdin.flush()
+        self.given += 1
+
+    def wait_settled(self) -> None:
+        """Until every action sent has ended and its toast, if any, is in the notes."""
+        given = self.given
+        self.wait_for(
+            lambda records: any(r.get("settled", 0) >= given for r in records),
+            f"the end of the {given} actions sent",
+        )
 
     def close(self) -> int | None:
         if self.proc.poll() is None:

@@ -185,7 +185,8 @@ def test_conflicting_actions_from_two_instances(tmp_path, new_db, helpers):
                 lambda _r, job_id=job_id: [i for i in instances if i.refusals(job_id)],
                 f"a refusal for {kind_a} vs {kind_b}",
             )
-            time.sleep(1.0)  # a second refusal, were there one, has had time to arrive
+            for instance in instances:  # a second refusal, were there one, is in by then
+                instance.wait_settled()
             assert len(loser) == 1 and len(loser[0].refusals(job_id)) == 1
             (message,) = loser[0].refusals(job_id)
             status = read_jobs(db)[job_id].status
@@ -202,7 +203,7 @@ def test_conflicting_actions_from_two_instances(tmp_path, new_db, helpers):
             )
         else:  # the app won: the command line said so, and the app was not refused
             assert cli.returncode == 2 and "it is failed" in err, err
-            time.sleep(0.5)  # a refusal, were there one, has had time to arrive
+            instances[1].wait_settled()  # a refusal, were there one, is in by then
             assert not instances[1].refusals(job_id), instances[1].notes()
         assert read_jobs(db)[job_id].status is JobStatus.FAILED
     finally:
