@@ -88,6 +88,10 @@ class PtyApp:
         if self.child.isalive():
             self.child.kill(9)
             raise AssertionError("the app did not exit")
+        # What it wrote just before it ended may still be in the pty (a loaded machine: the
+        # last message and the exit can fall between two pumps).
+        while self.pump(0.2):
+            pass
         self.child.close()
         return (
             self.child.exitstatus if self.child.exitstatus is not None else -self.child.signalstatus
