@@ -39,6 +39,7 @@ CONTROL_S = 1.0  # the job's status and stop rung are read this often
 BEAT_S = 5.0  # the heartbeat
 STALE_BEAT_S = 15.0  # a heartbeat not ours but older than this: we beat again
 DRAIN_S = 2.0  # after the command ends, how long its children may hold its output open
+END_READ_S = 5.0  # then, once its group is killed, how long its last output may take to read
 END_RETRY_S = 60.0  # how long the end is tried for when the database does not answer
 
 ENV_DB = "VAPOR_TUI_DB"
@@ -63,6 +64,7 @@ class Supervision:
     _store_down: bool = False
     deleted: bool = False
     _looked_at: float = float("-inf")  # when the last look at the job started (mono)
+    end_read_s: float = END_READ_S
 
     def run(self) -> int:
         with self.store.write() as conn:
@@ -130,15 +132,16 @@ class Supervision:
             if now >= next_flush:
                 next_flush = now + FLUSH_S
                 self._safely(self._flush)
+            # Timed from now: a slow store round above must not count as time to drain.
             if exited_at is None and proc.poll() is not None:
-                exited_at = now
+                exited_at = self.mono()
             if exited_at is not None and (
-                len(self.collector.ended) == 2 or now - exited_at > DRAIN_S
+                len(self.collector.ended) == 2 or self.mono() - exited_at > DRAIN_S
             ):
                 break
         if len(self.collector.ended) < 2:
             signal_group(proc, signal.SIGKILL)  # its children kept its output: they go too
-        self._drain(0.0)
+        self._drain_to_end()
         self.collector.fold.close_open(self.wall())
         deadline = self.mono() + END_RETRY_S
         # The end is written whatever the database does meanwhile (a server restarting).
@@ -168,6 +171,21 @@ class Supervision:
                 self.collector.add(self._pieces.get_nowait())
         except queue.Empty:
             pass
+
+    def _drain_to_end(self) -> None:
+        """Read what is left until both streams end. The command's last lines were written
+        before it exited, but a reader thread on a busy machine may not have read them yet:
+        wait for it (the group is gone, so its pipes are closed), unless something that left
+        the group still holds them, for at most `end_read_s`."""
+        deadline = time.monotonic() + self.end_read_s
+        while len(self.collector.ended) < 2:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            try:
+                self.collector.add(self._pieces.get(timeout=left))
+            except queue.Empty:
+                return
 
     def _look(self, proc: subprocess.Popen[bytes], now: float) -> None:
         """Read the job's status and rung; act on a stop or fail asked for anywhere."""
