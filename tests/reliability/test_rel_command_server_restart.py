@@ -74,7 +74,12 @@ def test_output_printed_while_the_server_is_down_is_written_after(server, tmp_pa
 
         _until(lambda: len(lines()) > 10, "lines before the restart")
         server.stop()
-        time.sleep(3.0)  # the server is down for real time: the command prints meanwhile
+        # Down until the supervisor has found it so (its log says it once) while the command
+        # printed on: those lines can only be written once the server is back.
+        _until(
+            lambda: "the database does not answer" in log_path(job_id).read_text(),
+            "the supervisor to find the server gone",
+        )
         server.start()
         go_on.touch()
 

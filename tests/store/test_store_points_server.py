@@ -132,3 +132,27 @@ def test_a_connection_whose_server_went_away_is_not_used(pg_server) -> None:
             store.close()
     finally:
         own.destroy()
+
+
+def test_a_connection_the_server_closes_at_once_meets_the_error_of_its_statement(
+    pg_server, monkeypatch
+) -> None:
+    """Every connection looks gone at checkout (a server that closes each one at once): one
+    just made is used all the same, so the pool never gives up with an error of its own (an
+    InvalidRequestError, which nothing turns into "cannot reach"); one checked out again is
+    replaced by a new one."""
+    from vapor_tui.store import server_alive
+
+    name = pg_server.new_database()
+    store = open_store(pg_server.url(name), clock=FakeClock(datetime.now(UTC)))
+    try:
+        monkeypatch.setattr(server_alive, "gone", lambda conn: True)
+        seen = []
+        for _ in range(3):
+            with store.engine.connect() as conn:
+                assert conn.exec_driver_sql("select 1").scalar() == 1
+                seen.append(conn.connection.driver_connection)
+        assert len({id(raw) for raw in seen}) == 3  # each checkout after the first: a new one
+    finally:
+        store.close()
+        pg_server.drop_database(name)

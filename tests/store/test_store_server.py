@@ -172,7 +172,8 @@ def test_the_password_is_never_printed(pg_server, empty_db, run_cli) -> None:
         ("postgresql+psycopg://u:secret@[fe80::1:5432/x", "not a valid database URL"),
         ("postgresql+psycopg://u:secret@host:70000/x", "out of range"),
         ("postgresql+psycopg://u:secret@127.0.0.1:1/x", "cannot reach the database"),
-        ("postgresql+psycopg2://u:secret@127.0.0.1:1/x", "postgresql+psycopg://"),
+        ("postgresql+psycopg2://u:secret@127.0.0.1:1/x", "through psycopg (version 3)"),
+        ("postgresql+pg8000://u:secret@127.0.0.1:1/x", "use a postgresql+psycopg:// URL"),
         ("mysql://u:secret@127.0.0.1/x", "PostgreSQL"),
     ],
 )
@@ -271,3 +272,37 @@ def test_a_catch_up_in_progress_elsewhere_does_not_hold_up_a_command(
         gate.set()
         writer.close()
         other.close()
+
+
+def test_a_connection_the_server_ended_is_unreachable_whatever_its_sqlstate(
+    pg_server, empty_db
+) -> None:
+    """A statement the tick sends straight to psycopg (store/driver.py) on a connection the
+    server ended with a code that is not one of "cannot connect" (57P05, idle-session timeout):
+    the connection is known to be gone, so the error is StoreUnreachable, as SQLAlchemy's own
+    path makes it."""
+    import time
+
+    from vapor_tui.store import driver
+    from vapor_tui.store.server import server_errors
+
+    store = open_store(pg_server.url(empty_db), clock=FakeClock())
+    try:
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("set idle_session_timeout = 100")
+            conn.commit()
+            raw = conn.connection.driver_connection
+            deadline = time.monotonic() + 30.0
+            while not raw.pgconn.socket or not _readable(raw.pgconn.socket):
+                assert time.monotonic() < deadline, "the server kept the idle session"
+                time.sleep(0.05)
+            with pytest.raises(StoreUnreachable), server_errors("the test database"):
+                driver.fetch(conn, "select 1")
+    finally:
+        store.close()
+
+
+def _readable(fd: int) -> bool:
+    import select
+
+    return bool(select.select([fd], [], [], 0)[0])

@@ -121,6 +121,14 @@ async def test_cells_not_written_where_a_frame_must_draw_them(monkeypatch):
         with app.batch_update():
             assert not compat.write_cells(rows, _change(rows, range(12, 13)))
         assert len(displays) == 1
+        # Its own layout or scroll pending (reaching the screen only at its next idle): the
+        # frame that follows places it anew.
+        rows._layout_required = True
+        assert not compat.write_cells(rows, _change(rows, range(12, 13)))
+        rows._layout_required, rows._scroll_required = False, True
+        assert not compat.write_cells(rows, _change(rows, range(12, 13)))
+        rows._scroll_required = False
+        assert len(displays) == 1
         await app.push_screen(Screen())
         await pilot.pause()
         shown = len(displays)  # the new screen's frames

@@ -120,8 +120,9 @@ class Simulator:
         self.warmup = max(1, round(WARMUP_FRACTION * self.total))
         self._noise_at_0 = 2.0 * float(_uniform(self.seed, _STREAM_DUR, np.zeros(1))[0]) - 1.0
         self.end_time = float(self.time_at(self.total))
-        self._ahead: Points | None = None  # the steps made ahead of a tick's asking
-        self._ahead_lists: tuple[list[float], ...] | None = None  # the same, as plain lists
+        # The steps made ahead of a tick's asking, and the same as plain lists once asked for:
+        # one attribute, replaced whole, as threads share a simulator (catchup_plans.py).
+        self._ahead: tuple[Points, tuple[list[float], ...] | None] | None = None
 
     # --- time ---------------------------------------------------------------------------
 
@@ -221,10 +222,11 @@ class Simulator:
             # A tick asks for a step or two: numpy's cost per call, not per step, is most of
             # that, so the next READ_AHEAD steps are made at once and handed out in slices
             # (the same numbers: any range regenerates bit for bit).
-            ahead = self._ahead
+            held = self._ahead
+            ahead = held[0] if held is not None else None
             if ahead is None or not ahead.step[0] <= first <= last <= ahead.step[-1]:
-                ahead = self._ahead = self._generate(first, min(self.total, first + READ_AHEAD))
-                self._ahead_lists = None
+                ahead = self._generate(first, min(self.total, first + READ_AHEAD))
+                self._ahead = (ahead, None)
             part = ahead
             offset = int(part.step[0])
             cut = slice(first - offset, last - offset + 1)
@@ -246,12 +248,13 @@ class Simulator:
         last = min(last, self.total, first + READ_AHEAD - 1)
         if last < first:
             return tuple([] for _ in COLUMNS)
-        ahead, lists = self._ahead, self._ahead_lists
+        ahead, lists = self._ahead or (None, None)
         if ahead is None or not ahead.step[0] <= first <= last <= ahead.step[-1]:
-            ahead = self._ahead = self._generate(first, min(self.total, first + READ_AHEAD))
+            ahead = self._generate(first, min(self.total, first + READ_AHEAD))
             lists = None
         if lists is None:
-            lists = self._ahead_lists = tuple(getattr(ahead, n).tolist() for n in COLUMNS)
+            lists = tuple(getattr(ahead, n).tolist() for n in COLUMNS)
+            self._ahead = (ahead, lists)
         a = first - int(lists[0][0])
         b = a + last - first + 1
         *columns, stamps = (column[a:b] for column in lists)

@@ -41,14 +41,6 @@ def _why(row, exc: Exception) -> str:
 _SHAPES: dict[tuple[str, ...], Any] = {}
 
 
-def plain_rows(result: Any) -> list[Any]:
-    """A result's rows as named tuples. A column of a SQLAlchemy Row read by name costs about
-    half a microsecond, and turning a job row into a Job reads thirty of them: on a tick with
-    20 jobs due the rows were read by name about 2,000 times (issue 14). A named tuple's
-    column is read by its index."""
-    return named_rows(tuple(result.keys()), result)
-
-
 def named_rows(keys: tuple[str, ...], rows: Any) -> list[Any]:
     """Rows (any tuples: the driver's) as named tuples of these columns."""
     shape: Any = _SHAPES.get(keys)

@@ -60,15 +60,6 @@ def fetch(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
 
 
 @functools.cache
-def compiled(statement: Any, dialect_name: str) -> str:
-    """A SQLAlchemy statement without parameters as its SQL for that dialect, made once (its
-    literal values written into it)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = sqlite.dialect() if dialect_name == "sqlite" else postgresql.psycopg.dialect()
-    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-
-
 def _raw(conn: Connection) -> Any:
     raw = conn.connection.driver_connection
     assert raw is not None  # a live connection, inside the caller's transaction
@@ -83,6 +74,14 @@ def _announce(conn: Connection, sql: str, params: Any, many: bool) -> None:
 def _raise(conn: Connection, raw: Any, sql: str, params: Any, exc: Exception) -> NoReturn:
     from sqlalchemy.exc import DBAPIError
 
-    if getattr(raw, "broken", False):  # psycopg: the server cut the connection
+    broken = bool(getattr(raw, "broken", False))  # psycopg: the server cut the connection
+    if broken:
         conn.invalidate(exc)
-    raise DBAPIError.instance(sql, params, exc, conn.dialect.loaded_dbapi.Error) from exc
+    raise DBAPIError.instance(
+        sql,
+        params,
+        exc,
+        conn.dialect.loaded_dbapi.Error,
+        connection_invalidated=broken,
+        dialect=conn.dialect,
+    ) from exc

@@ -90,6 +90,11 @@ def make_engine(target: str, shown: str) -> Engine:
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() != "postgresql":
         raise StoreError(f"cannot use {shown}: only SQLite files and PostgreSQL URLs are supported")
+    if url.get_driver_name() != "psycopg":  # the tick and the chart talk to psycopg directly
+        raise StoreError(
+            f"cannot use {shown}: vapor-tui talks to PostgreSQL through psycopg (version 3), "
+            f"not {url.get_driver_name()}; use a postgresql+psycopg:// URL ({INSTALL_DRIVER})"
+        )
     connect_args: dict[str, object] = {
         k: v for k, v in CONNECT_DEFAULTS.items() if k not in url.query
     }

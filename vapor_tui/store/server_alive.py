@@ -20,14 +20,26 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
+_NEW = "vapor_tui.new"  # the pool record's flag: made since its last checkout
+
+
 def watch_checkouts(engine: Engine) -> None:
     from sqlalchemy import event
     from sqlalchemy.exc import InvalidatePoolError
 
+    def connect(dbapi_conn: Any, record: Any) -> None:
+        record.info[_NEW] = True
+
     def checkout(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        # A connection just made is not checked (as pre-ping skips it): one the server closes
+        # at once meets its statement's usual error, where the pool, finding it gone again
+        # after making it anew, would give up with an error that is not the database's.
+        if record.info.pop(_NEW, False):
+            return
         if gone(dbapi_conn):
             raise InvalidatePoolError("the server closed this connection")
 
+    event.listen(engine, "connect", connect)
     event.listen(engine, "checkout", checkout)
 
 

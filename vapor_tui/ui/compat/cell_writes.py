@@ -82,6 +82,9 @@ def write_cells(widget: Widget, pieces: Sequence[tuple[Region, Strip]]) -> bool:
         or screen._layout_required
         or screen._scroll_required
         or screen._repaint_required
+        # The widget's own pending layout or scroll reaches the screen only at its next idle.
+        or widget._layout_required
+        or widget._scroll_required
         or not widget.is_mounted
         or not _plain(widget)
     ):
