@@ -18,26 +18,24 @@ from vapor_tui.store.jobs import create_job
 from vapor_tui.ui import compat
 from vapor_tui.ui.widgets import job_table
 from vapor_tui.ui.widgets.job_table import JobTable
+from vapor_tui.ui.widgets.moving_cells import MovingCells
 
 from .conftest import config, settle, tick
 
 
 @pytest.fixture
 def worded(monkeypatch) -> list[int]:
-    """Every row's cells made, and every age worded, by the jobs table."""
+    """Every row whose age the jobs table worded (whole rows made included: those word it)."""
     calls: list[int] = []
-    make, word = job_table.job_cells, job_table.age
+    make = MovingCells.cells
 
-    def making(job, *args, **kwargs):
-        calls.append(job.id)
-        return make(job, *args, **kwargs)
+    def making(self, job, *args, **kwargs):
+        made = make(self, job, *args, **kwargs)
+        if "created" in made:
+            calls.append(job.id)
+        return made
 
-    def wording(job, now):
-        calls.append(job.id)
-        return word(job, now)
-
-    monkeypatch.setattr(job_table, "job_cells", making)
-    monkeypatch.setattr(job_table, "age", wording)
+    monkeypatch.setattr(MovingCells, "cells", making)
     return calls
 
 
@@ -94,18 +92,19 @@ async def test_a_step_makes_only_the_cells_that_move_again(make_app, ui_store, c
         create_job(ui_store, config(f"moving{i}", seed=i), start=True)
     whole: list[int] = []
     moving: list[int] = []
-    make_whole, make_moving = job_table.job_cells, job_table.moving_cells
+    make_whole, make_moving = job_table.job_cells, MovingCells.cells
 
     def counted_whole(job, *args, **kwargs):
         whole.append(job.id)
         return make_whole(job, *args, **kwargs)
 
-    def counted_moving(job, *args, **kwargs):
-        moving.append(job.id)
-        return make_moving(job, *args, **kwargs)
+    def counted_moving(self, job, now, keys, before):
+        if before is not None:  # a row made again in part (job_cells passes None)
+            moving.append(job.id)
+        return make_moving(self, job, now, keys, before)
 
     monkeypatch.setattr(job_table, "job_cells", counted_whole)
-    monkeypatch.setattr(job_table, "moving_cells", counted_moving)
+    monkeypatch.setattr(MovingCells, "cells", counted_moving)
     async with _ticked_table(make_app(), clock) as (app, pilot, table):
         whole.clear(), moving.clear()
         loss_before, made_before = cell(table, 1, "loss"), table.cells_made
@@ -150,6 +149,45 @@ async def test_a_step_keeps_the_cells_it_did_not_move_and_words_ages_once(
                 if cells[column].plain == old[column].plain:
                     assert cells[column] is old[column], column
         assert worded == []  # the same minute: every age worded before
+
+
+async def test_a_step_words_no_eta_and_makes_no_bar_that_did_not_move(
+    make_app, ui_store, clock, monkeypatch
+):
+    """20 jobs days from their end, a step a second: a tick makes their loss cells again, and
+    neither words their ETAs with humanize (its words move once a day: worded once for each
+    day) nor makes their progress Text (its bar and percentage move every 3,000 steps), nor
+    compares either with the cell shown (issue 14: the progress Text and the ETA wording,
+    made and compared for every running job at every tick, were a third of the UI thread's
+    tick). The cells still show each job's ETA and progress."""
+    from rich.text import Text
+
+    from vapor_tui.present import text
+
+    for i in range(20):
+        create_job(ui_store, config(f"long{i}", seed=i, steps_per_epoch=100_000), start=True)
+    async with _ticked_table(make_app(), clock) as (app, pilot, table):
+        clock.advance(30.0)  # enough steps for an ETA
+        await tick(app, pilot)
+        assert cell(table, 1, "eta") == "3 days"
+        worded, assembled = [], []
+        naturaldelta, assemble = text.humanize.naturaldelta, Text.assemble
+        monkeypatch.setattr(
+            text.humanize, "naturaldelta", lambda *a, **k: worded.append(a) or naturaldelta(*a, **k)
+        )
+        monkeypatch.setattr(
+            Text, "assemble", lambda *a, **k: assembled.append(a) or assemble(*a, **k)
+        )
+        losses = {job_id: cell(table, job_id, "loss") for job_id in range(1, 21)}
+        made = table.cells_made
+        for _ in range(3):
+            clock.advance(1.0)
+            await tick(app, pilot)
+        assert table.cells_made - made >= 40  # rows made again: most took three steps
+        assert sum(cell(table, i, "loss") != losses[i] for i in range(1, 21)) >= 15
+        assert worded == [] and assembled == []
+        assert cell(table, 1, "eta") == "3 days"
+        assert cell(table, 1, "progress").endswith("  0%")
 
 
 @pytest.fixture

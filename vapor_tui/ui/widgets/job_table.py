@@ -31,15 +31,14 @@ from vapor_tui.ui.widgets.job_rows import (
     COLUMNS,
     PADDING,
     RIGHT_ALIGNED,
-    age,
     age_minute,
     cell_segments,
     fitted_widths,
     fixed_inputs,
     job_cells,
     layout,
-    moving_cells,
 )
+from vapor_tui.ui.widgets.moving_cells import MovingCells
 
 
 def _join(segments: list[Segment], cell: list[Segment]) -> None:
@@ -55,6 +54,11 @@ def _join(segments: list[Segment], cell: list[Segment]) -> None:
         segments.extend(cell[1:])
     else:
         segments.extend(cell)
+
+
+def _moved(old: Text, new: Text) -> bool:
+    """Other words or styles (Text's == leaves its own style out: a badge's colour)."""
+    return old.plain != new.plain or old.style != new.style or old.spans != new.spans
 
 
 def _within(now_s: float, span: tuple[float, float] | None) -> bool:
@@ -107,6 +111,8 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         self._age_quiet: dict[int, tuple[float, float]] = {}
         self.cells_made = 0  # rows whose cells were made or worded again: what a sync cost
         self._fixed: dict[int, tuple] = {}  # job id -> what its fixed cells were made from
+        self._moving = MovingCells(glyphs)
+        self._keys: dict[int, tuple] = {}  # job id -> the keys its moving cells were made from
         self._strips: dict[tuple[int, bool], Strip] = {}  # (job id, cursor) -> its line
         self._drawn_for: Size | None = None  # the size its lines were last drawn at
         # (job id, column, cursor) -> the cell's segments, padding included: a line is made
@@ -180,6 +186,8 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         self._versions.clear()
         self._age_quiet.clear()
         self._fixed.clear()
+        self._keys.clear()
+        self._moving.forget()  # a theme's colours (redraw_all) make every badge and bar again
         self._forget_lines()
         return True
 
@@ -206,6 +214,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             self._versions.pop(gone, None)
             self._age_quiet.pop(gone, None)
             self._fixed.pop(gone, None)
+            self._keys.pop(gone, None)
             self._forget_cells(gone, self._columns)
         if order != self._rows:
             self._rows = order
@@ -241,23 +250,26 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             return []
         self.cells_made += 1
         fixed = fixed_inputs(job)
-        if shown is not None and held is not None and held[:2] == made[:2]:
-            # All but the age stay while the job is unchanged.
-            cells = {**shown, "created": Text(age(job, now))}
-        elif shown is not None and self._fixed.get(job.id) == fixed:
-            # A step or a status change: its id, name, model and mark stay.
-            cells = {**shown, **moving_cells(job, now, self.glyphs, shown)}
+        keys = self._moving.keys(job, minute)
+        before = self._keys.get(job.id) if self._fixed.get(job.id) == fixed else None
+        if shown is not None and before is not None:
+            # A step, a status change or the age's minute: its id, name, model and mark
+            # stay, and of the rest only the cells whose keys moved are made again.
+            moved = self._moving.cells(job, now, keys, before)
+            cells = {**shown, **moved}
+            changed = [c for c in self._columns if c in moved]
         else:
             name_width = self._widths.get("name", 40)
             model_width = self._widths.get("model", 18)
-            cells = job_cells(job, now, self.glyphs, name_width, model_width)
+            cells = job_cells(job, now, self.glyphs, name_width, model_width, self._moving)
             cells["mark"] = self._mark_cell(job.id)
+            changed = (
+                [] if shown is None else [c for c in self._columns if _moved(shown[c], cells[c])]
+            )
         self._fixed[job.id] = fixed
+        self._keys[job.id] = keys
         self._cells[job.id] = cells
         self._versions[job.id] = made
-        if shown is None:
-            return []
-        changed = [c for c in self._columns if cells[c] is not shown[c] and cells[c] != shown[c]]
         if changed:
             self._forget_cells(job.id, changed)
         return [(job.id, c) for c in changed]
