@@ -27,6 +27,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+if __package__:
+    from benchmarks import ab
+else:  # run as a script, a child whose tree may be another: the file beside this one
+    import ab  # type: ignore[no-redef]
+
 
 def _child(db: Path, start: float, ticks: int, warm: int, profile: str | None) -> None:
     """One run: print the CPU milliseconds of each measured tick, as JSON."""
@@ -88,7 +93,6 @@ def _run(tree: Path, template: Path, start: float, args) -> tuple[list[float], s
 
 
 def main() -> None:
-    from benchmarks import ab
 
     parser = ab.options(__doc__.splitlines()[0], ticks=60)
     parser.add_argument("--reps", type=int, default=3)

@@ -28,6 +28,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+if __package__:
+    from benchmarks import ab
+else:  # run as a script, a child whose tree may be another: the file beside this one
+    import ab  # type: ignore[no-redef]
+
 GAP_S = 0.05  # between ticks: a frame's time (Textual's is 1/60 s) for what the tick refreshed
 
 
@@ -106,7 +111,6 @@ def _run(tree: Path, template: Path, start: float, args) -> tuple[float, str]:
 
 
 def main() -> None:
-    from benchmarks import ab
     from benchmarks.tick_ab import _build as build
 
     parser = ab.options(__doc__.splitlines()[0], ticks=100)

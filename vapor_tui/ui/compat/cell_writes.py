@@ -100,8 +100,13 @@ def write_cells(widget: Widget, pieces: Sequence[tuple[Region, Strip]]) -> bool:
     filters = widget.get_line_filters()
     by_line: dict[int, list[tuple[int, Strip]]] = {}
     for (x, y, _, _), (_, strip) in zip(on_screen, pieces, strict=True):
-        for line_filter in filters:
-            strip = strip.apply_filter(line_filter, background)
+        if filters:
+            # The filters over the segments, then one Strip: Strip.apply_filter makes a Strip
+            # (seven caches) for each filter, and a written cell is not filtered again.
+            segments = strip._segments
+            for line_filter in filters:
+                segments = line_filter.apply(segments, background)
+            strip = Strip(segments, strip.cell_length)
         by_line.setdefault(y, []).append((x, strip))
     height = compositor.size.height
     lines: list[dict[int, Strip]] = [{} for _ in range(height)]
