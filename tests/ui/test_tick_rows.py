@@ -190,6 +190,37 @@ async def test_a_step_words_no_eta_and_makes_no_bar_that_did_not_move(
         assert cell(table, 1, "progress").endswith("  0%")
 
 
+async def test_steps_fit_no_width_and_sort_no_row_again_and_a_new_job_does(
+    make_app, ui_store, clock, monkeypatch
+):
+    """A tick whose jobs only took steps neither fits the model and epoch columns to every
+    job again nor sorts the rows (both went over all the jobs at every tick: issue 14); a job
+    created with a longer model does both at the next tick: its row on top, the column wider."""
+    from vapor_tui.core.job_sort import JobOrder
+    from vapor_tui.ui.widgets import job_list_memo
+
+    for i in range(20):
+        create_job(ui_store, config(f"step{i}", seed=i), start=True)
+    async with _ticked_table(make_app(), clock) as (app, pilot, table):
+        fitted, sorted_ = [], []
+        fit, ids = job_list_memo.fitted_widths, JobOrder.ids
+        monkeypatch.setattr(job_list_memo, "fitted_widths", lambda j: fitted.append(1) or fit(j))
+        monkeypatch.setattr(JobOrder, "ids", lambda self, j: sorted_.append(1) or ids(self, j))
+        losses = {job_id: cell(table, job_id, "loss") for job_id in range(1, 21)}
+        for _ in range(3):
+            clock.advance(1.0)
+            await tick(app, pilot)
+        assert sum(cell(table, i, "loss") != losses[i] for i in range(1, 21)) >= 15
+        assert fitted == [] and sorted_ == []
+        width = table._widths["model"]
+        create_job(ui_store, config("wide", seed=99, model="org/a-model-of-16"), start=True)
+        clock.advance(1.0)
+        await tick(app, pilot)
+        assert fitted and sorted_
+        assert table._rows[0] == 21 and table._widths["model"] == 17 > width
+        assert cell(table, 21, "model") == "org/a-model-of-16"
+
+
 @pytest.fixture
 def refreshed(monkeypatch) -> list[str]:
     """The widget (its class name) of every refresh asked for, anywhere in the app."""

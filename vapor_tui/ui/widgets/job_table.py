@@ -27,6 +27,7 @@ from vapor_tui.ui import compat
 from vapor_tui.ui.contrast import readable_pair
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.widgets.job_cursor import HEADER_HEIGHT, CursorMoves
+from vapor_tui.ui.widgets.job_list_memo import JobListMemo
 from vapor_tui.ui.widgets.job_rows import (
     COLUMNS,
     PADDING,
@@ -137,6 +138,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         self._empty_text = ""
         self._marks: frozenset[int] = frozenset()  # jobs marked with space
         self._order = JobOrder()
+        self._memo = JobListMemo()  # the fitted widths and the order, between syncs
 
     # --- what the screen asks ------------------------------------------------------------
 
@@ -195,12 +197,13 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         """Make the rows show `jobs` (newest first), touching only what changed. `existing`:
         the ids of every job, shown or not: the selected job, gone from them (deleted, and
         not by this user here), leaves no job selected."""
-        fitted = fitted_widths(jobs)
+        self._memo.update(jobs)
+        fitted = self._memo.fitted
         if fitted != self._fitted:
             self._fitted = fitted
             self.setup_columns(self._terminal_width, force=True)
         selected = self.selected_id
-        order = self._order.ids(jobs)
+        order = self._memo.order(self._order, jobs)
         if selected is not None and selected not in existing and selected not in order:
             self._orphan = selected != self._released
         if self._select_next is not None and self._select_next in order:
