@@ -73,6 +73,33 @@ async def test_a_tick_with_nothing_new_words_no_row_again(make_app, ui_store, cl
         assert cell(table, 1, "created") == "a minute ago"
 
 
+async def test_a_tick_passes_over_the_jobs_it_handed_before(make_app, ui_store, clock):
+    """60 jobs, none with a step due: a tick hands the table the same (frozen) job objects,
+    and the table asks nothing of them, not even their version and step (100 rows were each
+    brought up to date at every tick, most of them to find nothing: issue 14); a minute
+    later every age moves on, and is shown."""
+    app = _slow_and_queued(ui_store, make_app, 30)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(JobTable)
+        updated: list[int] = []
+        update = JobTable._update_cells
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(
+                JobTable,
+                "_update_cells",
+                lambda self, job, *a: updated.append(job.id) or update(self, job, *a),
+            )
+            for _ in range(5):
+                clock.advance(1.0)
+                await tick(app, pilot)
+            assert updated == []
+            clock.advance(60.0)
+            await tick(app, pilot)
+            assert sorted(updated) == list(range(1, 61))
+        assert cell(table, 1, "created") == "a minute ago"
+
+
 @contextlib.asynccontextmanager
 async def _ticked_table(app, clock) -> AsyncIterator[tuple]:
     """The app at 120x40, settled and a tick later: (app, pilot, its jobs table)."""

@@ -62,10 +62,6 @@ def _moved(old: Text, new: Text) -> bool:
     return old.plain != new.plain or old.style != new.style or old.spans != new.spans
 
 
-def _within(now_s: float, span: tuple[float, float] | None) -> bool:
-    return span is not None and span[0] <= now_s < span[1]
-
-
 class JobTable(CursorMoves, ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"job-table--header", "job-table--cursor", "job-table--empty"}
     BINDINGS = [
@@ -107,9 +103,11 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         # the clock says it is, before the store has written it, has moved on at one version),
         # and the minute of its age (its Created cell is worded again only when that moves).
         self._versions: dict[int, tuple[int, int, int]] = {}
-        # job id -> the times (epoch seconds) between which its age's minute cannot have moved:
-        # a tick passes over a row that did not change without working its age out again.
-        self._age_quiet: dict[int, tuple[float, float]] = {}
+        # job id -> (the job its row was made from, then the times (epoch seconds) between
+        # which its age's minute cannot have moved): a tick passes over a row that did not
+        # change without working its age out again, and over the same job object (a tick
+        # hands the job it did not change again, frozen) without asking anything of it.
+        self._age_quiet: dict[int, tuple[Job, float, float]] = {}
         self.cells_made = 0  # rows whose cells were made or worded again: what a sync cost
         self._fixed: dict[int, tuple] = {}  # job id -> what its fixed cells were made from
         self._moving = MovingCells(glyphs)
@@ -210,8 +208,11 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             selected, self._select_next, self._orphan = self._select_next, None, False
         changed: list[tuple[int, str]] = []
         now_s = now.timestamp()
+        quiet = self._age_quiet
         for job in jobs:
-            changed += self._update_cells(job, now, now_s)
+            same = quiet.get(job.id)
+            if same is None or same[0] is not job or not same[1] <= now_s < same[2]:
+                changed += self._update_cells(job, now, now_s)
         for gone in set(self._cells) - set(order):
             del self._cells[gone]
             self._versions.pop(gone, None)
@@ -235,19 +236,22 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         """Bring a job's cells up to date; the (job, column) pairs that changed."""
         shown = self._cells.get(job.id)
         held = self._versions.get(job.id)
+        quiet = self._age_quiet.get(job.id)
         if (
             shown is not None
             and held is not None
             and held[0] == job.version
             and held[1] == job.steps_done
-            and _within(now_s, self._age_quiet.get(job.id))
+            and quiet is not None
+            and quiet[1] <= now_s < quiet[2]
         ):
+            self._age_quiet[job.id] = (job, quiet[1], quiet[2])  # the next sync's is this one
             return []  # a row that did not change costs a comparison, nothing more
         minute = age_minute(job, now)
         # A millisecond inside the minute at each end: float seconds and the datetime
         # difference age_minute takes may round apart there, and then the age is worked out.
         start = job.created_at.timestamp() + 60.0 * minute
-        self._age_quiet[job.id] = (start + 1e-3 if minute else -math.inf, start + 60.0 - 1e-3)
+        self._age_quiet[job.id] = (job, start + 1e-3 if minute else -math.inf, start + 60.0 - 1e-3)
         made = (job.version, job.steps_done, minute)
         if shown is not None and held == made:
             return []
