@@ -16,7 +16,7 @@ from textual.widget import Widget
 from tests.support.tables import cell
 from vapor_tui.store.jobs import create_job
 from vapor_tui.ui import compat
-from vapor_tui.ui.widgets import job_table
+from vapor_tui.ui.widgets import job_lines, job_table
 from vapor_tui.ui.widgets.job_table import JobTable
 from vapor_tui.ui.widgets.moving_cells import MovingCells
 
@@ -326,5 +326,5 @@ def test_a_row_joined_from_simplified_cells_is_the_row_simplified(cells):
     (what the row's line was made with before)."""
     joined: list[Segment] = []
     for made in cells:
-        job_table._join(joined, list(Segment.simplify(made)))
+        job_lines._join(joined, list(Segment.simplify(made)))
     assert joined == list(Segment.simplify([s for made in cells for s in made]))
