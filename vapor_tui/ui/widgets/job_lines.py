@@ -120,7 +120,7 @@ class TableLines(_Table):
         whole row compared every pair, for every row a tick changed)."""
         right = column in RIGHT_ALIGNED
         made = cell_segments(cell, self._widths[column], right, base, over, self.app.console)
-        return list(Segment.simplify(made))
+        return made if len(made) == 1 else list(Segment.simplify(made))  # a plain cell's one
 
     def _header_label(self, column: str, label: str) -> str:
         if column != self._order.column or self._order.is_default:

@@ -285,7 +285,7 @@ class JobTable(CursorMoves, TableLines, ScrollView, can_focus=True):
             cursor = index == self._cursor and not self._orphan
             segments = self._cell_of_row(job_id, column, cursor)
             region = Region(x, HEADER_HEIGHT + index - top, width, 1)
-            pieces.append((region, Strip(segments, width)))
+            pieces.append((region, segments))  # made a Strip once, filtered, when written
         if pieces and not compat.write_cells(self, pieces):
             self.refresh(*(region for region, _ in pieces))
 
