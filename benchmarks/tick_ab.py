@@ -16,7 +16,6 @@ to a shared machine, not to its cache and frequency effects, hence the interleav
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -27,6 +26,11 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+if __package__:
+    from benchmarks import ab
+else:  # run as a script, a child whose tree may be another: the file beside this one
+    import ab  # type: ignore[no-redef]
 
 
 def _child(db: Path, start: float, ticks: int, warm: int, profile: str | None) -> None:
@@ -89,43 +93,29 @@ def _run(tree: Path, template: Path, start: float, args) -> tuple[list[float], s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--old", type=Path, help="another tree to run against this one")
-    parser.add_argument("--running", type=int, default=20)
-    parser.add_argument("--ticks", type=int, default=60)
-    parser.add_argument("--warm", type=int, default=5)
+
+    parser = ab.options(__doc__.splitlines()[0], ticks=60)
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--profile", help="cProfile this tree's ticks into this file")
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--start", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.child, args.start, args.ticks, args.warm, args.profile)
         return
-    here = Path(__file__).resolve().parents[1]
-    trees = {"new": here} if args.old is None else {"old": args.old.resolve(), "new": here}
+    trees = ab.trees(Path(__file__).resolve().parents[1], args.old)
     with tempfile.TemporaryDirectory(prefix="tick-ab-db-") as tmp:
         template, start = _build(Path(tmp), args.running)
         load = os.getloadavg()[0]
-        medians: dict[str, list[float]] = {name: [] for name in trees}
-        for rep in range(1 if args.profile else args.reps):
-            for name, tree in trees.items() if rep % 2 == 0 else reversed(trees.items()):
-                ms, module = _run(tree, template, start, args)
-                medians[name].append(statistics.median(ms))
-                print(
-                    f"{name} rep {rep}: median {medians[name][-1]:.2f} ms a tick, "
-                    f"mean {statistics.fmean(ms):.2f} ({module})",
-                    flush=True,
-                )
-    print(
-        f"{args.running} running, {args.ticks} ticks a run, load {load:.1f} -> "
-        f"{os.getloadavg()[0]:.1f}"
-    )
-    for name, values in medians.items():
-        print(
-            f"{name}: {' '.join(f'{v:.2f}' for v in values)}  median "
-            f"{statistics.median(values):.2f} ms a tick"
-        )
+
+        def one(name: str, tree: Path, rep: int) -> float:
+            ms, module = _run(tree, template, start, args)
+            print(
+                f"{name} rep {rep}: median {statistics.median(ms):.2f} ms a tick, "
+                f"mean {statistics.fmean(ms):.2f} ({module})",
+                flush=True,
+            )
+            return statistics.median(ms)
+
+        medians = ab.interleaved(trees, 1 if args.profile else args.reps, one)
+    ab.report(args, load, medians)
 
 
 if __name__ == "__main__":

@@ -16,28 +16,26 @@ from textual.widget import Widget
 from tests.support.tables import cell
 from vapor_tui.store.jobs import create_job
 from vapor_tui.ui import compat
-from vapor_tui.ui.widgets import job_table
+from vapor_tui.ui.widgets import job_lines, job_table
 from vapor_tui.ui.widgets.job_table import JobTable
+from vapor_tui.ui.widgets.moving_cells import MovingCells
 
 from .conftest import config, settle, tick
 
 
 @pytest.fixture
 def worded(monkeypatch) -> list[int]:
-    """Every row's cells made, and every age worded, by the jobs table."""
+    """Every row whose age the jobs table worded (whole rows made included: those word it)."""
     calls: list[int] = []
-    make, word = job_table.job_cells, job_table.age
+    make = MovingCells.cells
 
-    def making(job, *args, **kwargs):
-        calls.append(job.id)
-        return make(job, *args, **kwargs)
+    def making(self, job, *args, **kwargs):
+        made = make(self, job, *args, **kwargs)
+        if "created" in made:
+            calls.append(job.id)
+        return made
 
-    def wording(job, now):
-        calls.append(job.id)
-        return word(job, now)
-
-    monkeypatch.setattr(job_table, "job_cells", making)
-    monkeypatch.setattr(job_table, "age", wording)
+    monkeypatch.setattr(MovingCells, "cells", making)
     return calls
 
 
@@ -75,6 +73,33 @@ async def test_a_tick_with_nothing_new_words_no_row_again(make_app, ui_store, cl
         assert cell(table, 1, "created") == "a minute ago"
 
 
+async def test_a_tick_passes_over_the_jobs_it_handed_before(make_app, ui_store, clock):
+    """60 jobs, none with a step due: a tick hands the table the same (frozen) job objects,
+    and the table asks nothing of them, not even their version and step (100 rows were each
+    brought up to date at every tick, most of them to find nothing: issue 14); a minute
+    later every age moves on, and is shown."""
+    app = _slow_and_queued(ui_store, make_app, 30)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(JobTable)
+        updated: list[int] = []
+        update = JobTable._update_cells
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(
+                JobTable,
+                "_update_cells",
+                lambda self, job, *a: updated.append(job.id) or update(self, job, *a),
+            )
+            for _ in range(5):
+                clock.advance(1.0)
+                await tick(app, pilot)
+            assert updated == []
+            clock.advance(60.0)
+            await tick(app, pilot)
+            assert sorted(updated) == list(range(1, 61))
+        assert cell(table, 1, "created") == "a minute ago"
+
+
 @contextlib.asynccontextmanager
 async def _ticked_table(app, clock) -> AsyncIterator[tuple]:
     """The app at 120x40, settled and a tick later: (app, pilot, its jobs table)."""
@@ -94,18 +119,19 @@ async def test_a_step_makes_only_the_cells_that_move_again(make_app, ui_store, c
         create_job(ui_store, config(f"moving{i}", seed=i), start=True)
     whole: list[int] = []
     moving: list[int] = []
-    make_whole, make_moving = job_table.job_cells, job_table.moving_cells
+    make_whole, make_moving = job_table.job_cells, MovingCells.cells
 
     def counted_whole(job, *args, **kwargs):
         whole.append(job.id)
         return make_whole(job, *args, **kwargs)
 
-    def counted_moving(job, *args, **kwargs):
-        moving.append(job.id)
-        return make_moving(job, *args, **kwargs)
+    def counted_moving(self, job, now, keys, before):
+        if before is not None:  # a row made again in part (job_cells passes None)
+            moving.append(job.id)
+        return make_moving(self, job, now, keys, before)
 
     monkeypatch.setattr(job_table, "job_cells", counted_whole)
-    monkeypatch.setattr(job_table, "moving_cells", counted_moving)
+    monkeypatch.setattr(MovingCells, "cells", counted_moving)
     async with _ticked_table(make_app(), clock) as (app, pilot, table):
         whole.clear(), moving.clear()
         loss_before, made_before = cell(table, 1, "loss"), table.cells_made
@@ -150,6 +176,76 @@ async def test_a_step_keeps_the_cells_it_did_not_move_and_words_ages_once(
                 if cells[column].plain == old[column].plain:
                     assert cells[column] is old[column], column
         assert worded == []  # the same minute: every age worded before
+
+
+async def test_a_step_words_no_eta_and_makes_no_bar_that_did_not_move(
+    make_app, ui_store, clock, monkeypatch
+):
+    """20 jobs days from their end, a step a second: a tick makes their loss cells again, and
+    neither words their ETAs with humanize (its words move once a day: worded once for each
+    day) nor makes their progress Text (its bar and percentage move every 3,000 steps), nor
+    compares either with the cell shown (issue 14: the progress Text and the ETA wording,
+    made and compared for every running job at every tick, were a third of the UI thread's
+    tick). The cells still show each job's ETA and progress."""
+    from rich.text import Text
+
+    from vapor_tui.present import text
+
+    for i in range(20):
+        create_job(ui_store, config(f"long{i}", seed=i, steps_per_epoch=100_000), start=True)
+    async with _ticked_table(make_app(), clock) as (app, pilot, table):
+        clock.advance(30.0)  # enough steps for an ETA
+        await tick(app, pilot)
+        assert cell(table, 1, "eta") == "3 days"
+        worded, assembled = [], []
+        naturaldelta, assemble = text.humanize.naturaldelta, Text.assemble
+        monkeypatch.setattr(
+            text.humanize, "naturaldelta", lambda *a, **k: worded.append(a) or naturaldelta(*a, **k)
+        )
+        monkeypatch.setattr(
+            Text, "assemble", lambda *a, **k: assembled.append(a) or assemble(*a, **k)
+        )
+        losses = {job_id: cell(table, job_id, "loss") for job_id in range(1, 21)}
+        made = table.cells_made
+        for _ in range(3):
+            clock.advance(1.0)
+            await tick(app, pilot)
+        assert table.cells_made - made >= 40  # rows made again: most took three steps
+        assert sum(cell(table, i, "loss") != losses[i] for i in range(1, 21)) >= 15
+        assert worded == [] and assembled == []
+        assert cell(table, 1, "eta") == "3 days"
+        assert cell(table, 1, "progress").endswith("  0%")
+
+
+async def test_steps_fit_no_width_and_sort_no_row_again_and_a_new_job_does(
+    make_app, ui_store, clock, monkeypatch
+):
+    """A tick whose jobs only took steps neither fits the model and epoch columns to every
+    job again nor sorts the rows (both went over all the jobs at every tick: issue 14); a job
+    created with a longer model does both at the next tick: its row on top, the column wider."""
+    from vapor_tui.core.job_sort import JobOrder
+    from vapor_tui.ui.widgets import job_list_memo
+
+    for i in range(20):
+        create_job(ui_store, config(f"step{i}", seed=i), start=True)
+    async with _ticked_table(make_app(), clock) as (app, pilot, table):
+        fitted, sorted_ = [], []
+        fit, ids = job_list_memo.fitted_widths, JobOrder.ids
+        monkeypatch.setattr(job_list_memo, "fitted_widths", lambda j: fitted.append(1) or fit(j))
+        monkeypatch.setattr(JobOrder, "ids", lambda self, j: sorted_.append(1) or ids(self, j))
+        losses = {job_id: cell(table, job_id, "loss") for job_id in range(1, 21)}
+        for _ in range(3):
+            clock.advance(1.0)
+            await tick(app, pilot)
+        assert sum(cell(table, i, "loss") != losses[i] for i in range(1, 21)) >= 15
+        assert fitted == [] and sorted_ == []
+        width = table._widths["model"]
+        create_job(ui_store, config("wide", seed=99, model="org/a-model-of-16"), start=True)
+        clock.advance(1.0)
+        await tick(app, pilot)
+        assert fitted and sorted_
+        assert table._rows[0] == 21 and table._widths["model"] == 17 > width
+        assert cell(table, 21, "model") == "org/a-model-of-16"
 
 
 @pytest.fixture
@@ -230,5 +326,5 @@ def test_a_row_joined_from_simplified_cells_is_the_row_simplified(cells):
     (what the row's line was made with before)."""
     joined: list[Segment] = []
     for made in cells:
-        job_table._join(joined, list(Segment.simplify(made)))
+        job_lines._join(joined, list(Segment.simplify(made)))
     assert joined == list(Segment.simplify([s for made in cells for s in made]))

@@ -30,7 +30,15 @@ def eta(seconds: float | None) -> str:
         return "-"
     if seconds < 1:
         return "a moment"
-    return humanize.naturaldelta(timedelta(seconds=seconds))
+    delta = timedelta(seconds=seconds)
+    # humanize words a second or more from its whole days alone, or under a day from its
+    # seconds: a tick words each running job's ETA, and a job days from its end kept it.
+    return _delta_words(delta.days, 0 if delta.days else delta.seconds)
+
+
+@functools.lru_cache(maxsize=4096)
+def _delta_words(days: int, seconds: int) -> str:
+    return humanize.naturaldelta(timedelta(days=days, seconds=seconds))
 
 
 def job_eta(job: Job) -> str:

@@ -81,15 +81,20 @@ class Glyphs:
     def badge_content(self, status: JobStatus) -> Content:
         return Content.styled(f"{self.symbol(status)} {status}", self.status_style(status))
 
+    def bar_level(self, fraction: float, width: int) -> tuple[int, int]:
+        """What a bar `width` cells wide shows of `fraction`: its full cells, and the partial
+        block of the next (0 for none)."""
+        cells = min(max(fraction, 0.0), 1.0) * width
+        full = int(cells)
+        part = int((cells - full) * len(self.partials)) if self.partials and full < width else 0
+        return full, part
+
     def bar(self, fraction: float, width: int) -> str:
-        fraction = min(max(fraction, 0.0), 1.0)
         if width <= 0:
             return ""
-        cells = fraction * width
-        full = int(cells)
+        full, part = self.bar_level(fraction, width)
         text = self.bar_full * full
         if full < width:
-            part = int((cells - full) * len(self.partials)) if self.partials else 0
             text += self.partials[part] if part else self.bar_empty
             text += self.bar_empty * (width - full - 1)
         return text

@@ -20,10 +20,11 @@ checks that the terminal shows what a full render shows, and that it declines wh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import textual
+from rich.segment import Segment
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region, Spacing
 from textual.strip import Strip
@@ -63,11 +64,11 @@ def _in_front(compositor: Compositor, widget: Widget, box: Region) -> bool:
     return True  # not drawn at all
 
 
-def write_cells(widget: Widget, pieces: Sequence[tuple[Region, Strip]]) -> bool:
+def write_cells(widget: Widget, pieces: Sequence[tuple[Region, Iterable[Segment]]]) -> bool:
     """Write these pieces of `widget` to the terminal now, as a frame would: each a region
-    one line high in the widget's own coordinates, and the strip the widget's render_line
-    shows there (exactly as wide). False, having done nothing, where it cannot: refresh
-    those regions then."""
+    one line high in the widget's own coordinates, and the segments (a Strip, or a list) the
+    widget's render_line shows there, exactly as wide. False, having done nothing, where it
+    cannot: refresh those regions then."""
     if not pieces:
         return True
     if not FITS or ChopsUpdate.render_segments is not chops._render_segments:
@@ -102,10 +103,13 @@ def write_cells(widget: Widget, pieces: Sequence[tuple[Region, Strip]]) -> bool:
     background = widget.background_colors[1]
     filters = widget.get_line_filters()
     by_line: dict[int, list[tuple[int, Strip]]] = {}
-    for (x, y, _, _), (_, strip) in zip(on_screen, pieces, strict=True):
+    for (x, y, width, _), (_, piece) in zip(on_screen, pieces, strict=True):
+        # The filters over the segments, then one Strip: Strip.apply_filter makes a Strip
+        # (seven caches) for each filter, and a written cell is not filtered again.
+        segments = piece._segments if isinstance(piece, Strip) else list(piece)
         for line_filter in filters:
-            strip = strip.apply_filter(line_filter, background)
-        by_line.setdefault(y, []).append((x, strip))
+            segments = line_filter.apply(segments, background)
+        by_line.setdefault(y, []).append((x, Strip(segments, width)))
     height = compositor.size.height
     lines: list[dict[int, Strip]] = [{} for _ in range(height)]
     ends: list[list[int]] = [[] for _ in range(height)]

@@ -14,6 +14,7 @@ from vapor_tui.core.job import SOURCE_SIMULATOR, Job
 from vapor_tui.present import text
 from vapor_tui.ui.contrast import reads
 from vapor_tui.ui.glyphs import Glyphs
+from vapor_tui.ui.widgets.moving_cells import BAR_WIDTH, MovingCells
 
 # (key, label, minimum terminal width at which the column is shown)
 COLUMNS = (
@@ -29,7 +30,6 @@ COLUMNS = (
     ("created", "Created", 112),
 )
 RIGHT_ALIGNED = frozenset({"id"})
-BAR_WIDTH = 8
 # The model and epoch columns grow to fit the longest value shown, up to these widths.
 MODEL_WIDTHS = (10, 18)
 EPOCH_WIDTHS = (5, 13)
@@ -77,61 +77,28 @@ def fit(text: str, width: int, glyphs: Glyphs) -> str:
 
 
 def job_cells(
-    job: Job, now: datetime, glyphs: Glyphs, name_width: int, model_width: int = 18
+    job: Job,
+    now: datetime,
+    glyphs: Glyphs,
+    name_width: int,
+    model_width: int = 18,
+    moving: MovingCells | None = None,
 ) -> dict[str, Text]:
-    """Every cell of a job's row, as plain Text (never markup: a name may hold "[/b]")."""
+    """Every cell of a job's row, as plain Text (never markup: a name may hold "[/b]").
+    `moving`: the table's maker of its moving cells (which shares its badges and bars)."""
+    moving = moving or MovingCells(glyphs)
     return {
         "id": Text(str(job.id)),
         "name": Text(name_cell(job, name_width, glyphs)),
         "model": Text(fit(job.model, model_width, glyphs)),
-        **moving_cells(job, now, glyphs),
+        **moving.cells(job, now, moving.keys(job, age_minute(job, now)), None),
     }
 
 
 def fixed_inputs(job: Job) -> tuple:
-    """What the cells that job_cells makes and moving_cells does not are made from (with the
+    """What the cells that job_cells makes and MovingCells does not are made from (with the
     column widths, which make every cell again when they change)."""
     return (job.id, job.name, job.model, job.source)
-
-
-def moving_cells(
-    job: Job, now: datetime, glyphs: Glyphs, before: dict[str, Text] | None = None
-) -> dict[str, Text]:
-    """The cells a job's step or status change may move: a step makes these again, not its
-    id, name and model (issue 14: 20 running jobs made 20 whole rows a tick). `before`: the
-    row's cells as they are; a cell whose words and colour are the same is kept, the same
-    object (a tick's step moves its loss, seldom its bar, epoch or ETA), and the table
-    compares it by identity."""
-    status = glyphs.badge(job.status)
-    if before is not None and _same(before["status"], status):
-        status = before["status"]
-    bar_style = glyphs.active_bar if job.status.is_active else "grey50"
-    bar = glyphs.bar(job.progress, BAR_WIDTH)
-    progress = Text.assemble(
-        (bar, bar_style), f" {job.progress * 100:3.0f}%" if job.known_total else " ?"
-    )
-    if before is not None and _same(before["progress"], progress):
-        progress = before["progress"]
-    return {
-        "status": status,
-        "progress": progress,
-        "epoch": _kept(job.epoch_label, before, "epoch"),
-        "loss": _kept(text.loss(job.last_loss), before, "loss"),
-        "eta": _kept(text.job_eta(job), before, "eta"),
-        "created": _kept(age(job, now), before, "created"),
-    }
-
-
-def _same(old: Text, new: Text) -> bool:
-    """The same words in the same styles (Text's == leaves its own style out: a badge's)."""
-    return old.plain == new.plain and old.style == new.style and old.spans == new.spans
-
-
-def _kept(words: str, before: dict[str, Text] | None, column: str) -> Text:
-    """A plain cell of these words: the one `before` holds when its words are these."""
-    if before is not None and before[column].plain == words:
-        return before[column]
-    return Text(words)
 
 
 def name_cell(job: Job, width: int, glyphs: Glyphs) -> str:

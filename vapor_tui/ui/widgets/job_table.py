@@ -24,44 +24,27 @@ from textual.strip import Strip
 from vapor_tui.core.job import Job
 from vapor_tui.core.job_sort import JobOrder
 from vapor_tui.ui import compat
-from vapor_tui.ui.contrast import readable_pair
 from vapor_tui.ui.glyphs import Glyphs
 from vapor_tui.ui.widgets.job_cursor import HEADER_HEIGHT, CursorMoves
+from vapor_tui.ui.widgets.job_lines import TableLines
+from vapor_tui.ui.widgets.job_list_memo import JobListMemo
 from vapor_tui.ui.widgets.job_rows import (
-    COLUMNS,
     PADDING,
-    RIGHT_ALIGNED,
-    age,
     age_minute,
-    cell_segments,
     fitted_widths,
     fixed_inputs,
     job_cells,
     layout,
-    moving_cells,
 )
+from vapor_tui.ui.widgets.moving_cells import MovingCells
 
 
-def _join(segments: list[Segment], cell: list[Segment]) -> None:
-    """Append a simplified cell to simplified segments, merging the two where they meet: the
-    result is what Segment.simplify makes of the whole (cells are rendered Text, which has
-    no control segments)."""
-    if not cell:
-        return
-    first = cell[0]
-    if segments and not first.control and segments[-1].style == first.style:
-        last = segments[-1]
-        segments[-1] = Segment(last.text + first.text, last.style)
-        segments.extend(cell[1:])
-    else:
-        segments.extend(cell)
+def _moved(old: Text, new: Text) -> bool:
+    """Other words or styles (Text's == leaves its own style out: a badge's colour)."""
+    return old.plain != new.plain or old.style != new.style or old.spans != new.spans
 
 
-def _within(now_s: float, span: tuple[float, float] | None) -> bool:
-    return span is not None and span[0] <= now_s < span[1]
-
-
-class JobTable(CursorMoves, ScrollView, can_focus=True):
+class JobTable(CursorMoves, TableLines, ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"job-table--header", "job-table--cursor", "job-table--empty"}
     BINDINGS = [
         Binding("enter", "open", "Open", id="jobs.open"),
@@ -102,11 +85,15 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         # the clock says it is, before the store has written it, has moved on at one version),
         # and the minute of its age (its Created cell is worded again only when that moves).
         self._versions: dict[int, tuple[int, int, int]] = {}
-        # job id -> the times (epoch seconds) between which its age's minute cannot have moved:
-        # a tick passes over a row that did not change without working its age out again.
-        self._age_quiet: dict[int, tuple[float, float]] = {}
+        # job id -> (the job its row was made from, then the times (epoch seconds) between
+        # which its age's minute cannot have moved): a tick passes over a row that did not
+        # change without working its age out again, and over the same job object (a tick
+        # hands the job it did not change again, frozen) without asking anything of it.
+        self._age_quiet: dict[int, tuple[Job, float, float]] = {}
         self.cells_made = 0  # rows whose cells were made or worded again: what a sync cost
         self._fixed: dict[int, tuple] = {}  # job id -> what its fixed cells were made from
+        self._moving = MovingCells(glyphs)
+        self._keys: dict[int, tuple] = {}  # job id -> the keys its moving cells were made from
         self._strips: dict[tuple[int, bool], Strip] = {}  # (job id, cursor) -> its line
         self._drawn_for: Size | None = None  # the size its lines were last drawn at
         # (job id, column, cursor) -> the cell's segments, padding included: a line is made
@@ -131,6 +118,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         self._empty_text = ""
         self._marks: frozenset[int] = frozenset()  # jobs marked with space
         self._order = JobOrder()
+        self._memo = JobListMemo()  # the fitted widths and the order, between syncs
 
     # --- what the screen asks ------------------------------------------------------------
 
@@ -180,6 +168,8 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         self._versions.clear()
         self._age_quiet.clear()
         self._fixed.clear()
+        self._keys.clear()
+        self._moving.forget()  # a theme's colours (redraw_all) make every badge and bar again
         self._forget_lines()
         return True
 
@@ -187,25 +177,30 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         """Make the rows show `jobs` (newest first), touching only what changed. `existing`:
         the ids of every job, shown or not: the selected job, gone from them (deleted, and
         not by this user here), leaves no job selected."""
-        fitted = fitted_widths(jobs)
+        self._memo.update(jobs)
+        fitted = self._memo.fitted
         if fitted != self._fitted:
             self._fitted = fitted
             self.setup_columns(self._terminal_width, force=True)
         selected = self.selected_id
-        order = self._order.ids(jobs)
+        order = self._memo.order(self._order, jobs)
         if selected is not None and selected not in existing and selected not in order:
             self._orphan = selected != self._released
         if self._select_next is not None and self._select_next in order:
             selected, self._select_next, self._orphan = self._select_next, None, False
         changed: list[tuple[int, str]] = []
         now_s = now.timestamp()
+        quiet = self._age_quiet
         for job in jobs:
-            changed += self._update_cells(job, now, now_s)
+            same = quiet.get(job.id)
+            if same is None or same[0] is not job or not same[1] <= now_s < same[2]:
+                changed += self._update_cells(job, now, now_s)
         for gone in set(self._cells) - set(order):
             del self._cells[gone]
             self._versions.pop(gone, None)
             self._age_quiet.pop(gone, None)
             self._fixed.pop(gone, None)
+            self._keys.pop(gone, None)
             self._forget_cells(gone, self._columns)
         if order != self._rows:
             self._rows = order
@@ -223,41 +218,47 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         """Bring a job's cells up to date; the (job, column) pairs that changed."""
         shown = self._cells.get(job.id)
         held = self._versions.get(job.id)
+        quiet = self._age_quiet.get(job.id)
         if (
             shown is not None
             and held is not None
             and held[0] == job.version
             and held[1] == job.steps_done
-            and _within(now_s, self._age_quiet.get(job.id))
+            and quiet is not None
+            and quiet[1] <= now_s < quiet[2]
         ):
+            self._age_quiet[job.id] = (job, quiet[1], quiet[2])  # the next sync's is this one
             return []  # a row that did not change costs a comparison, nothing more
         minute = age_minute(job, now)
         # A millisecond inside the minute at each end: float seconds and the datetime
         # difference age_minute takes may round apart there, and then the age is worked out.
         start = job.created_at.timestamp() + 60.0 * minute
-        self._age_quiet[job.id] = (start + 1e-3 if minute else -math.inf, start + 60.0 - 1e-3)
+        self._age_quiet[job.id] = (job, start + 1e-3 if minute else -math.inf, start + 60.0 - 1e-3)
         made = (job.version, job.steps_done, minute)
         if shown is not None and held == made:
             return []
         self.cells_made += 1
         fixed = fixed_inputs(job)
-        if shown is not None and held is not None and held[:2] == made[:2]:
-            # All but the age stay while the job is unchanged.
-            cells = {**shown, "created": Text(age(job, now))}
-        elif shown is not None and self._fixed.get(job.id) == fixed:
-            # A step or a status change: its id, name, model and mark stay.
-            cells = {**shown, **moving_cells(job, now, self.glyphs, shown)}
+        keys = self._moving.keys(job, minute)
+        before = self._keys.get(job.id) if self._fixed.get(job.id) == fixed else None
+        if shown is not None and before is not None:
+            # A step, a status change or the age's minute: its id, name, model and mark
+            # stay, and of the rest only the cells whose keys moved are made again.
+            moved = self._moving.cells(job, now, keys, before)
+            cells = {**shown, **moved}
+            changed = [c for c in self._columns if c in moved]
         else:
             name_width = self._widths.get("name", 40)
             model_width = self._widths.get("model", 18)
-            cells = job_cells(job, now, self.glyphs, name_width, model_width)
+            cells = job_cells(job, now, self.glyphs, name_width, model_width, self._moving)
             cells["mark"] = self._mark_cell(job.id)
+            changed = (
+                [] if shown is None else [c for c in self._columns if _moved(shown[c], cells[c])]
+            )
         self._fixed[job.id] = fixed
+        self._keys[job.id] = keys
         self._cells[job.id] = cells
         self._versions[job.id] = made
-        if shown is None:
-            return []
-        changed = [c for c in self._columns if cells[c] is not shown[c] and cells[c] != shown[c]]
         if changed:
             self._forget_cells(job.id, changed)
         return [(job.id, c) for c in changed]
@@ -284,7 +285,7 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             cursor = index == self._cursor and not self._orphan
             segments = self._cell_of_row(job_id, column, cursor)
             region = Region(x, HEADER_HEIGHT + index - top, width, 1)
-            pieces.append((region, Strip(segments, width)))
+            pieces.append((region, segments))  # made a Strip once, filtered, when written
         if pieces and not compat.write_cells(self, pieces):
             self.refresh(*(region for region, _ in pieces))
 
@@ -294,67 +295,6 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
         self._styles.clear()
         self._header = None
         self.refresh()
-
-    def _line_width(self) -> int:
-        # Columns are chosen to fit: no sideways scrolling. Before the first layout, the
-        # terminal's width (the table's): a virtual size that the first resize changed laid the
-        # screen out again and repainted every line a frame after the first.
-        return self.size.width or self._terminal_width
-
-    def _row_strip(self, job_id: int, cursor: bool) -> Strip:
-        key = (job_id, cursor)
-        strip = self._strips.get(key)
-        if strip is None:
-            base = self._style("job-table--cursor" if cursor else None)
-            cells = self._cells[job_id]
-            segments: list[Segment] = []
-            length = 0
-            for column in self._columns:
-                _join(segments, self._cell_of_row(job_id, column, cursor, cells, base))
-                length += self._spans[column][1]  # a cell is padded and cut to its span
-            strip = self._line(segments, length, base)
-            self._strips[key] = strip
-        return strip
-
-    def _cell_of_row(
-        self,
-        job_id: int,
-        column: str,
-        cursor: bool,
-        cells: dict[str, Text] | None = None,
-        base: Style | None = None,
-    ) -> list[Segment]:
-        """A cell's segments on its row (with the cursor or not), padded to its span: made
-        once, kept until the cell changes."""
-        key = (job_id, column, cursor)
-        cell = self._cell_segments.get(key)
-        if cell is None:
-            if base is None:
-                base = self._style("job-table--cursor" if cursor else None)
-            text = (cells or self._cells[job_id])[column]
-            cell = self._cell(column, text, base, base if cursor else None)
-            self._cell_segments[key] = cell
-        return cell
-
-    def _line(self, segments: list[Segment], length: int, base: Style) -> Strip:
-        """The segments of a row, `length` cells, as a line of the table's width. One Strip,
-        not the three that padding and simplifying make (each with seven caches): a tick
-        makes a line again for every row whose cells changed (issue 14). `segments` are
-        simplified already (_join)."""
-        width = self._line_width()
-        if length > width:
-            return Strip(segments).adjust_cell_length(width, base).simplify()
-        if length < width:
-            _join(segments, [Segment(" " * (width - length), base)])
-        return Strip(segments, width)
-
-    def _cell(self, column: str, cell: Text, base: Style, over: Style | None) -> list[Segment]:
-        """A cell's segments, simplified once when the cell is made: a row made again from
-        its cells then compares styles only where two cells meet (Segment.simplify over the
-        whole row compared every pair, for every row a tick changed)."""
-        right = column in RIGHT_ALIGNED
-        made = cell_segments(cell, self._widths[column], right, base, over, self.app.console)
-        return list(Segment.simplify(made))
 
     # --- marks and order --------------------------------------------------------------------
 
@@ -381,50 +321,6 @@ class JobTable(CursorMoves, ScrollView, can_focus=True):
             self._order = order
             self._header = None
             self.refresh(Region(0, 0, self.size.width, HEADER_HEIGHT))
-
-    def _header_label(self, column: str, label: str) -> str:
-        if column != self._order.column or self._order.is_default:
-            return label
-        up, down = ("^", "v") if self.glyphs.ascii else ("▲", "▼")
-        return f"{label}{down if self._order.descending else up}"
-
-    def _header_strip(self) -> Strip:
-        labels = {key: self._header_label(key, label) for key, label, _ in COLUMNS}
-        base = self._style("job-table--header")
-        segments: list[Segment] = []
-        for column in self._columns:
-            segments += self._cell(column, Text(labels[column]), base, None)
-        return Strip(segments).adjust_cell_length(self._line_width(), base).simplify()
-
-    def _style(self, component: str | None) -> Style:
-        style = self._styles.get(component)
-        if style is None:
-            style = self.rich_style
-            if component is not None:
-                style = style + self.get_component_rich_style(component)
-            if component == "job-table--cursor" and style.bgcolor is not None:
-                # Some themes' own cursor text is below 4.5:1 (textual-dark's 3.8:1).
-                text, background = readable_pair(style.color, style.bgcolor)
-                style = style + Style(color=text, bgcolor=background)
-            self._styles[component] = style
-        return style
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        if y < HEADER_HEIGHT:
-            if self._header is None:
-                self._header = self._header_strip()
-                self._drawn_for = self.size
-            return self._header.crop(0, width)
-        index = self.scroll_offset.y + y - HEADER_HEIGHT
-        if not self._rows and index == 0 and self._empty_text:
-            text = Text(f" {self._empty_text}", style=self._style("job-table--empty"))
-            return Strip(text.render(self.app.console)).adjust_cell_length(width, self.rich_style)
-        if not 0 <= index < len(self._rows):
-            return Strip.blank(width, self.rich_style)
-        job_id = self._rows[index]
-        cursor = index == self._cursor and not self._orphan
-        return self._row_strip(job_id, cursor).crop(0, width)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
