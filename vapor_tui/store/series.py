@@ -23,6 +23,7 @@ from vapor_tui.core.series_summary import SeriesSummary, width_for
 from .bulk import insert_rows, param, update_rows
 from .driver import fetch, run_many
 from .errors import StoreError
+from .series_append import append_plain
 from .series_blocks import BLOCK_STEPS, pack, packable, read_packed
 from .series_points import point_rows, read_rows, read_tuples, upsert_points
 from .series_summary import (
@@ -156,15 +157,19 @@ def write_points(
                 widen(conn, st.id, st.bucket_width, width)  # rare: log2 times in a run's life
             st.bucket_width = width
             again = st.n > 0 and pts.first_step <= st.last_step
+            # A tick's point or two as lists: rows, buckets and counts at once (series_append).
+            plain = pts if isinstance(pts, PointList) and not (again or server) else None
             if server and not again:
                 appended.append((st.id, pts))
-            else:
+            elif plain is None:
                 points += point_rows(st.id, pts)
             if again:
                 relogged.append((st, pts))
                 first_block = (pts.first_step - 1) // BLOCK_STEPS
                 if first_block < st.packed_blocks:
                     to_pack.append((st.id, first_block, st.packed_blocks, None))
+            elif plain is not None:
+                append_plain(st, plain, width, points, summary)
             else:
                 summary += batch_rows(st.id, pts, width)
                 _fold_stats(st, pts)

@@ -1,0 +1,53 @@
+"""A tick's append to one series as plain lists: its point rows, its bucket rows and the
+series row's counts, the counts taken from the bucket rows (a point or two, a bucket or two)
+where series._fold_stats goes over the values again for any batch, and the rows made without
+point_rows' and batch_rows' calls. A tick writes a point or two to each of some sixty series:
+those passes were a third of write_points (issue 14). The same rows and the same numbers."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from vapor_tui.core.series_summary import fold
+
+if TYPE_CHECKING:
+    from vapor_tui.core.point_list import PointList
+
+    from .series import _State
+
+
+def append_plain(
+    st: _State, pts: PointList, width: int, points: list[tuple], summary: list[tuple]
+) -> None:
+    """Append pts (steps after the series' last) to `points` as (series_id, step, value,
+    timestamp) rows, NaN as None; to `summary` as (series_id, *BucketRow) rows; and fold them
+    into st as the series row after them."""
+    sid = st.id
+    values: Sequence[float | None] = pts.value
+    if any(v != v for v in values):
+        values = [None if v != v else v for v in values]
+    points += zip(itertools.repeat(sid), pts.step, values, pts.timestamp)
+    nans = infs = 0
+    low, high = math.inf, -math.inf
+    for row in fold(pts, width):
+        summary.append((sid, *row))
+        nans += row[7]
+        infs += row[8]
+        low = min(low, row[4])
+        high = max(high, row[5])
+    if not pts.step:
+        return
+    st.n_nan += nans
+    st.n_inf += infs
+    if low != math.inf:  # a finite value among them
+        st.min = low if st.min is None else min(st.min, low)
+        st.max = high if st.max is None else max(st.max, high)
+    if st.n == 0:
+        st.first_step = pts.step[0]
+    st.n += len(pts.step)
+    st.last_step = pts.step[-1]
+    final = pts.value[-1]
+    st.last_value = None if final != final else float(final)
