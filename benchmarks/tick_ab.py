@@ -10,7 +10,8 @@ database, so every tree writes the same steps.
     python -m benchmarks.tick_ab --profile out.prof           # this tree once, under cProfile
 
 A/B runs each tree in a process of its own (PYTHONPATH=tree), alternating, and prints every
-run's median CPU a tick and the median of those per tree. CPU seconds, not wall-clock: robust
+run's median CPU a tick, the median of those per tree and of each rep's difference (its
+two runs were side by side). CPU seconds, not wall-clock: robust
 to a shared machine, not to its cache and frequency effects, hence the interleaving.
 """
 
@@ -125,6 +126,13 @@ def main() -> None:
         print(
             f"{name}: {' '.join(f'{v:.2f}' for v in values)}  median "
             f"{statistics.median(values):.2f} ms a tick"
+        )
+    if len(medians) == 2:  # each rep's old and new ran side by side: their difference
+        diffs = [n - o for o, n in zip(medians["old"], medians["new"], strict=True)]
+        change = statistics.median(diffs)
+        print(
+            f"new - old by rep: {' '.join(f'{d:+.2f}' for d in diffs)}  median {change:+.2f} "
+            f"ms a tick ({change / statistics.median(medians['old']):+.0%})"
         )
 
 

@@ -65,3 +65,10 @@ def test_one_pass_makes_what_the_three_passes_make(values, gap, width, before, h
     assert _same(tuple(points), tuple(point_rows(7, pts)))
     assert _same(tuple(summary), tuple(batch_rows(7, pts, width)))
     assert _same(got.row(), expected.row())
+
+
+def test_a_series_row_gives_its_columns_in_the_order_the_update_names_them():
+    from vapor_tui.store.series import _UPDATE
+
+    st = _State(9, 2, 3, 4, 5.0, 6.0, 7.0, 8, 9, 10, 11)
+    assert st.row() == (*(getattr(st, c) for c in _UPDATE), st.id)
