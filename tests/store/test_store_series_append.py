@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vapor_tui.core.point_list import PointList
-from vapor_tui.store.series import _fold_stats, _State
+from vapor_tui.store.series import _fold_stats
 from vapor_tui.store.series_append import append_plain
 from vapor_tui.store.series_points import point_rows
+from vapor_tui.store.series_state import SeriesRow
 from vapor_tui.store.series_summary import batch_rows
 
 _VALUES = st.one_of(
@@ -45,8 +46,8 @@ def test_one_pass_makes_what_the_three_passes_make(values, gap, width, before, h
     pts = PointList(steps, values, [1000.0 + s for s in steps])
     low, high = had if had is not None and before else (None, None)
 
-    def state() -> _State:
-        return _State(
+    def state() -> SeriesRow:
+        return SeriesRow(
             7,
             n=before,
             first_step=1 if before else 0,
@@ -68,7 +69,7 @@ def test_one_pass_makes_what_the_three_passes_make(values, gap, width, before, h
 
 
 def test_a_series_row_gives_its_columns_in_the_order_the_update_names_them():
-    from vapor_tui.store.series import _UPDATE
+    from vapor_tui.store.series_state import UPDATE_COLUMNS
 
-    st = _State(9, 2, 3, 4, 5.0, 6.0, 7.0, 8, 9, 10, 11)
-    assert st.row() == (*(getattr(st, c) for c in _UPDATE), st.id)
+    st = SeriesRow(9, 2, 3, 4, 5.0, 6.0, 7.0, 8, 9, 10, 11)
+    assert st.row() == (*(getattr(st, c) for c in UPDATE_COLUMNS), st.id)

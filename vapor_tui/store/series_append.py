@@ -16,11 +16,11 @@ from vapor_tui.core.series_summary import fold
 if TYPE_CHECKING:
     from vapor_tui.core.point_list import PointList
 
-    from .series import _State
+    from .series import SeriesRow
 
 
 def append_plain(
-    st: _State, pts: PointList, width: int, points: list[tuple], summary: list[tuple]
+    st: SeriesRow, pts: PointList, width: int, points: list[tuple], summary: list[tuple]
 ) -> None:
     """Append pts (steps after the series' last) to `points` as (series_id, step, value,
     timestamp) rows, NaN as None; to `summary` as (series_id, *BucketRow) rows; and fold them
