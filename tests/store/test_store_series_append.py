@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -73,3 +74,26 @@ def test_a_series_row_gives_its_columns_in_the_order_the_update_names_them():
 
     st = SeriesRow(9, 2, 3, 4, 5.0, 6.0, 7.0, 8, 9, 10, 11)
     assert st.row() == (*(getattr(st, c) for c in UPDATE_COLUMNS), st.id)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 0.0, -0.0, 3, 1.5, -2.25])
+@pytest.mark.parametrize("before", [0, 10])
+def test_one_point_makes_what_the_three_passes_make(value, before):
+    """A tick's usual append (a step a second: one point a series) has a path of its own."""
+    pts = PointList([before + 1], [value], [1234.5])
+    expected = SeriesRow(
+        3,
+        n=before,
+        first_step=1 if before else 0,
+        last_step=before,
+        min=-1.0 if before else None,
+        max=0.5 if before else None,
+    )
+    got = SeriesRow(**{f: getattr(expected, f) for f in expected.__slots__})
+    _fold_stats(expected, pts)
+    points: list[tuple] = []
+    summary: list[tuple] = []
+    append_plain(got, pts, 4, points, summary)
+    assert _same(tuple(points), tuple(point_rows(3, pts)))
+    assert _same(tuple(summary), tuple(batch_rows(3, pts, 4)))
+    assert _same(got.row(), expected.row())

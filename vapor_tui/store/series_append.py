@@ -16,7 +16,7 @@ from vapor_tui.core.series_summary import fold
 if TYPE_CHECKING:
     from vapor_tui.core.point_list import PointList
 
-    from .series import SeriesRow
+    from .series_state import SeriesRow
 
 
 def append_plain(
@@ -25,6 +25,9 @@ def append_plain(
     """Append pts (steps after the series' last) to `points` as (series_id, step, value,
     timestamp) rows, NaN as None; to `summary` as (series_id, *BucketRow) rows; and fold them
     into st as the series row after them."""
+    if len(pts.step) == 1:  # a step a second: the usual tick
+        _append_one(st, pts.step[0], pts.value[0], pts.timestamp[0], width, points, summary)
+        return
     sid = st.id
     values: Sequence[float | None] = pts.value
     if any(v != v for v in values):
@@ -51,3 +54,30 @@ def append_plain(
     st.last_step = pts.step[-1]
     final = pts.value[-1]
     st.last_value = None if final != final else float(final)
+
+
+def _append_one(
+    st: SeriesRow, step: int, v: float, stamp: float, width: int, points: list, summary: list
+) -> None:
+    """append_plain of one point, without the loops (the bucket row as fold makes it: its sum
+    0.0 + v, its min and max v when v is finite, else inf and -inf)."""
+    sid = st.id
+    nan = v != v
+    finite = not nan and v != math.inf and v != -math.inf
+    points.append((sid, step, None if nan else v, stamp))
+    if finite:
+        summary.append((sid, (step - 1) // width, 1, step, step, v, v, 0.0 + v, 0, 0))
+        st.min = v if st.min is None else min(st.min, v)
+        st.max = v if st.max is None else max(st.max, v)
+    else:
+        inf = int(not nan)
+        summary.append(
+            (sid, (step - 1) // width, 1, step, step, math.inf, -math.inf, 0.0, 1 - inf, inf)
+        )
+        st.n_nan += 1 - inf
+        st.n_inf += inf
+    if st.n == 0:
+        st.first_step = step
+    st.n += 1
+    st.last_step = step
+    st.last_value = None if nan else float(v)
