@@ -30,7 +30,7 @@ from .tables import jobs_table, owed_table
 
 if TYPE_CHECKING:
     from .advance import Ticked
-    from .series_state import Known
+    from .series_state import Known, Written
 
 _ACTIVE = tick_rows.ACTIVE
 
@@ -191,7 +191,9 @@ def catch_up_due(
     return CatchUpResult(written, tuple(advanced), tuple(ended))
 
 
-def _write_piece(conn: Connection, rows, budget: int, known: Known | None = None):
+def _write_piece(
+    conn: Connection, rows, budget: int, known: Known | None = None
+) -> tuple[list[tuple[int, int, bool, bool]], dict[int, int], Written]:
     """Advance each job by its plan, up to `budget` points in all: (id, points written,
     whether it ended, whether it is up to date) for each job touched; the version set on
     each job's row; and what write_points left (`known`: as it takes). Every job's points go
