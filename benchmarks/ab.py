@@ -51,3 +51,10 @@ def report(args: argparse.Namespace, load: float, runs: dict[str, list[float]]) 
             f"{name}: {' '.join(f'{v:.3f}' for v in values)}  median "
             f"{statistics.median(values):.3f} ms a tick"
         )
+    if len(runs) == 2:  # each rep's old and new ran side by side: their difference
+        diffs = [n - o for o, n in zip(runs["old"], runs["new"], strict=True)]
+        change = statistics.median(diffs)
+        print(
+            f"new - old by rep: {' '.join(f'{d:+.3f}' for d in diffs)}  median {change:+.3f} "
+            f"ms a tick ({change / statistics.median(runs['old']):+.0%})"
+        )

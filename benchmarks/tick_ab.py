@@ -10,7 +10,8 @@ database, so every tree writes the same steps.
     python -m benchmarks.tick_ab --profile out.prof           # this tree once, under cProfile
 
 A/B runs each tree in a process of its own (PYTHONPATH=tree), alternating, and prints every
-run's median CPU a tick and the median of those per tree. CPU seconds, not wall-clock: robust
+run's median CPU a tick, the median of those per tree and of each rep's difference (its
+two runs were side by side). CPU seconds, not wall-clock: robust
 to a shared machine, not to its cache and frequency effects, hence the interleaving.
 """
 

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from vapor_tui.core import catchup as planner
 from vapor_tui.core.job import SOURCE_SIMULATOR
 
-from . import tick_rows
+from . import series_kept, tick_rows
 from .advance import advance
 from .catchup_plans import is_due, plan_row
 from .convert import UnreadableJob, job_from_row
@@ -30,6 +30,7 @@ from .tables import jobs_table, owed_table
 
 if TYPE_CHECKING:
     from .advance import Ticked
+    from .series_state import Known, Written
 
 _ACTIVE = tick_rows.ACTIVE
 
@@ -150,20 +151,29 @@ def catch_up_due(
                 # LOCKED): a tick or a `new` does not queue behind its catch-up. An action on
                 # the job (`wait`) waits for it, to act on the job as it is now.
                 lock, skip = not store.is_sqlite, not wait
+                planned_from = None
                 if seen is not None and seen.still_the_rows(conn):  # no need to read again
                     active = [r for r in seen.active if r.id in due]
                     owing = [r for r in seen.owing if r.id in due]
+                    planned_from = seen
                 else:
+                    series_kept.forget()  # this write moves what was kept
                     active, owing = _due_rows(conn, due, lock, skip)
                 rows = [(r, _plan(r, now_s)) for r in active]
                 rows += [(r, _repay(r)) for r in owing]
                 seen = None
-                moved = _write_piece(conn, rows, budget)
+                # The series rows the last tick's write left, when they are still the file's.
+                known = series_kept.take(planned_from, active + owing) if planned_from else None
+                moved, versions, series_rows = _write_piece(conn, rows, budget, known)
                 # Ended or deleted elsewhere meanwhile, or brought up to date: no longer due.
                 left = due & {row.id for row, _ in rows}
                 left -= {job_id for job_id, _, _, finished in moved if finished}
                 if then is not None and not left and not swept:
                     then(conn)
+                if planned_from is not None:
+                    series_kept.keep(
+                        planned_from, conn.connection.driver_connection, versions, series_rows
+                    )
         except StoreFull:
             if not after_full(store, budget):
                 raise
@@ -181,14 +191,18 @@ def catch_up_due(
     return CatchUpResult(written, tuple(advanced), tuple(ended))
 
 
-def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bool, bool]]:
+def _write_piece(
+    conn: Connection, rows, budget: int, known: Known | None = None
+) -> tuple[list[tuple[int, int, bool, bool]], dict[int, int], Written]:
     """Advance each job by its plan, up to `budget` points in all: (id, points written,
-    whether it ended, whether it is up to date) for each job touched. Every job's points go
+    whether it ended, whether it is up to date) for each job touched; the version set on
+    each job's row; and what write_points left (`known`: as it takes). Every job's points go
     in one write_points call, and the rows in one statement a shape of update (issue 14: the
     per-job statements were most of the tick's worker time)."""
     moved = []
     batches: dict[int, Ticked] = {}
     updates: dict[tuple[str, ...], list[tuple]] = {}
+    versions: dict[int, int] = {}
     for row, plan in rows:
         if plan is None:  # a row that cannot be read: left as it is
             moved.append((row.id, 0, False, True))
@@ -198,16 +212,17 @@ def _write_piece(conn: Connection, rows, budget: int) -> list[tuple[int, int, bo
             batches[row.id] = batch
         if values is not None:
             updates.setdefault(tuple(values), []).append((*values.values(), row.id, row.version))
+            versions[row.id] = values["version"]
         if finished and row.owed_to is not None:
             conn.execute(owed_table.delete().where(owed_table.c.job_id == row.id))
         moved.append((row.id, count, end, finished))
         budget -= count
         if budget <= 0:
             break
-    write_points(conn, batches, update_jobs=False)
+    written = write_points(conn, batches, update_jobs=False, known=known)
     for columns, params in updates.items():
         run_many(conn, _update_sql(columns, conn.dialect.paramstyle), params)
-    return moved
+    return moved, versions, written
 
 
 def looked_at_rows(conn: Connection) -> list:

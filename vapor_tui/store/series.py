@@ -10,10 +10,8 @@ jobs' denormalised columns (last and best loss, last validation loss, steps done
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vapor_tui.core.metric_names import LOSS_NAMES, VALIDATION_NAMES, first_present, ordered_names
@@ -21,10 +19,12 @@ from vapor_tui.core.point_list import PointList, value_stats
 from vapor_tui.core.series_summary import SeriesSummary, width_for
 
 from .bulk import insert_rows, param, update_rows
-from .driver import fetch, run_many
+from .driver import run_many
 from .errors import StoreError
+from .series_append import append_plain
 from .series_blocks import BLOCK_STEPS, pack, packable, read_packed
 from .series_points import point_rows, read_rows, read_tuples, upsert_points
+from .series_state import STATE_COLUMNS, UPDATE_COLUMNS, SeriesRow, load_rows, rows_for
 from .series_summary import (
     batch_rows,
     read_buckets,
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     # What write_points takes for a job: SeriesPoints, or a run's PointLists (no numpy).
     AnyBatch = Mapping[str, AnyPoints]
 
+    from .series_state import Known, Written
+
 __all__ = ["read_all", "read_series", "read_summary", "series_names", "write_points"]
 
 # Up to this many points, a series' counts are folded in plain Python.
@@ -53,10 +55,6 @@ BULK_READ = 20_000
 LAST_LOSS_NAN = 1
 LAST_VAL_LOSS_NAN = 2
 
-_STATE = (
-    "id, n, first_step, last_step, last_value, min, max, n_nan, n_inf, bucket_width, packed_blocks"
-)
-_UPDATE = tuple(c.strip() for c in _STATE.split(","))[1:]
 _NEW: tuple[str, ...] = ("job_id", "name", "n", "first_step", "last_step", "n_nan", "n_inf")
 _NEW = (*_NEW, "bucket_width", "packed_blocks")
 _NEW_TYPES = ("int4", "text", "int4", "int8", "int8", "int4", "int4", "int8", "int4")
@@ -71,66 +69,24 @@ _JOB_UPDATE = (
 )
 
 
-@dataclass(slots=True)
-class _State:
-    """A series row as this write leaves it."""
-
-    id: int
-    n: int = 0
-    first_step: int = 0
-    last_step: int = 0
-    last_value: float | None = None
-    min: float | None = None
-    max: float | None = None
-    n_nan: int = 0
-    n_inf: int = 0
-    bucket_width: int = 1
-    packed_blocks: int = 0
-
-    def row(self) -> tuple:
-        return (*(getattr(self, c) for c in _UPDATE), self.id)
-
-
-def _ids(n: int, p: str) -> str:
-    return ", ".join([p] * n)
-
-
-@functools.cache
-def _load_sql(count: int, p: str) -> str:
-    return (
-        f"SELECT j.id, j.total_steps, s.name, {', '.join('s.' + c for c in _UPDATE)}, s.id "
-        "FROM jobs j LEFT JOIN series s ON s.job_id = j.id "
-        f"WHERE j.id IN ({_ids(count, p)})" + ("" if p == "?" else " FOR KEY SHARE OF j")
-        # On a server, the jobs held against a delete until the write commits: the points
-        # have no foreign key there (server_keys.py).
-    )
-
-
-def _load(conn: Connection, job_ids: list[int]) -> tuple[dict, dict]:
-    """(job id -> total steps, (job id, name) -> _State) for these jobs, in one read."""
-    p = param(conn)
-    rows = fetch(conn, _load_sql(len(job_ids), p), job_ids)
-    totals: dict[int, int | None] = {}
-    states: dict[tuple[int, str], _State] = {}
-    for job_id, total, name, *values, series_id in rows:
-        totals[job_id] = total
-        if name is not None:
-            states[(job_id, name)] = _State(series_id, *values)
-    return totals, states
-
-
 def write_points(
-    conn: Connection, batches: Mapping[int, AnyBatch], *, update_jobs: bool = True
-) -> None:
+    conn: Connection,
+    batches: Mapping[int, AnyBatch],
+    *,
+    update_jobs: bool = True,
+    known: Known | None = None,
+) -> Written:
     """Write job id -> {metric name -> points} in the caller's transaction. A (metric, step)
     written again keeps the later value. `update_jobs=False` leaves the jobs rows to the
-    caller (the simulator's catch-up sets them with its own compare-and-set)."""
+    caller (the simulator's catch-up sets them with its own compare-and-set). `known`: series
+    rows the caller knows are the file's (series_kept.py), not read again; they are changed
+    in place. Returns the jobs' totals and series rows as the write leaves them."""
     work = {j: {n: s for n, s in b.items() if len(s)} for j, b in batches.items()}
     work = {j: b for j, b in work.items() if b}
     if not work:
-        return
+        return {}, {}
     job_ids = sorted(work)
-    totals, states = _load(conn, job_ids)
+    totals, states = rows_for(conn, job_ids, work, known)
     missing = [(j, n) for j in job_ids for n in work[j] if (j, n) not in states]
     if [j for j in job_ids if j not in totals]:
         gone = min(j for j in job_ids if j not in totals)
@@ -139,14 +95,14 @@ def write_points(
         insert_rows(
             conn, "series", _NEW, _NEW_TYPES, [(j, n, 0, 0, 0, 0, 0, 1, 0) for j, n in missing]
         )
-        totals, states = _load(conn, job_ids)
+        totals, states = load_rows(conn, job_ids)
     points: list[tuple] = []
     appended: list[tuple[int, AnyPoints]] = []  # by COPY on a server
     server = conn.dialect.name == "postgresql"
     summary: list[tuple] = []
-    relogged: list[tuple[_State, AnyPoints]] = []
+    relogged: list[tuple[SeriesRow, AnyPoints]] = []
     to_pack: list[tuple[int, int, int, AnyPoints | None]] = []
-    touched: list[_State] = []
+    touched: list[SeriesRow] = []
     for job_id in job_ids:
         for name, pts in work[job_id].items():
             st = states[(job_id, name)]
@@ -156,15 +112,19 @@ def write_points(
                 widen(conn, st.id, st.bucket_width, width)  # rare: log2 times in a run's life
             st.bucket_width = width
             again = st.n > 0 and pts.first_step <= st.last_step
+            # A tick's point or two as lists: rows, buckets and counts at once (series_append).
+            plain = pts if isinstance(pts, PointList) and not (again or server) else None
             if server and not again:
                 appended.append((st.id, pts))
-            else:
+            elif plain is None:
                 points += point_rows(st.id, pts)
             if again:
                 relogged.append((st, pts))
                 first_block = (pts.first_step - 1) // BLOCK_STEPS
                 if first_block < st.packed_blocks:
                     to_pack.append((st.id, first_block, st.packed_blocks, None))
+            elif plain is not None:
+                append_plain(st, plain, width, points, summary)
             else:
                 summary += batch_rows(st.id, pts, width)
                 _fold_stats(st, pts)
@@ -182,12 +142,13 @@ def write_points(
         _restate(conn, st, pts)
     for series_id, first, end, batch in to_pack:
         pack(conn, series_id, first, end, batch)
-    update_rows(conn, "series", _UPDATE, "id", [st.row() for st in touched])
+    update_rows(conn, "series", UPDATE_COLUMNS, "id", [st.row() for st in touched])
     if update_jobs:
         _update_jobs(conn, work, states)
+    return totals, states
 
 
-def _fold_stats(st: _State, pts: AnyPoints) -> None:
+def _fold_stats(st: SeriesRow, pts: AnyPoints) -> None:
     """The series row after appending pts (steps after its last)."""
     if isinstance(pts, PointList):
         nans, infs, low, high = pts.stats()
@@ -211,7 +172,7 @@ def _fold_stats(st: _State, pts: AnyPoints) -> None:
     st.last_value = None if last != last else last
 
 
-def _restate(conn: Connection, st: _State, pts: AnyPoints) -> None:
+def _restate(conn: Connection, st: SeriesRow, pts: AnyPoints) -> None:
     """The buckets the steps touch made again from the rows, and the series row from them."""
     rebuild_buckets(conn, st.id, st.bucket_width, pts.first_step, pts.last_step)
     n, first, low, high, nans, infs = stats_from_buckets(conn, st.id)
@@ -225,7 +186,7 @@ def _restate(conn: Connection, st: _State, pts: AnyPoints) -> None:
 
 def _update_jobs(conn: Connection, work: dict, states: dict) -> None:
     """Each job's denormalised columns, from its series rows as this write leaves them."""
-    by_job: dict[int, dict[str, _State]] = {}
+    by_job: dict[int, dict[str, SeriesRow]] = {}
     for (job_id, name), st in states.items():
         by_job.setdefault(job_id, {})[name] = st
     rows = []
@@ -266,7 +227,7 @@ def _latest(pts: AnyPoints) -> float:
 def _series_row(conn: Connection, job_id: int, name: str):
     p = param(conn)
     return conn.exec_driver_sql(
-        f"SELECT {_STATE} FROM series WHERE job_id = {p} AND name = {p}", (job_id, name)
+        f"SELECT {STATE_COLUMNS} FROM series WHERE job_id = {p} AND name = {p}", (job_id, name)
     ).first()
 
 
@@ -286,7 +247,7 @@ def read_series(
         from vapor_tui.core.series import SeriesPoints
 
         return SeriesPoints.empty()
-    st = _State(*row)
+    st = SeriesRow(*row)
     boundary = st.packed_blocks * BLOCK_STEPS
     if limit is not None or after_step >= boundary or st.last_step - after_step <= BULK_READ:
         return read_rows(conn, st.id, after_step, limit=limit)
@@ -304,7 +265,7 @@ def read_summary(conn: Connection, job_id: int, name: str) -> SeriesSummary | No
     row = _series_row(conn, job_id, name)
     if row is None:
         return None
-    st = _State(*row)
+    st = SeriesRow(*row)
     return SeriesSummary.from_rows(
         name,
         st.bucket_width,
@@ -322,7 +283,7 @@ def rebuild_derived(conn: Connection, series_id: int) -> None:
         (series_id,),
     ).scalar()
     points = read_rows(conn, series_id)
-    st = _State(series_id, bucket_width=width_for(total, points.last_step))
+    st = SeriesRow(series_id, bucket_width=width_for(total, points.last_step))
     conn.exec_driver_sql(f"DELETE FROM series_summary WHERE series_id = {p}", (series_id,))
     conn.exec_driver_sql(f"DELETE FROM series_blocks WHERE series_id = {p}", (series_id,))
     if len(points):
@@ -330,4 +291,4 @@ def rebuild_derived(conn: Connection, series_id: int) -> None:
         _fold_stats(st, points)
         st.packed_blocks = packable(points.last_step)
         pack(conn, series_id, 0, st.packed_blocks)
-    update_rows(conn, "series", _UPDATE, "id", [st.row()])
+    update_rows(conn, "series", UPDATE_COLUMNS, "id", [st.row()])
