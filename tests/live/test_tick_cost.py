@@ -13,7 +13,7 @@ from vapor_tui.core.config import JobConfig
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.live.session import Live
 from vapor_tui.live.tick import TickResult, run_tick
-from vapor_tui.store.jobs import create_job
+from vapor_tui.store.jobs import create_job, list_jobs
 from vapor_tui.store.tables import jobs_table
 
 
@@ -110,8 +110,8 @@ def test_a_tick_with_steps_due_writes_them_then_reads_only_the_rows_that_moved(
     store, fake_clock, statements
 ):
     """Two transactions: the look, and the write with the read after it in the same one (the
-    screen shows the new step at once; it was a third transaction of its own); in full only
-    the rows of the jobs that moved."""
+    screen shows the new step at once; it was a third transaction of its own); no row in
+    full: the one that moved is the row the write just set, taken from it."""
     _slow_jobs(store, 5)
     fast = create_job(store, JobConfig("fast", step_seconds=1.0, seed=9), start=True)
     live = Live()
@@ -135,10 +135,12 @@ def test_a_tick_with_steps_due_writes_them_then_reads_only_the_rows_that_moved(
     assert result.jobs_changed
     assert next(j for j in result.jobs if j.id == fast.id).steps_done == expected
     assert statements.begins == 2
-    # Its row read back after the write, the one row read in full. The write plans from the
-    # look's rows: nothing was committed since (SQLite's data_version), so it does not read
-    # them again (it did: [1, 1]; tests/store/test_store_tick_write.py).
-    assert read == [1], read
+    # The write plans from the look's rows: nothing was committed since (SQLite's
+    # data_version), so it does not read them again (it did: [1, 1];
+    # tests/store/test_store_tick_write.py); the read after it takes the row the write set
+    # (it read it back: [1]), and the job is what a full read of the list makes of it.
+    assert read == [], read
+    assert result.jobs == tuple(list_jobs(store))
     assert len(jobs_table.c) > 10  # a row read in full is a wide one: worth not reading
 
 

@@ -124,7 +124,7 @@ def test_after_a_write_rolled_back_the_rows_are_read_again(store, fake_clock):
     with store.read() as conn:
         found = look(conn, now_s)
 
-    def fails(conn):
+    def fails(conn, set_rows):
         raise RuntimeError("the read after the write failed")
 
     with pytest.raises(RuntimeError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vapor_tui.core.job import Job
 from vapor_tui.core.output import OutputLine
@@ -136,7 +136,12 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
                 return _read(conn, request, now, None)
         read_with_write: list[TickResult] = []
         try:
-            act(store, now_s, seen, lambda c: read_with_write.append(_read(c, request, now, None)))
+            act(
+                store,
+                now_s,
+                seen,
+                lambda c, set_rows: read_with_write.append(_read(c, request, now, None, set_rows)),
+            )
         except (StoreDamaged, StoreUnreachable):
             raise
         except StoreError as exc:  # no room, say: show what the database holds all the same
@@ -149,15 +154,22 @@ def run_tick(store: Store, request: TickRequest) -> TickResult | TickTrouble:
         return TickTrouble(str(exc), unreachable=isinstance(exc, StoreUnreachable))
 
 
-def _read(conn: Connection, request: TickRequest, now: datetime, problem: str | None) -> TickResult:
+def _read(
+    conn: Connection,
+    request: TickRequest,
+    now: datetime,
+    problem: str | None,
+    set_rows: Mapping[int, Any] | None = None,
+) -> TickResult:
     """What the request needs, in the caller's transaction: every job's id and version, in
-    full only the rows whose version moved; each follow's summary or newer points."""
+    full only the rows whose version moved (those the write in this transaction set, in
+    `set_rows`, taken from it); each follow's summary or newer points."""
     from vapor_tui.live.curves import read_curves
     from vapor_tui.store.job_list import jobs_since_conn
     from vapor_tui.store.output import read_output
     from vapor_tui.store.summary import read_chart_base, read_chart_news
 
-    current, listed = jobs_since_conn(conn, request.jobs)
+    current, listed = jobs_since_conn(conn, request.jobs, set_rows)
     version = JobsVersion(*current)
     changed = request.known is None or version != request.known
     jobs, unreadable = request.jobs, None

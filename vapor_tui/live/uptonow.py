@@ -3,7 +3,7 @@ command of the command line; and the status a command acts on."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -60,7 +60,7 @@ def act(
     store: Store,
     now_s: float,
     seen: Look | None,
-    then: Callable[[Connection], object] | None = None,
+    then: Callable[[Connection, Mapping[int, Any]], object] | None = None,
 ) -> CatchUpResult:
     """Write what `look` found, each in whole transactions of its own; `then` as in
     catch_up_due (called in the last one's transaction, when that leaves nothing due)."""

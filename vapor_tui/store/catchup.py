@@ -6,8 +6,7 @@ apply_action), and the points of deleted jobs still to be removed (deletes.py)."
 from __future__ import annotations
 
 import functools
-import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -19,7 +18,7 @@ from vapor_tui.core.job import SOURCE_SIMULATOR
 
 from . import series_kept, tick_rows
 from .advance import advance
-from .catchup_plans import is_due, plan_row
+from .catchup_plans import is_due, plan_row, readable
 from .convert import UnreadableJob, job_from_row
 from .deletes import deleted_ids, sweep_deleted
 from .driver import run_many
@@ -129,13 +128,14 @@ def catch_up_due(
     now_s: float,
     look: Due,
     wait: bool = False,
-    then: Callable[[Connection], object] | None = None,
+    then: Callable[[Connection, Mapping[int, Any]], object] | None = None,
 ) -> CatchUpResult:
     """Write what `look` found due (catch_up). `wait`: an action's catch-up, which waits for
     another process writing the job (a tick passes it over). `then`: called in the write
     transaction of the piece that leaves nothing due, after its writes and before its commit
-    (a tick's read: one transaction, not a write and then a read, issue 14); not called when
-    no such piece is written (several pieces, a full disk, deleted jobs to sweep)."""
+    (a tick's read: one transaction, not a write and then a read, issue 14), with the job rows
+    that piece set (_write_piece: the read need not read them again); not called when no such
+    piece is written (several pieces, a full disk, deleted jobs to sweep)."""
     if store.readonly or not look:
         return CatchUpResult(0, (), ())
     due, swept = set(look.jobs), list(look.swept)
@@ -164,12 +164,13 @@ def catch_up_due(
                 seen = None
                 # The series rows the last tick's write left, when they are still the file's.
                 known = series_kept.take(planned_from, active + owing) if planned_from else None
-                moved, versions, series_rows = _write_piece(conn, rows, budget, known)
+                set_rows: dict[int, Any] | None = {} if then is not None else None
+                moved, versions, series_rows = _write_piece(conn, rows, budget, known, set_rows)
                 # Ended or deleted elsewhere meanwhile, or brought up to date: no longer due.
                 left = due & {row.id for row, _ in rows}
                 left -= {job_id for job_id, _, _, finished in moved if finished}
                 if then is not None and not left and not swept:
-                    then(conn)
+                    then(conn, set_rows or {})
                 if planned_from is not None:
                     series_kept.keep(
                         planned_from, conn.connection.driver_connection, versions, series_rows
@@ -192,13 +193,22 @@ def catch_up_due(
 
 
 def _write_piece(
-    conn: Connection, rows, budget: int, known: Known | None = None
+    conn: Connection,
+    rows,
+    budget: int,
+    known: Known | None = None,
+    set_rows: dict[int, Any] | None = None,
 ) -> tuple[list[tuple[int, int, bool, bool]], dict[int, int], Written]:
     """Advance each job by its plan, up to `budget` points in all: (id, points written,
     whether it ended, whether it is up to date) for each job touched; the version set on
     each job's row; and what write_points left (`known`: as it takes). Every job's points go
     in one write_points call, and the rows in one statement a shape of update (issue 14: the
-    per-job statements were most of the tick's worker time)."""
+    per-job statements were most of the tick's worker time).
+
+    `set_rows`: filled with each simulated job's row as this transaction leaves it (the row
+    it planned from, read in this transaction or found still the row by catchup.Seen, with
+    the columns set; not one that sets a NaN), when the driver counts every compare-and-set
+    update as done; else left empty."""
     moved = []
     batches: dict[int, Ticked] = {}
     updates: dict[tuple[str, ...], list[tuple]] = {}
@@ -213,6 +223,9 @@ def _write_piece(
         if values is not None:
             updates.setdefault(tuple(values), []).append((*values.values(), row.id, row.version))
             versions[row.id] = values["version"]
+            # A NaN is stored as NULL (SQLite): that row is read back as the file has it.
+            if set_rows is not None and row.source == SOURCE_SIMULATOR and _stored(values):
+                set_rows[row.id] = row._replace(**values)
         if finished and row.owed_to is not None:
             conn.execute(owed_table.delete().where(owed_table.c.job_id == row.id))
         moved.append((row.id, count, end, finished))
@@ -220,9 +233,17 @@ def _write_piece(
         if budget <= 0:
             break
     written = write_points(conn, batches, update_jobs=False, known=known)
+    changed = 0
     for columns, params in updates.items():
-        run_many(conn, _update_sql(columns, conn.dialect.paramstyle), params)
+        changed += run_many(conn, _update_sql(columns, conn.dialect.paramstyle), params)
+    if set_rows and changed != len(versions):  # one not done (or not counted): none is known
+        set_rows.clear()
     return moved, versions, written
+
+
+def _stored(values: dict) -> bool:
+    """Whether the file gives these values back as they are (no NaN)."""
+    return all(v == v for v in values.values())
 
 
 def looked_at_rows(conn: Connection) -> list:
@@ -269,37 +290,9 @@ def _changes(row, now_s: float) -> bool:
 
 
 def _plan(row, now_s: float) -> planner.Plan | None:
-    if not _readable(row):  # a row that cannot be read is left as it is
+    if not readable(row):  # a row that cannot be read is left as it is
         return None
     return plan_row(row, now_s)[1]
-
-
-# The columns a catch-up moves on a running job's row, which job_from_row takes as they are:
-# a row found readable stays so whatever they hold, and is not converted again at each tick.
-_PASSED = {"steps_done", "ema_step_seconds", "last_timestamp", "best_loss", "last_loss"}
-_PASSED |= {"last_val_loss", "version", "data_version"}
-_READABLE_KEPT = 4096
-_readable_rows: dict[int, tuple] = {}  # job id -> the rest of the row, found readable
-_checked: dict[tuple[str, ...], Callable[[Any], tuple]] = {}
-
-
-def _readable(row) -> bool:
-    """Whether job_from_row reads the row, from what it was for the job's last row."""
-    rest = _checked.get(row._fields)
-    if rest is None:
-        kept = [i for i, name in enumerate(row._fields) if name not in _PASSED]
-        rest = _checked[row._fields] = operator.itemgetter(*kept)
-    key = rest(row)
-    if _readable_rows.get(row.id) == key:
-        return True
-    try:
-        job_from_row(row)
-    except UnreadableJob:
-        return False
-    if len(_readable_rows) >= _READABLE_KEPT:
-        _readable_rows.clear()
-    _readable_rows[row.id] = key
-    return True
 
 
 @functools.cache

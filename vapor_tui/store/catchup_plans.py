@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import NamedTuple
+import operator
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from vapor_tui.core import catchup as planner
 from vapor_tui.core.simulator import Simulator
 from vapor_tui.core.status import JobStatus
 
-from .convert import config_from_row, config_key, job_from_row
+from .convert import UnreadableJob, config_from_row, config_key, job_from_row
 
 MEMO_JOBS = 4096  # jobs remembered; past that the memo starts again
 AHEAD_STEPS = 64  # the finish times of a job's next steps worked out at once
@@ -150,3 +152,31 @@ def plan_row(row, now_s: float) -> tuple[Simulator, planner.Plan]:
     if memo is None or memo.inputs != inputs or memo.now_s != now_s:
         memo = _make(row, inputs, now_s)
     return memo.sim, memo.plan
+
+
+# The columns a catch-up moves on a running job's row, which job_from_row takes as they are:
+# a row found readable stays so whatever they hold, and is not converted again at each tick.
+_PASSED = {"steps_done", "ema_step_seconds", "last_timestamp", "best_loss", "last_loss"}
+_PASSED |= {"last_val_loss", "version", "data_version"}
+_READABLE_KEPT = 4096
+_readable_rows: dict[int, tuple] = {}  # job id -> the rest of the row, found readable
+_checked: dict[tuple[str, ...], Callable[[Any], tuple]] = {}
+
+
+def readable(row) -> bool:
+    """Whether job_from_row reads the row, from what it was for the job's last row."""
+    rest = _checked.get(row._fields)
+    if rest is None:
+        kept = [i for i, name in enumerate(row._fields) if name not in _PASSED]
+        rest = _checked[row._fields] = operator.itemgetter(*kept)
+    key = rest(row)
+    if _readable_rows.get(row.id) == key:
+        return True
+    try:
+        job_from_row(row)
+    except UnreadableJob:
+        return False
+    if len(_readable_rows) >= _READABLE_KEPT:
+        _readable_rows.clear()
+    _readable_rows[row.id] = key
+    return True

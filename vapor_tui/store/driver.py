@@ -35,16 +35,17 @@ def run(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Any:
         _raise(conn, raw, sql, params, exc)
 
 
-def run_many(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-    """An executemany of plain tuples."""
+def run_many(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+    """An executemany of plain tuples; returns the driver's rowcount (sqlite3: the rows all
+    of them changed; -1 or another count where a driver does not sum them)."""
     raw = _raw(conn)
     _announce(conn, sql, rows, True)
     try:
         if conn.dialect.name == "sqlite":
-            raw.executemany(sql, rows)
-        else:
-            with raw.cursor() as cursor:
-                cursor.executemany(sql, rows)
+            return int(raw.executemany(sql, rows).rowcount)
+        with raw.cursor() as cursor:
+            cursor.executemany(sql, rows)
+            return int(cursor.rowcount)
     except conn.dialect.loaded_dbapi.Error as exc:
         _raise(conn, raw, sql, rows, exc)
 

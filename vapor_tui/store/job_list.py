@@ -8,6 +8,7 @@ rest keep the Job the last tick made.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Select, select
@@ -45,15 +46,23 @@ def jobs_since(
 
 
 def jobs_since_conn(
-    conn: Connection, previous: tuple[Job, ...] | None
+    conn: Connection, previous: tuple[Job, ...] | None, set_rows: Mapping[int, Any] | None = None
 ) -> tuple[tuple[int, int, int], JobList]:
-    """jobs_since in the caller's transaction (a tick's one read)."""
+    """jobs_since in the caller's transaction (a tick's one read). `set_rows`: job rows this
+    transaction wrote (a tick's write, catchup._write_piece), by id: a row whose version is
+    still the one written is taken from there, not read again (issue 14)."""
     known = {job.id: job for job in previous or ()}
     versions = tick_rows.versions(conn)
-    stale = [i for i, v in versions if i not in known or known[i].version != v]
+    stale = [(i, v) for i, v in versions if i not in known or known[i].version != v]
     rows: list[Any] = []
-    for start in range(0, len(stale), _IN_CHUNK):
-        rows += tick_rows.listed(conn, stale[start : start + _IN_CHUNK])
+    if set_rows:
+        rows = [row for i, v in stale if (row := set_rows.get(i)) is not None and row.version == v]
+        if rows:
+            taken = {row.id for row in rows}
+            stale = [(i, v) for i, v in stale if i not in taken]
+    ids = [i for i, _ in stale]
+    for start in range(0, len(ids), _IN_CHUNK):
+        rows += tick_rows.listed(conn, ids[start : start + _IN_CHUNK])
     fresh = read_rows(rows)
     read = {job.id: job for job in fresh}
     jobs = []
