@@ -228,3 +228,31 @@ def test_a_chart_read_before_the_store_shows_and_the_first_tick_reads_only_after
     _, update = tick(live, store, shown=[job.id])
     assert job.id not in update.snapshot.bases  # not read again
     assert update.snapshot.points[job.id]["loss"].step.tolist() == [5, 6, 7]
+
+
+def test_lifecycle_events_come_by_id_then_the_deleted_and_same_objects_say_nothing(helpers):
+    """Job lists newest first, as a tick holds them: the jobs it left alone are the same
+    objects (passed over by identity), a changed status is an event, by id, a created queued
+    job none, the deleted ones after, by id."""
+    from datetime import UTC, datetime
+
+    from vapor_tui.core.job import Job
+    from vapor_tui.live.events import lifecycle
+
+    def job(i: int, status: JobStatus) -> Job:
+        made = datetime(2026, 1, 1, tzinfo=UTC)
+        return Job(i, helpers.small_config(f"j{i}"), status, "", made)
+
+    same = [job(i, JobStatus.RUNNING) for i in range(1, 6)]
+    before = [job(9, JobStatus.QUEUED), job(8, JobStatus.RUNNING), job(7, JobStatus.QUEUED)]
+    before += [job(6, JobStatus.RUNNING), *reversed(same)]
+    after = [job(10, JobStatus.QUEUED), job(9, JobStatus.RUNNING), job(7, JobStatus.RUNNING)]
+    after += [*reversed(same)]  # 8 and 6 deleted
+    events = lifecycle(before, after)
+    assert [(e.job.id, e.job.status, e.deleted) for e in events] == [
+        (7, JobStatus.RUNNING, False),
+        (9, JobStatus.RUNNING, False),
+        (6, JobStatus.RUNNING, True),
+        (8, JobStatus.RUNNING, True),
+    ]
+    assert lifecycle(after, after) == ()

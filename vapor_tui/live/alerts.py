@@ -10,7 +10,7 @@ every series of a job a detail screen follows, from the points the tick read (th
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from vapor_tui.core.job import Job
@@ -69,11 +69,16 @@ class ValueAlerts:
                     out.append(text)
         return out
 
-    def from_jobs(self, before: Mapping[int, Job], after: Iterable[Job]) -> list[str]:
-        """A loss that turned NaN or inf between two reads of the job list."""
+    def from_jobs(self, before: Iterable[Job], after: Iterable[Job]) -> list[str]:
+        """A loss that turned NaN or inf between two reads of the job list (the jobs of
+        `before` are looked up only for the few whose loss is one)."""
+        bad = [job for job in after if _bad(job.last_loss)]
+        if not bad:
+            return []
+        old = {job.id: job for job in before}
         out = []
-        for job in after:
-            prev = before.get(job.id)
+        for job in bad:
+            prev = old.get(job.id)
             if prev is None or not _bad(job.last_loss) or _bad(prev.last_loss):
                 continue
             assert job.last_loss is not None

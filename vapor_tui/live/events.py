@@ -20,15 +20,19 @@ class Lifecycle:
 
 
 def lifecycle(before: Iterable[Job], after: Iterable[Job]) -> tuple[Lifecycle, ...]:
+    """The events by job id, then the deleted jobs by id. A job a tick left alone is the same
+    object in both lists (job_list.py): passed over by its identity."""
     old = {j.id: j for j in before}
-    new = {j.id for j in after}
-    events = []
-    for job in sorted(after, key=lambda j: j.id):
-        prev = old.get(job.id)
+    changed = []
+    for job in after:
+        prev = old.pop(job.id, None)
+        if prev is job:
+            continue
         if prev is None and job.status is JobStatus.QUEUED:
             continue  # a job created queued has not done anything yet
         if prev is not None and prev.status is job.status:
             continue
-        events.append(Lifecycle(job))
-    events += [Lifecycle(old[job_id], deleted=True) for job_id in sorted(set(old) - new)]
+        changed.append(job)
+    events = [Lifecycle(job) for job in sorted(changed, key=lambda j: j.id)]
+    events += [Lifecycle(old[job_id], deleted=True) for job_id in sorted(old)]  # what is left
     return tuple(events)

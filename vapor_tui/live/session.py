@@ -156,7 +156,7 @@ class Live:
         before = self.snapshot
         if before is None:
             self._alerts.baseline(result.jobs)
-        listed = {job.id: job for job in result.jobs}
+        listed: dict[int, Job] | None = None  # by id, for the followed jobs' alerts
         alerts: list[str] = []
         points, bases, output = {}, {}, {}
         for got in result.followed:
@@ -171,6 +171,8 @@ class Live:
                 self._take_base(current, got.base)
             if got.points is not None:
                 points[job_id] = got.points
+                if listed is None:
+                    listed = {job.id: job for job in result.jobs}
                 alerts += self._alerts.from_points(listed.get(job_id), job_id, got.points)
                 if got.points:
                     moved = dict(current.held)
@@ -189,7 +191,7 @@ class Live:
             self._visible(), result.now, points, result.jobs_changed, bases, output, curves=curves
         )
         if before is not None:
-            alerts += self._alerts.from_jobs({j.id: j for j in before.jobs}, result.jobs)
+            alerts += self._alerts.from_jobs(before.jobs, result.jobs)
         return replace(self._show(snap), trouble=trouble, alerts=tuple(alerts))
 
     def accept_trouble(self, trouble: TickTrouble) -> tuple[Update | None, bool]:
@@ -223,6 +225,8 @@ class Live:
         return self._show(Snapshot(self._visible(), self.snapshot.now))
 
     def _forget_what_the_read_caught_up_with(self) -> None:
+        if not self._newer:
+            return
         read = {job.id: job.version for job in self._read}
         self._newer = {
             job_id: job
@@ -231,6 +235,8 @@ class Live:
         }
 
     def _visible(self) -> tuple[Job, ...]:
+        if not (self._projected or self._newer or self._deleted):
+            return self._read  # newest first, as read: a tick's, or the peek's
         jobs = {job.id: self._projected.get(job.id, job) for job in self._read}
         jobs.update(self._newer)
         for job_id in self._deleted:
