@@ -75,10 +75,14 @@ class Job:
     stop_rung: int = 0  # the stop ladder: 0 none asked .. 4 SIGKILL
     last_loss_nan: bool = False  # the last loss (or validation loss) logged was NaN
     last_val_loss_nan: bool = False
+    # known_total, worked out once: the jobs table asks it of every job several times a tick.
+    _total: int | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if (self.config is None) == (self.run is None):
             raise ValueError("a job has either the simulator's settings or a run's, not both")
+        total = self.config.total_steps if self.config is not None else self._run.total_steps
+        object.__setattr__(self, "_total", total)
 
     @property
     def is_simulated(self) -> bool:
@@ -107,12 +111,12 @@ class Job:
     @property
     def known_total(self) -> int | None:
         """The step the job ends at, if known (a run need not say)."""
-        return self.config.total_steps if self.config is not None else self._run.total_steps
+        return self._total
 
     @property
     def total_steps(self) -> int:
         """The total if known, else 0 (progress and ETA are then unknown: known_total)."""
-        return self.known_total or 0
+        return self._total or 0
 
     @property
     def epochs(self) -> int | None:
