@@ -21,6 +21,7 @@ from vapor_tui.store.engine import (
     resolve_target,
 )
 from vapor_tui.store.jobs import create_job, get_job, list_jobs
+from vapor_tui.store.sqlite_engine import WAL_CHECKPOINT_PAGES
 from vapor_tui.store.tables import APPLICATION_ID, SCHEMA_VERSION
 
 
@@ -42,6 +43,8 @@ def test_pragmas(store: Store) -> None:
     assert str(pragma(store, "journal_mode")).lower() == "wal"
     assert pragma(store, "foreign_keys") == 1
     assert pragma(store, "synchronous") == 1  # NORMAL
+    # The log copied back at 4,000 pages, not SQLite's 1,000 (issue 14: a tick's pages).
+    assert pragma(store, "wal_autocheckpoint") == WAL_CHECKPOINT_PAGES == 4000
     assert pragma(store, "busy_timeout") == 30_000
     assert pragma(store, "application_id") == APPLICATION_ID
     assert store.is_sqlite and not store.readonly

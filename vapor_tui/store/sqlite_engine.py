@@ -14,6 +14,12 @@ from .errors import StoreError
 from .sqlite_file import BUSY_TIMEOUT_S, is_url, readable_uri
 
 _BEGIN = {mode: f"BEGIN {mode}" for mode in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")}
+# The log's pages past which a commit copies it back into the file (SQLite's default 1,000).
+# A tick of 20 running jobs writes about 75 pages, of 100 about 620: at 1,000 every 13th tick
+# (every second one with 100) copied back the same pages again (issue 14). WAL and
+# synchronous=NORMAL as before: a crash of the app loses nothing; a power cut may lose the
+# commits since the last copy, as it could, now up to this many pages of them.
+WAL_CHECKPOINT_PAGES = 4000
 
 
 def sqlite_path(target: str) -> str:
@@ -50,6 +56,7 @@ def sqlite_engine(path: Path, readonly: bool) -> Engine:
         cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         if not readonly:
             cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         cur.close()
 
     @event.listens_for(engine, "begin")
