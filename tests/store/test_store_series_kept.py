@@ -131,3 +131,19 @@ def test_after_a_write_rolled_back_the_rows_are_read_again(store, fake_clock):
         catch_up_due(store, now_s, found.due, then=fails)
     assert _reads_series(_due_tick(store, fake_clock, live))
     _rows_say_what_the_points_say(store, ids)
+
+
+def test_with_two_connections_pooled_a_tick_still_writes_on_its_looks(store, fake_clock):
+    """An action beside a tick made the pool a second connection: the tick's write is lent the
+    connection its look gave back (the last one in), and plans from the look's rows and the
+    kept series rows. Lent in turn, the write got the other one at every tick."""
+    ids, live = _start(store, fake_clock, 5)
+    _due_tick(store, fake_clock, live)
+    first, second = store.engine.connect(), store.engine.connect()  # two at once
+    first.close()
+    second.close()
+    assert store.engine.pool.checkedin() >= 2
+    _due_tick(store, fake_clock, live)  # the rows kept are on one of them
+    for _ in range(3):
+        assert not _reads_series(_due_tick(store, fake_clock, live))
+    _rows_say_what_the_points_say(store, ids)

@@ -44,7 +44,13 @@ def sqlite_path(target: str) -> str:
 def sqlite_engine(path: Path, readonly: bool) -> Engine:
     url = f"sqlite:///{readable_uri(path)}&uri=true" if readonly else f"sqlite:///{path}"
     engine = create_engine(
-        url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
+        url,
+        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+        # The connection given back last is lent next: a tick's write gets its look's, which
+        # it plans from without reading again (catchup.Seen, series_kept.py). First in, first
+        # out, once an action beside a tick had made a second one, the two took turns and no
+        # tick found its look's connection again.
+        pool_use_lifo=True,
     )
 
     @event.listens_for(engine, "connect")
